@@ -1,0 +1,61 @@
+"""The ``reissue`` command: the only place where the engine's errors become messages and exit codes.
+
+In: the command line. Out: files under ``--out`` and a report on the terminal; exit status 0 when
+all went well, 1 when a build or check found the outputs unfaithful, 2 for bad input.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from layout.errors import ReissueError
+
+console = Console(stderr=True, highlight=False)
+
+ISSUE = click.argument("issue", type=click.Path(path_type=Path, dir_okay=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reissue")
+def cli() -> None:
+    """Lay out newspaper issues as print PDFs and EPUBs, and prove them faithful."""
+
+
+@cli.command()
+@ISSUE
+@click.option("--json", "as_json", is_flag=True, help="Print the model as JSON.")
+@click.option("--keep-punctuation", is_flag=True, help="Keep half-width punctuation in Chinese text as it is.")
+def inspect(issue: Path, as_json: bool, keep_punctuation: bool) -> None:
+    """Print the model the parser reads from ISSUE, with the repairs it made."""
+    from layout.inspect_view import render_tree
+    from layout.model import to_dict
+    from layout.parse import parse_issue
+
+    model = parse_issue(issue, normalize_punctuation=False if keep_punctuation else None)
+    if as_json:
+        click.echo(json.dumps(to_dict(model), ensure_ascii=False, indent=2))
+    else:
+        Console(highlight=False).print(render_tree(model))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; a ``ReissueError`` becomes one line on stderr and its exit code, never a traceback."""
+    try:
+        status = cli.main(args=argv, prog_name="reissue", standalone_mode=False)
+    except ReissueError as error:
+        console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True, emoji=False)
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        console.print("aborted")
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    sys.exit(status if isinstance(status, int) else 0)

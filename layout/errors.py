@@ -1,0 +1,50 @@
+"""The engine's own exceptions. Stages raise them; only the CLI turns them into messages and exit codes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ReissueError(Exception):
+    """Something the user can fix: bad input, an impossible fit, a missing style.
+
+    ``str()`` gives the one line the CLI prints: where (file and line), what is wrong, what to do.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        text = f"{where}{self.message}"
+        return f"{text}; {self.hint}" if self.hint else text
+
+
+class SourceError(ReissueError):
+    """The issue's source (its text, encoding or front matter) cannot be read into a model."""
+
+
+class StyleError(ReissueError):
+    """A style is missing, or its templates or settings are broken."""
+
+
+class FitError(ReissueError):
+    """The content cannot be laid out on the pages within the style's bounds."""
+
+
+class OutputError(ReissueError):
+    """A finished file cannot be read back, or is not the kind of file or issue expected."""
+
+
+class VerificationFailed(ReissueError):
+    """The outputs were built but are not faithful to the source."""
+
+    exit_code = 1

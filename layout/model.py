@@ -1,0 +1,161 @@
+"""The model of one newspaper issue: plain frozen data, the contract between the pipeline's stages.
+
+In: nothing (``parse`` builds it). Out: an ``Issue`` that ``plan``, ``pdf``, ``epub`` and ``verify``
+read and never change. Every piece of text carries the source line it came from, so a later stage
+can say where a problem is. ``to_dict`` gives the JSON form that ``reissue inspect --json`` prints
+and the golden files hold.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class SectionKind(str, enum.Enum):
+    STORY = "story"
+    COMMENTARY = "commentary"
+    PHOTO = "photo"
+    FEATURE = "feature"
+
+
+class BlockRole(str, enum.Enum):
+    PARAGRAPH = "paragraph"
+    SUBHEAD = "subhead"  # a 小标题 inside the body
+
+
+class RepairKind(str, enum.Enum):
+    JOIN = "join"  # a paragraph cut by a column break, joined again
+    PUNCTUATION = "punctuation"  # half-width punctuation inside Chinese text made full width
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph or subhead of a section's body.
+
+    ``run_in`` is the paragraph's leading run-in head (a prefix of ``text``, set bold), when the
+    paragraph opens with one of a parallel series.
+    """
+
+    text: str
+    line: int  # first source line
+    last_line: int  # last source line (differs when a join repair made one block of two)
+    role: BlockRole = BlockRole.PARAGRAPH
+    run_in: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A story, commentary, photo or feature, in reading order.
+
+    ``headline`` keeps the source's text; a space between two Chinese phrases is a deliberate
+    break (``headline_lines``). ``lines`` maps each set field name to its source line.
+    """
+
+    kind: SectionKind
+    headline: str
+    line: int  # the headline's source line
+    lead: bool = False
+    kicker: str | None = None  # 栏目 / series label
+    overline: str | None = None  # 引题
+    subheadline: str | None = None  # 副题
+    byline: str | None = None  # 本报讯(记者 …) / ◆通讯员 … / By …
+    author: str | None = None  # a commentary's author
+    blocks: tuple[Block, ...] = ()
+    caption: str | None = None
+    credit: str | None = None  # 记者 刘建忠 摄 / Photo by …
+    image: str | None = None  # relative to the issue's folder
+    alt: str | None = None
+    page: int | None = None  # print page the section must start on (front matter)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def headline_lines(self) -> tuple[str, ...]:
+        return tuple(re.split(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", self.headline))
+
+    @property
+    def paragraphs(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.role is BlockRole.PARAGRAPH)
+
+    @property
+    def subheads(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.role is BlockRole.SUBHEAD)
+
+
+@dataclass(frozen=True)
+class Masthead:
+    """The paper's furniture above the first story. ``lines`` maps each set field to its source line."""
+
+    title: str
+    title_romanized: str | None = None
+    date: str | None = None  # ISO 8601
+    weekday: str | None = None
+    lunar_date: str | None = None
+    sponsor: str | None = None
+    publisher: str | None = None
+    slogan: str | None = None
+    serial_number: str | None = None  # CN 53-0003
+    issue_number: int | None = None
+    postal_code: str | None = None
+    website: str | None = None
+    editor_on_duty: str | None = None
+    page_count: int | None = None
+    furniture: tuple[str, ...] = ()  # leftover lines (QR-code labels), verbatim
+    furniture_lines: tuple[int, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A change the parser made to the source's text, and why: a nothing-lost proof must account for it."""
+
+    kind: RepairKind
+    lines: tuple[int, ...]
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the issue asks to be made (front matter), before the command line's options override it."""
+
+    language: str = "zh-Hans"  # BCP 47
+    style: str | None = None
+    paper: str | None = None
+    normalize_punctuation: bool = True
+
+
+@dataclass(frozen=True)
+class Issue:
+    source: str  # the source file's path as given
+    masthead: Masthead
+    sections: tuple[Section, ...]
+    repairs: tuple[Repair, ...] = ()
+    settings: Settings = Settings()
+
+    @property
+    def page_count(self) -> int:
+        return self.masthead.page_count or 4
+
+    @property
+    def lead(self) -> Section | None:
+        return next((s for s in self.sections if s.lead), None)
+
+
+def to_dict(value: Any) -> Any:
+    """The JSON-ready form of a model object: enums as their values, properties left out."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: to_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, Section):
+            out["paragraphs"] = [b.text for b in value.paragraphs]
+            out["subheads"] = [b.text for b in value.subheads]
+        return out
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [to_dict(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_dict(v) for k, v in value.items()}
+    return value
