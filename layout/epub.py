@@ -1,0 +1,266 @@
+"""The e-book edition: an issue's model in, the bytes of a reflowable EPUB 3 out.
+
+In: an ``Issue``, the print page on which each of its sections begins (the planner decides), the
+print pages' names, the print front page as a PNG (or ``None``), and the style's folder, whose
+``epub/`` templates hold all markup, wording and CSS. Out: an EPUB 3 with a cover, a title page
+from the masthead, one XHTML document per print page (each section whole, a page-break marker
+where each print page begins), a nav document (table of contents, landmarks, page-list), an NCX,
+Dublin Core and EPUB Accessibility 1.1 metadata. The same input always gives the same bytes.
+
+ebooklib writes the package (OPF, NCX, zip); every XHTML document comes from a template and is
+stored verbatim, so the markup is exactly what the templates say.
+"""
+from __future__ import annotations
+
+import io
+import os
+import uuid
+import warnings
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import jinja2
+from ebooklib import epub
+from markupsafe import Markup
+
+from layout.errors import StyleError
+from layout.model import Issue, Masthead, Section, SectionKind
+
+XHTML = "application/xhtml+xml"
+A11Y_PREFIX = "http://www.idpf.org/epub/vocab/package/a11y/#"
+ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the earliest time a zip entry can carry
+IMAGE_SIGNATURES = (  # (leading bytes, media type, extension): the raster core media types of EPUB 3
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"GIF87a", "image/gif", "gif"),
+    (b"GIF89a", "image/gif", "gif"),
+)
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image file carried inside the EPUB."""
+
+    href: str  # inside the EPUB's content folder
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One section as the e-book places it: its anchor id, its print page and its image, if any."""
+
+    id: str
+    section: Section
+    page: int
+    image: Image | None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One print page (版) as one XHTML document."""
+
+    number: int
+    name: str
+    href: str
+    entries: tuple[Entry, ...]  # the sections that begin on this page
+    continued: tuple[Entry, ...]  # for a page on which none begins: the earlier stories it carries on
+
+
+def build_epub(issue: Issue, *, section_pages: Sequence[int], page_names: Sequence[str],
+               cover_png: bytes | None, style_dir: Path) -> bytes:
+    """The issue as an EPUB 3, byte for byte the same for the same arguments.
+
+    ``section_pages[i]`` is the print page (1-based) on which ``issue.sections[i]`` begins;
+    ``page_names[p - 1]`` names print page ``p`` ("" when unnamed). An image that is missing,
+    unreadable or not an image is left out with a warning (``warnings.warn``) naming its file;
+    its figure keeps caption and credit.
+    """
+    _check_plan(issue, section_pages, page_names)
+    env = _environment(style_dir)
+    entries = tuple(
+        Entry(f"s{i}", section, page, _load_image(issue, section, f"images/s{i}"))
+        for i, (section, page) in enumerate(zip(issue.sections, section_pages), start=1)
+    )
+    pages = _pages(entries, page_names)
+    issue_date = date.fromisoformat(issue.masthead.date) if issue.masthead.date else None
+    wording = _template(env, "wording.j2").module
+    context = {"masthead": issue.masthead, "date": issue_date, "lang": issue.settings.language,
+               "wording": wording, "pages": pages}
+    cover = (Image("images/cover.png", "image/png", cover_png) if cover_png is not None
+             else Image("images/cover.svg", "image/svg+xml", _render(env, "cover.svg.j2", **context)))
+    book = _book(issue, issue_date, wording, pages, has_figures=any(e.image for e in entries))
+    documents = [("cover", "cover.xhtml", "cover.xhtml.j2", {"cover": cover}),
+                 ("title", "title.xhtml", "title.xhtml.j2", {}),
+                 ("nav", "nav.xhtml", "nav.xhtml.j2", {})]
+    documents += [(f"page-{p.number}", p.href, "page.xhtml.j2", {"page": p}) for p in pages]
+    for uid, href, template, extra in documents:
+        item = epub.EpubItem(uid=uid, file_name=href, media_type=XHTML,
+                             content=_render(env, template, **context, **extra))
+        item.properties = ["nav"] if uid == "nav" else []
+        book.add_item(item)
+        book.spine.append(item)
+    book.add_item(epub.EpubItem(uid="css", file_name="epub.css", media_type="text/css",
+                                content=_template_source(env, "epub.css")))
+    for uid, image in [("cover-image", cover)] + [(f"{e.id}-image", e.image) for e in entries if e.image]:
+        item = epub.EpubItem(uid=uid, file_name=image.href, media_type=image.media_type, content=image.data)
+        item.properties = ["cover-image"] if image is cover else []
+        book.add_item(item)
+    book.add_item(epub.EpubNcx())
+    return _package(book, _stamp(issue_date))
+
+
+def _check_plan(issue: Issue, section_pages: Sequence[int], page_names: Sequence[str]) -> None:
+    """The planner's figures must fit the issue: a mismatch is a bug upstream, not bad input."""
+    if len(section_pages) != len(issue.sections):
+        raise ValueError(f"{len(section_pages)} section pages for {len(issue.sections)} sections")
+    if len(page_names) != issue.page_count:
+        raise ValueError(f"{len(page_names)} page names for {issue.page_count} pages")
+    if any(not 1 <= p <= issue.page_count for p in section_pages) or list(section_pages) != sorted(section_pages):
+        raise ValueError(f"section pages {list(section_pages)} are not in order within 1..{issue.page_count}")
+
+
+def _environment(style_dir: Path) -> jinja2.Environment:
+    """Templates from the style's folder only, every value escaped, an undefined name an error."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(style_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(f"epub/{name}")
+    except jinja2.TemplateSyntaxError as error:
+        raise StyleError(f"broken template: {error.message}", path=error.filename, line=error.lineno) from None
+    except jinja2.TemplateNotFound as error:
+        raise StyleError(f"the style has no template {error.name}", path=env.loader.searchpath[0],
+                         hint="add it under the style's epub/ folder") from None
+
+
+def _render(env: jinja2.Environment, name: str, **context: object) -> bytes:
+    try:
+        return _template(env, name).render(**context).encode("utf-8")
+    except jinja2.UndefinedError as error:
+        raise StyleError(f"template {name}: {error.message}", path=env.loader.searchpath[0]) from None
+
+
+def _template_source(env: jinja2.Environment, name: str) -> bytes:
+    """A static file of the style's ``epub/`` folder, as it is (the CSS)."""
+    try:
+        source, _, _ = env.loader.get_source(env, f"epub/{name}")
+    except jinja2.TemplateNotFound:
+        raise StyleError(f"the style has no file epub/{name}", path=env.loader.searchpath[0]) from None
+    return source.encode("utf-8")
+
+
+def _plain(markup: Markup) -> str:
+    """A wording macro's output as plain text, for metadata that ebooklib escapes itself."""
+    return " ".join(Markup(markup).unescape().split())
+
+
+def _load_image(issue: Issue, section: Section, stem: str) -> Image | None:
+    """The section's image file, or ``None`` with a warning when it is missing, unreadable or no image."""
+    if not section.image:
+        return None
+    path = Path(issue.source).parent / section.image
+    where = f"{issue.source}:{section.lines.get('image', section.line)}"
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        warnings.warn(f"{where}: image {path} cannot be read ({error.strerror}); "
+                      "the e-book keeps the figure's caption and credit without it", stacklevel=2)
+        return None
+    for signature, media_type, extension in IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return Image(f"{stem}.{extension}", media_type, data)
+    warnings.warn(f"{where}: {path} is not a PNG, JPEG or GIF image; "
+                  "the e-book keeps the figure's caption and credit without it", stacklevel=2)
+    return None
+
+
+def _pages(entries: tuple[Entry, ...], page_names: Sequence[str]) -> list[Page]:
+    """One page per print page; a page on which nothing begins points back to the stories it continues."""
+    pages = []
+    for number, name in enumerate(page_names, start=1):
+        here = tuple(e for e in entries if e.page == number)
+        earlier = tuple(e for e in entries if e.page < number and e.section.kind is not SectionKind.PHOTO)
+        pages.append(Page(number, name, f"page-{number}.xhtml", here, () if here else earlier))
+    return pages
+
+
+def _identifier(masthead: Masthead, issue_date: date | None) -> str:
+    """A URN that names this issue of this paper and nothing else, the same on every build."""
+    paper = masthead.serial_number or masthead.title
+    number = masthead.issue_number if masthead.issue_number is not None else issue_date
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'reissue:{paper}:{number}')}"
+
+
+def _stamp(issue_date: date | None) -> datetime:
+    """The build's one time: SOURCE_DATE_EPOCH when set, else the issue's date, never the clock."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        return datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=timezone.utc)
+    if issue_date is not None:
+        return datetime(issue_date.year, issue_date.month, issue_date.day, tzinfo=timezone.utc)
+    return ZIP_EPOCH
+
+
+def _book(issue: Issue, issue_date: date | None, wording, pages: list[Page], *, has_figures: bool) -> epub.EpubBook:
+    """The package's metadata, table of contents for the NCX and EPUB 2 guide."""
+    masthead = issue.masthead
+    book = epub.EpubBook()
+    book.set_identifier(_identifier(masthead, issue_date))
+    book.set_title(_plain(wording.issue_title(masthead, issue_date)))
+    book.set_language(issue.settings.language)
+    if issue_date is not None:
+        book.add_metadata("DC", "date", issue_date.isoformat())
+    if masthead.publisher:
+        book.add_metadata("DC", "publisher", masthead.publisher)
+    book.add_metadata("DC", "source", _plain(wording.source(masthead, issue_date)))
+    meta = [("belongs-to-collection", masthead.title, {"id": "paper"}),
+            ("collection-type", "series", {"refines": "#paper"})]
+    if masthead.issue_number is not None:
+        meta.append(("group-position", str(masthead.issue_number), {"refines": "#paper"}))
+    # accessibility: text always suffices; the cover (and any photo) is an image with alternative text
+    meta += [("schema:accessMode", "textual", {}), ("schema:accessMode", "visual", {}),
+             ("schema:accessModeSufficient", "textual", {})]
+    features = ["alternativeText", "displayTransformability", "pageBreakMarkers", "pageNavigation",
+                "printPageNumbers", "readingOrder", "structuralNavigation", "tableOfContents"]
+    meta += [("schema:accessibilityFeature", f, {}) for f in features]
+    meta += [("schema:accessibilityHazard", "none", {}),
+             ("schema:accessibilitySummary", _plain(wording.accessibility_summary(has_figures)), {}),
+             ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {})]
+    for prop, value, others in meta:
+        book.add_metadata(None, "meta", value, {"property": prop, **others})
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # EPUB 2 readers
+    book.toc = [
+        (epub.Section(_plain(wording.page_label(p.number, p.name)), p.href),
+         [epub.Link(f"{p.href}#{e.id}", " ".join(e.section.headline.split()), f"toc-{e.id}") for e in p.entries])
+        for p in pages
+    ]
+    book.guide = [{"type": "cover", "href": "cover.xhtml", "title": _plain(wording.cover_alt(masthead, issue_date))},
+                  {"type": "toc", "href": "nav.xhtml", "title": _plain(wording.toc_title())},
+                  {"type": "text", "href": pages[0].href, "title": _plain(wording.page_label(1, pages[0].name))}]
+    return book
+
+
+def _package(book: epub.EpubBook, stamp: datetime) -> bytes:
+    """ebooklib's zip, rewritten with one fixed time on every entry (ebooklib stamps the clock's)."""
+    raw = io.BytesIO()
+    epub.write_epub(raw, book, {"mtime": stamp, "raise_exceptions": True})
+    date_time = max(stamp, ZIP_EPOCH).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():  # ebooklib writes mimetype first; its order is fixed
+            entry = zipfile.ZipInfo(info.filename, date_time)
+            entry.compress_type = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info), compresslevel=9)
+    return out.getvalue()
