@@ -1,0 +1,80 @@
+"""Model -> a readable tree for ``reissue inspect``: the masthead, the sections with their blocks, the repairs.
+
+In: an ``Issue``. Out: a ``rich.tree.Tree``. All text goes in as ``rich.text.Text`` so that brackets in
+the source are never read as markup. Paragraphs are cut to their opening words; ``--json`` has them whole.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from rich.tree import Tree
+
+from layout.model import Block, BlockRole, Issue, Masthead, Repair, RepairKind, Section
+
+EXCERPT = 36  # characters of a paragraph shown
+SECTION_FIELDS = ("kicker", "overline", "subheadline", "byline", "author", "caption", "credit", "image", "alt",
+                  "page")
+MASTHEAD_FIELDS = ("title_romanized", "date", "weekday", "lunar_date", "sponsor", "publisher", "slogan",
+                   "serial_number", "issue_number", "postal_code", "website", "editor_on_duty", "page_count")
+
+
+def render_tree(issue: Issue) -> Tree:
+    """The issue's model as a tree: one branch for the masthead, one per section, one for the repairs."""
+    settings = issue.settings
+    root = Tree(Text.assemble((issue.masthead.title, "bold"), f"  {issue.source}  ",
+                              (f"{settings.language}, {issue.page_count} pages, punctuation "
+                               f"{'normalised' if settings.normalize_punctuation else 'kept'}"
+                               f"{f', style {settings.style}' if settings.style else ''}"
+                               f"{f', paper {settings.paper}' if settings.paper else ''}", "dim")))
+    _masthead(root.add(Text("masthead", "bold")), issue.masthead)
+    sections = root.add(Text(f"sections ({len(issue.sections)})", "bold"))
+    for number, section in enumerate(issue.sections, 1):
+        _section(sections, number, section)
+    repairs = root.add(Text(f"repairs ({len(issue.repairs)})", "bold"))
+    for repair in issue.repairs:
+        repairs.add(_repair(repair))
+    return root
+
+
+def _field(name: str, value: object, line: int | None) -> Text:
+    return Text.assemble((f"{name}: ", "cyan"), str(value), (f"  line {line}" if line else "", "dim"))
+
+
+def _masthead(branch: Tree, masthead: Masthead) -> None:
+    for name in MASTHEAD_FIELDS:
+        value = getattr(masthead, name)
+        if value is not None:
+            branch.add(_field(name, value, masthead.lines.get(name)))
+    for text, line in zip(masthead.furniture, masthead.furniture_lines):
+        branch.add(_field("furniture", text, line))
+
+
+def _section(branch: Tree, number: int, section: Section) -> None:
+    label = Text.assemble(f"{number} ", (section.kind.value, "magenta"), (" lead" if section.lead else "", "yellow"),
+                          "  ", (section.headline, "bold"), (f"  line {section.line}", "dim"))
+    node = branch.add(label)
+    for name in SECTION_FIELDS:
+        value = getattr(section, name)
+        if value is not None:
+            node.add(_field(name, value, section.lines.get(name)))
+    for block in section.blocks:
+        node.add(_block(block))
+
+
+def _block(block: Block) -> Text:
+    lines = f"{block.line}" if block.line == block.last_line else f"{block.line}-{block.last_line}"
+    if block.role is BlockRole.SUBHEAD:
+        return Text.assemble((f"{lines:>7} ", "dim"), ("subhead ", "cyan"), (block.text, "bold"))
+    rest = block.text[len(block.run_in or ""):]
+    excerpt = rest if len(block.text) <= EXCERPT else rest[:max(EXCERPT - len(block.run_in or ""), 8)] + "…"
+    run_in = ("run-in ", "cyan") if block.run_in else ""
+    return Text.assemble((f"{lines:>7} ", "dim"), run_in, (block.run_in or "", "bold"), excerpt)
+
+
+def _repair(repair: Repair) -> Text:
+    lines = ", ".join(str(n) for n in repair.lines)
+    if repair.kind is RepairKind.JOIN:
+        before, after = repair.before.split("\n\n", 1)
+        return Text.assemble(("join ", "yellow"), (f"lines {lines}: ", "dim"), f"…{before} ¶ {after}…")
+    changed = [(a, b) for a, b in zip(repair.before, repair.after) if a != b]
+    marks = " ".join(f"{a}→{b}" for a, b in dict.fromkeys(changed))
+    return Text.assemble(("punctuation ", "yellow"), (f"line {lines}: ", "dim"), f"{len(changed)} marks made full width ({marks})")

@@ -1,0 +1,484 @@
+"""Source text -> model: reads an issue's extracted Markdown-like text into an ``Issue``.
+
+In: the source file (or its text and path) and whether to normalise punctuation. Out: a frozen
+``Issue`` in which every piece of text carries its source line, with the repairs made to the text.
+
+The rules read the shapes editors use in any daily, Chinese or English, not the words of one paper:
+
+- Everything before the first section heading is the masthead. A lone heading above the section
+  headings is the paper's title; dates, issue numbers, serials, web addresses and the like are found
+  by their form; what no rule claims is kept verbatim as furniture.
+- Before a heading, a short display line (no full stop) is the section's overline (引题); a shorter
+  one before it is the kicker (栏目). After a heading: a deeper heading or a line opening with a dash
+  is the subheadline, then a byline (◆通讯员 …, By …) or a lone person's name (a commentary's author).
+  A dateline that opens the first paragraph (本报讯(记者 …)) becomes the byline.
+- Inside the body, a short display line followed by text (often set off by a hard line break) is a
+  subhead; a paragraph that stops mid-sentence at a blank line is joined with the next (a JOIN
+  repair); paragraphs that open with first sentences of the same short shape have run-in heads.
+- One paragraph and a credit line (… 摄, Photo by …) make a photo; a byline-less name makes a
+  commentary; two or more subheads make a feature; the first story is the lead.
+- Half-width , ( ) : ; ? ! next to Chinese text become full width (PUNCTUATION repairs).
+
+The front matter (``layout.frontmatter``) then overrides what was inferred.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from layout.errors import SourceError
+from layout.frontmatter import FrontMatter, SectionOverride, read_front_matter
+from layout.model import (Block, BlockRole, Issue, Masthead, Repair, RepairKind, Section, SectionKind,
+                          Settings)
+from layout.source import read_source
+
+# Widths are in ems: a Chinese character is one, a Latin letter or digit about half of one.
+KICKER_WIDTH = 16
+SUBHEAD_WIDTH = 24
+RUN_IN_WIDTH = 24
+OVERLINE_WIDTH = 40
+BYLINE_WIDTH = 40
+CREDIT_WIDTH = 30
+RUN_IN_SPREAD = 1.5  # the longest run-in head of a series is at most this many times the shortest
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CHINESE = re.compile(f"[{HAN}\u3000-\u303f\uff00-\uffef]")  # Han characters and full-width marks
+QUOTES = "“”‘’\"'"
+
+HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+HARD_BREAK = "  "
+STOP = re.compile(r"[。！？!?….][”’」』\"')）\]]*$")  # ends a sentence: no display line has one
+PARAGRAPH_END = re.compile(r"(?:[。！？!?….]|[”」』])[”’」』\"')）\]]*$")  # a paragraph may end here
+MID_SENTENCE = re.compile(r"[、，,；;—–-]$")
+COLON_END = re.compile(r"[:：]$")
+FIRST_SENTENCE = re.compile(r"^(.+?(?:[。！？]|[.!?](?=\s)))[”’」』\"')）]*")
+
+BYLINE = re.compile(r"^(?:[◆◇■□●○▲△★☆◎]\s*)?(?:(?:本报|特约|实习)?(?:记者|通讯员)|实习生|[文图][/／|｜]|By\s+\S)")
+DATELINE = re.compile(r"^(?:本报讯\s*(?:[（(][^（()）]{1,60}[）)])?"
+                      r"|[^\s（(，,。]{2,16}?[讯电]\s*[（(][^（()）]{1,60}[）)])")
+AUTHOR = re.compile(f"^[{HAN}]{{2,4}}$")
+CREDIT = re.compile(r"^(?:.+\s*摄(?:影)?|(?:Photos?|Photograph|Picture) by\s+.+)$", re.IGNORECASE)
+JUMP = re.compile(r"^(?:(?:Continued|See)\b.*\bpage\s+\d+\.?|[（(]?(?:下转|上接|转|接)第?\s*\d+\s*版.*)$",
+                  re.IGNORECASE)
+SUBHEADLINE = re.compile(r"^(?:——|—|--)")
+SLOGAN_QUOTED = re.compile(r"^[“\"].+[”\"]$")
+ROMANIZED = re.compile(r"^[A-Z][A-Z .'&-]*[A-Z]$")
+SPONSOR = re.compile(r".+(?:主管主办|主办|主管)$")
+PUBLISHER = re.compile(r"^(?:.+出版|Published by .+)$")
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+MONTH = "(?P<month>" + "|".join(m.capitalize() for m in MONTHS) + ")"
+
+
+def _iso(year: str, month: str | int, day: str) -> str | None:
+    try:
+        number = MONTHS.index(month.lower()) + 1 if isinstance(month, str) and month.isalpha() else int(month)
+        return datetime.date(int(year), number, int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _value(match: re.Match[str]) -> str:
+    return re.sub(r"\s+", " ", match["value"])
+
+
+def _date(match: re.Match[str]) -> str | None:
+    return _iso(match["year"], match["month"], match["day"])
+
+
+def _number(match: re.Match[str]) -> int:
+    return int(match["value"])
+
+
+# Masthead fields found inside a line by their form: (field, pattern, value of the match). A field is
+# taken from its first match; what a line holds besides its matches is furniture. Order matters where
+# patterns touch: the page count goes before the editor so 今日4版 is not read as part of a name.
+MASTHEAD_FIELDS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Any]], ...] = (
+    ("serial_number", re.compile(r"(?:国内统一连续出版物号|国内统一刊号)?\s*[:：]?\s*(?P<value>CN\s*\d{2}-\d{4}(?:/[A-Z])?)"), _value),
+    ("issue_number", re.compile(r"第\s*(?P<value>\d+)\s*期"), _number),
+    ("issue_number", re.compile(r"\b(?:No\.|Issue)\s*(?P<value>\d+)"), _number),
+    ("postal_code", re.compile(r"邮发代号\s*[:：]?\s*(?P<value>\d+-\d+)"), _value),
+    ("website", re.compile(r"(?P<value>(?:https?://|www\.)[\w.\-/~%?=&#]*[\w/])", re.ASCII), _value),
+    ("page_count", re.compile(r"(?:今日|本期|共)\s*(?P<value>\d+)\s*版"), _number),
+    ("page_count", re.compile(r"\b(?P<value>\d+)\s+pages\b", re.IGNORECASE), _number),
+    ("editor_on_duty", re.compile(f"(?:值班编审|值班编辑|值班总编|责任编辑|本版编辑)\\s*[:：]?\\s*(?P<value>[{HAN}·]{{2,5}})"), _value),
+    ("editor_on_duty", re.compile(r"\bEditor(?: on duty)?\s*:\s*(?P<value>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)"), _value),
+    ("date", re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"), _date),
+    ("date", re.compile(MONTH + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"), _date),
+    ("date", re.compile(r"(?P<day>\d{1,2})\s+" + MONTH + r"\s+(?P<year>\d{4})"), _date),
+    ("date", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"), _date),
+    ("weekday", re.compile(r"(?P<value>(?:星期|礼拜)[一二三四五六日天])"), _value),
+    ("weekday", re.compile(r"\b(?P<value>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b,?"), _value),  # its comma only separates
+    ("lunar_date", re.compile(r"(?P<value>(?:农历)?[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年闰?"
+                              r"[正一二三四五六七八九十冬腊]{1,2}月(?:初|十|廿|卅|二十|三十)[一二三四五六七八九十]?)"), _value),
+)
+
+
+@dataclass
+class _Piece:
+    """A heading, or a run of text lines up to a blank line or a hard line break."""
+
+    text: str
+    line: int
+    last_line: int
+    level: int = 0  # the number of '#' of a heading; 0 for text
+    new_block: bool = True  # a blank line (or a heading) comes before it: the break a join may repair
+
+
+def parse_issue(path: Path, *, normalize_punctuation: bool | None = None) -> Issue:
+    """The model of the issue at ``path``. ``normalize_punctuation`` None means as the front matter says (default on)."""
+    return parse_text(read_source(path), path, normalize_punctuation=normalize_punctuation)
+
+
+def parse_text(text: str, path: Path, *, normalize_punctuation: bool | None = None) -> Issue:
+    """The model of an issue whose source ``text`` was read from ``path`` (for messages and images)."""
+    front = read_front_matter(text, path)
+    if normalize_punctuation is None:
+        normalize_punctuation = front.values.get("normalize_punctuation", True)
+    lines = text.split("\n")[front.body_line - 1:]
+    pieces = _pieces(lines, front.body_line)
+    title_heading, level = _heading_levels(pieces, path)
+    first = next(i for i, piece in enumerate(pieces) if piece.level == level)
+    repairs: list[Repair] = []
+    body = pieces[first:]
+    if normalize_punctuation:
+        body = [_normalized(piece, repairs) for piece in body]
+    # the masthead's items stand on lines of their own, hard break or not
+    masthead_lines = _pieces(lines[:body[0].line - front.body_line], front.body_line, wrap=False)
+    masthead = _masthead(masthead_lines, title_heading, front, path)
+    sections = _apply_overrides(_sections(body, level, repairs), front.sections, path)
+    settings = Settings(language=front.values.get("language") or _language(body),
+                        style=front.values.get("style"), paper=front.values.get("paper"),
+                        normalize_punctuation=normalize_punctuation)
+    repairs.sort(key=lambda repair: repair.lines)
+    return Issue(source=str(path), masthead=masthead, sections=tuple(sections), repairs=tuple(repairs),
+                 settings=settings)
+
+
+# ---- reading the text into pieces ----
+
+def _pieces(lines: list[str], first_line: int, *, wrap: bool = True) -> list[_Piece]:
+    """The pieces of ``lines`` (numbered from ``first_line``); without ``wrap`` each line is a piece."""
+    pieces: list[_Piece] = []
+    current: _Piece | None = None
+    new_block = True
+    for number, raw in enumerate(lines, first_line):
+        heading = HEADING.match(raw)
+        if not raw.strip() or heading:
+            current = None
+            new_block = True
+            if heading:
+                pieces.append(_Piece(heading[2], number, number, level=len(heading[1])))
+            continue
+        if current is None:
+            current = _Piece(raw.strip(), number, number, new_block=new_block)
+            pieces.append(current)
+        else:
+            current.text = _soft_join(current.text, raw.strip())
+            current.last_line = number
+        new_block = False
+        if raw.endswith(HARD_BREAK) or not wrap:
+            current = None
+    return pieces
+
+
+def _soft_join(left: str, right: str) -> str:
+    """Wrapped lines of one paragraph: Chinese runs on without a space, Latin words need one."""
+    return left + right if CHINESE.match(left[-1]) or CHINESE.match(right[0]) else f"{left} {right}"
+
+
+def _heading_levels(pieces: list[_Piece], path: Path) -> tuple[_Piece | None, int]:
+    """The paper's title heading (a lone heading above all others, if any) and the section headings' level."""
+    headings = [piece for piece in pieces if piece.level]
+    if not headings:
+        raise SourceError("no headings found", path=path,
+                          hint="mark the paper's title with '# ' and each headline with '## '")
+    top = min(h.level for h in headings)
+    if len(headings) > 1 and headings[0].level == top and sum(h.level == top for h in headings) == 1:
+        return headings[0], min(h.level for h in headings[1:])
+    return None, top
+
+
+def _language(pieces: list[_Piece]) -> str:
+    text = "".join(piece.text for piece in pieces)
+    han = len(re.findall(f"[{HAN}]", text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return "zh-Hans" if han >= latin else "en"
+
+
+def _width(text: str) -> float:
+    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text if not c.isspace())
+
+
+# ---- punctuation ----
+
+HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+def normalize_punctuation(text: str) -> str:
+    """``text`` with half-width , ( ) : ; ? ! made full width where they touch Chinese text.
+
+    A mark between two digits (1,000 or 10:30) and marks inside Latin runs (www.ztnews.net) stay.
+    A bracket pair changes as a pair, when it follows or holds Chinese text: 县(市、区) -> 县（市、区）.
+    """
+    chars = list(text)
+    for match in re.finditer(r"\(([^()]*)\)", text):
+        if CHINESE.search(match[1]) or _chinese_beside(text, match.start(), -1):
+            chars[match.start()], chars[match.end() - 1] = "（", "）"
+    for index, char in enumerate(text):
+        if char in HALF_TO_FULL and chars[index] == char and not _between_digits(text, index) \
+                and (_chinese_beside(text, index, -1) or _chinese_beside(text, index, 1)):
+            chars[index] = HALF_TO_FULL[char]
+    return "".join(chars)
+
+
+def _chinese_beside(text: str, index: int, step: int) -> bool:
+    """Whether the first character beside ``index`` (looking past quotes) is Chinese."""
+    index += step
+    while 0 <= index < len(text) and text[index] in QUOTES:
+        index += step
+    return 0 <= index < len(text) and bool(CHINESE.match(text[index]))
+
+
+def _between_digits(text: str, index: int) -> bool:
+    return 0 < index < len(text) - 1 and text[index - 1].isdigit() and text[index + 1].isdigit()
+
+
+def _normalized(piece: _Piece, repairs: list[Repair]) -> _Piece:
+    after = normalize_punctuation(piece.text)
+    if after == piece.text:
+        return piece
+    repairs.append(Repair(RepairKind.PUNCTUATION, tuple(range(piece.line, piece.last_line + 1)), piece.text, after))
+    return dataclasses.replace(piece, text=after)
+
+
+# ---- the masthead ----
+
+def _masthead(pieces: list[_Piece], title_heading: _Piece | None, front: FrontMatter, path: Path) -> Masthead:
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    furniture: list[tuple[str, int]] = []
+    texts = [piece for piece in pieces if title_heading is None or piece.line != title_heading.line]
+    if title_heading is not None:
+        values["title"], lines["title"] = title_heading.text, title_heading.line
+    elif texts and "title" not in front.values:
+        values["title"], lines["title"] = texts[0].text, texts[0].line
+        texts = texts[1:]
+    for piece in texts:
+        leftovers = _masthead_fields(piece, values, lines)
+        title = front.values.get("title") or values.get("title", "")
+        if leftovers == [piece.text] and (field := _masthead_line_field(piece.text, title, values)):
+            values[field], lines[field] = piece.text, piece.line
+        else:
+            furniture.extend((text, piece.line) for text in leftovers)
+    for key in dataclasses.fields(Masthead):
+        if key.name in front.values:
+            values[key.name], lines[key.name] = front.values[key.name], front.lines[key.name]
+    if "title" not in values:
+        raise SourceError("the paper has no title", path=path,
+                          hint="put a '# <title>' line above the first headline or set 'title:' in the front matter")
+    return Masthead(**values, furniture=tuple(t for t, _ in furniture),
+                    furniture_lines=tuple(n for _, n in furniture), lines=lines)
+
+
+def _masthead_fields(piece: _Piece, values: dict[str, Any], lines: dict[str, int]) -> list[str]:
+    """Take the fields found in ``piece`` into ``values``; return the text left around them."""
+    remaining = piece.text
+    for name, pattern, read in MASTHEAD_FIELDS:
+        match = None if name in values else pattern.search(remaining)
+        if match and (value := read(match)) is not None:
+            values[name], lines[name] = value, piece.line
+            remaining = f"{remaining[:match.start()]}\0{remaining[match.end():]}"
+    return [text.strip() for text in remaining.split("\0") if text.strip()]
+
+
+def _masthead_line_field(text: str, title: str, values: dict[str, Any]) -> str | None:
+    """The masthead field a whole line is, by its shape, if that field is still empty."""
+    candidates = (
+        ("title_romanized", bool(ROMANIZED.match(text)) and not title.isascii()),
+        ("sponsor", bool(SPONSOR.match(text))),
+        ("publisher", bool(PUBLISHER.match(text))),
+        ("slogan", _is_slogan(text)),
+    )
+    return next((name for name, fits in candidates if fits and name not in values), None)
+
+
+def _is_slogan(text: str) -> bool:
+    """Two or more Chinese phrases of the same length side by side, or a line in quotes."""
+    phrases = text.split()
+    parallel = len(phrases) > 1 and len({len(p) for p in phrases}) == 1 and len(phrases[0]) >= 4 \
+        and all(re.fullmatch(f"[{HAN}]+", p) for p in phrases)
+    return parallel or bool(SLOGAN_QUOTED.match(text))
+
+
+# ---- sections ----
+
+def _sections(pieces: list[_Piece], level: int, repairs: list[Repair]) -> list[Section]:
+    starts = [i for i, piece in enumerate(pieces) if piece.level == level] + [len(pieces)]
+    bodies = [pieces[start + 1:end] for start, end in zip(starts, starts[1:])]
+    display: list[tuple[_Piece | None, _Piece | None]] = [(None, None)]
+    for body in bodies[:-1]:
+        display.append(_take_display_lines(body))
+    sections = [_section(pieces[start], body, kicker, overline, level, repairs)
+                for start, body, (kicker, overline) in zip(starts, bodies, display)]
+    lead = next((i for i, s in enumerate(sections) if s.kind is SectionKind.STORY), None)
+    if lead is not None:
+        sections[lead] = dataclasses.replace(sections[lead], lead=True)
+    return sections
+
+
+def _is_display(piece: _Piece, width: float) -> bool:
+    """A short line that is not a sentence: a headline's companion or a subhead."""
+    text = piece.text
+    return (not piece.level and piece.line == piece.last_line and _width(text) <= width
+            and not STOP.search(text) and not MID_SENTENCE.search(text) and not COLON_END.search(text)
+            and not CREDIT.match(text) and not JUMP.match(text) and not BYLINE.match(text))
+
+
+def _take_display_lines(body: list[_Piece]) -> tuple[_Piece | None, _Piece | None]:
+    """Pop the kicker and overline that end ``body`` because they stand above the next headline."""
+    if len(body) < 2 or not body[-1].new_block or not _is_display(body[-1], OVERLINE_WIDTH):
+        return None, None
+    overline = body.pop()
+    if len(body) < 2 or not body[-1].new_block or not _is_display(body[-1], KICKER_WIDTH):
+        return None, overline
+    return body.pop(), overline
+
+
+def _section(heading: _Piece, body: list[_Piece], kicker: _Piece | None, overline: _Piece | None,
+             level: int, repairs: list[Repair]) -> Section:
+    fields: dict[str, Any] = {}
+    lines = {"headline": heading.line}
+
+    def take(name: str, piece: _Piece, text: str | None = None) -> None:
+        fields[name], lines[name] = piece.text if text is None else text, piece.line
+
+    for name, piece in (("kicker", kicker), ("overline", overline)):
+        if piece is not None:
+            take(name, piece)
+    rest = list(body)
+    if rest and (rest[0].level > level or (not rest[0].level and SUBHEADLINE.match(rest[0].text))):
+        take("subheadline", rest.pop(0))
+    if rest and not rest[0].level:
+        if BYLINE.match(rest[0].text) and _width(rest[0].text) <= BYLINE_WIDTH and not STOP.search(rest[0].text):
+            take("byline", rest.pop(0))
+        elif AUTHOR.match(rest[0].text):
+            take("author", rest.pop(0))
+    if rest and not rest[-1].level and CREDIT.match(rest[-1].text) and _width(rest[-1].text) <= CREDIT_WIDTH:
+        take("credit", rest.pop())
+    blocks = _blocks(rest, repairs)
+    if "byline" not in fields and blocks and blocks[0].role is BlockRole.PARAGRAPH \
+            and (dateline := DATELINE.match(blocks[0].text)) and blocks[0].text[dateline.end():].strip():
+        fields["byline"], lines["byline"] = dateline[0].strip(), blocks[0].line
+        blocks[0] = dataclasses.replace(blocks[0], text=blocks[0].text[dateline.end():].lstrip())
+    kind = _kind(fields, blocks)
+    if kind is SectionKind.PHOTO:
+        fields["caption"], lines["caption"] = blocks[0].text, blocks[0].line
+        blocks = []
+    return Section(kind=kind, headline=heading.text, line=heading.line, blocks=tuple(_mark_run_ins(blocks)),
+                   lines=lines, **fields)
+
+
+def _kind(fields: dict[str, Any], blocks: list[Block]) -> SectionKind:
+    subheads = sum(block.role is BlockRole.SUBHEAD for block in blocks)
+    if "credit" in fields and len(blocks) == 1 and not subheads:
+        return SectionKind.PHOTO
+    if "author" in fields:
+        return SectionKind.COMMENTARY
+    return SectionKind.FEATURE if subheads >= 2 else SectionKind.STORY
+
+
+def _blocks(pieces: list[_Piece], repairs: list[Repair]) -> list[Block]:
+    blocks: list[Block] = []
+    for index, piece in enumerate(pieces):
+        previous = blocks[-1] if blocks else None
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        if previous and previous.role is BlockRole.PARAGRAPH and _continues(previous.text, piece):
+            blocks[-1] = _join(previous, piece, repairs)
+        elif piece.level or (_is_display(piece, SUBHEAD_WIDTH) and following is not None and not following.level):
+            blocks.append(Block(piece.text, piece.line, piece.last_line, role=BlockRole.SUBHEAD))
+        else:
+            blocks.append(Block(piece.text, piece.line, piece.last_line))
+    return blocks
+
+
+def _continues(text: str, piece: _Piece) -> bool:
+    """Whether ``piece`` carries on the paragraph ``text``, cut by a column break (a blank line)."""
+    if not piece.new_block or piece.level or PARAGRAPH_END.search(text) or COLON_END.search(text) \
+            or JUMP.match(text) or JUMP.match(piece.text):
+        return False
+    if MID_SENTENCE.search(text):
+        return True
+    if CHINESE.match(text[-1]):
+        return _width(text) > SUBHEAD_WIDTH  # a short line without a stop is a subhead, not a cut paragraph
+    return piece.text[0].islower()
+
+
+def _join(block: Block, piece: _Piece, repairs: list[Repair]) -> Block:
+    cut = 16
+    joint = "" if CHINESE.match(block.text[-1]) or CHINESE.match(piece.text[0]) else " "
+    before, after = block.text[-cut:], piece.text[:cut]
+    repairs.append(Repair(RepairKind.JOIN, (block.last_line, piece.line), f"{before}\n\n{after}",
+                          f"{before}{joint}{after}"))
+    return dataclasses.replace(block, text=f"{block.text}{joint}{piece.text}", last_line=piece.last_line)
+
+
+def _mark_run_ins(blocks: list[Block]) -> list[Block]:
+    """Mark the run-in heads of each series of sibling paragraphs opening with sentences of one shape."""
+    heads = [_run_in_candidate(block) for block in blocks]
+    marked = list(blocks)
+    start = 0
+    while start < len(blocks):
+        end = start + 1
+        while heads[start] and end < len(blocks) and heads[end] and _shape(heads[end]) == _shape(heads[start]):
+            end += 1
+        series = heads[start:end]
+        widths = [_width(head) for head in series if head]
+        if len(widths) >= 2 and max(widths) <= RUN_IN_SPREAD * min(widths):
+            for index in range(start, end):
+                marked[index] = dataclasses.replace(blocks[index], run_in=heads[index])
+        start = end
+    return marked
+
+
+def _run_in_candidate(block: Block) -> str | None:
+    if block.role is not BlockRole.PARAGRAPH or not (match := FIRST_SENTENCE.match(block.text)):
+        return None
+    head = match[0]
+    return head if 4 <= _width(head) <= RUN_IN_WIDTH and block.text[len(head):].strip() else None
+
+
+def _shape(head: str) -> str:
+    """A sentence's punctuation, in order: 厘清发展思路，工业发展重点突出。 -> ，。"""
+    return "".join(c for c in head if unicodedata.category(c).startswith("P"))
+
+
+# ---- the front matter's section overrides ----
+
+def _apply_overrides(sections: list[Section], overrides: tuple[SectionOverride, ...], path: Path) -> list[Section]:
+    for override in overrides:
+        index = next((i for i, s in enumerate(sections) if _same_headline(s.headline, override.headline)), None)
+        if index is None:
+            raise SourceError(f"no section has the headline '{override.headline}'", path=path, line=override.line,
+                              hint="copy the headline as 'reissue inspect' shows it")
+        values = dict(override.values)
+        if "kind" in values:
+            values["kind"] = SectionKind(values["kind"])
+        if values.get("lead"):
+            sections = [dataclasses.replace(s, lead=False) for s in sections]
+        lines = {**sections[index].lines, **override.lines}
+        sections[index] = dataclasses.replace(sections[index], **values, lines=lines)
+    return sections
+
+
+def _same_headline(a: str, b: str) -> bool:
+    """Headlines match whatever their spaces and punctuation widths (the text may have been normalised)."""
+    def key(text: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return key(a) == key(b)

@@ -1,0 +1,111 @@
+"""Front matter: overrides applied to the inferred model, and each kind of mistake named with its line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from layout.errors import SourceError
+from layout.frontmatter import read_front_matter
+from layout.model import RepairKind, SectionKind
+from layout.parse import parse_issue, parse_text
+
+ISSUES = Path(__file__).resolve().parent / "issues"
+BODY = "# 昭通日报\n\n## 苹果飘香 采摘忙\n\n近日,果农们忙着采摘苹果。\n\n记者 刘建忠 摄\n"
+
+
+def parse(front: str, body: str = BODY, folder: Path = ISSUES) -> object:
+    return parse_text(f"---\n{front}---\n{body}", folder / "test.md")
+
+
+def error(front: str, body: str = BODY) -> SourceError:
+    with pytest.raises(SourceError) as caught:
+        parse(front, body)
+    return caught.value
+
+
+def test_no_front_matter() -> None:
+    front = read_front_matter(BODY, Path("x.md"))
+    assert (front.values, front.sections, front.body_line) == ({}, (), 1)
+
+
+def test_overrides_masthead_settings_and_sections() -> None:
+    issue = parse_issue(ISSUES / "gazette-overrides.md")
+    m = issue.masthead
+    assert (m.title, m.date, m.page_count, issue.page_count) == ("The Riverside Gazette", "2024-03-06", 2, 2)
+    assert (m.lines["title"], m.lines["date"], m.lines["page_count"]) == (2, 3, 4)
+    assert (issue.settings.paper, issue.settings.style, issue.settings.language) == ("A3", "broadsheet", "en-GB")
+    story, rain, fair = issue.sections
+    assert (fair.kind, fair.image, fair.alt, fair.page) == (SectionKind.PHOTO, "fair.png", "Stalls and a crowd on the green", 2)
+    assert (fair.lines["image"], fair.lines["page"]) == (10, 12)
+    assert rain.lead and not story.lead and issue.lead is rain
+    assert (rain.kind, rain.kicker, rain.lines["kicker"]) == (SectionKind.STORY, "Weather", 15)
+    assert story.line == 20  # body lines keep their numbers in the file
+
+
+def test_headline_found_whatever_the_punctuation_width() -> None:
+    body = "# 日报\n\n## 永善:“政策找人”\n\n正文。\n"
+    issue = parse("sections:\n  - headline: 永善：“政策找人”\n    kind: feature\n", body)
+    assert issue.sections[0].kind is SectionKind.FEATURE and issue.sections[0].headline == "永善：“政策找人”"
+
+
+def test_normalize_punctuation_false() -> None:
+    issue = parse("normalize_punctuation: false\n")
+    assert not issue.settings.normalize_punctuation
+    assert not [r for r in issue.repairs if r.kind is RepairKind.PUNCTUATION]
+    assert issue.sections[0].caption == "近日,果农们忙着采摘苹果。"
+
+
+def test_empty_front_matter_keeps_line_numbers() -> None:
+    issue = parse("")
+    assert issue.sections[0].line == 5
+
+
+def test_unknown_key_names_key_allowed_keys_and_line() -> None:
+    message = str(error("title: 昭通日报\ncolour: red\n"))
+    assert message.startswith(f"{ISSUES / 'test.md'}:3: unknown front matter key 'colour'; use one of ")
+    assert "page_count" in message and "sections" in message and "\n" not in message
+
+
+def test_unknown_section_key() -> None:
+    message = str(error("sections:\n  - headline: 苹果飘香 采摘忙\n    size: big\n"))
+    assert ":4: unknown section key 'size'; use one of alt, headline, image, kicker, kind, lead, page" in message
+
+
+def test_unknown_kind() -> None:
+    message = str(error("sections:\n  - headline: 苹果飘香 采摘忙\n    kind: gallery\n"))
+    assert message.endswith(":4: unknown section kind 'gallery'; use one of story, commentary, photo, feature")
+
+
+def test_wrong_types() -> None:
+    assert "'page_count' must be a whole number" in str(error("page_count: four\n"))
+    assert "'normalize_punctuation' must be true or false" in str(error("normalize_punctuation: maybe\n"))
+    assert "'date' must be a date" in str(error("date: 2023-13-45\n"))
+    assert ":2: 'sections' must be a list" in str(error("sections: 苹果\n"))
+    assert "needs a 'headline'" in str(error("sections:\n  - kind: photo\n"))
+
+
+def test_yaml_error_line() -> None:
+    assert str(error("title: 昭通日报\ndate: [2023-11-15\n")).split(": the front matter is not valid YAML")[0].endswith(":3")
+    assert "must be a mapping" in str(error("- a\n- b\n"))
+
+
+def test_unclosed_front_matter() -> None:
+    with pytest.raises(SourceError, match="never closed"):
+        parse_text("---\ntitle: x\n# 日报\n", Path("x.md"))
+
+
+def test_headline_matching_no_section() -> None:
+    message = str(error("sections:\n  - headline: 不存在的标题\n    kind: photo\n"))
+    assert ":3: no section has the headline '不存在的标题'" in message
+
+
+@pytest.mark.parametrize(("image", "problem"), [
+    ("../../pyproject.toml", "outside the issue's folder"),
+    ("/etc/passwd", "absolute path"),
+    ("missing.png", "does not exist"),
+])
+def test_image_must_be_a_file_inside_the_folder(image: str, problem: str) -> None:
+    message = str(error(f"sections:\n  - headline: 苹果飘香 采摘忙\n    image: {image}\n"))
+    assert f":4: image '{image}' is" in message or f":4: image '{image}' does" in message
+    assert problem in message

@@ -1,0 +1,83 @@
+"""``reissue inspect`` through ``layout.cli.main``: the tree, the JSON, and one line with status 2 for bad input."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from layout.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
+ISSUES = ROOT / "tests" / "issues"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main(["inspect", *args])
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err
+
+
+def test_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, str(SAMPLE))
+    assert status == 0 and not err
+    for text in ("昭通日报", "ZHAOTONG RIBAO", "kicker: 高质量发展调研行", "author: 申正勇", "subhead",
+                 "join", "lines 89, 91", "run-in", "本报讯（记者 陈忠华 通讯员 余明象）"):
+        assert text in out
+
+
+def test_json(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, str(SAMPLE), "--json")
+    model = json.loads(out)
+    assert status == 0
+    assert model["masthead"]["issue_number"] == 9642 and model["masthead"]["page_count"] == 4
+    assert [s["kind"] for s in model["sections"]] == ["story", "story", "photo", "commentary", "feature"]
+    assert model["sections"][4]["subheads"][0] == "强化组织领导 高位推动“加力度”"
+    assert [r["lines"] for r in model["repairs"] if r["kind"] == "join"] == [[89, 91], [102, 104]]
+
+
+def test_keep_punctuation(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, str(SAMPLE), "--json", "--keep-punctuation")
+    model = json.loads(out)
+    assert model["settings"]["normalize_punctuation"] is False
+    assert {r["kind"] for r in model["repairs"]} == {"join"}
+    assert model["sections"][0]["byline"] == "本报讯(记者 陈忠华 通讯员 余明象)"
+
+
+BAD_BYTES = {
+    "latin1.md": "# Café\n\n## Über\n\nTexte très café.\n".encode("latin-1"),
+    "empty.md": b"",
+    "blank.md": b"\n  \n\n",
+    "binary.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("latin1.md", "latin1.md:1: the text is neither UTF-8 nor GB18030; convert it to UTF-8"),
+    ("empty.md", "empty.md: the file is empty"),
+    ("blank.md", "blank.md: the file is empty"),
+    ("binary.md", "binary.md: this is a binary file, not text"),
+    ("missing.md", "missing.md: no such file"),
+])
+def test_unreadable_files(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, expected: str) -> None:
+    if name in BAD_BYTES:
+        (tmp_path / name).write_bytes(BAD_BYTES[name])
+    status, out, err = run(capsys, str(tmp_path / name))
+    assert status == 2 and not out
+    assert expected in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("bad-no-headings.md", "bad-no-headings.md: no headings found; mark the paper's title with '# '"),
+    ("bad-yaml.md", "bad-yaml.md:3: the front matter is not valid YAML"),
+    ("bad-unknown-key.md", "bad-unknown-key.md:3: unknown front matter key 'colour'; use one of"),
+    ("bad-unknown-kind.md",
+     "bad-unknown-kind.md:4: unknown section kind 'gallery'; use one of story, commentary, photo, feature"),
+    ("bad-image-outside.md", "bad-image-outside.md:4: image '../../pyproject.toml' is outside the issue's folder"),
+])
+def test_bad_issues(capsys: pytest.CaptureFixture[str], name: str, expected: str) -> None:
+    status, out, err = run(capsys, str(ISSUES / name))
+    assert status == 2 and not out
+    assert err.startswith("error: ") and expected in err and err.count("\n") == 1
