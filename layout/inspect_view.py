@@ -77,4 +77,5 @@ def _repair(repair: Repair) -> Text:
         return Text.assemble(("join ", "yellow"), (f"lines {lines}: ", "dim"), f"…{before} ¶ {after}…")
     changed = [(a, b) for a, b in zip(repair.before, repair.after) if a != b]
     marks = " ".join(f"{a}→{b}" for a, b in dict.fromkeys(changed))
-    return Text.assemble(("punctuation ", "yellow"), (f"line {lines}: ", "dim"), f"{len(changed)} marks made full width ({marks})")
+    return Text.assemble(("punctuation ", "yellow"), (f"line {lines}: ", "dim"),
+                         f"{len(changed)} marks made full width ({marks})")

@@ -98,7 +98,8 @@ def _number(match: re.Match[str]) -> int:
 
 # Masthead fields found inside a line by their form: (field, pattern, value of the match). A field is
 # taken from its first match; what a line holds besides its matches is furniture. Order matters where
-# patterns touch: the page count goes before the editor so 今日4版 is not read as part of a name.
+# patterns touch: the page count goes before the editor so 今日4版 is not read as part of a name. An
+# English weekday takes its comma: it only separates it from the date.
 MASTHEAD_FIELDS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Any]], ...] = (
     ("serial_number", re.compile(r"(?:国内统一连续出版物号|国内统一刊号)?\s*[:：]?\s*(?P<value>CN\s*\d{2}-\d{4}(?:/[A-Z])?)"), _value),
     ("issue_number", re.compile(r"第\s*(?P<value>\d+)\s*期"), _number),
@@ -114,7 +115,7 @@ MASTHEAD_FIELDS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Any
     ("date", re.compile(r"(?P<day>\d{1,2})\s+" + MONTH + r"\s+(?P<year>\d{4})"), _date),
     ("date", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"), _date),
     ("weekday", re.compile(r"(?P<value>(?:星期|礼拜)[一二三四五六日天])"), _value),
-    ("weekday", re.compile(r"\b(?P<value>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b,?"), _value),  # its comma only separates
+    ("weekday", re.compile(r"\b(?P<value>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b,?"), _value),
     ("lunar_date", re.compile(r"(?P<value>(?:农历)?[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年闰?"
                               r"[正一二三四五六七八九十冬腊]{1,2}月(?:初|十|廿|卅|二十|三十)[一二三四五六七八九十]?)"), _value),
 )
@@ -132,7 +133,10 @@ class _Piece:
 
 
 def parse_issue(path: Path, *, normalize_punctuation: bool | None = None) -> Issue:
-    """The model of the issue at ``path``. ``normalize_punctuation`` None means as the front matter says (default on)."""
+    """The model of the issue at ``path``.
+
+    ``normalize_punctuation`` None means as the front matter says (on by default).
+    """
     return parse_text(read_source(path), path, normalize_punctuation=normalize_punctuation)
 
 
@@ -199,6 +203,9 @@ def _heading_levels(pieces: list[_Piece], path: Path) -> tuple[_Piece | None, in
     if not headings:
         raise SourceError("no headings found", path=path,
                           hint="mark the paper's title with '# ' and each headline with '## '")
+    if empty := next((h for h in headings if not h.text), None):
+        raise SourceError("a heading has no text", path=path, line=empty.line,
+                          hint="write the headline after the '#' marks")
     top = min(h.level for h in headings)
     if len(headings) > 1 and headings[0].level == top and sum(h.level == top for h in headings) == 1:
         return headings[0], min(h.level for h in headings[1:])
@@ -221,7 +228,7 @@ def _width(text: str) -> float:
 HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
-def normalize_punctuation(text: str) -> str:
+def full_width_punctuation(text: str) -> str:
     """``text`` with half-width , ( ) : ; ? ! made full width where they touch Chinese text.
 
     A mark between two digits (1,000 or 10:30) and marks inside Latin runs (www.ztnews.net) stay.
@@ -251,7 +258,7 @@ def _between_digits(text: str, index: int) -> bool:
 
 
 def _normalized(piece: _Piece, repairs: list[Repair]) -> _Piece:
-    after = normalize_punctuation(piece.text)
+    after = full_width_punctuation(piece.text)
     if after == piece.text:
         return piece
     repairs.append(Repair(RepairKind.PUNCTUATION, tuple(range(piece.line, piece.last_line + 1)), piece.text, after))

@@ -10,7 +10,7 @@ import pytest
 
 from layout.errors import SourceError
 from layout.model import BlockRole, Issue, RepairKind, SectionKind, to_dict
-from layout.parse import normalize_punctuation, parse_issue, parse_text
+from layout.parse import full_width_punctuation, parse_issue, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
@@ -123,8 +123,8 @@ def test_keep_punctuation(sample: Issue) -> None:
     ("He said, (quietly) no: yes; why? now!", "He said, (quietly) no: yes; why? now!"),
     ("收入1,000元", "收入1,000元"),
 ])
-def test_normalize_punctuation(before: str, after: str) -> None:
-    assert normalize_punctuation(before) == after
+def test_full_width_punctuation(before: str, after: str) -> None:
+    assert full_width_punctuation(before) == after
 
 
 def test_english_paper() -> None:
@@ -187,6 +187,14 @@ def test_title_from_first_line_without_title_heading() -> None:
 def test_no_headings_is_an_error() -> None:
     with pytest.raises(SourceError, match="no headings"):
         parse("只有一段文字。\n")
+
+
+def test_missing_title_and_empty_heading_are_errors() -> None:
+    with pytest.raises(SourceError, match="no title"):
+        parse("## 标题\n\n正文。\n")
+    with pytest.raises(SourceError, match="heading has no text") as caught:
+        parse("# 日报\n\n## \n\n正文。\n")
+    assert caught.value.line == 3
 
 
 def test_decodings(tmp_path: Path) -> None:
