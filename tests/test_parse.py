@@ -7,6 +7,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from layout.errors import SourceError
 from layout.model import BlockRole, Issue, RepairKind, SectionKind, to_dict
@@ -205,3 +207,17 @@ def test_decodings(tmp_path: Path) -> None:
         issue = parse_issue(tmp_path / name)
         assert issue.masthead.title == "昭通日报" and issue.sections[0].line == 3
         assert issue.sections[0].blocks[0].text == "近日，果农们忙着采摘苹果。"
+
+
+MARKUP_SOUP = st.lists(st.sampled_from(
+    list("# \n-:[]{}'\"本报讯记者摄()（）,。abcA1—◆") + ["---\n", "## ", "sections:\n  - headline: x\n", "  \n"]),
+    max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKUP_SOUP)
+def test_any_text_gives_a_model_or_one_line_error(text: str) -> None:
+    try:
+        parse_text(text, Path("soup.md"))
+    except SourceError as error:
+        assert "\n" not in str(error)
