@@ -81,8 +81,8 @@ class _Face:
 
     HarfBuzz applies the ``ccmp`` and ``locl`` lookups of the script's language system (here
     ``hani``/``ZHS``) in lookup order; ``ccmp`` makes ligatures (``——`` -> one 2 em dash) and
-    ``locl`` swaps in Chinese forms. Contextual lookups in ``ccmp`` serve Hangul and kana only and
-    are left out.
+    ``locl`` swaps in Chinese forms. The contextual lookups in ``ccmp`` serve old Hangul only and are
+    left out.
     """
 
     def __init__(self, path: Path, font_number: int) -> None:
@@ -91,21 +91,11 @@ class _Face:
         self._cmap = font.getBestCmap()
         self._hmtx = font["hmtx"]
         self._lookups = _substitutions(font)
-        # characters that can take part in a ligature: only text with one of them is shaped as a
-        # glyph sequence, the rest character by character
-        ligature_glyphs = self._ligature_glyphs()
-        self._ligature_chars = frozenset(
-            chr(code) for code, glyph in self._cmap.items() if glyph in ligature_glyphs)
+        # characters that can begin a ligature: only text with one of them is shaped as a glyph
+        # sequence, the rest character by character
+        firsts = {glyph for kind, table in self._lookups if kind == "ligature" for glyph in table}
+        self._ligature_chars = frozenset(chr(code) for code, glyph in self._cmap.items() if glyph in firsts)
         self._advance: dict[str, int] = {}
-
-    def _ligature_glyphs(self) -> set[str]:
-        glyphs: set[str] = set()
-        for kind, table in self._lookups:
-            if kind == "ligature":
-                for first, ligatures in table.items():
-                    glyphs.add(first)
-                    glyphs.update(g for lig in ligatures for g in lig.Component)
-        return glyphs
 
     def char_advance(self, char: str) -> int:
         """The advance of one character alone, in font units (cached)."""
@@ -279,9 +269,7 @@ class _Clusters:
             i += 1
             if self.breakable[i]:
                 best = i
-        if i == self.count:
-            return i
-        if self.breakable[i]:
+        if i == self.count or (i > start and self.breakable[i]):
             return i
         if best is not None:
             return best  # push the unbreakable tail down to the next line
@@ -315,7 +303,8 @@ def _font_file(pattern: str) -> Path:
 
 def _face_index(path: Path, family: str) -> int:
     """The index of ``family`` among the faces of a font file (a collection, or a single font)."""
-    fonts = TTCollection(path, lazy=True).fonts if path.suffix.lower() == ".ttc" else [TTFont(path, lazy=True)]
+    collection = path.suffix.lower() == ".ttc"
+    fonts = TTCollection(path, lazy=True).fonts if collection else [TTFont(path, lazy=True)]
     for index, font in enumerate(fonts):
         if font["name"].getDebugName(1) == family:
             return index

@@ -9,6 +9,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import weasyprint
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from layout.typeset import NO_LINE_END, NO_LINE_START, Line, Run, Typesetter
 
@@ -104,6 +106,11 @@ def test_a_run_wider_than_the_column_is_cut_by_characters(setter):
     assert all(natural(setter, line, 10) + line.indent <= 80 + 1e-6 for line in lines)
 
 
+def test_a_column_narrower_than_one_character_gets_one_character_a_line(setter):
+    lines = setter.set_paragraph([Run("昭通。")], 5, 10)
+    assert [line.text for line in lines] == ["昭", "通", "。"]
+
+
 def test_spaces_break_latin_text_and_are_dropped_at_line_ends(setter):
     lines = setter.set_paragraph([Run("Photo by Liu Jianzhong and Chen Zhonghua for the paper")], 90, 10)
     assert len(lines) > 1
@@ -115,6 +122,18 @@ def test_spaces_break_latin_text_and_are_dropped_at_line_ends(setter):
 def test_spaces_collapse_as_white_space_nowrap_collapses_them(setter):
     lines = setter.set_paragraph([Run("CN  53-0003\t第9642期 "), Run(" 邮发代号")], 500, 10)
     assert [line.text for line in lines] == ["CN 53-0003 第9642期 邮发代号"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="中文昭通。，、“”（）《》——……·ab3. %", max_size=120),
+       width=st.floats(min_value=8, max_value=300))
+def test_any_text_is_set_whole_within_the_column(setter, text, width):
+    lines = setter.set_paragraph([Run(text)], width, 10)
+    assert "".join(line.text for line in lines).replace(" ", "") == text.replace(" ", "")
+    assert [line.last for line in lines] == [False] * (len(lines) - 1) + [True] * bool(lines)
+    for line in lines:
+        assert line.spacing >= 0
+        assert natural(setter, line, 10) <= width - line.indent + 1e-6 or len(line.text) <= 2
 
 
 # --- indent and justification ----------------------------------------------------------------------
