@@ -43,6 +43,35 @@ def inspect(issue: Path, as_json: bool, keep_punctuation: bool) -> None:
         Console(highlight=False).print(render_tree(model))
 
 
+@cli.command()
+@ISSUE
+@click.option("--pdf", type=click.Path(path_type=Path, dir_okay=False), help="The PDF to check.")
+@click.option("--epub", type=click.Path(path_type=Path, dir_okay=False), help="The EPUB to check.")
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> None:
+    """Prove the built PDF and EPUB of ISSUE faithful to its text (by default build/<name>.pdf and .epub)."""
+    from layout.errors import OutputError, VerificationFailed
+    from layout.parse import parse_issue
+    from layout.verify import render_reports, report_dict, verify_epub, verify_pdf
+
+    model = parse_issue(issue)
+    if pdf is None and epub is None:
+        built = [Path("build") / f"{issue.stem}{suffix}" for suffix in (".pdf", ".epub")]
+        pdf, epub = (path if path.exists() else None for path in built)
+        if pdf is None and epub is None:
+            raise OutputError(f"no build/{issue.stem}.pdf or build/{issue.stem}.epub",
+                              path=issue, hint="run `reissue build` first, or give --pdf / --epub")
+    reports = ([verify_pdf(model, pdf)] if pdf else []) + ([verify_epub(model, epub)] if epub else [])
+    if as_json:
+        click.echo(json.dumps([report_dict(r) for r in reports], ensure_ascii=False, indent=2))
+    else:
+        Console(highlight=False).print(render_reports(reports))
+    failed = [r for r in reports if not r.ok]
+    if failed:
+        raise VerificationFailed(" and ".join(f"{r.path} has {len(r.findings)} problems" for r in failed),
+                                 path=issue, hint="the findings above say what is missing or wrong, and where")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a ``ReissueError`` becomes one line on stderr and its exit code, never a traceback."""
     try:

@@ -1,0 +1,340 @@
+"""``verify``: a finished PDF or EPUB is proved faithful to its issue, or its problems are named.
+
+The files checked here are made in the tests, from a hand-made three-page issue, with WeasyPrint and
+ebooklib: one correct file, and files each broken in one way (a paragraph left out, a wrong jump
+line, a glyph off the page, ...). Each broken file must fail the check it breaks, and say where.
+"""
+from __future__ import annotations
+
+import dataclasses
+import html
+import zipfile
+from pathlib import Path
+
+import pytest
+from ebooklib import epub
+from pypdf import PdfReader, PdfWriter
+from weasyprint import HTML
+
+from layout.errors import OutputError
+from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind
+from layout.verify import Finding, normalize, page_number, verify_epub, verify_pdf
+
+LEAD = (
+    "今年以来,昭通市工信局紧扣省委“3815”战略发展目标,深入推进“产业兴市”战略,扎实做好“产”的文章,"
+    "坚持“大抓产业、主攻工业”,主动靠前服务,精准谋划产业,狠抓重点项目建设服务,推动能源外工业投资持续高速增长。",
+    "成立项目专班,重大项目推进有序。今年以来,全市工信系统把工业项目建设一线作为转作风、促发展的主战场,"
+    "成立了重大工业项目专班,实行重点项目周研判、月报告制度,落实局领导抓产业挂项目机制,确保重大项目顺利实施。",
+    "今年前三季度,全市能源外工业投资同比增长61.2%,增速排名全省第一位,在去年高基数高速增长的情况下,"
+    "增速连续9个月保持全省前三名,始终保持57%以上的高速增长态势。",
+)
+SECOND = (
+    "11月13日,市委副书记、市长杨承新主持召开市政府系统办理市人大代表建议、市政协提案工作专题会议时强调,"
+    "要高质高效办理建议提案,确保件件有落实、事事有成效。",
+    "杨承新强调,各牵头部门和承办单位要围绕市人大常委会交办的市政府办理的建议,主动认领,高度重视,照单履责、加快办理。",
+)
+
+ISSUE = Issue(
+    source="tests/issues/verify-sample.md",
+    masthead=Masthead(
+        title="昭通日报", title_romanized="ZHAOTONG RIBAO", date="2023-11-15", weekday="星期三",
+        lunar_date="癸卯年十月初三", sponsor="中共昭通市委主管主办", publisher="昭通日报社出版",
+        slogan="权威传播公信新闻 深情反映大众心声", serial_number="CN 53-0003", issue_number=9642,
+        editor_on_duty="吕翼", page_count=3, furniture=("扫码投稿",), furniture_lines=(9,),
+        lines={"title": 1, "title_romanized": 3, "weekday": 5, "lunar_date": 6, "sponsor": 7, "publisher": 8,
+               "slogan": 10, "serial_number": 11, "issue_number": 11, "editor_on_duty": 11},
+    ),
+    sections=(
+        Section(SectionKind.STORY, "昭通前三季度工业投资增速排名全省第一位", line=13, lead=True,
+                byline="本报讯(记者 陈忠华 通讯员 余明象)",
+                blocks=(Block(LEAD[0], 15, 15), Block("成立项目专班", 17, 17, BlockRole.SUBHEAD),
+                        Block(LEAD[1], 19, 19), Block(LEAD[2], 21, 21)),
+                lines={"byline": 15}),
+        Section(SectionKind.STORY, "高质高效办理建议提案 为昭通经济社会高质量发展赋能", line=25,
+                kicker="高质量发展调研行", byline="本报讯(记者 钱江)",
+                blocks=(Block(SECOND[0], 27, 27), Block(SECOND[1], 29, 29)),
+                lines={"kicker": 23, "byline": 27}),
+        Section(SectionKind.PHOTO, "苹果飘香 采摘忙", line=31,
+                caption="近日,在昭阳区小龙洞回族彝族乡的苹果园里,红彤彤的苹果挂满枝头,果农们忙着采摘苹果。",
+                credit="记者 刘建忠 摄", lines={"caption": 33, "credit": 35}),
+    ),
+)
+
+CSS = """
+@page { size: 160mm 220mm; margin: 12mm }
+body { font-family: 'Noto Serif CJK SC'; font-size: 10pt; line-height: 1.5 }
+h1 { font-size: 16pt } .masthead { font-size: 9pt } .jump { text-align: right }
+section + section { margin-top: 8mm }
+"""
+
+
+def _e(text: str | None) -> str:
+    return html.escape(text or "")
+
+
+def masthead_html(m: Masthead) -> str:
+    fields = (m.title_romanized, "2023年11月15日", m.weekday, m.lunar_date, m.sponsor, m.publisher, m.slogan,
+              *m.furniture, f"国内统一连续出版物号 {m.serial_number} 第{m.issue_number}期", f"值班编审: {m.editor_on_duty}")
+    return f"<header><h1>{_e(m.title)}</h1><p class=masthead>{'<br>'.join(map(_e, fields))}</p></header>"
+
+
+def section_html(s: Section, blocks: slice = slice(None), head: bool = True) -> str:
+    parts = [f"<p>{_e(s.kicker)}</p><h2>{_e(s.headline)}</h2><p>{_e(s.byline)}</p>" if head else ""]
+    parts += [f"<p>{_e(b.text)}</p>" for b in s.blocks[blocks]]
+    if head and s.caption:
+        parts.append(f"<p>{_e(s.caption)} {_e(s.credit)}</p>")
+    return f"<section>{''.join(parts)}</section>"
+
+
+def pages_html(issue: Issue, jump: tuple[int, int] = (3, 1)) -> list[str]:
+    """Page 1: masthead and the lead story's start; page 2: the other stories; page 3: the lead's rest."""
+    lead, second, photo = issue.sections
+    to, frm = jump
+    return [
+        masthead_html(issue.masthead) + section_html(lead, slice(0, 2)) + f"<p class=jump>(下转第{to}版)</p>",
+        section_html(second) + section_html(photo),
+        f"<p class=jump>(上接第{frm}版)</p>" + section_html(lead, slice(2, None), head=False),
+    ]
+
+
+def write_pdf(path: Path, pages: list[str], css: str = "", title: str = "昭通日报 2023-11-15") -> Path:
+    body = "".join(f"<div style='break-before: page'>{page}</div>" for page in pages)
+    document = (f"<html lang=zh-Hans><head><title>{_e(title)}</title><style>{CSS}{css}</style></head>"
+                f"<body>{body}</body></html>")
+    HTML(string=document).write_pdf(path)
+    return path
+
+
+def without(issue: Issue, line: int) -> Issue:
+    """The issue with the block of that source line removed: the HTML made from it lacks that paragraph."""
+    sections = tuple(dataclasses.replace(s, blocks=tuple(b for b in s.blocks if b.line != line))
+                     for s in issue.sections)
+    return dataclasses.replace(issue, sections=sections)
+
+
+@pytest.fixture(scope="module")
+def good_pdf(tmp_path_factory) -> Path:
+    return write_pdf(tmp_path_factory.mktemp("pdf") / "good.pdf", pages_html(ISSUE))
+
+
+def checks_failed(report) -> set[str]:
+    return {f.check for f in report.findings}
+
+
+# ---------------------------------------------------------------- PDF
+
+def test_correct_pdf_passes(good_pdf):
+    report = verify_pdf(ISSUE, good_pdf)
+    assert report.findings == ()
+    assert report.ok
+    assert report.checks == ("pages", "text", "jumps", "fonts", "layout")
+    assert report.stats["pages"] == 3
+    assert report.stats["characters"] > 600
+
+
+def test_pdf_missing_a_paragraph_names_its_source_line(tmp_path):
+    pdf = write_pdf(tmp_path / "x.pdf", pages_html(without(ISSUE, 27)))
+    report = verify_pdf(ISSUE, pdf)
+    assert not report.ok
+    [finding] = report.findings
+    assert finding == Finding("text", finding.message, 27)
+    assert finding.message.startswith("line 27: paragraph missing from the PDF (")
+    assert finding.message.endswith("first at “11月13日,市委副书记…”")
+
+
+def test_pdf_missing_part_of_a_paragraph_quotes_where(tmp_path):
+    lead = ISSUE.sections[0]
+    cut = dataclasses.replace(lead, blocks=(*lead.blocks[:3], Block(LEAD[2].replace("增速连续9个月保持全省前三名,", ""), 21, 21)))
+    pdf = write_pdf(tmp_path / "x.pdf", pages_html(dataclasses.replace(ISSUE, sections=(cut, *ISSUE.sections[1:]))))
+    report = verify_pdf(ISSUE, pdf)
+    messages = [f.message for f in report.findings if f.check == "text"]
+    assert messages[0].startswith("line 21: paragraph partly missing from the PDF (15 of ")
+    assert "[增速连续9个月保持全省" in messages[0]
+
+
+def test_a_paragraph_continued_on_a_later_page_is_found_in_its_pieces(tmp_path):
+    # the lead's second paragraph is cut in two by the jump: its pieces are on pages 1 and 3
+    lead = ISSUE.sections[0]
+    head, tail = LEAD[1][:40], LEAD[1][40:]
+    pages = pages_html(ISSUE)
+    pages[0] = pages[0].replace(_e(LEAD[1]), _e(head))
+    pages[2] = pages[2].replace("</p><section>", f"</p><section><p>{_e(tail)}</p>", 1)
+    report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages))
+    assert report.ok, report.findings
+    assert lead.blocks[2].text == LEAD[1]
+
+
+def test_page_count_must_be_the_issues(good_pdf):
+    four = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, page_count=4))
+    report = verify_pdf(four, good_pdf)
+    assert [f.message for f in report.findings if f.check == "pages"] == ["the PDF has 3 pages; the issue has 4"]
+
+
+def test_wrong_jump_line_fails(tmp_path):
+    # the lead continues on page 3, but its jump line says page 2
+    report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages_html(ISSUE, jump=(2, 1))))
+    assert checks_failed(report) == {"jumps"}
+    messages = [f.message for f in report.findings]
+    assert "page 1 says continued on page 2, but page 2 has no line continued from page 1" in messages
+    assert any(m.startswith("line 13: the story “昭通前三季度") and "from page 1 on page 3" in m for m in messages)
+
+
+def test_jump_back_line_must_name_the_page_it_comes_from(tmp_path):
+    report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages_html(ISSUE, jump=(3, 2))))
+    assert "page 3 says continued from page 2, but page 2 has no line continued on page 3" in \
+        [f.message for f in report.findings]
+
+
+@pytest.mark.parametrize("token, number", [("3", 3), ("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("二十四", 24)])
+def test_jump_page_numbers_in_chinese(token, number):
+    assert page_number(token) == number
+
+
+def test_glyph_off_the_page_fails(tmp_path):
+    pages = pages_html(ISSUE)
+    pages[1] += "<div style='position: absolute; left: 150mm; top: 50mm'>出界</div>"
+    report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages))
+    [finding] = report.findings
+    assert finding.check == "layout" and finding.message.startswith("page 2: 2 glyphs outside the trim box, first “出界”")
+
+
+def test_glyphs_drawn_over_each_other_fail(tmp_path):
+    pages = pages_html(ISSUE)
+    pages[1] += "<div style='position: absolute; left: 30mm; top: 150mm'>重叠</div>" * 2
+    report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages))
+    assert [f.message for f in report.findings] == ["page 2: 2 pairs of glyphs drawn over each other, first “重” and “重” "
+                                                    f"at {report.findings[0].message.split(' at ')[1]}"]
+
+
+def test_text_clipped_by_an_overflowing_box_fails(tmp_path):
+    # all the text is still in the PDF (the text check passes), but most of it is hidden by the clip
+    css = "section:nth-of-type(2) { height: 25mm; overflow: hidden }"
+    report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages_html(ISSUE), css))
+    assert checks_failed(report) == {"layout"}
+    assert "glyphs hidden by a clipping path" in report.findings[0].message
+
+
+def test_tofu_fails_and_names_the_source_line(tmp_path):
+    # U+1E900 (Adlam) is in no installed font: WeasyPrint draws .notdef, through an encoding it writes for it
+    lead = ISSUE.sections[0]
+    odd = dataclasses.replace(lead, blocks=(*lead.blocks[:3], Block(LEAD[2] + "\U0001E900", 21, 21)))
+    issue = dataclasses.replace(ISSUE, sections=(odd, *ISSUE.sections[1:]))
+    report = verify_pdf(issue, write_pdf(tmp_path / "x.pdf", pages_html(issue)))
+    [finding] = report.findings
+    assert finding.check == "fonts" and finding.source_line == 21
+    assert "1 glyphs drawn as .notdef (tofu)" in finding.message
+
+
+def test_font_not_embedded_fails(good_pdf, tmp_path):
+    writer = PdfWriter(clone_from=PdfReader(good_pdf))
+    for page in writer.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            descriptor.pop("/FontFile3", None)
+    stripped = tmp_path / "x.pdf"
+    writer.write(stripped)
+    report = verify_pdf(ISSUE, stripped)
+    assert checks_failed(report) == {"fonts"}
+    assert all(f.message.startswith("font ") and f.message.endswith("is not embedded") for f in report.findings)
+
+
+def test_not_a_pdf_is_an_output_error(tmp_path):
+    text = tmp_path / "x.pdf"
+    text.write_text("# 昭通日报\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="not a PDF file"):
+        verify_pdf(ISSUE, text)
+    truncated = tmp_path / "y.pdf"
+    truncated.write_bytes(b"%PDF-1.7\n1 0 obj <<")
+    with pytest.raises(OutputError, match="cannot read this PDF"):
+        verify_pdf(ISSUE, truncated)
+
+
+def test_pdf_of_another_issue_is_an_output_error(good_pdf):
+    other_day = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, date="2023-11-16"))
+    with pytest.raises(OutputError, match="not the 2023-11-16 issue"):
+        verify_pdf(other_day, good_pdf)
+    other_paper = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, title="云南日报"))
+    with pytest.raises(OutputError, match="not of 云南日报"):
+        verify_pdf(other_paper, good_pdf)
+
+
+def test_comparison_ignores_white_space_and_width_of_punctuation():
+    assert normalize("增长61.2%, 排名 (第一)") == normalize("增长61.2%,排名(第一)")
+
+
+# ---------------------------------------------------------------- EPUB
+
+def write_epub(path: Path, issue: Issue, extra: str = "", page_list: bool = True) -> Path:
+    book = epub.EpubBook()
+    book.set_identifier("urn:reissue:verify-sample")
+    book.set_title(f"{issue.masthead.title} {issue.masthead.date}")
+    book.set_language("zh-Hans")
+    book.add_metadata("DC", "date", issue.masthead.date)
+    documents = []
+    for number, page in enumerate(pages_html(issue), start=1):
+        marker = f'<span epub:type="pagebreak" role="doc-pagebreak" id="page{number}" aria-label="{number}"/>'
+        document = epub.EpubHtml(title=f"第{number}版", file_name=f"page{number}.xhtml", lang="zh-Hans")
+        document.content = f"<html><body>{marker}{page.replace('<br>', '<br/>')}{extra if number == 2 else ''}</body></html>"
+        book.add_item(document)
+        documents.append(document)
+    book.toc = documents
+    book.spine = ["nav", *documents]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    epub.write_epub(str(path), book, {"epub3_pages": page_list})
+    return path
+
+
+@pytest.fixture(scope="module")
+def good_epub(tmp_path_factory) -> Path:
+    return write_epub(tmp_path_factory.mktemp("epub") / "good.epub", ISSUE)
+
+
+def test_correct_epub_passes(good_epub):
+    report = verify_epub(ISSUE, good_epub)
+    assert report.findings == ()
+    assert report.checks == ("text", "navigation", "safety", "epubcheck")
+    assert report.stats["page_list_entries"] == 3 and report.stats["toc_entries"] == 3
+
+
+@pytest.fixture(scope="module")
+def broken_epub_report(tmp_path_factory):
+    """One EPUB broken four ways (EPUBCheck takes seconds a run): paragraph of line 29 left out, no
+    page-list, a script, a remote image."""
+    extra = '<script>alert(1)</script><img src="https://example.com/x.jpg" alt="x"/>'
+    path = tmp_path_factory.mktemp("epub") / "broken.epub"
+    return verify_epub(ISSUE, write_epub(path, without(ISSUE, 29), extra, page_list=False))
+
+
+def test_epub_missing_a_paragraph_names_its_source_line(broken_epub_report):
+    [finding] = [f for f in broken_epub_report.findings if f.check == "text"]
+    assert finding.source_line == 29
+    assert finding.message.startswith("line 29: paragraph missing from the EPUB (")
+    assert "“杨承新强调" in finding.message
+
+
+def test_epub_without_page_list_or_with_script_or_remote_image_fails(broken_epub_report):
+    messages = {f.message for f in broken_epub_report.findings if f.check in ("navigation", "safety")}
+    assert messages == {"the page-list has 0 entries; the issue has 3 pages", "EPUB/page2.xhtml has a <script>",
+                        "EPUB/page2.xhtml loads a remote resource: https://example.com/x.jpg"}
+
+
+def test_epubcheck_errors_are_findings(broken_epub_report):
+    epubcheck = [f.message for f in broken_epub_report.findings if f.check == "epubcheck"]
+    assert any(m.startswith("ERROR RSC-006 EPUB/page2.xhtml:") for m in epubcheck)
+
+
+def test_not_an_epub_is_an_output_error(tmp_path, good_pdf):
+    with pytest.raises(OutputError, match="not an EPUB file"):
+        verify_epub(ISSUE, good_pdf)
+    plain_zip = tmp_path / "x.epub"
+    with zipfile.ZipFile(plain_zip, "w") as z:
+        z.writestr("mimetype", "application/zip")
+    with pytest.raises(OutputError, match="no mimetype application/epub"):
+        verify_epub(ISSUE, plain_zip)
+
+
+def test_epub_of_another_issue_is_an_output_error(good_epub):
+    other_day = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, date="2023-11-16"))
+    with pytest.raises(OutputError, match="not the 2023-11-16 issue"):
+        verify_epub(other_day, good_epub)
