@@ -99,6 +99,7 @@ class Masthead:
     serial_number: str | None = None  # CN 53-0003
     issue_number: int | None = None
     postal_code: str | None = None
+    website_name: str | None = None  # 昭通新闻网: the site's name, printed before its address
     website: str | None = None
     editor_on_duty: str | None = None
     page_count: int | None = None

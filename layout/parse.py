@@ -105,6 +105,7 @@ MASTHEAD_FIELDS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Any
     ("issue_number", re.compile(r"第\s*(?P<value>\d+)\s*期"), _number),
     ("issue_number", re.compile(r"\b(?:No\.|Issue)\s*(?P<value>\d+)"), _number),
     ("postal_code", re.compile(r"邮发代号\s*[:：]?\s*(?P<value>\d+-\d+)"), _value),
+    ("website_name", re.compile(f"(?P<value>[{HAN}]{{2,10}}网)(?=\\s*(?:https?://|www\\.))"), _value),
     ("website", re.compile(r"(?P<value>(?:https?://|www\.)[\w.\-/~%?=&#]*[\w/])", re.ASCII), _value),
     ("page_count", re.compile(r"(?:今日|本期|共)\s*(?P<value>\d+)\s*版"), _number),
     ("page_count", re.compile(r"\b(?P<value>\d+)\s+pages\b", re.IGNORECASE), _number),

@@ -18,7 +18,7 @@ from layout.parse import parse_issue, parse_text
 
 SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "zhaotong-2023-11-15.md"
 MASTHEAD_TEXT = ("title", "title_romanized", "weekday", "lunar_date", "sponsor", "publisher", "slogan",
-                 "serial_number", "postal_code", "website", "editor_on_duty")
+                 "serial_number", "postal_code", "website_name", "website", "editor_on_duty")
 SECTION_TEXT = ("headline", "kicker", "overline", "subheadline", "byline", "author", "caption", "credit")
 HEADING_MARK = re.compile(r"^ {0,3}#{1,6}\s")
 

@@ -48,8 +48,9 @@ def test_sample_masthead(sample: Issue) -> None:
     assert (m.sponsor, m.publisher, m.slogan) == ("中共昭通市委主管主办", "昭通日报社出版", "权威传播公信新闻 深情反映大众心声")
     assert (m.serial_number, m.issue_number, m.postal_code, m.website, m.editor_on_duty, m.page_count) == (
         "CN 53-0003", 9642, "63-41", "www.ztnews.net", "吕翼", 4)
-    assert m.furniture == ("微信公众号", "北纬29° App", "扫码投稿", "昭通新闻网")
-    assert m.furniture_lines == (16, 20, 24, 26)
+    assert m.furniture == ("微信公众号", "北纬29° App", "扫码投稿")
+    assert m.website_name == "昭通新闻网"
+    assert m.furniture_lines == (16, 20, 24)
     assert m.lines["title"] == 3 and m.lines["lunar_date"] == 8 and m.lines["issue_number"] == 26
 
 
