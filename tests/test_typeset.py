@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html
 import io
-import time
 from pathlib import Path
 
 import pdfplumber
@@ -160,16 +159,6 @@ def test_a_justified_lines_last_character_is_a_run_of_its_own(setter):
     assert lines[0].runs[0] == Run("今年前三季度，", bold=True)
     for line in lines[:-1]:
         assert len(line.runs[-1].text) == 1
-
-
-def test_the_sample_issue_is_set_fast(setter):
-    paragraphs = [[Run(text)] for text in sample_paragraphs()]
-    assert sum(len(runs[0].text) for runs in paragraphs) > 4000
-    began = time.perf_counter()
-    for size in (9.0, 10.5, 12.0):
-        for runs in paragraphs:
-            setter.set_paragraph(runs, 160, size)
-    assert time.perf_counter() - began < 0.1
 
 
 # --- the real thing: WeasyPrint sets the lines, pdfplumber reads them back -------------------------
