@@ -1,0 +1,96 @@
+"""One build of one issue: source path and options in; the PDF and EPUB (and optionally the final
+HTML) in the output folder out, verified, each written atomically.
+
+The stages run in order and each reads only what the one before made: parse -> plan -> render
+(PDF, then the EPUB with the PDF's front page as its cover) -> verify.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layout.epub import build_epub
+from layout.errors import FitError
+from layout.model import Issue, to_dict
+from layout.parse import parse_issue
+from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
+from layout.plan import Plan, plan_issue
+from layout.style import load_style
+
+# PDF/A-1 and PDF/A-2 allow no attached files of other kinds; every other variant carries the source
+NO_ATTACHMENTS = ("pdf/a-1", "pdf/a-2")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out_dir: Path = Path("build")
+    style: str | None = None
+    paper: str | None = None
+    pages: int | None = None
+    pdf: bool = True
+    epub: bool = True
+    html: bool = False
+    print: PrintOptions = field(default_factory=PrintOptions)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build made, in memory, before anything is written."""
+
+    issue: Issue
+    plan: Plan
+    files: dict[str, bytes]  # file name -> content
+    seconds: dict[str, float]  # stage -> wall time
+
+
+def make(source: Path, options: BuildOptions) -> Built:
+    """Run the stages; nothing is written."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = now - clock
+        clock = now
+
+    issue = parse_issue(source)
+    style = load_style(options.style or issue.settings.style)
+    paper = style.paper(options.paper or issue.settings.paper)
+    page_count = options.pages or issue.page_count
+    lap("parse")
+    plan = plan_issue(issue, style, paper, page_count)
+    lap("plan")
+    stem = source.stem
+    files: dict[str, bytes] = {}
+    pdf = None
+    if options.pdf:
+        print_options = options.print
+        if not (print_options.variant or "").startswith(NO_ATTACHMENTS):
+            print_options = PrintOptions(**{**print_options.__dict__, "attachments": _attachments(source, issue)})
+        html = render_html(issue, plan, style, print_options)
+        if options.html:
+            files[f"{stem}.print.html"] = html.encode("utf-8")
+        pdf, document = render_pdf(html, issue, style, print_options)
+        if len(document.pages) != page_count:
+            raise FitError(f"the planned {page_count} pages rendered as {len(document.pages)}",
+                           path=source, hint="the style's CSS sets sizes the planner does not know of")
+        files[f"{stem}.pdf"] = pdf
+        lap("pdf")
+    if options.epub:
+        cover = front_page_png(pdf) if pdf is not None else None
+        files[f"{stem}.epub"] = build_epub(
+            issue, section_pages=plan.section_pages(len(issue.sections)),
+            page_names=[page.name for page in plan.pages], cover_png=cover, style_dir=style.folder)
+        lap("epub")
+    return Built(issue, plan, files, seconds)
+
+
+def _attachments(source: Path, issue: Issue) -> tuple[tuple[str, bytes, str], ...]:
+    model = json.dumps(to_dict(issue), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    return (
+        (source.name, source.read_bytes(), "The issue's source text, as the archive holds it"),
+        (f"{source.stem}.model.json", model, "The issue's model, as reissue read it from the source"),
+    )

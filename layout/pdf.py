@@ -1,0 +1,160 @@
+"""The print edition: a plan in, the final HTML and the PDF out.
+
+The style's Jinja2 templates turn the plan into one HTML document (every piece of text escaped);
+WeasyPrint renders it once, reading files only through ``SafeFetcher``: the style's folder and the
+issue's own folder, never the network. The HTML alone renders to the same pages, so ``--html``
+gives a style designer a file to open in a browser or in ``weasyprint``.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import subprocess
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+from layout.errors import ReissueError
+from layout.model import Issue, SectionKind
+from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Plan
+from layout.style import Style
+
+log = logging.getLogger(__name__)
+
+
+class SafeFetcher:
+    """A URL fetcher for WeasyPrint that serves ``file:`` URLs under the given folders and nothing else."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        from weasyprint.urls import URLFetcher
+
+        self.roots = [root.resolve() for root in roots]
+        self._fetcher = URLFetcher(allowed_protocols={"file", "data"})
+        self.refused: list[str] = []
+
+    def __call__(self, url: str, *args, **kwargs):
+        if url.startswith("data:"):
+            return self._fetcher.fetch(url)
+        from urllib.parse import unquote, urlparse
+
+        parsed = urlparse(url)
+        path = Path(unquote(parsed.path)).resolve()
+        if parsed.scheme != "file" or not any(path.is_relative_to(root) for root in self.roots):
+            self.refused.append(url)
+            raise ValueError(f"reissue reads only the style's and the issue's folders, not {url}")
+        return self._fetcher.fetch(url)
+
+    # WeasyPrint calls ``fetch`` on fetcher objects and the object itself on plain callables
+    fetch = __call__
+    _fail_on_errors = False
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    bleed: str | None = None  # e.g. "3mm"
+    marks: bool = False
+    variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/a-3b", "pdf/ua-1"
+    tagged: bool = True
+    attachments: tuple[tuple[str, bytes, str], ...] = field(default=())  # (name, data, description)
+
+
+def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions) -> str:
+    """The final HTML of the fitted issue, with absolute ``file:`` links to the style and images."""
+    template = style.templates.get_template("print/issue.html.j2")
+    geometry = plan.geometry
+    return template.render(
+        issue=issue,
+        masthead=issue.masthead,
+        sections=issue.sections,
+        plan=plan,
+        g=geometry,
+        head_parts=HEAD_PARTS,
+        headline_line_height=HEADLINE_LINE_HEIGHT,
+        subhead_scale=SUBHEAD_SCALE,
+        kinds=SectionKind,
+        options=options,
+        style_url=(style.folder / "print" / "print.css").resolve().as_uri(),
+        image_urls=_image_urls(issue),
+        created=_creation_date(issue),
+    )
+
+
+def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> tuple[bytes, object]:
+    """Render ``html`` with WeasyPrint; returns the PDF's bytes and the laid-out document."""
+    import weasyprint
+
+    fetcher = SafeFetcher([style.folder, Path(issue.source).resolve().parent])
+    base = Path(issue.source).resolve().parent.as_uri() + "/"
+    document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+        font_config=_font_config())
+    attachments = [weasyprint.Attachment(string=data, base_url=base, name=name, description=description)
+                   for name, data, description in options.attachments]
+    pdf = document.write_pdf(
+        pdf_variant=options.variant,
+        pdf_tags=options.tagged,
+        attachments=attachments or None,
+        pdf_identifier=_identifier(issue),
+        uncompressed_pdf=False,
+    )
+    if fetcher.refused:
+        raise ReissueError(f"the style asked for files outside its folder: {fetcher.refused[0]}",
+                           path=issue.source, hint="keep a style's resources inside styles/<name>/")
+    return pdf, document
+
+
+_FONT_CONFIG = None
+
+
+def _font_config():
+    """One font configuration per process: loading the CJK collections again costs time and memory."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+def _image_urls(issue: Issue) -> dict[int, str]:
+    folder = Path(issue.source).resolve().parent
+    urls = {}
+    for index, section in enumerate(issue.sections):
+        if section.kind is SectionKind.PHOTO and section.image:
+            path = (folder / section.image).resolve()
+            if path.is_file():
+                urls[index] = path.as_uri()
+            else:
+                log.warning("%s: photo %r: image file %s not found; the frame stays empty",
+                            issue.source, section.headline, section.image)
+        elif section.kind is SectionKind.PHOTO:
+            log.warning("%s: photo %r has no image; its caption and credit stand under an empty frame",
+                        issue.source, section.headline)
+    return urls
+
+
+def _creation_date(issue: Issue) -> str:
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the issue's date; never the wall clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{issue.masthead.date}T00:00:00Z" if issue.masthead.date else "2000-01-01T00:00:00Z"
+
+
+def _identifier(issue: Issue) -> bytes:
+    """A PDF file identifier that is the same on every build of the same issue."""
+    m = issue.masthead
+    key = f"{m.title}|{m.serial_number}|{m.issue_number}|{m.date}"
+    return hashlib.md5(key.encode("utf-8")).hexdigest().encode("ascii")
+
+
+def front_page_png(pdf: bytes, resolution: int = 100) -> bytes:
+    """The front page as a PNG (poppler's pdftoppm), for the e-book's cover."""
+    try:
+        result = subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-"],
+                                input=pdf, capture_output=True, check=True, timeout=120)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise ReissueError(f"cannot render the front page for the cover: {error}",
+                           hint="install poppler-utils (scripts/setup does)") from None
+    return result.stdout

@@ -1,0 +1,531 @@
+"""Page planning and fitting: an issue, a style and a paper in; a ``Plan`` of every page out.
+
+A page is a grid: the style's columns across, rows of the body's line height down. Every line of
+body text is typeset here with the fonts' real advances (``typeset``), so each section's depth is
+known exactly without rendering. The front page takes the masthead and the top of the issue (the
+lead, the next stories, the first photo), each text story in the rows it is allotted, the rest
+jumping inside; the inside pages take the continuations, then the other sections, in reading order,
+each cut where a page ends and continued on the next. The fitter tries body sizes and photo depths
+within the style's bounds and keeps the plan that leaves the least blank space on exactly the
+issue's page count; when nothing fits, a ``FitError`` says how much is left over.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Iterable, Sequence
+
+from layout.errors import FitError
+from layout.model import BlockRole, Issue, Section, SectionKind
+from layout.style import Paper, Style
+from layout.typeset import Line, Run, Typesetter
+
+MIN_BODY_ROWS = 3  # fewer rows of a story at the foot of a page read as a mistake: start it on the next page
+BLANK_TOLERANCE = 2  # rows per page a plan may leave blank (spread between the page's sections)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a column: a typeset line of some kind, or a jump line (``line`` is None)."""
+
+    kind: str  # text | subhead | byline | caption | credit | jump-to | jump-from
+    line: Line | None = None
+
+
+@dataclass(frozen=True)
+class Geometry:
+    paper: Paper
+    columns: int
+    gutter: float
+    column_width: float
+    body_size: float
+    line_height: float
+    caption_size: float
+    caption_line_height: float
+    masthead_height: float
+    folio_height: float
+    front_rows: int
+    inside_rows: int
+
+    @property
+    def content_width(self) -> float:
+        return self.paper.width - 2 * self.paper.margin
+
+    def span_width(self, columns: int) -> float:
+        return columns * self.column_width + (columns - 1) * self.gutter
+
+
+@dataclass(frozen=True)
+class Head:
+    """A section's headline block as planned: its depth in rows and the headline's size and lines."""
+
+    rows: int
+    size: float
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """The part of one section that stands on one page, at its place on the page's grid."""
+
+    section: int  # index into issue.sections
+    part: int  # 0 for the start, 1.. for continuations
+    head: Head
+    columns: tuple[tuple[Row, ...], ...]  # body rows per column (a photo: its caption, one column)
+    body_rows: int  # depth below the head: the columns' depth, or the photo's frame and caption
+    row: int  # first grid row (0-based), below any blank space the page's slack put above
+    column: int  # first grid column (0-based)
+    span: int  # columns across
+    photo_rows: int = 0  # a photo's frame depth
+    continued_from: int | None = None
+    continued_to: int | None = None
+
+    @property
+    def rows(self) -> int:
+        return self.head.rows + self.body_rows
+
+    @property
+    def bottom(self) -> int:
+        return self.row + self.rows
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    name: str
+    front: bool
+    rows: int  # rows on the page's grid
+    pieces: tuple[Piece, ...]
+
+    @property
+    def free_rows(self) -> int:
+        """Rows under the lowest piece: what may be spread between the page's bands."""
+        return self.rows - max((p.bottom for p in self.pieces), default=0)
+
+    @property
+    def blank_rows(self) -> float:
+        """Rows left blank at the foot of the page's columns, on average over its columns."""
+        if not self.pieces:
+            return float(self.rows)
+        width = max(p.column + p.span for p in self.pieces)
+        bottoms = [max((p.bottom for p in self.pieces if p.column <= c < p.column + p.span), default=0)
+                   for c in range(width)]
+        return sum(self.rows - b for b in bottoms) / width
+
+
+@dataclass(frozen=True)
+class Plan:
+    geometry: Geometry
+    pages: tuple[Page, ...]
+
+    def section_pages(self, count: int) -> tuple[int, ...]:
+        """The page on which each of ``count`` sections begins."""
+        first: dict[int, int] = {}
+        for page in self.pages:
+            for piece in page.pieces:
+                first.setdefault(piece.section, page.number)
+        return tuple(first[i] for i in range(count))
+
+
+@dataclass
+class _Item:
+    """A section, or what is left of it, waiting for a place."""
+
+    section: int
+    rows: list[Row]  # body rows still to place (empty for a photo)
+    rank: str  # lead | story | commentary | photo: which headline size
+    part: int = 0
+    photo: bool = False
+
+    def rest(self, taken: int, rows: list[Row]) -> "_Item":
+        """What is left after a page took ``taken`` of ``rows`` (this part's rows as placed)."""
+        return _Item(self.section, rows[taken:], self.rank, self.part + 1)
+
+
+class _NoFit(Exception):
+    """This candidate plan cannot hold the front page's stories: try another."""
+
+
+def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int,
+               typesetter: Typesetter | None = None) -> Plan:
+    """The fullest plan of ``issue`` on exactly ``page_count`` pages, or a ``FitError``."""
+    typesetter = typesetter or Typesetter.noto_serif_sc()
+    best: tuple[float, Plan] | None = None
+    least_overflow: int | None = None
+    for size in _sizes(style):
+        measure = _Measure(issue, _geometry(style, paper, size), style, typesetter)
+        for photo_rows in _photo_depths(style, measure.geometry):
+            pages, overflow = _flow(measure, page_count, photo_rows)
+            if overflow:
+                least_overflow = overflow if least_overflow is None else min(least_overflow, overflow)
+                continue
+            score = _blankness(pages)
+            if best is None or score < best[0] - 1e-9:
+                best = (score, Plan(measure.geometry, _spread_slack(_link_jumps(pages))))
+        if best is not None and best[0] <= BLANK_TOLERANCE / measure.geometry.inside_rows:
+            break  # sizes go from large to small: the first full plan is the most readable one
+    if best is None:
+        rows = least_overflow or 0
+        geometry = _geometry(style, paper, style.body_size.min)
+        chars = rows * geometry.columns * int(geometry.column_width // geometry.body_size)
+        raise FitError(
+            f"the content needs about {rows} more rows (about {chars} characters) than {page_count} pages "
+            f"of {paper.name} hold at the style's smallest body size ({style.body_size.min:g}pt)",
+            path=issue.source,
+            hint="give more pages (--pages), a larger paper (--paper) or a style with smaller type")
+    return best[1]
+
+
+def _blankness(pages: list[Page]) -> float:
+    """What a reader sees as unfinished: blank rows (as page shares), and stories jumping twice."""
+    blank = sum(max(0, p.blank_rows) / p.rows for p in pages)
+    parts: dict[int, int] = {}
+    for page in pages:
+        for piece in page.pieces:
+            parts[piece.section] = max(parts.get(piece.section, 0), piece.part)
+    return blank + 0.2 * sum(max(0, n - 1) for n in parts.values())
+
+
+def _sizes(style: Style) -> Iterable[float]:
+    steps = int(round((style.body_size.max - style.body_size.min) / style.body_size.step))
+    return (round(style.body_size.max - i * style.body_size.step, 3) for i in range(steps + 1))
+
+
+def _geometry(style: Style, paper: Paper, size: float) -> Geometry:
+    columns = paper.columns
+    content_width = paper.width - 2 * paper.margin
+    column_width = (content_width - (columns - 1) * style.gutter) / columns
+    line_height = round(size * style.leading, 3)
+    content_height = paper.height - 2 * paper.margin
+    masthead = round(paper.height * style.masthead_height, 3)
+    folio = round(style.folio_height * line_height, 3)
+    caption_size = round(size * style.caption_size, 3)
+    return Geometry(
+        paper=paper, columns=columns, gutter=style.gutter, column_width=column_width,
+        body_size=size, line_height=line_height, caption_size=caption_size,
+        caption_line_height=round(caption_size * style.leading, 3),
+        masthead_height=masthead, folio_height=folio,
+        front_rows=int((content_height - masthead) // line_height),
+        inside_rows=int((content_height - folio) // line_height),
+    )
+
+
+def _photo_depths(style: Style, geometry: Geometry) -> range:
+    low = math.ceil(geometry.front_rows * style.photo_share.min)
+    high = int(geometry.front_rows * style.photo_share.max)
+    return range(low, high + 1)
+
+
+# -- measuring sections ---------------------------------------------------------------------------
+
+class _Measure:
+    """Each section typeset at one body size: body rows, headline blocks and captions, each made once."""
+
+    def __init__(self, issue: Issue, geometry: Geometry, style: Style, typesetter: Typesetter) -> None:
+        self.issue, self.geometry, self.style, self.typesetter = issue, geometry, style, typesetter
+        self._heads: dict[tuple[int, str, int], Head] = {}
+        self._captions: dict[tuple[int, int], list[Row]] = {}
+        self.items = [self._item(i) for i in range(len(issue.sections))]
+
+    def _item(self, index: int) -> _Item:
+        section = self.issue.sections[index]
+        rank = "lead" if section.lead else "commentary" if section.kind is SectionKind.COMMENTARY else "story"
+        if section.kind is SectionKind.PHOTO:
+            return _Item(index, [], rank="photo", photo=True)
+        return _Item(index, self._body(section), rank=rank)
+
+    def head(self, item: _Item, span: int) -> Head:
+        rank = "continuation" if item.part else item.rank
+        key = (item.section, rank, span)
+        if key not in self._heads:
+            self._heads[key] = _head(self.issue.sections[item.section], self.geometry, self.style,
+                                     self.typesetter, rank, span)
+        return self._heads[key]
+
+    def caption(self, item: _Item, span: int) -> list[Row]:
+        key = (item.section, span)
+        if key not in self._captions:
+            self._captions[key] = _caption_rows(self.issue.sections[item.section], self.geometry,
+                                                self.typesetter, self.geometry.span_width(span))
+        return self._captions[key]
+
+    def caption_depth(self, item: _Item, span: int) -> int:
+        height = len(self.caption(item, span)) * self.geometry.caption_line_height
+        return math.ceil(height / self.geometry.line_height - 1e-6)
+
+    def _body(self, section: Section) -> list[Row]:
+        width, size = self.geometry.column_width, self.geometry.body_size
+        setter = self.typesetter
+        rows: list[Row] = []
+        if section.byline and section.kind is not SectionKind.COMMENTARY:
+            rows += [Row("byline", line) for line in _ragged(setter.set_paragraph(
+                [Run(section.byline)], width, size, indent_em=0))]
+        for block in section.blocks:
+            if block.role is BlockRole.SUBHEAD:
+                rows += [Row("subhead", line) for line in _ragged(setter.set_paragraph(
+                    [Run(block.text, bold=True)], width, size * SUBHEAD_SCALE, indent_em=0))]
+                continue
+            runs = [Run(block.text)]
+            if block.run_in and block.text.startswith(block.run_in):
+                runs = [Run(block.run_in, bold=True), Run(block.text[len(block.run_in):])]
+            rows += [Row("text", line) for line in setter.set_paragraph(runs, width, size)]
+        return rows
+
+
+def _caption_rows(section: Section, geometry: Geometry, typesetter: Typesetter, width: float) -> list[Row]:
+    size = geometry.caption_size
+    rows = [Row("caption", line) for line in typesetter.set_paragraph(
+        [Run(section.caption)], width, size, indent_em=0)] if section.caption else []
+    if section.credit:
+        rows += [Row("credit", line) for line in _ragged(typesetter.set_paragraph(
+            [Run(section.credit)], width, size, indent_em=0))]
+    return rows
+
+
+def _ragged(lines: list[Line]) -> list[Line]:
+    """Lines set flush left (bylines, credits): not stretched to the column's edge."""
+    return [replace(line, spacing=0.0) for line in lines]
+
+
+# The headline block's parts as multiples of the body size, and the line height of each: the same
+# numbers the print CSS reads (it receives them as custom properties from the plan).
+HEAD_PARTS = {"kicker": (1.0, 1.5), "overline": (1.15, 1.4), "subheadline": (1.15, 1.4), "author": (1.0, 1.5)}
+HEADLINE_LINE_HEIGHT = 1.22
+SUBHEAD_SCALE = 1.05  # a subhead (小标题) stands a little larger than the body, centred in its row
+HEAD_PADDING = 1.0  # rows of air inside a headline block, above and below together
+
+
+def _head(section: Section, geometry: Geometry, style: Style, typesetter: Typesetter, rank: str,
+          span: int) -> Head:
+    width = geometry.span_width(span)
+    size, lines = _fit_headline(section.headline_lines, width,
+                                geometry.body_size * style.headline_size[rank], typesetter)
+    height = len(lines) * size * HEADLINE_LINE_HEIGHT
+    if rank != "continuation":
+        for part, (scale, leading) in HEAD_PARTS.items():
+            text = getattr(section, part)
+            if text and not (part == "author" and section.kind is not SectionKind.COMMENTARY):
+                part_size = geometry.body_size * scale
+                count = len(typesetter.set_paragraph([Run(text, bold=True)], width, part_size, indent_em=0))
+                height += count * part_size * leading
+    rows = math.ceil(height / geometry.line_height + HEAD_PADDING - 1e-6)
+    return Head(rows, round(size, 2), lines)
+
+
+def _fit_headline(parts: Sequence[str], width: float, size: float,
+                  typesetter: Typesetter) -> tuple[float, tuple[str, ...]]:
+    """Shrink a headline to 70 % to keep each deliberate part on one line; past that, wrap it."""
+    widest = max(typesetter.advance(part, size, bold=True) for part in parts)
+    if widest <= width:
+        return size, tuple(parts)
+    smaller = size * max(0.7, width / widest) * 0.995
+    if max(typesetter.advance(part, smaller, bold=True) for part in parts) <= width:
+        return smaller, tuple(parts)
+    lines = [line.text for part in parts
+             for line in typesetter.set_paragraph([Run(part, bold=True)], width, smaller, indent_em=0)]
+    return smaller, tuple(lines)
+
+
+# -- flowing sections onto pages -----------------------------------------------------------------
+
+def _front_sections(issue: Issue) -> list[int]:
+    """The top of the issue: the sections up to the lead, the next story and the first photo."""
+    chosen: list[int] = []
+    stories = photos = 0
+    for index, section in enumerate(issue.sections[:4]):
+        chosen.append(index)
+        if section.kind is SectionKind.PHOTO:
+            photos += 1
+        else:
+            stories += 1
+        if stories >= 2 and (photos or not any(s.kind is SectionKind.PHOTO for s in issue.sections[index + 1:4])):
+            break
+    return chosen
+
+
+def _photo_span(columns: int) -> int:
+    """A front-page photo beside a story takes about a third of the page's columns."""
+    return max(1, round(columns / 3))
+
+
+def _flow(measure: _Measure, page_count: int, photo_rows: int) -> tuple[list[Page], int]:
+    """Pages for the issue's sections in reading order, and how many rows overflow the last page."""
+    issue, geometry, style = measure.issue, measure.geometry, measure.style
+    columns = geometry.columns
+    chosen = _front_sections(issue)
+    try:
+        front, carried = _front_page(measure, chosen, photo_rows)
+    except _NoFit:
+        return [], sum(_depth(measure, item) for item in measure.items)
+    queue = carried + [item for item in measure.items if item.section not in chosen]
+    pages = [front]
+    pieces: list[Piece] = []
+    row, number, overflow = 0, 2, 0
+
+    def close_page() -> None:
+        nonlocal pieces, row, number
+        pages.append(Page(number, style.page_names["inside"], False, geometry.inside_rows, tuple(pieces)))
+        pieces, row, number = [], 0, number + 1
+
+    for item in queue:
+        wanted = issue.sections[item.section].page
+        while wanted and number < wanted <= page_count:
+            close_page()
+        rest: _Item | None = item
+        while rest is not None:
+            if number > page_count:
+                overflow += _depth(measure, rest)
+                break
+            top = row + (1 if pieces else 0)
+            left = geometry.inside_rows - top
+            if rest.photo:
+                piece = _photo_piece(measure, rest, top, 0, columns, photo_rows)
+                if piece.rows <= left or not pieces:
+                    pieces.append(piece)
+                    row, rest = piece.bottom, None
+                else:
+                    close_page()
+                continue
+            head = measure.head(rest, columns)
+            needed = math.ceil((len(rest.rows) + bool(rest.part)) / columns)
+            body_rows = min(left - head.rows, needed)
+            if body_rows >= min(MIN_BODY_ROWS, needed):
+                piece, rest = _text_piece(rest, head, body_rows, top, 0, columns)
+                pieces.append(piece)
+                row = piece.bottom
+            if rest is not None:
+                close_page()
+    if pieces:
+        close_page()
+    while len(pages) < page_count:
+        close_page()
+    return pages, overflow
+
+
+def _depth(measure: _Measure, item: _Item) -> int:
+    columns = measure.geometry.columns
+    return measure.head(item, columns).rows + math.ceil(len(item.rows) / columns)
+
+
+def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[Page, list[_Item]]:
+    """The front page: the first section across the top, then a band of the next stories with the
+    photo beside them; and what of its stories must continue inside."""
+    geometry, style = measure.geometry, measure.style
+    columns, rows = geometry.columns, geometry.front_rows
+    top, band = measure.items[chosen[0]], [measure.items[i] for i in chosen[1:]]
+    photos = [item for item in band if item.photo]
+    texts = [item for item in band if not item.photo]
+    photo_span = _photo_span(columns) if photos and texts else columns
+    text_span = columns - photo_span if photos else columns
+    pieces: list[Piece] = []
+    carried: list[_Item] = []
+
+    photo_depth = sum(_photo_piece(measure, item, 0, 0, photo_span, photo_rows).rows + 1 for item in photos)
+    text_depth = sum(measure.head(item, text_span).rows + MIN_BODY_ROWS + 1 for item in texts)
+    share_depth = math.floor(rows * (1 - style.front_story_share)) if texts and not photos else 0
+    band_depth = max(photo_depth, text_depth, share_depth)
+
+    head = measure.head(top, columns)
+    top_body = min(rows - band_depth - head.rows, math.ceil(len(top.rows) / columns))
+    if top_body < min(math.ceil(len(top.rows) / columns), int(rows * style.front_story_share) - head.rows):
+        raise _NoFit  # the lead must keep its share of the front page
+    if top.photo or top_body < MIN_BODY_ROWS:
+        raise _NoFit
+    piece, rest = _text_piece(top, head, top_body, 0, 0, columns)
+    pieces.append(piece)
+    carried += [rest] if rest else []
+
+    band_row = piece.bottom + 1
+    row = band_row
+    for item in photos:
+        piece = _photo_piece(measure, item, row, columns - photo_span, photo_span, photo_rows)
+        pieces.append(piece)
+        row = piece.bottom + 1
+    if row - 1 > rows:
+        raise _NoFit
+    heads = [measure.head(item, text_span) for item in texts]
+    need = [math.ceil(len(item.rows) / text_span) for item in texts]
+    available = rows - band_row - sum(h.rows for h in heads) - (len(texts) - 1)
+    row = band_row
+    for item, head, body_rows in zip(texts, heads, _allot(need, available, 0.5)):
+        if body_rows < MIN_BODY_ROWS:
+            raise _NoFit
+        piece, rest = _text_piece(item, head, body_rows, row, 0, text_span)
+        pieces.append(piece)
+        carried += [rest] if rest else []
+        row = piece.bottom + 1
+    return Page(1, style.page_names["front"], True, rows, tuple(pieces)), carried
+
+
+def _allot(need: list[int], available: int, first_share: float) -> list[int]:
+    """Rows for stories stacked in ``available`` rows: all each needs when everything fits, else the
+    first its share, each next what it needs of the rest, the last what is left."""
+    if sum(need) <= available or not need:
+        return need
+    allot = []
+    left = available
+    for position, wanted in enumerate(need):
+        if position == len(need) - 1:
+            allot.append(left)
+            break
+        share = available * first_share if position == 0 else left / (len(need) - position)
+        rows = min(wanted, max(MIN_BODY_ROWS, int(share)))
+        allot.append(rows)
+        left -= rows
+    return allot
+
+
+def _text_piece(item: _Item, head: Head, body_rows: int, row: int, column: int,
+                span: int) -> tuple[Piece, _Item | None]:
+    """The piece of ``item`` that ``body_rows`` rows of ``span`` columns hold, and what is left of it
+    (which ends this piece with a jump line and begins the next with one)."""
+    rows = ([Row("jump-from")] if item.part else []) + item.rows
+    rest = None
+    if len(rows) > body_rows * span:
+        taken = body_rows * span - 1
+        rows, rest = rows[:taken] + [Row("jump-to")], item.rest(taken, rows)
+    else:
+        body_rows = math.ceil(len(rows) / span)
+    columns = tuple(tuple(rows[i * body_rows:(i + 1) * body_rows]) for i in range(span))
+    return Piece(item.section, item.part, head, columns, body_rows, row, column, span), rest
+
+
+def _photo_piece(measure: _Measure, item: _Item, row: int, column: int, span: int, photo_rows: int) -> Piece:
+    """A photo: its title, a frame ``photo_rows`` deep across ``span`` columns, the caption under it."""
+    caption = measure.caption(item, span)
+    depth = photo_rows + measure.caption_depth(item, span)
+    return Piece(item.section, 0, measure.head(item, span), (tuple(caption),), depth, row, column, span,
+                 photo_rows=photo_rows)
+
+
+def _link_jumps(pages: list[Page]) -> list[Page]:
+    """Fill in each piece's ``continued_from`` / ``continued_to`` with the true page numbers."""
+    where: dict[tuple[int, int], int] = {}
+    for page in pages:
+        for piece in page.pieces:
+            where[(piece.section, piece.part)] = page.number
+    linked = []
+    for page in pages:
+        pieces = tuple(replace(piece,
+                               continued_from=where.get((piece.section, piece.part - 1)),
+                               continued_to=where.get((piece.section, piece.part + 1)))
+                       for piece in page.pieces)
+        linked.append(replace(page, pieces=pieces))
+    return linked
+
+
+def _spread_slack(pages: list[Page]) -> tuple[Page, ...]:
+    """Give a page's blank rows to the space between its bands (pieces that start on the same row),
+    so no blank gathers at the foot of the page."""
+    spread = []
+    for page in pages:
+        starts = sorted({piece.row for piece in page.pieces})
+        blank, gaps = page.free_rows, len(starts) - 1
+        if blank <= 0 or gaps <= 0:
+            spread.append(page)
+            continue
+        shift = {start: sum(blank // gaps + (1 if k <= blank % gaps else 0) for k in range(1, position + 1))
+                 for position, start in enumerate(starts)}
+        pieces = tuple(replace(piece, row=piece.row + shift[piece.row]) for piece in page.pieces)
+        spread.append(replace(page, pieces=pieces))
+    return tuple(spread)
