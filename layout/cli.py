@@ -68,7 +68,7 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
         Console(highlight=False).print(render_reports(reports))
     failed = [r for r in reports if not r.ok]
     if failed:
-        raise VerificationFailed(" and ".join(f"{r.path} has {len(r.findings)} problems" for r in failed),
+        raise VerificationFailed(" and ".join(f"{r.path} is not faithful ({len(r.findings)} findings)" for r in failed),
                                  path=issue, hint="the findings above say what is missing or wrong, and where")
 
 

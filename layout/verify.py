@@ -18,6 +18,7 @@ this issue with problems gives a ``Report`` whose ``findings`` say what is wrong
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import posixpath
@@ -98,23 +99,28 @@ class _Unit:
     section: int | None = None  # index in issue.sections
 
 
+NOT_PRINTED_AS_IS = {"date", "image", "alt"}  # ISO date (printed in the paper's own form), file name, alt text
+
+
 def _units(issue: Issue) -> list[_Unit]:
+    """Every text field of the model: the masthead's strings, then each section's fields and blocks."""
     m = issue.masthead
-    units = []
-    for name in ("title", "title_romanized", "weekday", "lunar_date", "sponsor", "publisher", "slogan",
-                 "serial_number", "postal_code", "website", "editor_on_duty"):
-        units.append(_Unit(f"masthead {name.replace('_', ' ')}", getattr(m, name) or "", m.lines.get(name)))
+    units = [_Unit(f"masthead {name.replace('_', ' ')}", value, m.lines.get(name))
+             for name, value in _text_fields(m)]
     if m.issue_number is not None:
         units.append(_Unit("masthead issue number", str(m.issue_number), m.lines.get("issue_number")))
     lines = m.furniture_lines + (None,) * (len(m.furniture) - len(m.furniture_lines))
     units += [_Unit("masthead furniture", text, line) for text, line in zip(m.furniture, lines)]
     for index, s in enumerate(issue.sections):
-        for name in ("kicker", "overline", "headline", "subheadline", "byline", "author"):
-            units.append(_Unit(name, getattr(s, name) or "", s.lines.get(name, s.line), index))
+        units += [_Unit(name, value, s.lines.get(name, s.line), index) for name, value in _text_fields(s)]
         units += [_Unit(b.role.value, b.text, b.line, index) for b in s.blocks]
-        for name in ("caption", "credit"):
-            units.append(_Unit(name, getattr(s, name) or "", s.lines.get(name, s.line), index))
     return [_Unit(u.kind, normalize(u.text), u.line, u.section) for u in units if normalize(u.text)]
+
+
+def _text_fields(record: object) -> list[tuple[str, str]]:
+    """The plain-string fields of a model record that the outputs must print (not enums, not ``NOT_PRINTED_AS_IS``)."""
+    return [(f.name, getattr(record, f.name)) for f in dataclasses.fields(record)
+            if type(getattr(record, f.name)) is str and f.name not in NOT_PRINTED_AS_IS]
 
 
 def _find_pieces(unit: str, target: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import zipfile
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from ebooklib import epub
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
+from layout.cli import main
 from layout.errors import OutputError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind
+from layout.parse import parse_issue
 from layout.verify import Finding, normalize, page_number, verify_epub, verify_pdf
 
 LEAD = (
@@ -35,7 +38,7 @@ SECOND = (
 )
 
 ISSUE = Issue(
-    source="tests/issues/verify-sample.md",
+    source="hand-made.md",  # built here, not parsed: these tests do not depend on the parser
     masthead=Masthead(
         title="昭通日报", title_romanized="ZHAOTONG RIBAO", date="2023-11-15", weekday="星期三",
         lunar_date="癸卯年十月初三", sponsor="中共昭通市委主管主办", publisher="昭通日报社出版",
@@ -75,11 +78,12 @@ def _e(text: str | None) -> str:
 def masthead_html(m: Masthead) -> str:
     fields = (m.title_romanized, "2023年11月15日", m.weekday, m.lunar_date, m.sponsor, m.publisher, m.slogan,
               *m.furniture, f"国内统一连续出版物号 {m.serial_number} 第{m.issue_number}期", f"值班编审: {m.editor_on_duty}")
-    return f"<header><h1>{_e(m.title)}</h1><p class=masthead>{'<br>'.join(map(_e, fields))}</p></header>"
+    return f"<header><h1>{_e(m.title)}</h1><p class=masthead>{'<br>'.join(_e(f) for f in fields if f)}</p></header>"
 
 
 def section_html(s: Section, blocks: slice = slice(None), head: bool = True) -> str:
-    parts = [f"<p>{_e(s.kicker)}</p><h2>{_e(s.headline)}</h2><p>{_e(s.byline)}</p>" if head else ""]
+    heads = (s.kicker, s.overline, s.headline, s.subheadline, s.byline)
+    parts = [f"<p>{_e(text)}</p>" for text in heads if text and head]
     parts += [f"<p>{_e(b.text)}</p>" for b in s.blocks[blocks]]
     if head and s.caption:
         parts.append(f"<p>{_e(s.caption)} {_e(s.credit)}</p>")
@@ -338,3 +342,52 @@ def test_epub_of_another_issue_is_an_output_error(good_epub):
     other_day = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, date="2023-11-16"))
     with pytest.raises(OutputError, match="not the 2023-11-16 issue"):
         verify_epub(other_day, good_epub)
+
+
+# ---------------------------------------------------------------- the command
+
+SAMPLE = Path(__file__).parent / "issues" / "verify-sample.md"
+
+
+def run(argv: list[str], capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit:
+        main(argv)
+    captured = capsys.readouterr()
+    return exit.value.code, captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def sample() -> Issue:
+    return parse_issue(SAMPLE)
+
+
+def test_command_passes_a_faithful_pdf(sample, tmp_path, capsys):
+    pdf = write_pdf(tmp_path / "x.pdf", pages_html(sample))
+    code, out, err = run(["verify", str(SAMPLE), "--pdf", str(pdf)], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"pdf ok  {pdf}")
+
+
+def test_command_fails_when_the_source_has_a_paragraph_the_pdf_lacks(sample, tmp_path, capsys):
+    pdf = write_pdf(tmp_path / "x.pdf", pages_html(without(sample, 26)))
+    code, out, err = run(["verify", str(SAMPLE), "--pdf", str(pdf)], capsys)
+    assert code == 1
+    assert "text: line 26: paragraph missing from the PDF" in out
+    assert err == f"error: {SAMPLE}: {pdf} is not faithful (1 findings); the findings above say what is " \
+                  f"missing or wrong, and where\n"
+    code, out, _ = run(["verify", str(SAMPLE), "--pdf", str(pdf), "--json"], capsys)
+    [report] = json.loads(out)
+    assert (code, report["ok"], report["findings"][0]["source_line"]) == (1, False, 26)
+
+
+def test_command_given_a_file_that_is_not_a_pdf_says_so_in_one_line(capsys):
+    code, out, err = run(["verify", str(SAMPLE), "--pdf", str(SAMPLE)], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"error: {SAMPLE}: not a PDF file; give the PDF that `reissue build` wrote\n"
+
+
+def test_command_without_built_files_says_to_build_first(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(["verify", str(SAMPLE)], capsys)
+    assert code == 2
+    assert err.endswith("run `reissue build` first, or give --pdf / --epub\n") and err.count("\n") == 1
