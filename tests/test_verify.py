@@ -212,7 +212,7 @@ def test_glyphs_drawn_over_each_other_fail(tmp_path):
 
 def test_text_clipped_by_an_overflowing_box_fails(tmp_path):
     # all the text is still in the PDF (the text check passes), but most of it is hidden by the clip
-    css = "section:nth-of-type(2) { height: 25mm; overflow: hidden }"
+    css = "div:nth-child(2) > section:first-child { height: 25mm; overflow: hidden }"  # the second story
     report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages_html(ISSUE), css))
     assert checks_failed(report) == {"layout"}
     assert "glyphs hidden by a clipping path" in report.findings[0].message
