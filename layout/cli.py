@@ -52,7 +52,7 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
     """Prove the built PDF and EPUB of ISSUE faithful to its text (by default build/<name>.pdf and .epub)."""
     from layout.errors import OutputError, VerificationFailed
     from layout.parse import parse_issue
-    from layout.verify import render_reports, report_dict, verify_epub, verify_pdf
+    from layout.verify import count, render_reports, report_dict, verify_epub, verify_pdf
 
     model = parse_issue(issue)
     if pdf is None and epub is None:
@@ -65,15 +65,59 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
     if as_json:
         click.echo(json.dumps([report_dict(r) for r in reports], ensure_ascii=False, indent=2))
     else:
-        Console(highlight=False).print(render_reports(reports))
+        Console(highlight=False).print(render_reports(reports), soft_wrap=True)
     failed = [r for r in reports if not r.ok]
     if failed:
-        raise VerificationFailed(" and ".join(f"{r.path} is not faithful ({len(r.findings)} findings)" for r in failed),
+        raise VerificationFailed(" and ".join(f"{r.path} is not faithful ({count(len(r.findings), 'finding')})" for r in failed),
                                  path=issue, hint="the findings above say what is missing or wrong, and where")
+
+
+@cli.command()
+@ISSUE
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
+              show_default=True, help="Folder for the outputs.")
+@click.option("--style", help="Style folder under styles/ (default: the front matter's, else zhaotong-daily).")
+@click.option("--paper", help="Paper preset: a4, a3, tabloid, berliner, broadsheet.")
+@click.option("--pages", type=click.IntRange(1, 200), help="Page count (default: the masthead's, else 4).")
+@click.option("--pdf-only", is_flag=True, help="Build only the print PDF.")
+@click.option("--epub-only", is_flag=True, help="Build only the EPUB (its cover is made from the masthead).")
+@click.option("--html", is_flag=True, help="Also write <name>.print.html, the final HTML of the print edition.")
+@click.option("--bleed", help="Bleed around each page for the printer, e.g. 3mm.")
+@click.option("--marks", is_flag=True, help="Crop and registration marks (with --bleed).")
+@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/a-3u", "pdf/ua-1", "pdf/a-2b"]),
+              help="Archival or accessible PDF variant.")
+@click.option("--archival", is_flag=True, help="PDF/A-3b, tagged, with the source and model inside.")
+@click.option("--no-verify", is_flag=True, help="Skip proving the outputs faithful.")
+def build(issue: Path, out_dir: Path, style: str | None, paper: str | None, pages: int | None, pdf_only: bool,
+          epub_only: bool, html: bool, bleed: str | None, marks: bool, pdf_variant: str | None,
+          archival: bool, no_verify: bool) -> None:
+    """Lay out ISSUE as a print PDF and an EPUB in --out, and prove both faithful."""
+    from layout import build as building
+    from layout.errors import VerificationFailed
+    from layout.pdf import PrintOptions
+    from layout.verify import render_reports
+
+    if pdf_only and epub_only:
+        raise click.UsageError("--pdf-only and --epub-only exclude each other")
+    options = building.BuildOptions(
+        out_dir=out_dir, style=style, paper=paper, pages=pages, pdf=not epub_only, epub=not pdf_only, html=html,
+        print=PrintOptions(bleed=bleed, marks=marks, variant="pdf/a-3b" if archival else pdf_variant))
+    result = building.build(issue, options, verify=not no_verify)
+    geometry = result.built.plan.geometry
+    console.print(f"{issue}: {len(result.built.plan.pages)} pages of {geometry.paper.name}, "
+                  f"{geometry.columns} columns, body {geometry.body_size:g}pt")
+    if result.reports:
+        console.print(render_reports(result.reports))
+    for path in result.written:
+        console.print(f"  wrote {path}")
+    if result.failed:
+        raise VerificationFailed("the outputs are not faithful to the source; kept as .failed files beside "
+                                 "the previous good ones", path=issue, hint="read the findings above")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a ``ReissueError`` becomes one line on stderr and its exit code, never a traceback."""
+    _show_warnings()
     try:
         status = cli.main(args=argv, prog_name="reissue", standalone_mode=False)
     except ReissueError as error:
@@ -88,3 +132,15 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     sys.exit(status if isinstance(status, int) else 0)
+
+
+def _show_warnings() -> None:
+    """The engine's warnings (a photo without its image, say) as one line each on stderr."""
+    import logging
+
+    from rich.logging import RichHandler
+
+    handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[handler])
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)

@@ -54,7 +54,7 @@ CONTEXT = 12  # characters of context quoted in a finding
 EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding of font boxes)
 OVERLAP_LIMIT, OVERLAP_LIMIT_PUNCT = 0.6, 0.9  # share of the smaller glyph box; punctuation may be squeezed
 CLIP_VISIBLE = 0.5  # a glyph with less than this share of its box inside its clipping path is clipped
-NOTDEF_CIDS = {0}  # WeasyPrint writes a glyph no font has as a code its encoding maps to CID 0
+NOTDEF_CID = 0  # WeasyPrint writes a glyph no font has as a code its encoding maps to CID 0
 
 PDF_CHECKS = ("pages", "text", "jumps", "fonts", "layout")
 EPUB_CHECKS = ("text", "navigation", "safety", "epubcheck")
@@ -466,7 +466,7 @@ def _fonts(pages: list[_Page], issue: Issue) -> list[Finding]:
     missing = sorted({name for p in pages for name, embedded in p.fonts.items() if not embedded})
     findings += [Finding("fonts", f"font {name} is not embedded") for name in missing]
     for number, page in enumerate(pages, start=1):
-        tofu = [g for g in page.glyphs if g.cid in NOTDEF_CIDS]
+        tofu = [g for g in page.glyphs if g.cid == NOTDEF_CID]
         if tofu:
             chars = "".join(sorted({g.text for g in tofu}))
             line = next((u.line for u in _units(issue) for c in normalize(chars) if c in u.text), None)
@@ -699,7 +699,8 @@ def render_reports(reports: list[Report]) -> Text:
     """A short terminal report: per file, ok or its problems, and the figures checked."""
     out = Text()
     for report in reports:
-        verdict = ("ok", "bold green") if report.ok else (f"FAILS ({len(report.findings)} problems)", "bold red")
+        verdict = ("ok", "bold green") if report.ok else (f"FAILS ({count(len(report.findings), 'finding')})",
+                                                           "bold red")
         out.append(f"{report.target} ", style="bold").append(verdict[0], style=verdict[1])
         out.append(f"  {report.path}\n")
         figures = ", ".join(f"{len(v) if isinstance(v, list) else v} {k.replace('_', ' ')}"
@@ -709,4 +710,10 @@ def render_reports(reports: list[Report]) -> Text:
             out.append(f"  {finding.check}: ", style="yellow").append(f"{finding.message}\n")
         if len(report.findings) > SHOWN:
             out.append(f"  … and {len(report.findings) - SHOWN} more (--json lists them all)\n")
+    out.rstrip()
     return out
+
+
+def count(n: int, noun: str) -> str:
+    """'1 finding', '3 findings'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

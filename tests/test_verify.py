@@ -373,7 +373,7 @@ def test_command_fails_when_the_source_has_a_paragraph_the_pdf_lacks(sample, tmp
     code, out, err = run(["verify", str(SAMPLE), "--pdf", str(pdf)], capsys)
     assert code == 1
     assert "text: line 26: paragraph missing from the PDF" in out
-    assert err == f"error: {SAMPLE}: {pdf} is not faithful (1 findings); the findings above say what is " \
+    assert err == f"error: {SAMPLE}: {pdf} is not faithful (1 finding); the findings above say what is " \
                   f"missing or wrong, and where\n"
     code, out, _ = run(["verify", str(SAMPLE), "--pdf", str(pdf), "--json"], capsys)
     [report] = json.loads(out)
