@@ -1,5 +1,5 @@
 """One build of one issue: source path and options in; the PDF and EPUB (and optionally the final
-HTML) in the output folder out, verified, each written atomically.
+HTML) in the output folder out, verified, written together and atomically.
 
 The stages run in order and each reads only what the one before made: parse -> plan -> render
 (PDF, then the EPUB with the PDF's front page as its cover) -> verify.
@@ -14,10 +14,12 @@ from pathlib import Path
 from layout.epub import build_epub
 from layout.errors import FitError
 from layout.model import Issue, to_dict
+from layout.output import staged_outputs
 from layout.parse import parse_issue
 from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
 from layout.plan import Plan, plan_issue
 from layout.style import load_style
+from layout.verify import verify_epub, verify_pdf
 
 # PDF/A-1 and PDF/A-2 allow no attached files of other kinds; every other variant carries the source
 NO_ATTACHMENTS = ("pdf/a-1", "pdf/a-2")
@@ -94,3 +96,35 @@ def _attachments(source: Path, issue: Issue) -> tuple[tuple[str, bytes, str], ..
         (source.name, source.read_bytes(), "The issue's source text, as the archive holds it"),
         (f"{source.stem}.model.json", model, "The issue's model, as reissue read it from the source"),
     )
+
+
+@dataclass(frozen=True)
+class Result:
+    built: Built
+    written: list[Path]
+    reports: list  # verify.Report, one per verified output
+    failed: bool  # verification failed: the outputs were set aside as .failed files
+
+
+def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result:
+    """Make the outputs, verify the finished files, and put them in place together, or, when they are
+    not faithful, beside the previous good ones as ``.failed`` files."""
+    built = make(source, options)
+    reports = []
+    with staged_outputs(options.out_dir) as stage:
+        staged = {name: stage.add(name, data) for name, data in built.files.items()}
+        if verify:
+            started = time.perf_counter()
+            reports = [check(built.issue, staged[name]) for name, check in _checks(staged)]
+            built.seconds["verify"] = time.perf_counter() - started
+        failed = not all(report.ok for report in reports)
+        written = stage.set_aside() if failed else stage.commit()
+    return Result(built, written, reports, failed)
+
+
+def _checks(staged: dict[str, Path]):
+    for name in staged:
+        if name.endswith(".pdf"):
+            yield name, verify_pdf
+        elif name.endswith(".epub"):
+            yield name, verify_epub

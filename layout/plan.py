@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 
 from layout.errors import FitError
 from layout.model import BlockRole, Issue, Section, SectionKind
-from layout.style import Paper, Style
+from layout.style import Bounds, Paper, Style
 from layout.typeset import Line, Run, Typesetter
 
 MIN_BODY_ROWS = 3  # fewer rows of a story at the foot of a page read as a mistake: start it on the next page
@@ -152,21 +152,23 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int,
     typesetter = typesetter or Typesetter.noto_serif_sc()
     best: tuple[float, Plan] | None = None
     least_overflow: int | None = None
-    for size in _sizes(style):
-        measure = _Measure(issue, _geometry(style, paper, size), style, typesetter)
-        for photo_rows in _photo_depths(style, measure.geometry):
-            pages, overflow = _flow(measure, page_count, photo_rows)
-            if overflow:
-                least_overflow = overflow if least_overflow is None else min(least_overflow, overflow)
-                continue
-            score = _blankness(pages)
-            if best is None or score < best[0] - 1e-9:
-                best = (score, Plan(measure.geometry, _spread_slack(_link_jumps(pages))))
+    for size in _steps(style.body_size):
+        bodies: dict[int, list[Row]] = {}  # the body lines depend on the size, not on the leading
+        for leading in _steps(style.leading):
+            measure = _Measure(issue, _geometry(style, paper, size, leading), style, typesetter, bodies)
+            for photo_rows in _photo_depths(style, measure.geometry):
+                pages, overflow = _flow(measure, page_count, photo_rows)
+                if overflow:
+                    least_overflow = overflow if least_overflow is None else min(least_overflow, overflow)
+                    continue
+                score = _blankness(pages)
+                if best is None or score < best[0] - 1e-9:
+                    best = (score, Plan(measure.geometry, _spread_slack(_link_jumps(pages))))
         if best is not None and best[0] <= BLANK_TOLERANCE / measure.geometry.inside_rows:
             break  # sizes go from large to small: the first full plan is the most readable one
     if best is None:
         rows = least_overflow or 0
-        geometry = _geometry(style, paper, style.body_size.min)
+        geometry = _geometry(style, paper, style.body_size.min, style.leading.min)
         chars = rows * geometry.columns * int(geometry.column_width // geometry.body_size)
         raise FitError(
             f"the content needs about {rows} more rows (about {chars} characters) than {page_count} pages "
@@ -186,24 +188,26 @@ def _blankness(pages: list[Page]) -> float:
     return blank + 0.2 * sum(max(0, n - 1) for n in parts.values())
 
 
-def _sizes(style: Style) -> Iterable[float]:
-    steps = int(round((style.body_size.max - style.body_size.min) / style.body_size.step))
-    return (round(style.body_size.max - i * style.body_size.step, 3) for i in range(steps + 1))
+def _steps(bounds: Bounds) -> Iterable[float]:
+    """From the largest value down to the smallest."""
+    steps = int(round((bounds.max - bounds.min) / bounds.step))
+    return (round(bounds.max - i * bounds.step, 3) for i in range(steps + 1))
 
 
-def _geometry(style: Style, paper: Paper, size: float) -> Geometry:
+def _geometry(style: Style, paper: Paper, size: float, leading: float) -> Geometry:
     columns = paper.columns
     content_width = paper.width - 2 * paper.margin
-    column_width = (content_width - (columns - 1) * style.gutter) / columns
-    line_height = round(size * style.leading, 3)
+    gutter = round(size * style.gutter, 3)
+    column_width = (content_width - (columns - 1) * gutter) / columns
+    line_height = round(size * leading, 3)
     content_height = paper.height - 2 * paper.margin
     masthead = round(paper.height * style.masthead_height, 3)
     folio = round(style.folio_height * line_height, 3)
     caption_size = round(size * style.caption_size, 3)
     return Geometry(
-        paper=paper, columns=columns, gutter=style.gutter, column_width=column_width,
+        paper=paper, columns=columns, gutter=gutter, column_width=column_width,
         body_size=size, line_height=line_height, caption_size=caption_size,
-        caption_line_height=round(caption_size * style.leading, 3),
+        caption_line_height=round(caption_size * leading, 3),
         masthead_height=masthead, folio_height=folio,
         front_rows=int((content_height - masthead) // line_height),
         inside_rows=int((content_height - folio) // line_height),
@@ -221,18 +225,21 @@ def _photo_depths(style: Style, geometry: Geometry) -> range:
 class _Measure:
     """Each section typeset at one body size: body rows, headline blocks and captions, each made once."""
 
-    def __init__(self, issue: Issue, geometry: Geometry, style: Style, typesetter: Typesetter) -> None:
+    def __init__(self, issue: Issue, geometry: Geometry, style: Style, typesetter: Typesetter,
+                 bodies: dict[int, list[Row]]) -> None:
         self.issue, self.geometry, self.style, self.typesetter = issue, geometry, style, typesetter
         self._heads: dict[tuple[int, str, int], Head] = {}
         self._captions: dict[tuple[int, int], list[Row]] = {}
-        self.items = [self._item(i) for i in range(len(issue.sections))]
+        self.items = [self._item(i, bodies) for i in range(len(issue.sections))]
 
-    def _item(self, index: int) -> _Item:
+    def _item(self, index: int, bodies: dict[int, list[Row]]) -> _Item:
         section = self.issue.sections[index]
         rank = "lead" if section.lead else "commentary" if section.kind is SectionKind.COMMENTARY else "story"
         if section.kind is SectionKind.PHOTO:
             return _Item(index, [], rank="photo", photo=True)
-        return _Item(index, self._body(section), rank=rank)
+        if index not in bodies:
+            bodies[index] = self._body(section)
+        return _Item(index, bodies[index], rank=rank)
 
     def head(self, item: _Item, span: int) -> Head:
         rank = "continuation" if item.part else item.rank

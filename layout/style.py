@@ -57,9 +57,9 @@ class Style:
     language: str
     default_paper: str
     papers: dict[str, Paper]
-    gutter: float
+    gutter: float  # as a multiple of the body size
     body_size: Bounds
-    leading: float
+    leading: Bounds
     caption_size: float
     headline_size: dict[str, float]
     photo_share: Bounds
@@ -124,9 +124,9 @@ def load_style(name: str | None = None) -> Style:
         language=raw["language"],
         default_paper=raw["paper"],
         papers=papers,
-        gutter=to_pt(raw["gutter"], where=where),
+        gutter=float(raw["gutter"]),
         body_size=Bounds(**raw["body_size"]),
-        leading=float(raw["leading"]),
+        leading=Bounds(**raw["leading"]),
         caption_size=float(raw["caption_size"]),
         headline_size={k: float(v) for k, v in raw["headline_size"].items()},
         photo_share=Bounds(**raw["photo_share"]),
