@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from layout.epub import build_epub
@@ -115,7 +115,9 @@ def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result
         staged = {name: stage.add(name, data) for name, data in built.files.items()}
         if verify:
             started = time.perf_counter()
-            reports = [check(built.issue, staged[name]) for name, check in _checks(staged)]
+            # the reports name the file the user will find, not the staged file that was read
+            reports = [replace(check(built.issue, staged[name]), path=str(options.out_dir / name))
+                       for name, check in _checks(staged)]
             built.seconds["verify"] = time.perf_counter() - started
         failed = not all(report.ok for report in reports)
         written = stage.set_aside() if failed else stage.commit()
