@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def phrases(text: str) -> tuple[str, ...]:
+    """A head's deliberate parts: Chinese phrases separated by a space (高质高效办理建议提案 为…)."""
+    return tuple(re.split(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", text))
+
+
 class SectionKind(str, enum.Enum):
     STORY = "story"
     COMMENTARY = "commentary"
@@ -73,7 +78,7 @@ class Section:
 
     @property
     def headline_lines(self) -> tuple[str, ...]:
-        return tuple(re.split(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", self.headline))
+        return phrases(self.headline)
 
     @property
     def paragraphs(self) -> tuple[Block, ...]:

@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from layout.errors import FitError
-from layout.model import BlockRole, Issue, Section, SectionKind
+from layout.model import BlockRole, Issue, Section, SectionKind, phrases
 from layout.style import Bounds, Paper, Style
 from layout.typeset import Line, Run, Typesetter
 
 MIN_BODY_ROWS = 3  # fewer rows of a story at the foot of a page read as a mistake: start it on the next page
+MAX_PARAGRAPH_AIR = 0.6  # rows of air a stretched column may put above each paragraph
 BLANK_TOLERANCE = 2  # rows per page a plan may leave blank (spread between the page's sections)
 
 
@@ -30,6 +31,11 @@ class Row:
 
     kind: str  # text | subhead | byline | caption | credit | jump-to | jump-from
     line: Line | None = None
+    space_before: float = 0.0  # pt of air above a paragraph, when a lone story is stretched to fill its page
+
+    @property
+    def starts_paragraph(self) -> bool:
+        return self.kind == "subhead" or bool(self.line and self.line.indent)
 
 
 @dataclass(frozen=True)
@@ -163,7 +169,7 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int,
                     continue
                 score = _blankness(pages)
                 if best is None or score < best[0] - 1e-9:
-                    best = (score, Plan(measure.geometry, _spread_slack(_link_jumps(pages))))
+                    best = (score, Plan(measure.geometry, _spread_slack(_link_jumps(pages), measure.geometry.line_height)))
         if best is not None and best[0] <= BLANK_TOLERANCE / measure.geometry.inside_rows:
             break  # sizes go from large to small: the first full plan is the most readable one
     if best is None:
@@ -269,14 +275,21 @@ class _Measure:
                 [Run(section.byline)], width, size, indent_em=0))]
         for block in section.blocks:
             if block.role is BlockRole.SUBHEAD:
-                rows += [Row("subhead", line) for line in _ragged(setter.set_paragraph(
-                    [Run(block.text, bold=True)], width, size * SUBHEAD_SCALE, indent_em=0))]
+                rows += [Row("subhead", line) for line in self._subhead(block.text)]
                 continue
             runs = [Run(block.text)]
             if block.run_in and block.text.startswith(block.run_in):
                 runs = [Run(block.run_in, bold=True), Run(block.text[len(block.run_in):])]
             rows += [Row("text", line) for line in setter.set_paragraph(runs, width, size)]
         return rows
+
+
+    def _subhead(self, text: str) -> list[Line]:
+        """A subhead on one line if it fits, else broken at its phrases, each set ragged."""
+        width, size = self.geometry.column_width, self.geometry.body_size * SUBHEAD_SCALE
+        parts = (text,) if self.typesetter.advance(text, size, bold=True) <= width else phrases(text)
+        return [line for part in parts for line in _ragged(self.typesetter.set_paragraph(
+            [Run(part, bold=True)], width, size, indent_em=0))]
 
 
 def _caption_rows(section: Section, geometry: Geometry, typesetter: Typesetter, width: float) -> list[Row]:
@@ -521,18 +534,41 @@ def _link_jumps(pages: list[Page]) -> list[Page]:
     return linked
 
 
-def _spread_slack(pages: list[Page]) -> tuple[Page, ...]:
+def _spread_slack(pages: list[Page], line_height: float) -> tuple[Page, ...]:
     """Give a page's blank rows to the space between its bands (pieces that start on the same row),
-    so no blank gathers at the foot of the page."""
+    or, on a page of one band, to the space between the paragraphs of its last piece, so that no
+    blank gathers at the foot of the page."""
     spread = []
     for page in pages:
         starts = sorted({piece.row for piece in page.pieces})
         blank, gaps = page.free_rows, len(starts) - 1
-        if blank <= 0 or gaps <= 0:
+        if blank <= 0 or not page.pieces:
             spread.append(page)
-            continue
-        shift = {start: sum(blank // gaps + (1 if k <= blank % gaps else 0) for k in range(1, position + 1))
-                 for position, start in enumerate(starts)}
-        pieces = tuple(replace(piece, row=piece.row + shift[piece.row]) for piece in page.pieces)
-        spread.append(replace(page, pieces=pieces))
+        elif gaps:
+            shift = {start: sum(blank // gaps + (1 if k <= blank % gaps else 0) for k in range(1, position + 1))
+                     for position, start in enumerate(starts)}
+            pieces = tuple(replace(piece, row=piece.row + shift[piece.row]) for piece in page.pieces)
+            spread.append(replace(page, pieces=pieces))
+        else:
+            pieces = page.pieces[:-1] + (_stretched(page.pieces[-1], blank, line_height),)
+            spread.append(replace(page, pieces=pieces))
     return tuple(spread)
+
+
+def _stretched(piece: Piece, extra_rows: int, line_height: float) -> Piece:
+    """``piece`` ``extra_rows`` deeper, each column's new air shared between its paragraph starts."""
+    if piece.photo_rows:
+        return piece
+    depth = piece.body_rows + extra_rows
+    columns = []
+    for column in piece.columns:
+        starts = [i for i, row in enumerate(column)
+                  if i and row.starts_paragraph and column[i - 1].kind != "subhead"]
+        if not starts:
+            columns.append(column)
+            continue
+        # more air than this reads as a gap, not as spacing: what is left stays at the foot
+        air = min((depth - len(column)) * line_height / len(starts), MAX_PARAGRAPH_AIR * line_height)
+        columns.append(tuple(replace(row, space_before=air) if i in starts else row
+                             for i, row in enumerate(column)))
+    return replace(piece, columns=tuple(columns), body_rows=depth)
