@@ -13,8 +13,6 @@ stored verbatim, so the markup is exactly what the templates say.
 from __future__ import annotations
 
 import io
-import os
-import uuid
 import warnings
 import zipfile
 from collections.abc import Sequence
@@ -28,7 +26,9 @@ from jinja2.environment import TemplateModule
 from markupsafe import Markup
 
 from layout.errors import StyleError
+from layout.identity import build_time, issue_urn
 from layout.model import Issue, Masthead, Section, SectionKind
+from layout.style import template_environment
 
 XHTML = "application/xhtml+xml"
 A11Y_PREFIX = "http://www.idpf.org/epub/vocab/package/a11y/#"
@@ -81,7 +81,7 @@ def build_epub(issue: Issue, *, section_pages: Sequence[int], page_names: Sequen
     its figure keeps caption and credit.
     """
     _check_plan(issue, section_pages, page_names)
-    env = _environment(style_dir)
+    env = template_environment(style_dir)
     entries = tuple(
         Entry(f"s{i}", section, page, _load_image(issue, section, f"images/s{i}"))
         for i, (section, page) in enumerate(zip(issue.sections, section_pages), start=1)
@@ -96,7 +96,7 @@ def build_epub(issue: Issue, *, section_pages: Sequence[int], page_names: Sequen
     book = _book(issue, issue_date, wording, pages, has_figures=any(e.image for e in entries))
     _add_documents(book, env, context, cover, pages)
     _add_files(book, env, cover, entries)
-    return _package(book, _stamp(issue_date))
+    return _package(book, build_time(issue.masthead))
 
 
 def _check_plan(issue: Issue, section_pages: Sequence[int], page_names: Sequence[str]) -> None:
@@ -132,18 +132,6 @@ def _add_files(book: epub.EpubBook, env: jinja2.Environment, cover: Image, entri
         item.properties = ["cover-image"] if image is cover else []
         book.add_item(item)
     book.add_item(epub.EpubNcx())
-
-
-def _environment(style_dir: Path) -> jinja2.Environment:
-    """Templates from the style's folder only, every value escaped, an undefined name an error."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(style_dir)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
@@ -207,28 +195,12 @@ def _pages(entries: tuple[Entry, ...], page_names: Sequence[str]) -> list[Page]:
     return pages
 
 
-def _identifier(masthead: Masthead, issue_date: date | None) -> str:
-    """A URN that names this issue of this paper and nothing else, the same on every build."""
-    paper = masthead.serial_number or masthead.title
-    number = masthead.issue_number if masthead.issue_number is not None else issue_date
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'reissue:{paper}:{number}')}"
-
-
-def _stamp(issue_date: date | None) -> datetime:
-    """The build's one time: SOURCE_DATE_EPOCH when set, else the issue's date, never the clock."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-        return datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=timezone.utc)
-    if issue_date is not None:
-        return datetime(issue_date.year, issue_date.month, issue_date.day, tzinfo=timezone.utc)
-    return ZIP_EPOCH
-
-
 def _book(issue: Issue, issue_date: date | None, wording: TemplateModule, pages: list[Page], *,
           has_figures: bool) -> epub.EpubBook:
     """The package's metadata, and the contents and guide that ebooklib writes into the NCX and OPF."""
     masthead = issue.masthead
     book = epub.EpubBook()
-    book.set_identifier(_identifier(masthead, issue_date))
+    book.set_identifier(issue_urn(masthead))
     book.set_title(_plain(wording.issue_title(masthead, issue_date)))
     book.set_language(issue.settings.language)
     if issue_date is not None:

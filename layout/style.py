@@ -77,15 +77,19 @@ class Style:
 
     @cached_property
     def templates(self) -> jinja2.Environment:
-        """Templates from this style's folder only, every value escaped, undefined names an error."""
-        return jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.folder)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        return template_environment(self.folder)
+
+
+def template_environment(folder: Path) -> jinja2.Environment:
+    """Templates from ``folder`` only, every value escaped, an undefined name an error."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 SETTINGS_KEYS = {
