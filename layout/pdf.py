@@ -7,16 +7,15 @@ gives a style designer a file to open in a browser or in ``weasyprint``.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import subprocess
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
+from xml.etree import ElementTree
 
 from layout.errors import ReissueError
+from layout.identity import build_time, issue_urn, issue_uuid
 from layout.model import Issue, SectionKind
 from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Plan
 from layout.style import Style
@@ -89,19 +88,65 @@ def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> 
     base = Path(issue.source).resolve().parent.as_uri() + "/"
     document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(
         font_config=_font_config())
-    attachments = [weasyprint.Attachment(string=data, base_url=base, name=name, description=description)
+    document.metadata = _issue_metadata(document.metadata, issue)
+    made = build_time(issue.masthead)
+    attachments = [weasyprint.Attachment(string=data, base_url=base, name=name, description=description,
+                                         created=made, modified=made, relationship=_relationship(name, issue))
                    for name, data, description in options.attachments]
     pdf = document.write_pdf(
         pdf_variant=options.variant,
         pdf_tags=options.tagged,
         attachments=attachments or None,
-        pdf_identifier=_identifier(issue),
+        pdf_identifier=issue_uuid(issue.masthead).hex.encode("ascii"),
         uncompressed_pdf=False,
+        finisher=_each_associated_file_once,
     )
     if fetcher.refused:
         raise ReissueError(f"the style asked for files outside its folder: {fetcher.refused[0]}",
                            path=issue.source, hint="keep a style's resources inside styles/<name>/")
     return pdf, document
+
+
+def _relationship(name: str, issue: Issue) -> str:
+    """How an attached file relates to the PDF (PDF/A-3's AFRelationship): the issue's source file is
+    what the PDF was made from; anything else attached (the model) is data derived from it."""
+    return "Source" if name == Path(issue.source).name else "Data"
+
+
+def _issue_metadata(metadata, issue: Issue):
+    """``metadata`` (what WeasyPrint read from the HTML's head) plus the Dublin Core fields an archive
+    catalogues an issue by. WeasyPrint writes XMP only for the PDF/A and PDF/UA variants."""
+    from weasyprint.document import DocumentMetadata
+    from weasyprint.pdf.metadata import NS
+
+    m = issue.masthead
+    fields = [("identifier", issue_urn(m), None), ("language", issue.settings.language, "Bag")]
+    if m.date:
+        fields.append(("date", m.date, "Seq"))
+    if m.publisher:
+        fields.append(("publisher", m.publisher, "Bag"))
+
+    class IssueMetadata(DocumentMetadata):
+        # WeasyPrint's ``xmp_metadata`` option would add a second rdf:RDF after its own, which XMP
+        # readers (Adobe's toolkit, veraPDF, pypdf) ignore: the fields go into WeasyPrint's one rdf:RDF
+        def generate_rdf_metadata(self, variant, version, conformance):
+            rdf = ElementTree.fromstring(super().generate_rdf_metadata(variant, version, conformance))
+            description = ElementTree.SubElement(rdf, f"{{{NS['rdf']}}}Description", {f"{{{NS['rdf']}}}about": ""})
+            for name, value, container in fields:
+                element = ElementTree.SubElement(description, f"{{{NS['dc']}}}{name}")
+                if container:
+                    element = ElementTree.SubElement(element, f"{{{NS['rdf']}}}{container}")
+                    element = ElementTree.SubElement(element, f"{{{NS['rdf']}}}li")
+                element.text = value
+            return ElementTree.tostring(rdf, encoding="utf-8")
+
+    return IssueMetadata(**vars(metadata))
+
+
+def _each_associated_file_once(document, pdf) -> None:
+    """WeasyPrint 70 lists each attached file twice in the catalog's /AF (associated files) of a PDF/A-3."""
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"][:] = list(dict.fromkeys(pdf.catalog["AF"]))
 
 
 _FONT_CONFIG = None
@@ -135,18 +180,8 @@ def _image_urls(issue: Issue) -> dict[int, str]:
 
 
 def _creation_date(issue: Issue) -> str:
-    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else the issue's date; never the wall clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{issue.masthead.date}T00:00:00Z" if issue.masthead.date else "2000-01-01T00:00:00Z"
-
-
-def _identifier(issue: Issue) -> bytes:
-    """A PDF file identifier that is the same on every build of the same issue."""
-    m = issue.masthead
-    key = f"{m.title}|{m.serial_number}|{m.issue_number}|{m.date}"
-    return hashlib.md5(key.encode("utf-8")).hexdigest().encode("ascii")
+    """The PDF's creation date (the head's ``dcterms.created``): the build's one time, never the clock."""
+    return build_time(issue.masthead).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def front_page_png(pdf: bytes, resolution: int = 100) -> bytes:
