@@ -34,6 +34,7 @@ class BlockRole(str, enum.Enum):
 class RepairKind(str, enum.Enum):
     JOIN = "join"  # a paragraph cut by a column break, joined again
     PUNCTUATION = "punctuation"  # half-width punctuation inside Chinese text made full width
+    JUMP = "jump"  # the original edition's jump line (Continued on page 3), replaced by the reissue's own
 
 
 @dataclass(frozen=True)

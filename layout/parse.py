@@ -407,7 +407,10 @@ def _blocks(pieces: list[_Piece], repairs: list[Repair]) -> list[Block]:
     for index, piece in enumerate(pieces):
         previous = blocks[-1] if blocks else None
         following = pieces[index + 1] if index + 1 < len(pieces) else None
-        if previous and previous.role is BlockRole.PARAGRAPH and _continues(previous.text, piece):
+        if JUMP.match(piece.text):
+            # the original edition's page numbers mean nothing in the reissue, which sets its own
+            repairs.append(Repair(RepairKind.JUMP, tuple(range(piece.line, piece.last_line + 1)), piece.text, ""))
+        elif previous and previous.role is BlockRole.PARAGRAPH and _continues(previous.text, piece):
             blocks[-1] = _join(previous, piece, repairs)
         elif piece.level or (_is_display(piece, SUBHEAD_WIDTH) and following is not None and not following.level):
             blocks.append(Block(piece.text, piece.line, piece.last_line, role=BlockRole.SUBHEAD))

@@ -445,15 +445,20 @@ def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[
     share_depth = math.floor(rows * (1 - style.front_story_share)) if texts and not photos else 0
     band_depth = max(photo_depth, text_depth, share_depth)
 
-    head = measure.head(top, columns)
-    top_body = min(rows - band_depth - head.rows, math.ceil(len(top.rows) / columns))
-    if top_body < min(math.ceil(len(top.rows) / columns), int(rows * style.front_story_share) - head.rows):
-        raise _NoFit  # the lead must keep its share of the front page
-    if top.photo or top_body < MIN_BODY_ROWS:
-        raise _NoFit
-    piece, rest = _text_piece(top, head, top_body, 0, 0, columns)
+    if top.photo:
+        piece = _photo_piece(measure, top, 0, 0, columns, photo_rows)
+        if piece.rows > rows - band_depth:
+            raise _NoFit
+    else:
+        head = measure.head(top, columns)
+        need = math.ceil(len(top.rows) / columns)
+        top_body = min(rows - band_depth - head.rows, need)
+        # the lead keeps its share of the front page, or all of itself when it is shorter
+        if top_body < min(need, max(MIN_BODY_ROWS, int(rows * style.front_story_share) - head.rows)):
+            raise _NoFit
+        piece, rest = _text_piece(top, head, top_body, 0, 0, columns)
+        carried += [rest] if rest else []
     pieces.append(piece)
-    carried += [rest] if rest else []
 
     band_row = piece.bottom + 1
     row = band_row
@@ -467,8 +472,8 @@ def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[
     need = [math.ceil(len(item.rows) / text_span) for item in texts]
     available = rows - band_row - sum(h.rows for h in heads) - (len(texts) - 1)
     row = band_row
-    for item, head, body_rows in zip(texts, heads, _allot(need, available, 0.5)):
-        if body_rows < MIN_BODY_ROWS:
+    for item, head, wanted, body_rows in zip(texts, heads, need, _allot(need, available, 0.5)):
+        if body_rows < min(MIN_BODY_ROWS, wanted):
             raise _NoFit
         piece, rest = _text_piece(item, head, body_rows, row, 0, text_span)
         pieces.append(piece)

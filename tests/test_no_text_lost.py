@@ -46,7 +46,7 @@ def model_characters(issue: Issue) -> Counter[str]:
         texts += [getattr(section, name) or "" for name in SECTION_TEXT] + [b.text for b in section.blocks]
     counted = characters("".join(texts))
     for repair in issue.repairs:
-        if repair.kind is RepairKind.PUNCTUATION:  # the marks it replaced
+        if repair.kind in (RepairKind.PUNCTUATION, RepairKind.JUMP):  # the marks it replaced, the line it dropped
             counted += characters(repair.before) - characters(repair.after)
     return counted
 

@@ -138,9 +138,11 @@ def test_english_paper() -> None:
     assert issue.settings.language == "en" and not any(r.kind is RepairKind.PUNCTUATION for r in issue.repairs)
     story, rain, fair = issue.sections
     assert story.lead and story.byline == "By Jane Doe"
-    assert [b.run_in for b in story.blocks] == [None, "Roads first.", "Schools next.", None]
-    assert story.blocks[-1].text == "Continued on page 3"  # a jump line stays with its story
-    assert [r.lines for r in issue.repairs] == [(15, 17)]
+    assert [b.run_in for b in story.blocks] == [None, "Roads first.", "Schools next."]
+    # the original edition's jump line is dropped, and the repair says so: the reissue sets its own
+    assert [(r.kind, r.lines, r.before) for r in issue.repairs] == [
+        (RepairKind.JOIN, (15, 17), "traffic into the\n\ncity centre and "),
+        (RepairKind.JUMP, (21,), "Continued on page 3")]
     assert "into the city centre" in story.blocks[1].text
     assert (rain.kicker, rain.overline) == ("Weather Watch", "Storm warning for the weekend")
     assert (fair.kind, fair.credit) == (SectionKind.PHOTO, "Photo by John Smith")
