@@ -28,7 +28,6 @@ from markupsafe import Markup
 from layout.errors import StyleError
 from layout.identity import build_time, issue_urn
 from layout.model import Issue, Masthead, Section, SectionKind
-from layout.style import template_environment
 
 XHTML = "application/xhtml+xml"
 A11Y_PREFIX = "http://www.idpf.org/epub/vocab/package/a11y/#"
@@ -72,7 +71,7 @@ class Page:
 
 
 def build_epub(issue: Issue, *, section_pages: Sequence[int], page_names: Sequence[str],
-               cover_png: bytes | None, style_dir: Path) -> bytes:
+               cover_png: bytes | None, templates: jinja2.Environment) -> bytes:
     """The issue as an EPUB 3, byte for byte the same for the same arguments.
 
     ``section_pages[i]`` is the print page (1-based) on which ``issue.sections[i]`` begins;
@@ -81,7 +80,7 @@ def build_epub(issue: Issue, *, section_pages: Sequence[int], page_names: Sequen
     its figure keeps caption and credit.
     """
     _check_plan(issue, section_pages, page_names)
-    env = template_environment(style_dir)
+    env = templates
     entries = tuple(
         Entry(f"s{i}", section, page, _load_image(issue, section, f"images/s{i}"))
         for i, (section, page) in enumerate(zip(issue.sections, section_pages), start=1)

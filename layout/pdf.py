@@ -74,7 +74,7 @@ def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions) -
         subhead_scale=SUBHEAD_SCALE,
         kinds=SectionKind,
         options=options,
-        style_url=(style.folder / "print" / "print.css").resolve().as_uri(),
+        style_urls=[path.resolve().as_uri() for path in style.stylesheets("print/print.css")],
         image_urls=_image_urls(issue),
         created=_creation_date(issue),
     )
@@ -84,7 +84,7 @@ def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> 
     """Render ``html`` with WeasyPrint; returns the PDF's bytes and the laid-out document."""
     import weasyprint
 
-    fetcher = SafeFetcher([style.folder, Path(issue.source).resolve().parent])
+    fetcher = SafeFetcher([*style.folders, Path(issue.source).resolve().parent])
     base = Path(issue.source).resolve().parent.as_uri() + "/"
     document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(
         font_config=_font_config())

@@ -280,7 +280,8 @@ class _Measure:
             runs = [Run(block.text)]
             if block.run_in and block.text.startswith(block.run_in):
                 runs = [Run(block.run_in, bold=True), Run(block.text[len(block.run_in):])]
-            rows += [Row("text", line) for line in setter.set_paragraph(runs, width, size)]
+            rows += [Row("text", line) for line in setter.set_paragraph(
+                runs, width, size, indent_em=self.style.paragraph_indent)]
         return rows
 
 
@@ -304,7 +305,7 @@ def _caption_rows(section: Section, geometry: Geometry, typesetter: Typesetter, 
 
 def _ragged(lines: list[Line]) -> list[Line]:
     """Lines set flush left (bylines, credits): not stretched to the column's edge."""
-    return [replace(line, spacing=0.0) for line in lines]
+    return [replace(line, spacing=0.0, word_spacing=0.0) for line in lines]
 
 
 # The headline block's parts as multiples of the body size, and the line height of each: the same

@@ -53,7 +53,7 @@ class Bounds:
 @dataclass(frozen=True)
 class Style:
     name: str
-    folder: Path
+    folders: tuple[Path, ...]  # this style's folder first, then the folders of the styles it extends
     language: str
     default_paper: str
     papers: dict[str, Paper]
@@ -67,6 +67,7 @@ class Style:
     masthead_height: float
     folio_height: int
     page_names: dict[str, str]
+    paragraph_indent: float  # first-line indent, in ems of the body
 
     def paper(self, name: str | None) -> Paper:
         key = (name or self.default_paper).lower()
@@ -77,13 +78,19 @@ class Style:
 
     @cached_property
     def templates(self) -> jinja2.Environment:
-        return template_environment(self.folder)
+        """A template is taken from this style's folder, else from the style it extends."""
+        return template_environment(*self.folders)
+
+    def stylesheets(self, name: str) -> list[Path]:
+        """Every ``name`` (e.g. ``print/print.css``) along the chain, the extended style's first."""
+        return [folder / name for folder in reversed(self.folders) if (folder / name).is_file()]
 
 
-def template_environment(folder: Path) -> jinja2.Environment:
-    """Templates from ``folder`` only, every value escaped, an undefined name an error."""
+def template_environment(*folders: Path) -> jinja2.Environment:
+    """Templates from ``folders`` only (the first that has a name wins), every value escaped,
+    an undefined name an error."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
+        loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -92,30 +99,22 @@ def template_environment(folder: Path) -> jinja2.Environment:
     )
 
 
+OPTIONAL_KEYS = {"extends"}  # the style whose settings and templates this one starts from
 SETTINGS_KEYS = {
     "language", "paper", "papers", "gutter", "body_size", "leading", "caption_size", "headline_size",
-    "photo_share", "front_story_share", "masthead_height", "folio_height", "page_names",
+    "photo_share", "front_story_share", "masthead_height", "folio_height", "page_names", "paragraph_indent",
 }
 
 
 def load_style(name: str | None = None) -> Style:
-    """Read ``styles/<name>/style.yaml``; an unknown style or a broken file is a ``StyleError``."""
-    name = name or DEFAULT_STYLE
-    folder = STYLES_DIR / name
-    settings_file = folder / "style.yaml"
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name) or not settings_file.is_file():
-        known = sorted(p.name for p in STYLES_DIR.iterdir() if (p / "style.yaml").is_file())
-        raise StyleError(f"no style named {name!r}", hint=f"use one of {', '.join(known)}")
-    try:
-        raw: dict[str, Any] = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        line = getattr(getattr(error, "problem_mark", None), "line", None)
-        raise StyleError(f"broken YAML: {getattr(error, 'problem', error)}", path=settings_file,
-                         line=line + 1 if line is not None else None) from None
-    unknown = set(raw) - SETTINGS_KEYS
-    if unknown or SETTINGS_KEYS - set(raw):
-        raise StyleError(f"settings {sorted(unknown)} unknown, {sorted(SETTINGS_KEYS - set(raw))} missing",
-                         path=settings_file, hint=f"a style sets exactly {', '.join(sorted(SETTINGS_KEYS))}")
+    """Read ``styles/<name>/style.yaml`` (over the style it extends); an unknown style or a broken
+    file is a ``StyleError``."""
+    raw, folders = _settings_chain(name or DEFAULT_STYLE, ())
+    settings_file = folders[0] / "style.yaml"
+    missing = SETTINGS_KEYS - set(raw)
+    if missing:
+        raise StyleError(f"settings {sorted(missing)} missing", path=settings_file,
+                         hint=f"a style sets {', '.join(sorted(SETTINGS_KEYS))}, or extends one that does")
     where = str(settings_file)
     papers = {
         key: Paper(key, to_pt(p["width"], where=where), to_pt(p["height"], where=where),
@@ -123,8 +122,8 @@ def load_style(name: str | None = None) -> Style:
         for key, p in raw["papers"].items()
     }
     return Style(
-        name=name,
-        folder=folder,
+        name=folders[0].name,
+        folders=folders,
         language=raw["language"],
         default_paper=raw["paper"],
         papers=papers,
@@ -138,4 +137,30 @@ def load_style(name: str | None = None) -> Style:
         masthead_height=float(raw["masthead_height"]),
         folio_height=int(raw["folio_height"]),
         page_names=dict(raw["page_names"]),
+        paragraph_indent=float(raw["paragraph_indent"]),
     )
+
+
+def _settings_chain(name: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], tuple[Path, ...]]:
+    """A style's settings over those of the style it extends, and the folders of the chain."""
+    folder = STYLES_DIR / name
+    settings_file = folder / "style.yaml"
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name) or not settings_file.is_file():
+        known = sorted(p.name for p in STYLES_DIR.iterdir() if (p / "style.yaml").is_file())
+        raise StyleError(f"no style named {name!r}", hint=f"use one of {', '.join(known)}")
+    if name in seen:
+        raise StyleError(f"style {name!r} extends itself", path=settings_file)
+    try:
+        raw: dict[str, Any] = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        line = getattr(getattr(error, "problem_mark", None), "line", None)
+        raise StyleError(f"broken YAML: {getattr(error, 'problem', error)}", path=settings_file,
+                         line=line + 1 if line is not None else None) from None
+    unknown = set(raw) - SETTINGS_KEYS - OPTIONAL_KEYS
+    if unknown:
+        raise StyleError(f"unknown settings {sorted(unknown)}", path=settings_file,
+                         hint=f"a style sets {', '.join(sorted(SETTINGS_KEYS | OPTIONAL_KEYS))}")
+    if "extends" not in raw:
+        return raw, (folder,)
+    base, folders = _settings_chain(str(raw.pop("extends")), seen + (name,))
+    return {**base, **raw}, (folder, *folders)

@@ -70,6 +70,7 @@ class Line:
     spacing: float  # CSS letter-spacing in pt for every character of the line; 0.0 on a last line
     indent: float  # left indent in pt: the paragraph's first line only
     last: bool  # ends its paragraph: set flush left, not stretched
+    word_spacing: float = 0.0  # CSS word-spacing in pt: how a line of Latin words is justified instead
 
     @property
     def text(self) -> str:
@@ -279,16 +280,20 @@ class _Clusters:
         while self.kinds[end - 1] == _SPACE:
             end -= 1
         last = self.skip_spaces(end) == self.count
-        spacing = 0.0
+        spacing = word_spacing = 0.0
         if not last and end - start > 1:
-            natural = self.offsets[end] - self.offsets[start]
-            spacing = max(0.0, (available - natural) / (end - start - 1))
+            shortfall = max(0.0, available - (self.offsets[end] - self.offsets[start]))
+            kinds = self.kinds[start:end]
+            if _SPACE in kinds and _WIDE not in kinds:
+                word_spacing = shortfall / kinds.count(_SPACE)  # Latin text stretches between words
+            else:
+                spacing = shortfall / (end - start - 1)
         # the last character of a justified line is a box of its own (see the module's docstring)
         boxes = [(start, end - 1), (end - 1, end)] if not last and end - start > 1 else [(start, end)]
         runs = tuple(Run("".join(self.texts[i] for i in group), bold)
                      for first, stop in boxes
                      for bold, group in itertools.groupby(range(first, stop), lambda i: self.bold[i]))
-        return Line(runs=runs, spacing=spacing, indent=indent, last=last)
+        return Line(runs=runs, spacing=spacing, indent=indent, last=last, word_spacing=word_spacing)
 
 
 def _font_file(pattern: str) -> Path:

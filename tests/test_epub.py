@@ -18,9 +18,10 @@ from layout.epub import build_epub
 from layout.errors import StyleError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind, Settings
 from layout.parse import parse_issue
+from layout.style import load_style, template_environment
 
 ROOT = Path(__file__).resolve().parent.parent
-STYLE = ROOT / "styles" / "zhaotong-daily"
+STYLE = load_style("zhaotong-daily").templates
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
 SAMPLE_PAGES = (1, 1, 1, 2, 3)  # the sample's five sections on four pages, the fourth carrying on earlier stories
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
@@ -72,12 +73,12 @@ def build_small(folder: Path, **options) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return build_epub(small_issue(folder), **{"section_pages": SMALL_PAGES, "page_names": SMALL_NAMES,
-                                                  "cover_png": None, "style_dir": STYLE, **options})
+                                                  "cover_png": None, "templates": STYLE, **options})
 
 
 def build_sample() -> bytes:
     return build_epub(parse_issue(SAMPLE), section_pages=SAMPLE_PAGES, page_names=("要闻", "综合", "", ""),
-                      cover_png=None, style_dir=STYLE)
+                      cover_png=None, templates=STYLE)
 
 
 def photos_issue(folder: Path) -> Issue:
@@ -155,7 +156,7 @@ def test_every_character_of_the_model_is_in_the_text(small, tmp_path):
 def test_images_copied_missing_ones_warned_and_their_captions_kept(tmp_path):
     with pytest.warns(UserWarning) as caught:
         book = Epub(build_epub(small_issue(tmp_path), section_pages=SMALL_PAGES, page_names=SMALL_NAMES,
-                               cover_png=None, style_dir=STYLE))
+                               cover_png=None, templates=STYLE))
     messages = [str(w.message) for w in caught]
     assert len(messages) == 2
     assert "missing.jpg" in messages[0] and "epub-small.md:24" in messages[0]
@@ -259,14 +260,14 @@ def test_nothing_outside_the_epub_is_referenced(small):
 def test_a_missing_template_is_a_style_error(tmp_path):
     (tmp_path / "epub").mkdir()
     with pytest.raises(StyleError, match="wording.j2"):
-        build_small(tmp_path, style_dir=tmp_path)
+        build_small(tmp_path, templates=template_environment(tmp_path))
 
 
 def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path):
     issue = photos_issue(tmp_path)
     with pytest.warns(UserWarning) as caught:
         book = Epub(build_epub(issue, section_pages=PHOTOS_PAGES, page_names=("", ""), cover_png=None,
-                               style_dir=STYLE))
+                               templates=STYLE))
     messages = [str(w.message) for w in caught]
     assert len(messages) == 2
     assert "broken.jpg is not a PNG" in messages[0] and "gone.jpg cannot be read" in messages[1]
@@ -287,7 +288,7 @@ def test_epubcheck_passes_the_sample_and_the_test_issue(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         photos = build_epub(photos_issue(tmp_path), section_pages=PHOTOS_PAGES, page_names=("", ""),
-                            cover_png=png(6, 8), style_dir=STYLE)
+                            cover_png=png(6, 8), templates=STYLE)
     files = {tmp_path / "sample.epub": build_sample(), tmp_path / "photos.epub": photos}
     for path, data in files.items():
         path.write_bytes(data)
