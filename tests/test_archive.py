@@ -1,0 +1,347 @@
+"""Archive grade, end to end on the sample issue: ``reissue build`` and ``reissue verify`` through the
+command, the PDF/A-3b build with its source and model inside, the tagged PDF's headings, byte-identical
+rebuilds, and builds that are killed or fail without harming the earlier outputs.
+
+Builds are slow (seconds each), so the session makes the ones the tests read once, side by side, and
+the xdist workers share them (the first worker to take the lock builds; the other waits). Every test
+that writes copies what it needs into its own folder first.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from layout.build import BuildOptions, make
+from layout.cli import main
+from layout.identity import issue_urn
+from layout.model import to_dict
+from layout.parse import parse_issue
+
+ROOT = Path(__file__).parent.parent
+SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
+STEM = SAMPLE.stem
+OUTPUTS = (f"{STEM}.pdf", f"{STEM}.epub")
+EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z, the day before the issue's date
+MISSING = "今年前三季度,全市能源外工业投资同比增长61.2%"  # the paragraph the short copy leaves out
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
+
+
+def reissue(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``reissue`` in a process of its own, its output kept for the failure message."""
+    return subprocess.Popen([sys.executable, "-m", "layout", *map(str, args)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def run(argv: list[str | Path], capsys) -> tuple[int, str, str]:
+    """``reissue`` in this process, through ``main``: the exit status and what it printed."""
+    with pytest.raises(SystemExit) as exit:
+        main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return exit.value.code, captured.out, captured.err
+
+
+def copy_of_sample(folder: Path, old: str, new: str) -> Path:
+    """The sample, changed once, under its own name (so its outputs are the sample's) in ``folder``."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / SAMPLE.name
+    copy.write_text(text.replace(old, new), encoding="utf-8")
+    return copy
+
+
+def source_line(prefix: str) -> int:
+    return next(n for n, line in enumerate(SAMPLE.read_text(encoding="utf-8").splitlines(), 1)
+                if line.startswith(prefix))
+
+
+# ---------------------------------------------------------------- the builds the tests read
+
+@dataclass(frozen=True)
+class Builds:
+    folder: Path
+
+    def pdf(self, name: str) -> Path:
+        return self.folder / name / "build" / f"{STEM}.pdf"
+
+    def epub(self, name: str) -> Path:
+        return self.folder / name / "build" / f"{STEM}.epub"
+
+    @property
+    def first_status(self) -> int:
+        return json.loads((self.folder / "first-status").read_text())
+
+
+def make_builds(folder: Path) -> None:
+    """first: the default build, in this process through ``main``; second: the same in another process;
+    archival: --archival with SOURCE_DATE_EPOCH set; short: a copy of the sample without one paragraph."""
+    paragraph = SAMPLE.read_text(encoding="utf-8").splitlines()[source_line(MISSING) - 1]
+    short = copy_of_sample(folder / "short", paragraph + "\n", "")
+    quiet = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    others = {
+        "second": reissue("build", SAMPLE, "--out", folder / "second" / "build", "--no-verify", env=quiet),
+        "archival": reissue("build", SAMPLE, "--out", folder / "archival" / "build", "--archival", "--no-verify",
+                            env={**quiet, "SOURCE_DATE_EPOCH": str(EPOCH)}),
+        "short": reissue("build", short, "--out", folder / "short" / "build", "--pdf-only", "--no-verify",
+                         env=quiet),
+    }
+    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    try:
+        with pytest.raises(SystemExit) as exit:
+            main(["build", str(SAMPLE), "--out", str(folder / "first" / "build")])
+    finally:
+        if saved is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    (folder / "first-status").write_text(json.dumps(exit.value.code))
+    for name, process in others.items():
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, f"the {name} build failed:\n{out}{err}"
+
+
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory, worker_id) -> Builds:
+    root = tmp_path_factory.getbasetemp()
+    root = root if worker_id == "master" else root.parent  # shared by the xdist workers of this run
+    folder = root / "archive-builds"
+    with open(root / "archive-builds.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            make_builds(folder)
+            (folder / "done").touch()
+    return Builds(folder)
+
+
+# ---------------------------------------------------------------- build, then verify
+
+def test_build_then_verify_pass(builds, capsys, monkeypatch):
+    assert builds.first_status == 0
+    monkeypatch.chdir(builds.folder / "first")  # verify reads build/<name>.pdf and .epub by default
+    code, out, err = run(["verify", SAMPLE], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("pdf ok  build/zhaotong-2023-11-15.pdf\n")
+    assert "\nepub ok  build/zhaotong-2023-11-15.epub\n" in out
+
+
+def test_verify_names_the_line_of_a_paragraph_the_pdf_lacks(builds, capsys):
+    """The PDF was built from a copy of the sample without one paragraph: checked against the sample,
+    it lacks that paragraph."""
+    code, out, err = run(["verify", SAMPLE, "--pdf", builds.pdf("short")], capsys)
+    assert code == 1
+    assert f"text: line {source_line(MISSING)}: paragraph missing from the PDF (" in out
+    assert err.count("\n") == 1 and "is not faithful (1 finding)" in err
+
+
+def test_verify_given_an_epub_that_is_a_pdf_says_so_in_one_line(builds, capsys):
+    code, out, err = run(["verify", SAMPLE, "--epub", builds.pdf("first")], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {builds.pdf('first')}: ") and "not an EPUB file" in err
+    assert err.count("\n") == 1
+
+
+def test_verify_given_the_pdf_of_another_issue_says_so_in_one_line(builds, capsys):
+    gazette = ROOT / "tests" / "issues" / "gazette.md"
+    code, out, err = run(["verify", gazette, "--pdf", builds.pdf("first")], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {builds.pdf('first')}: this PDF is not of The Riverside Gazette")
+    assert err.count("\n") == 1
+
+
+# ---------------------------------------------------------------- PDF/A-3b
+
+def xmp(reader: PdfReader) -> ElementTree.Element:
+    return ElementTree.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
+
+
+def test_archival_pdf_carries_its_source_and_model(builds):
+    reader = PdfReader(builds.pdf("archival"))
+    attached = {name: data for name, [data] in reader.attachments.items()}
+    assert sorted(attached) == [f"{STEM}.md", f"{STEM}.model.json"]
+    assert attached[SAMPLE.name] == SAMPLE.read_bytes()
+    assert json.loads(attached[f"{STEM}.model.json"]) == json.loads(json.dumps(to_dict(parse_issue(SAMPLE))))
+    # PDF/A-3 associated files: each once in the catalog's /AF, related to the PDF as what it was made from
+    associated = [spec.get_object() for spec in reader.trailer["/Root"]["/AF"]]
+    assert {(spec["/UF"], spec["/AFRelationship"]) for spec in associated} == {
+        (SAMPLE.name, "/Source"), (f"{STEM}.model.json", "/Data")}
+    assert len(associated) == 2
+
+
+def test_archival_pdf_is_pdf_a_3b_with_srgb_output_intent_and_full_xmp(builds):
+    reader = PdfReader(builds.pdf("archival"))
+    assert reader.pdf_header == "%PDF-1.7"
+    descriptions = xmp(reader).iter(f"{RDF}Description")
+    assert {(d.get(f"{PDFAID}part"), d.get(f"{PDFAID}conformance")) for d in descriptions} >= {("3", "B")}
+    [intent] = reader.trailer["/Root"]["/OutputIntents"]
+    intent = intent.get_object()
+    assert (intent["/S"], intent["/OutputConditionIdentifier"]) == (
+        "/GTS_PDFA1", "IEC 61966-2-1 Default RGB Colour Space - sRGB")
+    profile = intent["/DestOutputProfile"].get_object()
+    icc = profile.get_data()
+    assert (profile["/N"], icc[36:40], icc[16:20]) == (3, b"acsp", b"RGB ")  # an ICC profile of an RGB space
+
+    issue = parse_issue(SAMPLE)
+    meta = reader.xmp_metadata
+    assert meta.dc_title == {"x-default": reader.metadata.title} and reader.metadata.title.startswith("昭通日报")
+    assert meta.dc_identifier == issue_urn(issue.masthead)
+    assert meta.dc_language == ["zh-Hans"] and reader.trailer["/Root"]["/Lang"] == "zh-Hans"
+    assert [d.date().isoformat() for d in meta.dc_date] == ["2023-11-15"]  # the issue's date, not the build's
+    assert meta.dc_publisher == ["昭通日报社出版"]
+
+
+def test_archival_pdf_passes_verify(builds, capsys):
+    code, out, _ = run(["verify", SAMPLE, "--pdf", builds.pdf("archival")], capsys)
+    assert code == 0 and out.startswith("pdf ok")
+
+
+def test_epub_and_pdf_name_the_issue_alike(builds):
+    with zipfile.ZipFile(builds.epub("first")) as book:
+        opf = book.read("EPUB/content.opf").decode("utf-8")
+    urn = issue_urn(parse_issue(SAMPLE).masthead)
+    assert f">{urn}</dc:identifier>" in opf
+    assert PdfReader(builds.pdf("first")).trailer["/ID"][0] == urn.removeprefix("urn:uuid:").replace("-", "")
+
+
+# ---------------------------------------------------------------- the tagged PDF
+
+def headings(pdf: Path) -> list[tuple[str, str]]:
+    """(H1 or H2, its text) for each heading of the PDF's structure tree, in the tree's order; the text is
+    that of the marked content the heading's element owns (its MCIDs on their pages)."""
+    reader = PdfReader(pdf)
+    page_of = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+    found: list[tuple[str, list[tuple[int, int]]]] = []
+
+    def marked(kid, page: int | None) -> list[tuple[int, int]]:
+        kid = kid.get_object()
+        if isinstance(kid, int):
+            return [(page, kid)]
+        if kid.get("/Type") == "/MCR":
+            return [(page_of[kid.raw_get("/Pg").idnum] if "/Pg" in kid else page, kid["/MCID"])]
+        if "/Pg" in kid:
+            page = page_of[kid.raw_get("/Pg").idnum]
+        kids = kid.get("/K", [])
+        kids = kids if isinstance(kids, list) else [kids]
+        if kid.get("/S") in ("/H1", "/H2"):
+            found.append((kid["/S"][1:], [m for k in kids for m in marked(k, page)]))
+            return []
+        return [m for k in kids for m in marked(k, page)]
+
+    marked(reader.trailer["/Root"]["/StructTreeRoot"], None)
+    text: dict[tuple[int, int], str] = {}
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages):
+            for char in page.chars:
+                key = (number, char["mcid"])
+                text[key] = text.get(key, "") + char["text"]
+    return [(level, "".join(text.get(m, "") for m in mcids)) for level, mcids in found]
+
+
+def test_tagged_pdf_has_the_stories_headlines_as_headings_in_reading_order(builds):
+    built = make(SAMPLE, BuildOptions(pdf=False, epub=False))  # the plan alone: where each piece stands
+    sections = built.issue.sections
+    pieces = [sections[piece.section] for page in built.plan.pages for piece in page.pieces]
+    expected = [("H1", built.issue.masthead.title)] + [
+        ("H1" if section.lead else "H2", "".join(section.headline.split())) for section in pieces]
+    assert headings(builds.pdf("first")) == expected
+    assert {text for _, text in expected[1:]} == {"".join(s.headline.split()) for s in sections}
+
+
+# ---------------------------------------------------------------- reproducible
+
+def test_two_builds_in_two_processes_give_the_same_bytes(builds):
+    for output in (builds.pdf, builds.epub):
+        assert output("first").read_bytes() == output("second").read_bytes(), output("first").name
+
+
+def test_dates_follow_source_date_epoch(builds):
+    reader = PdfReader(builds.pdf("archival"))
+    assert reader.metadata["/CreationDate"] == reader.metadata["/ModDate"] == "D:20231114221320Z"
+    assert reader.xmp_metadata.xmp_create_date.isoformat() == "2023-11-14T22:13:20"
+    for spec in reader.trailer["/Root"]["/AF"]:
+        params = spec.get_object()["/EF"]["/F"].get_object()["/Params"]
+        assert params["/CreationDate"] == params["/ModDate"] == "D:20231114221320Z"
+    with zipfile.ZipFile(builds.epub("archival")) as book:
+        assert {info.date_time for info in book.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+        assert "<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>" in \
+            book.read("EPUB/content.opf").decode("utf-8")
+    first = PdfReader(builds.pdf("first")).metadata  # without it, the issue's date
+    assert first["/CreationDate"] == first["/ModDate"] == "D:20231115000000Z"
+
+
+# ---------------------------------------------------------------- atomic
+
+@pytest.fixture
+def good_outputs(builds, tmp_path) -> Path:
+    """A folder holding the sample's good outputs, as an earlier build left them."""
+    out = tmp_path / "build"
+    out.mkdir()
+    for name in OUTPUTS:
+        shutil.copy(builds.folder / "first" / "build" / name, out / name)
+    return out
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def start_changed_build(tmp_path: Path, out: Path) -> subprocess.Popen:
+    """``reissue build`` of a copy of the sample with one more sentence, into ``out``."""
+    copy = copy_of_sample(tmp_path / "changed", "现场一派繁忙景象。", "现场一派繁忙景象。果农笑逐颜开。")
+    return reissue("build", copy, "--out", out)
+
+
+def test_a_build_killed_while_it_renders_leaves_the_earlier_outputs(builds, good_outputs, tmp_path):
+    before = contents(good_outputs)
+    process = start_changed_build(tmp_path, good_outputs)
+    time.sleep(2.0)  # past the imports and the plan, inside WeasyPrint's layout (about 3 s)
+    assert process.poll() is None, "the build ended before it could be stopped"
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=60)
+    assert process.returncode in (-signal.SIGTERM, 128 + signal.SIGTERM)
+    assert contents(good_outputs) == before
+
+
+def test_a_build_killed_while_its_outputs_are_staged_leaves_the_earlier_outputs(builds, good_outputs, tmp_path):
+    before = contents(good_outputs)
+    process = start_changed_build(tmp_path, good_outputs)
+    staged = good_outputs / f".{STEM}.tmp-{process.pid}.pdf"
+    deadline = time.monotonic() + 120
+    while not staged.exists():  # rendered and written beside the outputs; now being verified
+        assert process.poll() is None and time.monotonic() < deadline, "the build did not stage its PDF"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert contents(good_outputs) == before  # the staged files are gone, the earlier outputs untouched
+
+
+def test_a_build_that_fails_verification_keeps_the_earlier_outputs_and_sets_its_own_aside(
+        builds, good_outputs, tmp_path, capsys):
+    """A real failure, not a stand-in: U+13000 (an Egyptian hieroglyph) is in no installed font, so the
+    PDF draws it as .notdef and verification's font check fails."""
+    copy = copy_of_sample(tmp_path / "tofu", "确保能源外工业投资保持高速增长态势。", "确保能源外工业投资保持高速增长态势\U00013000。")
+    before = contents(good_outputs)
+    code, out, err = run(["build", copy, "--out", good_outputs, "--pdf-only"], capsys)
+    assert (code, out) == (1, "")
+    report = " ".join(err.split())  # the build's report goes to stderr, wrapped to the terminal's width
+    assert f"fonts: line {source_line('建立干部包县')}: page " in report and "no font has them" in report
+    assert err.splitlines()[-1].startswith(f"error: {copy}: the outputs are not faithful to the source; kept as "
+                                           ".failed files beside the previous good ones")
+    after = contents(good_outputs)
+    failed = after.pop(f"{STEM}.failed.pdf")
+    assert after == before
+    assert failed.startswith(b"%PDF-") and failed != before[f"{STEM}.pdf"]
