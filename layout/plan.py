@@ -473,7 +473,7 @@ def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[
     need = [math.ceil(len(item.rows) / text_span) for item in texts]
     available = rows - band_row - sum(h.rows for h in heads) - (len(texts) - 1)
     row = band_row
-    for item, head, wanted, body_rows in zip(texts, heads, need, _allot(need, available, 0.5)):
+    for item, head, wanted, body_rows in zip(texts, heads, need, _allot(need, available)):
         if body_rows < min(MIN_BODY_ROWS, wanted):
             raise _NoFit
         piece, rest = _text_piece(item, head, body_rows, row, 0, text_span)
@@ -483,9 +483,9 @@ def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[
     return Page(1, style.page_names["front"], True, rows, tuple(pieces)), carried
 
 
-def _allot(need: list[int], available: int, first_share: float) -> list[int]:
-    """Rows for stories stacked in ``available`` rows: all each needs when everything fits, else the
-    first its share, each next what it needs of the rest, the last what is left."""
+def _allot(need: list[int], available: int) -> list[int]:
+    """Rows for stories stacked in ``available`` rows: all each needs when everything fits, else
+    each at most an even share of what is left, the last all that is left."""
     if sum(need) <= available or not need:
         return need
     allot = []
@@ -494,8 +494,7 @@ def _allot(need: list[int], available: int, first_share: float) -> list[int]:
         if position == len(need) - 1:
             allot.append(left)
             break
-        share = available * first_share if position == 0 else left / (len(need) - position)
-        rows = min(wanted, max(MIN_BODY_ROWS, int(share)))
+        rows = min(wanted, max(MIN_BODY_ROWS, left // (len(need) - position)))
         allot.append(rows)
         left -= rows
     return allot

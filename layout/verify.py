@@ -555,7 +555,7 @@ REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)""")
 FETCHED = {("link", "href"), ("img", "src"), ("script", "src"), ("source", "src"), ("audio", "src"),
            ("video", "src"), ("video", "poster"), ("iframe", "src"), ("embed", "src"), ("object", "data"),
-           ("image", "href"), ("image", f"{{http://www.w3.org/1999/xlink}}href"), ("track", "src")}
+           ("image", "href"), ("image", "{http://www.w3.org/1999/xlink}href"), ("track", "src")}
 
 
 @dataclass
