@@ -1,0 +1,139 @@
+"""How long the print edition takes: an issue in, a table of timings on stdout out.
+
+Run: ``.venv/bin/python bench/bench_build.py [ISSUE]`` (default: the sample issue). Measures, in
+one process and with WeasyPrint's font configuration warm:
+
+* the whole ``make()`` of the PDF (parse + plan + HTML + WeasyPrint), best of 3, and how many
+  WeasyPrint layout passes one ``make()`` runs (calls of ``weasyprint.HTML.render``, counted by
+  wrapping it for the run; the behaviour is unchanged);
+* ``plan_issue`` alone, best of 3, and the verify step on the finished PDF;
+* the floor: one WeasyPrint render of the final HTML (``HTML(string=html).write_pdf()``), best of 3,
+  and the same with ``pdf_tags=True`` as the build writes it; the build and these renders take turns;
+* when ``pandoc`` is installed, pandoc's HTML of the same text rendered by WeasyPrint;
+
+and prints the ratio of the build to the single render (issue 3 aims at 1.5 or less).
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import weasyprint  # noqa: E402
+
+from layout.build import BuildOptions, make  # noqa: E402
+from layout.parse import parse_issue  # noqa: E402
+from layout.pdf import _font_config  # noqa: E402 - the build's own font configuration, warm
+from layout.plan import plan_issue  # noqa: E402
+from layout.style import load_style  # noqa: E402
+from layout.verify import verify_pdf  # noqa: E402
+
+SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
+REPEATS = 3
+
+
+def timed(run: Callable[[], object]) -> tuple[float, object]:
+    """The wall time of one run, and what it returned."""
+    started = time.perf_counter()
+    result = run()
+    return time.perf_counter() - started, result
+
+
+def best_of(run: Callable[[], object], repeats: int = REPEATS) -> tuple[float, object]:
+    """The shortest wall time of ``repeats`` runs, and what the last run returned."""
+    times, results = zip(*(timed(run) for _ in range(repeats)))
+    return min(times), results[-1]
+
+
+@contextlib.contextmanager
+def counting_layouts() -> Iterator[list[int]]:
+    """Count calls of ``weasyprint.HTML.render`` (every layout pass, ``write_pdf`` included) while inside."""
+    original = weasyprint.HTML.render
+    calls = [0]
+
+    def render(self, *args, **kwargs):
+        calls[0] += 1
+        return original(self, *args, **kwargs)
+
+    weasyprint.HTML.render = render
+    try:
+        yield calls
+    finally:
+        weasyprint.HTML.render = original
+
+
+def pandoc_render(source: Path) -> float | None:
+    """pandoc's HTML of the issue's text, rendered by WeasyPrint: best of 3 seconds, or None without pandoc."""
+    if shutil.which("pandoc") is None:
+        return None
+
+    def run() -> bytes:
+        html = subprocess.run(["pandoc", "-f", "markdown", "-t", "html5", "-s", "--metadata", "title=bench",
+                               str(source)], capture_output=True, check=True, text=True).stdout
+        return weasyprint.HTML(string=html).write_pdf(font_config=_font_config())
+
+    return best_of(run)[0]
+
+
+def main(argv: list[str]) -> None:
+    source = Path(argv[0]) if argv else SAMPLE
+    options = BuildOptions(epub=False, html=True)
+    make(source, options)  # warm: fonts, the typesetter's tables, WeasyPrint's imports
+    logging.getLogger("layout").setLevel(logging.ERROR)  # the issue's warnings were shown once, above
+
+    with counting_layouts() as layouts:
+        built = make(source, options)
+    passes = layouts[0]
+    html = built.files[f"{source.stem}.print.html"].decode("utf-8")
+    # the build and the renders it is compared with take turns, so that a busy machine slows all alike
+    build, single, tagged = [], [], []
+    for _ in range(REPEATS):
+        build.append(timed(lambda: make(source, options))[0])
+        single.append(timed(lambda: weasyprint.HTML(string=html).write_pdf(font_config=_font_config()))[0])
+        tagged.append(timed(lambda: weasyprint.HTML(string=html).write_pdf(font_config=_font_config(), pdf_tags=True))[0])
+    build_seconds, single_seconds, tagged_seconds = min(build), min(single), min(tagged)
+
+    issue = parse_issue(source)
+    style = load_style(issue.settings.style)
+    paper = style.paper(issue.settings.paper)
+    plan_seconds, _ = best_of(lambda: plan_issue(issue, style, paper, issue.page_count))
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / f"{source.stem}.pdf"
+        pdf.write_bytes(built.files[pdf.name])
+        verify_seconds, report = timed(lambda: verify_pdf(issue, pdf))
+    pandoc_seconds = pandoc_render(source)
+
+    stages = ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in built.seconds.items())
+    rows = [
+        ("build: make() of the PDF, best of 3", f"{build_seconds:.2f} s", f"one build's stages: {stages}"),
+        ("WeasyPrint layout passes per build", str(passes), "calls of weasyprint.HTML.render"),
+        ("plan_issue alone, best of 3", f"{plan_seconds:.2f} s", f"{len(built.plan.pages)} pages"),
+        ("single render of the final HTML, best of 3", f"{single_seconds:.2f} s", "HTML(string=html).write_pdf()"),
+        ("the same, tagged (pdf_tags=True, as the build)", f"{tagged_seconds:.2f} s", ""),
+        ("verify_pdf on the built PDF, once", f"{verify_seconds:.2f} s", "ok" if report.ok else "NOT OK"),
+        ("pandoc + WeasyPrint, best of 3",
+         f"{pandoc_seconds:.2f} s" if pandoc_seconds is not None else "-",
+         "" if pandoc_seconds is not None else "pandoc not installed"),
+        ("ratio build / single render", f"{build_seconds / single_seconds:.2f}", "issue 3 aims at <= 1.5"),
+        ("ratio build / tagged single render", f"{build_seconds / tagged_seconds:.2f}", ""),
+    ]
+    if pandoc_seconds is not None:
+        rows.append(("ratio build / pandoc + WeasyPrint", f"{build_seconds / pandoc_seconds:.2f}", ""))
+    width = max(len(name) for name, _, _ in rows)
+    print(f"{source.name}: {len(built.plan.pages)} pages of {built.plan.geometry.paper.name}, "
+          f"body {built.plan.geometry.body_size:g}pt, WeasyPrint {weasyprint.__version__}")
+    for name, value, note in rows:
+        print(f"  {name:<{width}}  {value:>8}  {note}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
