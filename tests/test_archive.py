@@ -100,13 +100,9 @@ def make_builds(folder: Path) -> None:
         "short": reissue("build", short, "--out", folder / "short" / "build", "--pdf-only", "--no-verify",
                          env=quiet),
     }
-    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
-    try:
-        with pytest.raises(SystemExit) as exit:
-            main(["build", str(SAMPLE), "--out", str(folder / "first" / "build")])
-    finally:
-        if saved is not None:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit) as exit:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        main(["build", str(SAMPLE), "--out", str(folder / "first" / "build")])
     (folder / "first-status").write_text(json.dumps(exit.value.code))
     for name, process in others.items():
         out, err = process.communicate(timeout=300)
