@@ -14,7 +14,7 @@ from pathlib import Path
 from layout.epub import build_epub
 from layout.errors import FitError
 from layout.model import Issue, to_dict
-from layout.output import staged_outputs
+from layout.output import failed_path, staged_outputs
 from layout.parse import parse_issue
 from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
 from layout.plan import Plan, plan_issue
@@ -93,7 +93,9 @@ def make(source: Path, options: BuildOptions) -> Built:
 
 
 def _attachments(source: Path, issue: Issue) -> tuple[tuple[str, bytes, str], ...]:
-    model = json.dumps(to_dict(issue), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    # the model names its source by file name: the same issue built from another folder is the same PDF
+    model = to_dict(replace(issue, source=source.name))
+    model = json.dumps(model, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     return (
         (source.name, source.read_bytes(), "The issue's source text, as the archive holds it"),
         (f"{source.stem}.model.json", model, "The issue's model, as reissue read it from the source"),
@@ -123,6 +125,8 @@ def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result
             built.seconds["verify"] = time.perf_counter() - started
         failed = not all(report.ok for report in reports)
         written = stage.set_aside() if failed else stage.commit()
+    if failed:  # the reports name the files that were written
+        reports = [replace(report, path=str(failed_path(Path(report.path)))) for report in reports]
     return Result(built, written, reports, failed)
 
 

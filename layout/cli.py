@@ -107,7 +107,7 @@ def build(issue: Path, out_dir: Path, style: str | None, paper: str | None, page
     console.print(f"{issue}: {len(result.built.plan.pages)} pages of {geometry.paper.name}, "
                   f"{geometry.columns} columns, body {geometry.body_size:g}pt")
     if result.reports:
-        console.print(render_reports(result.reports))
+        console.print(render_reports(result.reports), soft_wrap=True)
     for path in result.written:
         console.print(f"  wrote {path}")
     if result.failed:
@@ -138,9 +138,10 @@ def _show_warnings() -> None:
     """The engine's warnings (a photo without its image, say) as one line each on stderr."""
     import logging
 
-    from rich.logging import RichHandler
+    class OneLine(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            console.print(f"[yellow]warning:[/] {escape(record.getMessage())}", soft_wrap=True, emoji=False)
 
-    handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[handler])
+    logging.basicConfig(level=logging.WARNING, handlers=[OneLine()])
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)

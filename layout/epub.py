@@ -13,7 +13,7 @@ stored verbatim, so the markup is exactly what the templates say.
 from __future__ import annotations
 
 import io
-import warnings
+import logging
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +28,8 @@ from markupsafe import Markup
 from layout.errors import StyleError
 from layout.identity import build_time, issue_urn
 from layout.model import Issue, Masthead, Section, SectionKind
+
+log = logging.getLogger(__name__)
 
 XHTML = "application/xhtml+xml"
 A11Y_PREFIX = "http://www.idpf.org/epub/vocab/package/a11y/#"
@@ -76,7 +78,7 @@ def build_epub(issue: Issue, *, section_pages: Sequence[int], page_names: Sequen
 
     ``section_pages[i]`` is the print page (1-based) on which ``issue.sections[i]`` begins;
     ``page_names[p - 1]`` names print page ``p`` ("" when unnamed). An image that is missing,
-    unreadable or not an image is left out with a warning (``warnings.warn``) naming its file;
+    unreadable or not an image is left out with a warning (logged) naming its file;
     its figure keeps caption and credit.
     """
     _check_plan(issue, section_pages, page_names)
@@ -173,14 +175,14 @@ def _load_image(issue: Issue, section: Section, stem: str) -> Image | None:
     try:
         data = path.read_bytes()
     except OSError as error:
-        warnings.warn(f"{where}: image {path} cannot be read ({error.strerror}); "
-                      "the e-book keeps the figure's caption and credit without it", stacklevel=2)
+        log.warning("%s: image %s cannot be read (%s); the e-book keeps the figure's caption and credit "
+                    "without it", where, path, error.strerror)
         return None
     for signature, media_type, extension in IMAGE_SIGNATURES:
         if data.startswith(signature):
             return Image(f"{stem}.{extension}", media_type, data)
-    warnings.warn(f"{where}: {path} is not a PNG, JPEG or GIF image; "
-                  "the e-book keeps the figure's caption and credit without it", stacklevel=2)
+    log.warning("%s: %s is not a PNG, JPEG or GIF image; the e-book keeps the figure's caption and credit "
+                "without it", where, path)
     return None
 
 

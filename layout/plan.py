@@ -11,6 +11,7 @@ issue's page count; when nothing fits, a ``FitError`` says how much is left over
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
@@ -20,8 +21,11 @@ from layout.model import BlockRole, Issue, Section, SectionKind, phrases
 from layout.style import Bounds, Paper, Style
 from layout.typeset import Line, Run, Typesetter
 
+log = logging.getLogger(__name__)
+
 MIN_BODY_ROWS = 3  # fewer rows of a story at the foot of a page read as a mistake: start it on the next page
 MAX_PARAGRAPH_AIR = 0.6  # rows of air a stretched column may put above each paragraph
+UNDERFULL = 0.25  # a page with more of its rows blank is reported: the issue has too little for its pages
 BLANK_TOLERANCE = 2  # rows per page a plan may leave blank (spread between the page's sections)
 
 
@@ -181,7 +185,13 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int,
             f"of {paper.name} hold at the style's smallest body size ({style.body_size.min:g}pt)",
             path=issue.source,
             hint="give more pages (--pages), a larger paper (--paper) or a style with smaller type")
-    return best[1]
+    plan = best[1]
+    empty = [page.number for page in plan.pages if page.blank_rows > UNDERFULL * page.rows]
+    if empty:
+        log.warning("%s: even at the largest body size (%gpt) the content leaves page(s) %s largely blank; "
+                    "give fewer pages (--pages) or a smaller paper (--paper)", issue.source,
+                    plan.geometry.body_size, ", ".join(map(str, empty)))
+    return plan
 
 
 def _blankness(pages: list[Page]) -> float:
@@ -480,6 +490,8 @@ def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[
         pieces.append(piece)
         carried += [rest] if rest else []
         row = piece.bottom + 1
+    # in reading order, which is also the order of the PDF's text and of its tagged structure
+    pieces.sort(key=lambda piece: piece.section)
     return Page(1, style.page_names["front"], True, rows, tuple(pieces)), carried
 
 

