@@ -12,7 +12,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
+from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
+
+from weasyprint.urls import URLFetcher
 
 from layout.errors import ReissueError
 from layout.identity import build_time, issue_urn, issue_uuid
@@ -23,31 +26,22 @@ from layout.style import Style
 log = logging.getLogger(__name__)
 
 
-class SafeFetcher:
-    """A URL fetcher for WeasyPrint that serves ``file:`` URLs under the given folders and nothing else."""
+class SafeFetcher(URLFetcher):
+    """WeasyPrint's URL fetcher, serving ``file:`` URLs under the given folders and nothing else."""
 
     def __init__(self, roots: Sequence[Path]) -> None:
-        from weasyprint.urls import URLFetcher
-
+        super().__init__(allowed_protocols={"file", "data"})
         self.roots = [root.resolve() for root in roots]
-        self._fetcher = URLFetcher(allowed_protocols={"file", "data"})
         self.refused: list[str] = []
 
-    def __call__(self, url: str, *args, **kwargs):
-        if url.startswith("data:"):
-            return self._fetcher.fetch(url)
-        from urllib.parse import unquote, urlparse
-
+    def fetch(self, url: str, headers=None):
         parsed = urlparse(url)
-        path = Path(unquote(parsed.path)).resolve()
-        if parsed.scheme != "file" or not any(path.is_relative_to(root) for root in self.roots):
+        if parsed.scheme != "data" and not (
+                parsed.scheme == "file"
+                and any(Path(unquote(parsed.path)).resolve().is_relative_to(root) for root in self.roots)):
             self.refused.append(url)
             raise ValueError(f"reissue reads only the style's and the issue's folders, not {url}")
-        return self._fetcher.fetch(url)
-
-    # WeasyPrint calls ``fetch`` on fetcher objects and the object itself on plain callables
-    fetch = __call__
-    _fail_on_errors = False
+        return super().fetch(url, headers)
 
 
 @dataclass(frozen=True)
@@ -72,7 +66,6 @@ def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions) -
         head_parts=HEAD_PARTS,
         headline_line_height=HEADLINE_LINE_HEIGHT,
         subhead_scale=SUBHEAD_SCALE,
-        kinds=SectionKind,
         options=options,
         style_urls=[path.resolve().as_uri() for path in style.stylesheets("print/print.css")],
         image_urls=_image_urls(issue),

@@ -439,3 +439,21 @@ def test_an_image_outside_the_issues_folder_is_refused(tmp_path: Path, capsys: p
 def test_a_photo_without_its_image_builds_with_a_warning_naming_it(small: Rendered) -> None:
     assert len(small.chars) == 2
     assert any("苹果飘香 采摘忙" in warning and "no image" in warning for warning in small.warnings), small.warnings
+
+
+def test_the_renderer_reads_only_the_style_and_the_issue_folders(tmp_path: Path) -> None:
+    from layout.pdf import SafeFetcher
+
+    inside = tmp_path / "issue"
+    inside.mkdir()
+    (inside / "photo.png").write_bytes(b"\x89PNG")
+    (tmp_path / "secret.txt").write_text("no", encoding="utf-8")
+    fetcher = SafeFetcher([inside])
+    response = fetcher.fetch((inside / "photo.png").as_uri())
+    assert response.read() == b"\x89PNG"
+    response.close()
+    for url in ((tmp_path / "secret.txt").as_uri(), (inside / ".." / "secret.txt").as_uri(),
+                "http://example.com/x.png", "https://example.com/x.css"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 4
