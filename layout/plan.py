@@ -153,7 +153,7 @@ class _Item:
 
 
 class _NoFit(Exception):
-    """This candidate plan cannot hold the front page's stories: try another."""
+    """This candidate's front page cannot hold the top of the issue: try another."""
 
 
 def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int,
@@ -167,7 +167,10 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int,
         for leading in _steps(style.leading):
             measure = _Measure(issue, _geometry(style, paper, size, leading), style, typesetter, bodies)
             for photo_rows in _photo_depths(style, measure.geometry):
-                pages, overflow = _flow(measure, page_count, photo_rows)
+                try:
+                    pages, overflow = _flow(measure, page_count, photo_rows)
+                except _NoFit:
+                    continue
                 if overflow:
                     least_overflow = overflow if least_overflow is None else min(least_overflow, overflow)
                     continue
@@ -176,8 +179,12 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int,
                     best = (score, Plan(measure.geometry, _spread_slack(_link_jumps(pages), measure.geometry.line_height)))
         if best is not None and best[0] <= BLANK_TOLERANCE / measure.geometry.inside_rows:
             break  # sizes go from large to small: the first full plan is the most readable one
+    if best is None and least_overflow is None:
+        raise FitError(f"the front page of {paper.name} cannot hold the masthead and the top of the issue "
+                       f"(the lead, the next story and the photo) even at the style's smallest sizes",
+                       path=issue.source, hint="give a larger paper (--paper) or a style with smaller type")
     if best is None:
-        rows = least_overflow or 0
+        rows = least_overflow
         geometry = _geometry(style, paper, style.body_size.min, style.leading.min)
         chars = rows * geometry.columns * int(geometry.column_width // geometry.body_size)
         raise FitError(
@@ -384,10 +391,7 @@ def _flow(measure: _Measure, page_count: int, photo_rows: int) -> tuple[list[Pag
     issue, geometry, style = measure.issue, measure.geometry, measure.style
     columns = geometry.columns
     chosen = _front_sections(issue)
-    try:
-        front, carried = _front_page(measure, chosen, photo_rows)
-    except _NoFit:
-        return [], sum(_depth(measure, item) for item in measure.items)
+    front, carried = _front_page(measure, chosen, photo_rows)
     queue = carried + [item for item in measure.items if item.section not in chosen]
     pages = [front]
     pieces: list[Piece] = []
@@ -411,9 +415,12 @@ def _flow(measure: _Measure, page_count: int, photo_rows: int) -> tuple[list[Pag
             left = geometry.inside_rows - top
             if rest.photo:
                 piece = _photo_piece(measure, rest, top, 0, columns, photo_rows)
-                if piece.rows <= left or not pieces:
+                if piece.rows <= left:
                     pieces.append(piece)
                     row, rest = piece.bottom, None
+                elif not pieces:  # deeper than a whole page: no later page will take it either
+                    overflow += piece.rows - left
+                    rest = None
                 else:
                     close_page()
                 continue

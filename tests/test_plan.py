@@ -1,0 +1,108 @@
+"""The planner: every line of every section placed once, in order, on exactly the issue's pages,
+with jumps that point where the story goes on; no render needed."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from layout.errors import FitError
+from layout.model import SectionKind
+from layout.parse import parse_issue
+from layout.plan import Plan, plan_issue
+from layout.style import load_style
+
+SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "zhaotong-2023-11-15.md"
+
+
+@pytest.fixture(scope="module")
+def issue():
+    return parse_issue(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def plan(issue) -> Plan:
+    style = load_style()
+    return plan_issue(issue, style, style.paper("a4"), issue.page_count)
+
+
+def placed_text(plan: Plan, section: int) -> str:
+    """A section's text as the plan sets it, part after part, column after column."""
+    parts = sorted((piece.part, piece) for page in plan.pages for piece in page.pieces if piece.section == section)
+    return "".join(row.line.text for _, piece in parts for column in piece.columns for row in column
+                   if row.line is not None)
+
+
+def test_the_sample_is_planned_on_exactly_its_four_pages(plan):
+    assert [page.number for page in plan.pages] == [1, 2, 3, 4]
+    assert plan.pages[0].front and not any(page.front for page in plan.pages[1:])
+
+
+def test_every_line_of_every_section_is_placed_once_in_order(issue, plan):
+    for index, section in enumerate(issue.sections):
+        expected = "".join(filter(None, [section.byline if section.kind is not SectionKind.COMMENTARY else None,
+                                         section.caption, section.credit]))
+        expected += "".join(block.text for block in section.blocks)
+        assert placed_text(plan, index).replace(" ", "") == expected.replace(" ", "")
+
+
+def test_the_front_page_holds_the_lead_the_next_story_and_the_photo(issue, plan):
+    front = {piece.section for piece in plan.pages[0].pieces}
+    kinds = [issue.sections[i].kind for i in sorted(front)]
+    assert issue.sections[0].lead and 0 in front
+    assert kinds.count(SectionKind.STORY) >= 2 and SectionKind.PHOTO in kinds
+    assert any(piece.continued_to for piece in plan.pages[0].pieces)  # the start of more
+
+
+def test_every_jump_points_at_the_page_where_its_story_goes_on(plan):
+    where = {(piece.section, piece.part): page.number for page in plan.pages for piece in page.pieces}
+    for page in plan.pages:
+        for piece in page.pieces:
+            if piece.continued_to:
+                assert where[(piece.section, piece.part + 1)] == piece.continued_to > page.number
+                assert piece.columns[-1][-1].kind == "jump-to"
+            if piece.continued_from:
+                assert where[(piece.section, piece.part - 1)] == piece.continued_from < page.number
+                assert piece.columns[0][0].kind == "jump-from"
+
+
+def test_no_piece_leaves_its_page_and_no_two_overlap(plan):
+    for page in plan.pages:
+        cells = set()
+        for piece in page.pieces:
+            assert 0 <= piece.row and piece.bottom <= page.rows
+            assert all(len(column) <= piece.body_rows for column in piece.columns)
+            for row in range(piece.row, piece.bottom):
+                for column in range(piece.column, piece.column + piece.span):
+                    assert (row, column) not in cells
+                    cells.add((row, column))
+
+
+def test_every_page_is_full(plan):
+    assert all(page.blank_rows <= 2 for page in plan.pages)
+
+
+def test_too_much_content_is_a_fit_error_saying_how_much_is_left_over(issue):
+    story = issue.sections[0]
+    long = dataclasses.replace(story, blocks=story.blocks * 12)
+    crowded = dataclasses.replace(issue, sections=(long, *issue.sections[1:]))
+    style = load_style()
+    with pytest.raises(FitError, match=r"needs about \d+ more rows .* than 4 pages of a4") as error:
+        plan_issue(crowded, style, style.paper("a4"), 4)
+    assert "--pages" in str(error.value) and "--paper" in str(error.value)
+
+
+def test_a_larger_paper_takes_more_columns(issue):
+    style = load_style()
+    plan = plan_issue(issue, style, style.paper("a3"), 2)
+    assert plan.geometry.columns == 5 and len(plan.pages) == 2
+
+
+def test_a_section_given_a_page_starts_there(issue):
+    moved = tuple(dataclasses.replace(s, page=4) if s.kind is SectionKind.FEATURE else s for s in issue.sections)
+    style = load_style()
+    plan = plan_issue(dataclasses.replace(issue, sections=moved), style, style.paper("a4"), 4)
+    feature = next(i for i, s in enumerate(issue.sections) if s.kind is SectionKind.FEATURE)
+    assert plan.section_pages(len(issue.sections))[feature] == 4
+
