@@ -25,22 +25,14 @@ def test_write_atomic_replaces_the_file(tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_an_error_while_writing_keeps_the_old_file_and_removes_the_temporary_one(tmp_path):
+@pytest.mark.parametrize("interruption", [RuntimeError("the renderer failed"), KeyboardInterrupt()],
+                         ids=["an error", "ctrl-c"])
+def test_an_interrupted_write_keeps_the_old_file_and_removes_the_temporary_one(tmp_path, interruption):
     target = tmp_path / "x.pdf"
     target.write_bytes(b"old")
-    with pytest.raises(RuntimeError), atomic_file(target) as file:
+    with pytest.raises(type(interruption)), atomic_file(target) as file:
         file.write(b"half of the new")
-        raise RuntimeError("the renderer failed")
-    assert target.read_bytes() == b"old"
-    assert leftovers(tmp_path) == []
-
-
-def test_ctrl_c_while_writing_keeps_the_old_file(tmp_path):
-    target = tmp_path / "x.pdf"
-    target.write_bytes(b"old")
-    with pytest.raises(KeyboardInterrupt), atomic_file(target) as file:
-        file.write(b"half")
-        raise KeyboardInterrupt
+        raise interruption
     assert target.read_bytes() == b"old"
     assert leftovers(tmp_path) == []
 
