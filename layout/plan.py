@@ -288,8 +288,7 @@ class _Measure:
         setter = self.typesetter
         rows: list[Row] = []
         if section.byline and section.kind is not SectionKind.COMMENTARY:
-            rows += [Row("byline", line) for line in _ragged(setter.set_paragraph(
-                [Run(section.byline)], width, size, indent_em=0))]
+            rows += [Row("byline", line) for line in _by_words(section.byline, width, size, setter)]
         for block in section.blocks:
             if block.role is BlockRole.SUBHEAD:
                 rows += [Row("subhead", line) for line in self._subhead(block.text)]
@@ -318,6 +317,21 @@ def _caption_rows(section: Section, geometry: Geometry, typesetter: Typesetter, 
         rows += [Row("credit", line) for line in _ragged(typesetter.set_paragraph(
             [Run(section.credit)], width, size, indent_em=0))]
     return rows
+
+
+def _by_words(text: str, width: float, size: float, typesetter: Typesetter) -> list[Line]:
+    """Ragged lines broken at spaces only where that fits (a byline's names stay whole), else as
+    the typesetter breaks them."""
+    lines: list[str] = []
+    for word in text.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and typesetter.advance(joined, size) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    if any(typesetter.advance(line, size) > width for line in lines):
+        return _ragged(typesetter.set_paragraph([Run(text)], width, size, indent_em=0))
+    return [Line(runs=(Run(line),), spacing=0.0, indent=0.0, last=True) for line in lines]
 
 
 def _ragged(lines: list[Line]) -> list[Line]:

@@ -106,3 +106,11 @@ def test_a_section_given_a_page_starts_there(issue):
     feature = next(i for i, s in enumerate(issue.sections) if s.kind is SectionKind.FEATURE)
     assert plan.section_pages(len(issue.sections))[feature] == 4
 
+
+
+def test_a_byline_breaks_between_its_names_not_inside_one(issue, plan):
+    for page in plan.pages:
+        for piece in page.pieces:
+            words = set((issue.sections[piece.section].byline or "").split())
+            for row in (r for column in piece.columns for r in column if r.kind == "byline"):
+                assert set(row.line.text.split()) <= words
