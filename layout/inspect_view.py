@@ -5,6 +5,8 @@ the source are never read as markup. Paragraphs are cut to their opening words; 
 """
 from __future__ import annotations
 
+import dataclasses
+
 from rich.text import Text
 from rich.tree import Tree
 
@@ -13,8 +15,9 @@ from layout.model import Block, BlockRole, Issue, Masthead, Repair, RepairKind, 
 EXCERPT = 36  # characters of a paragraph shown
 SECTION_FIELDS = ("kicker", "overline", "subheadline", "byline", "author", "caption", "credit", "image", "alt",
                   "page")
-MASTHEAD_FIELDS = ("title_romanized", "date", "weekday", "lunar_date", "sponsor", "publisher", "slogan",
-                   "serial_number", "issue_number", "postal_code", "website", "editor_on_duty", "page_count")
+# the masthead's fields as the model declares them, less the title (the tree's root) and the bookkeeping
+MASTHEAD_FIELDS = tuple(f.name for f in dataclasses.fields(Masthead)
+                        if f.name not in ("title", "furniture", "furniture_lines", "lines"))
 
 
 def render_tree(issue: Issue) -> Tree:
