@@ -440,9 +440,8 @@ def _flow(measure: _Measure, page_count: int, photo_rows: int) -> tuple[list[Pag
                 continue
             head = measure.head(rest, columns)
             needed = math.ceil((len(rest.rows) + bool(rest.part)) / columns)
-            body_rows = min(left - head.rows, needed)
-            if body_rows >= min(MIN_BODY_ROWS, needed):
-                piece, rest = _text_piece(rest, head, body_rows, top, 0, columns)
+            if left - head.rows >= min(MIN_BODY_ROWS, needed):
+                piece, rest = _text_piece(rest, head, left - head.rows, top, 0, columns)
                 pieces.append(piece)
                 row = piece.bottom
             if rest is not None:
@@ -484,11 +483,11 @@ def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[
     else:
         head = measure.head(top, columns)
         need = math.ceil(len(top.rows) / columns)
-        top_body = min(rows - band_depth - head.rows, need)
+        available = rows - band_depth - head.rows
         # the lead keeps its share of the front page, or all of itself when it is shorter
-        if top_body < min(need, max(MIN_BODY_ROWS, int(rows * style.front_story_share) - head.rows)):
+        if available < min(need, max(MIN_BODY_ROWS, int(rows * style.front_story_share) - head.rows)):
             raise _NoFit
-        piece, rest = _text_piece(top, head, top_body, 0, 0, columns)
+        piece, rest = _text_piece(top, head, available, 0, 0, columns)
         carried += [rest] if rest else []
     pieces.append(piece)
 
@@ -517,35 +516,48 @@ def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[
 
 
 def _allot(need: list[int], available: int) -> list[int]:
-    """Rows for stories stacked in ``available`` rows: all each needs when everything fits, else
-    each at most an even share of what is left, the last all that is left."""
-    if sum(need) <= available or not need:
-        return need
+    """Rows for stories stacked in ``available`` rows: each what it needs of an even share of what
+    is left (all it needs when everything fits), the last all that is left."""
     allot = []
     left = available
     for position, wanted in enumerate(need):
         if position == len(need) - 1:
             allot.append(left)
             break
-        rows = min(wanted, max(MIN_BODY_ROWS, left // (len(need) - position)))
+        rows = wanted if sum(need) <= available else min(wanted, max(MIN_BODY_ROWS, left // (len(need) - position)))
         allot.append(rows)
         left -= rows
     return allot
 
 
-def _text_piece(item: _Item, head: Head, body_rows: int, row: int, column: int,
+def _text_piece(item: _Item, head: Head, available: int, row: int, column: int,
                 span: int) -> tuple[Piece, _Item | None]:
-    """The piece of ``item`` that ``body_rows`` rows of ``span`` columns hold, and what is left of it
-    (which ends this piece with a jump line and begins the next with one)."""
+    """The piece of ``item`` that at most ``available`` rows of ``span`` columns hold: all of it in
+    balanced columns when it fits, else as much as fits, ending with a jump line, and what is left
+    (which begins the next piece with one)."""
     rows = ([Row("jump-from")] if item.part else []) + item.rows
-    rest = None
-    if len(rows) > body_rows * span:
-        taken = body_rows * span - 1
-        rows, rest = rows[:taken] + [Row("jump-to")], item.rest(taken, rows)
-    else:
-        body_rows = math.ceil(len(rows) / span)
-    columns = tuple(tuple(rows[i * body_rows:(i + 1) * body_rows]) for i in range(span))
-    return Piece(item.section, item.part, head, columns, body_rows, row, column, span), rest
+    for depth in range(math.ceil(len(rows) / span), available + 1):
+        columns, taken = _fill(rows, depth, span)
+        if taken == len(rows):
+            return Piece(item.section, item.part, head, columns, depth, row, column, span), None
+    columns, taken = _fill(rows, available, span, reserve=1)
+    columns = columns[:-1] + (columns[-1] + (Row("jump-to"),),)
+    return Piece(item.section, item.part, head, columns, available, row, column, span), item.rest(taken, rows)
+
+
+def _fill(rows: list[Row], depth: int, span: int, reserve: int = 0) -> tuple[tuple[tuple[Row, ...], ...], int]:
+    """``rows`` poured into ``span`` columns ``depth`` deep (the last ``reserve`` rows shorter), a
+    subhead never left at a column's foot apart from its paragraph; and how many rows went in."""
+    columns, start = [], 0
+    for index in range(span):
+        end = min(start + depth - (reserve if index == span - 1 else 0), len(rows))
+        keep = end
+        while end < len(rows) and keep > start and rows[keep - 1].kind == "subhead":
+            keep -= 1
+        end = keep if keep > start else end
+        columns.append(tuple(rows[start:end]))
+        start = end
+    return tuple(columns), start
 
 
 def _photo_piece(measure: _Measure, item: _Item, row: int, column: int, span: int, photo_rows: int) -> Piece:

@@ -114,3 +114,14 @@ def test_a_byline_breaks_between_its_names_not_inside_one(issue, plan):
             words = set((issue.sections[piece.section].byline or "").split())
             for row in (r for column in piece.columns for r in column if r.kind == "byline"):
                 assert set(row.line.text.split()) <= words
+
+
+@pytest.mark.parametrize("paper, pages", [("a4", 4), ("a4", 5), ("a3", 2), ("tabloid", 2)])
+def test_a_subhead_never_stands_at_a_column_foot_apart_from_its_paragraph(issue, paper, pages):
+    style = load_style()
+    plan = plan_issue(issue, style, style.paper(paper), pages)
+    for page in plan.pages:
+        for piece in page.pieces:
+            filled = [column for column in piece.columns if column]
+            for column in filled[:-1] if not piece.continued_to else filled:
+                assert [row.kind for row in column if row.kind != "jump-to"][-1] != "subhead"
