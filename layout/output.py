@@ -3,8 +3,8 @@
 Every file is first written to a temporary file beside its target (``.<stem>.tmp-<pid><suffix>``, so it
 keeps its type: EPUBCheck warns about an EPUB whose name does not end in .epub), flushed and fsynced,
 then renamed over the target with ``os.replace``, which is atomic on one file system. Whatever stops the
-writing (an exception, Ctrl-C, SIGTERM) removes the temporary file and leaves the old target as it was.
-SIGKILL cannot be caught: it may leave a temporary file, never a damaged target; the next write to the
+build (an exception, Ctrl-C, SIGTERM) removes the temporary files and leaves the old targets as they were.
+SIGKILL cannot be caught: it may leave a temporary file, never a damaged target; the next build of the
 same target removes temporary files of processes that no longer run.
 
 A build stages all its outputs, verifies the staged files, and then either commits them together or
@@ -43,36 +43,6 @@ def temp_path(path: Path) -> Path:
 def failed_path(path: Path) -> Path:
     """Where an output whose verification failed is kept: ``x.pdf`` -> ``x.failed.pdf``."""
     return path.with_name(f"{path.stem}.failed{path.suffix}")
-
-
-@contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A binary file that replaces ``path`` when the block ends normally, and vanishes otherwise."""
-    with _sigterm_exits():
-        staged = temp_path(path)
-        try:
-            _remove_stale(path)
-            with open(staged, "wb") as file:
-                yield file
-                _sync(file)
-            os.replace(staged, path)
-        except BaseException:
-            staged.unlink(missing_ok=True)
-            raise
-        _sync_folder(path.parent)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that ``path`` is always either its old content or all of ``data``."""
-    with atomic_file(path) as file:
-        file.write(data)
-
-
-def write_failed(path: Path, data: bytes) -> Path:
-    """Keep the output meant for ``path`` as ``failed_path(path)``, leaving ``path`` itself alone."""
-    target = failed_path(path)
-    write_atomic(target, data)
-    return target
 
 
 class Stage:

@@ -1,4 +1,4 @@
-"""Atomic output: a file is either its old content or all of the new, whatever stops the writing."""
+"""Atomic output: a build's files are either their old content or all of the new, whatever stops the build."""
 from __future__ import annotations
 
 import os
@@ -10,44 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from layout.output import atomic_file, failed_path, staged_outputs, temp_path, write_atomic, write_failed
+from layout.output import failed_path, staged_outputs, temp_path
 
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name)
 
 
-def test_write_atomic_replaces_the_file(tmp_path):
-    target = tmp_path / "x.pdf"
-    target.write_bytes(b"old")
-    write_atomic(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert leftovers(tmp_path) == []
-
-
-@pytest.mark.parametrize("interruption", [RuntimeError("the renderer failed"), KeyboardInterrupt()],
-                         ids=["an error", "ctrl-c"])
-def test_an_interrupted_write_keeps_the_old_file_and_removes_the_temporary_one(tmp_path, interruption):
-    target = tmp_path / "x.pdf"
-    target.write_bytes(b"old")
-    with pytest.raises(type(interruption)), atomic_file(target) as file:
-        file.write(b"half of the new")
-        raise interruption
-    assert target.read_bytes() == b"old"
-    assert leftovers(tmp_path) == []
-
-
 def test_temporary_file_keeps_the_type_and_failed_file_too():
     assert temp_path(Path("build/x.epub")).name == f".x.tmp-{os.getpid()}.epub"
     assert failed_path(Path("build/x.epub")) == Path("build/x.failed.epub")
-
-
-def test_write_failed_leaves_the_good_file_alone(tmp_path):
-    target = tmp_path / "x.pdf"
-    target.write_bytes(b"good")
-    assert write_failed(target, b"bad") == tmp_path / "x.failed.pdf"
-    assert target.read_bytes() == b"good"
-    assert (tmp_path / "x.failed.pdf").read_bytes() == b"bad"
 
 
 def test_staged_outputs_commit_together_and_drop_old_failed_files(tmp_path):
@@ -74,11 +46,13 @@ def test_staged_outputs_set_aside_keeps_the_previous_good_ones(tmp_path):
         "x.pdf": b"good pdf", "x.epub": b"good epub", "x.failed.pdf": b"bad pdf", "x.failed.epub": b"bad epub"}
 
 
-def test_staged_outputs_left_by_an_error_leave_nothing(tmp_path):
+@pytest.mark.parametrize("interruption", [RuntimeError("verification crashed"), KeyboardInterrupt()],
+                         ids=["an error", "ctrl-c"])
+def test_staged_outputs_left_by_an_interruption_leave_nothing(tmp_path, interruption):
     (tmp_path / "x.pdf").write_bytes(b"good pdf")
-    with pytest.raises(RuntimeError), staged_outputs(tmp_path) as stage:
+    with pytest.raises(type(interruption)), staged_outputs(tmp_path) as stage:
         stage.add("x.pdf", b"new pdf")
-        raise RuntimeError("verification crashed")
+        raise interruption
     assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
     assert (tmp_path / "x.pdf").read_bytes() == b"good pdf"
 
@@ -86,11 +60,11 @@ def test_staged_outputs_left_by_an_error_leave_nothing(tmp_path):
 WRITER = """
 import sys, time
 from pathlib import Path
-from layout.output import atomic_file
-with atomic_file(Path(sys.argv[1])) as file:
-    while True:  # a large file, written until a signal stops it
-        file.write(b"%PDF-1.7 " * 100_000)
-        file.flush()
+from layout.output import staged_outputs
+target = Path(sys.argv[1])
+with staged_outputs(target.parent) as stage:
+    stage.add(target.name, b"%PDF-1.7 " * 200_000)
+    while True:  # a build that has staged its PDF and is still at work, until a signal stops it
         time.sleep(0.01)
 """
 
@@ -123,6 +97,8 @@ def test_sigkill_while_writing_keeps_the_old_file_and_the_next_write_removes_the
     process.wait(timeout=20)
     assert target.read_bytes() == b"old"
     assert leftovers(tmp_path) == [f".x.tmp-{process.pid}.pdf"]  # SIGKILL cannot be caught
-    write_atomic(target, b"new")
+    with staged_outputs(tmp_path) as stage:
+        stage.add("x.pdf", b"new")
+        stage.commit()
     assert target.read_bytes() == b"new"
     assert leftovers(tmp_path) == []
