@@ -32,7 +32,6 @@ from layout.model import Issue, Masthead, Section, SectionKind
 log = logging.getLogger(__name__)
 
 XHTML = "application/xhtml+xml"
-A11Y_PREFIX = "http://www.idpf.org/epub/vocab/package/a11y/#"
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the earliest time a zip entry can carry
 IMAGE_SIGNATURES = (  # (leading bytes, media type, extension): the raster core media types of EPUB 3
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
