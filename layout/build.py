@@ -86,7 +86,7 @@ def make(source: Path, options: BuildOptions) -> Built:
     if options.epub:
         cover = front_page_png(pdf) if pdf is not None else None
         files[f"{stem}.epub"] = build_epub(
-            issue, section_pages=plan.section_pages(len(issue.sections)),
+            issue, page_sections=plan.page_sections(),
             page_names=[page.name for page in plan.pages], cover_png=cover, templates=style.templates)
         lap("epub")
     return Built(issue, plan, files, seconds)

@@ -71,22 +71,22 @@ class Page:
     continued: tuple[Entry, ...]  # for a page on which none begins: the earlier stories it carries on
 
 
-def build_epub(issue: Issue, *, section_pages: Sequence[int], page_names: Sequence[str],
+def build_epub(issue: Issue, *, page_sections: Sequence[Sequence[int]], page_names: Sequence[str],
                cover_png: bytes | None, templates: jinja2.Environment) -> bytes:
     """The issue as an EPUB 3, byte for byte the same for the same arguments.
 
-    ``section_pages[i]`` is the print page (1-based) on which ``issue.sections[i]`` begins;
-    ``page_names[p - 1]`` names print page ``p`` ("" when unnamed). An image that is missing,
+    ``page_sections[p - 1]`` holds the indexes of the sections that stand (begin or go on) on print
+    page ``p``; ``page_names[p - 1]`` names it ("" when unnamed). An image that is missing,
     unreadable or not an image is left out with a warning (logged) naming its file;
     its figure keeps caption and credit.
     """
-    _check_plan(issue, section_pages, page_names)
+    starts = _check_plan(issue, page_sections, page_names)
     env = templates
     entries = tuple(
         Entry(f"s{i}", section, page, _load_image(issue, section, f"images/s{i}"))
-        for i, (section, page) in enumerate(zip(issue.sections, section_pages), start=1)
+        for i, (section, page) in enumerate(zip(issue.sections, starts), start=1)
     )
-    pages = _pages(entries, page_names)
+    pages = _pages(entries, page_sections, page_names)
     issue_date = date.fromisoformat(issue.masthead.date) if issue.masthead.date else None
     wording = _template(env, "wording.j2").module
     context = {"masthead": issue.masthead, "date": issue_date, "lang": issue.settings.language,
@@ -99,13 +99,20 @@ def build_epub(issue: Issue, *, section_pages: Sequence[int], page_names: Sequen
     return _package(book, build_time(issue.masthead))
 
 
-def _check_plan(issue: Issue, section_pages: Sequence[int], page_names: Sequence[str]) -> None:
-    """The planner's figures must fit the issue: a mismatch is a bug upstream, not bad input."""
-    if len(section_pages) != len(issue.sections):
-        raise ValueError(f"{len(section_pages)} section pages for {len(issue.sections)} sections")
-    if not page_names or list(section_pages) != sorted(section_pages) or any(
-            not 1 <= p <= len(page_names) for p in section_pages):
-        raise ValueError(f"section pages {list(section_pages)} are not in order within 1..{len(page_names)}")
+def _check_plan(issue: Issue, page_sections: Sequence[Sequence[int]], page_names: Sequence[str]) -> list[int]:
+    """The page on which each section begins; the planner's figures must fit the issue: a mismatch
+    is a bug upstream, not bad input."""
+    starts: dict[int, int] = {}
+    for number, sections in enumerate(page_sections, start=1):
+        for index in sections:
+            starts.setdefault(index, number)
+    if len(page_names) != len(page_sections) or sorted(starts) != list(range(len(issue.sections))):
+        raise ValueError(f"pages {list(map(list, page_sections))} ({len(page_names)} names) do not hold "
+                         f"the issue's {len(issue.sections)} sections")
+    pages = [starts[i] for i in range(len(issue.sections))]
+    if pages != sorted(pages):
+        raise ValueError(f"sections begin on pages {pages}, not in reading order")
+    return pages
 
 
 def _add_documents(book: epub.EpubBook, env: jinja2.Environment, context: dict[str, object], cover: Image,
@@ -185,13 +192,15 @@ def _load_image(issue: Issue, section: Section, stem: str) -> Image | None:
     return None
 
 
-def _pages(entries: tuple[Entry, ...], page_names: Sequence[str]) -> list[Page]:
-    """One page per print page; a page on which nothing begins points back to the stories it continues."""
+def _pages(entries: tuple[Entry, ...], page_sections: Sequence[Sequence[int]],
+           page_names: Sequence[str]) -> list[Page]:
+    """One page per print page; a page on which nothing begins points back to the stories it carries on."""
     pages = []
-    for number, name in enumerate(page_names, start=1):
+    for number, (sections, name) in enumerate(zip(page_sections, page_names), start=1):
         here = tuple(e for e in entries if e.page == number)
-        earlier = tuple(e for e in entries if e.page < number and e.section.kind is not SectionKind.PHOTO)
-        pages.append(Page(number, name, f"page-{number}.xhtml", here, () if here else earlier))
+        carried = tuple(entries[i] for i in sections
+                        if entries[i].page < number and entries[i].section.kind is not SectionKind.PHOTO)
+        pages.append(Page(number, name, f"page-{number}.xhtml", here, () if here else carried))
     return pages
 
 

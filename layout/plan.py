@@ -128,13 +128,9 @@ class Plan:
     geometry: Geometry
     pages: tuple[Page, ...]
 
-    def section_pages(self, count: int) -> tuple[int, ...]:
-        """The page on which each of ``count`` sections begins."""
-        first: dict[int, int] = {}
-        for page in self.pages:
-            for piece in page.pieces:
-                first.setdefault(piece.section, page.number)
-        return tuple(first[i] for i in range(count))
+    def page_sections(self) -> tuple[tuple[int, ...], ...]:
+        """The sections that stand on each page (begin there or go on), in reading order."""
+        return tuple(tuple(sorted({piece.section for piece in page.pieces})) for page in self.pages)
 
 
 @dataclass

@@ -23,7 +23,7 @@ from layout.style import load_style, template_environment
 ROOT = Path(__file__).resolve().parent.parent
 STYLE = load_style("zhaotong-daily").templates
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
-SAMPLE_PAGES = (1, 1, 1, 2, 3)  # the sample's five sections on four pages, the fourth carrying on earlier stories
+SAMPLE_PAGES = ((0, 1, 2), (0, 1, 3), (4,), (4,))  # the sample's sections on four pages, the fourth carrying on the feature
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 MARKUP = '<script>alert("x")</script> & <img src="http://example.com/x.png"> &amp;'
@@ -65,17 +65,17 @@ def small_issue(folder: Path) -> Issue:
     return Issue(str(folder / "epub-small.md"), masthead, sections, settings=Settings(language="zh-Hans"))
 
 
-SMALL_PAGES = (1, 1, 1, 1, 2)
+SMALL_PAGES = ((0, 1, 2, 3), (4,), (0, 4))  # the third page carries on two stories
 SMALL_NAMES = ("要闻", "", "副刊")
 
 
 def build_small(folder: Path, **options) -> bytes:
-    return build_epub(small_issue(folder), **{"section_pages": SMALL_PAGES, "page_names": SMALL_NAMES,
+    return build_epub(small_issue(folder), **{"page_sections": SMALL_PAGES, "page_names": SMALL_NAMES,
                                               "cover_png": None, "templates": STYLE, **options})
 
 
 def build_sample() -> bytes:
-    return build_epub(parse_issue(SAMPLE), section_pages=SAMPLE_PAGES, page_names=("要闻", "综合", "", ""),
+    return build_epub(parse_issue(SAMPLE), page_sections=SAMPLE_PAGES, page_names=("要闻", "综合", "", ""),
                       cover_png=None, templates=STYLE)
 
 
@@ -91,7 +91,7 @@ def photos_issue(folder: Path) -> Issue:
     return issue
 
 
-PHOTOS_PAGES = (1, 2, 2, 2)
+PHOTOS_PAGES = ((0,), (1, 2, 3))
 
 
 class Epub:
@@ -153,7 +153,7 @@ def test_every_character_of_the_model_is_in_the_text(small, tmp_path):
 
 def test_images_copied_missing_ones_warned_and_their_captions_kept(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="layout.epub"):
-        book = Epub(build_epub(small_issue(tmp_path), section_pages=SMALL_PAGES, page_names=SMALL_NAMES,
+        book = Epub(build_epub(small_issue(tmp_path), page_sections=SMALL_PAGES, page_names=SMALL_NAMES,
                                cover_png=None, templates=STYLE))
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 2
@@ -264,7 +264,7 @@ def test_a_missing_template_is_a_style_error(tmp_path):
 def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplog):
     issue = photos_issue(tmp_path)
     with caplog.at_level(logging.WARNING, logger="layout.epub"):
-        book = Epub(build_epub(issue, section_pages=PHOTOS_PAGES, page_names=("", ""), cover_png=None,
+        book = Epub(build_epub(issue, page_sections=PHOTOS_PAGES, page_names=("", ""), cover_png=None,
                                templates=STYLE))
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 2
@@ -283,7 +283,7 @@ def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplo
 def test_epubcheck_passes_the_sample_and_the_test_issue(tmp_path):
     """Two runs side by side (each a JVM of about ten seconds): the sample, and the test issue with a
     good image, one that is not an image and a missing one, markup-like text and the print cover."""
-    photos = build_epub(photos_issue(tmp_path), section_pages=PHOTOS_PAGES, page_names=("", ""),
+    photos = build_epub(photos_issue(tmp_path), page_sections=PHOTOS_PAGES, page_names=("", ""),
                         cover_png=png(6, 8), templates=STYLE)
     files = {tmp_path / "sample.epub": build_sample(), tmp_path / "photos.epub": photos}
     for path, data in files.items():

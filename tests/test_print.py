@@ -390,7 +390,8 @@ def test_metadata_language_and_bookmarks(sample: Rendered) -> None:
     pages = [item for item in outline if not isinstance(item, list)]
     assert [reader.get_destination_page_number(item) for item in pages] == [0, 1, 2, 3]
     assert [item.title.split()[0] for item in pages] == ["第1版", "第2版", "第3版", "第4版"]
-    starts = sample.plan.section_pages(len(sample.built.issue.sections))
+    starts = [next(n for n, on_page in enumerate(sample.plan.page_sections(), 1) if index in on_page)
+              for index in range(len(sample.built.issue.sections))]
     nested: dict[int, set[str]] = {}
     for position, item in enumerate(outline):
         if isinstance(item, list):
