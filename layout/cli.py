@@ -82,7 +82,8 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
 @click.option("--pdf-only", is_flag=True, help="Build only the print PDF.")
 @click.option("--epub-only", is_flag=True, help="Build only the EPUB (its cover is made from the masthead).")
 @click.option("--html", is_flag=True, help="Also write <name>.print.html, the final HTML of the print edition.")
-@click.option("--bleed", help="Bleed around each page for the printer, e.g. 3mm.")
+@click.option("--bleed", callback=lambda ctx, param, value: _length(value),
+              help="Bleed around each page for the printer, e.g. 3mm.")
 @click.option("--marks", is_flag=True, help="Crop and registration marks (with --bleed).")
 @click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/a-3u", "pdf/ua-1", "pdf/a-2b"]),
               help="Archival or accessible PDF variant.")
@@ -115,6 +116,20 @@ def build(issue: Path, out_dir: Path, style: str | None, paper: str | None, page
                                  "the previous good ones", path=issue, hint="read the findings above")
 
 
+def _length(value: str | None) -> str | None:
+    """A CSS length the printer's bleed can be (3mm, 0.125in, 9pt), checked before anything is laid out."""
+    from layout.errors import StyleError
+    from layout.style import to_pt
+
+    if value is None:
+        return None
+    try:
+        to_pt(value)
+    except StyleError:
+        raise click.BadParameter(f"{value!r} is not a length; write e.g. 3mm, 0.125in or 9pt") from None
+    return value
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a ``ReissueError`` becomes one line on stderr and its exit code, never a traceback."""
     _show_warnings()
@@ -126,8 +141,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         console.print("aborted")
         sys.exit(130)
-    except click.ClickException as error:
-        error.show()
+    except click.ClickException as error:  # a mistyped command line: one line too, with what to do
+        console.print(f"[bold red]error:[/] {escape(error.format_message().rstrip('.'))} (see reissue --help)",
+                      soft_wrap=True, emoji=False)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

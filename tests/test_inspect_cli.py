@@ -81,3 +81,12 @@ def test_bad_issues(capsys: pytest.CaptureFixture[str], name: str, expected: str
     status, out, err = run(capsys, str(ISSUES / name))
     assert status == 2 and not out
     assert err.startswith("error: ") and expected in err and err.count("\n") == 1
+
+
+def test_a_mistyped_command_line_is_one_line_and_exit_2(capsys):
+    for argv in (["bild", "x.md"], ["build"], ["build", "x.md", "--bleed", "abc"]):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("error:") and "reissue --help" in err
