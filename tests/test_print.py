@@ -9,6 +9,7 @@ the glyphs whose centres fall in them, grouped into lines by baseline.
 """
 from __future__ import annotations
 
+import io
 import logging
 import re
 import unicodedata
@@ -20,6 +21,7 @@ import pytest
 import weasyprint
 from pypdf import PdfReader
 
+from images import png
 from layout.build import BuildOptions, Built, make
 from layout.cli import main
 from layout.model import Section, SectionKind
@@ -458,3 +460,21 @@ def test_the_renderer_reads_only_the_style_and_the_issue_folders(tmp_path: Path)
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 4
+
+
+def test_a_photo_given_an_image_fills_its_frame_without_distortion(tmp_path: Path) -> None:
+    (tmp_path / "photo.png").write_bytes(png(40, 10))  # 4:1, wider than any frame: cropped, never squeezed
+    source = tmp_path / "print-small.md"
+    source.write_text((ROOT / "tests" / "issues" / "print-small.md").read_text(encoding="utf-8").replace(
+        "---\npage_count: 2\n", "---\npage_count: 2\nsections:\n  - headline: 苹果飘香 采摘忙\n"
+        "    image: photo.png\n    alt: 果农在苹果园里采摘\n", 1), encoding="utf-8")
+    built = make(source, BuildOptions(epub=False))
+    number, frame = next((page.number, piece) for page in built.plan.pages for piece in page.pieces
+                         if piece.photo_rows)
+    width = built.plan.geometry.span_width(frame.span)
+    height = frame.photo_rows * built.plan.geometry.line_height
+    with pdfplumber.open(io.BytesIO(built.files["print-small.pdf"])) as pdf:
+        [image] = pdf.pages[number - 1].images
+    drawn_width, drawn_height = image["x1"] - image["x0"], image["bottom"] - image["top"]
+    assert drawn_width / drawn_height == pytest.approx(4, rel=0.01)  # its own proportions
+    assert drawn_height == pytest.approx(height, abs=0.5) and drawn_width >= width - 0.5  # covers the frame
