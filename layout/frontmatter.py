@@ -85,6 +85,11 @@ def _boolean(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def _names(value: Any) -> tuple[str, ...] | None:
+    ok = isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
+    return tuple(v.strip() for v in value) if ok else None
+
+
 def _iso_date(value: Any) -> str | None:
     try:
         return datetime.date.fromisoformat(value).isoformat() if isinstance(value, str) else None
@@ -106,6 +111,7 @@ TOP_KEYS: dict[str, Check] = {
     "issue_number": (_positive, "a whole number such as 9642"),
     "page_count": (_positive, "a whole number of pages such as 4"),
     "normalize_punctuation": (_boolean, "true or false"),
+    "page_names": (_names, "a list of page names, first page first, such as [要闻, 综合, 评论, 专题]"),
 }
 SECTION_KEYS: dict[str, Check] = {
     "headline": (_text, "the section's headline as the text has it"),

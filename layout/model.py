@@ -132,6 +132,7 @@ class Settings:
     style: str | None = None
     paper: str | None = None
     normalize_punctuation: bool = True
+    page_names: tuple[str, ...] = ()  # the print pages' names (版名), first page first; else the style's
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,8 @@ def parse_text(text: str, path: Path, *, normalize_punctuation: bool | None = No
     sections = _apply_overrides(_sections(body, level, repairs), front.sections, path)
     settings = Settings(language=front.values.get("language") or _language(body),
                         style=front.values.get("style"), paper=front.values.get("paper"),
-                        normalize_punctuation=normalize_punctuation)
+                        normalize_punctuation=normalize_punctuation,
+                        page_names=front.values.get("page_names", ()))
     repairs.sort(key=lambda repair: repair.lines)
     return Issue(source=str(path), masthead=masthead, sections=tuple(sections), repairs=tuple(repairs),
                  settings=settings)

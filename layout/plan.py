@@ -409,7 +409,7 @@ def _flow(measure: _Measure, page_count: int, photo_rows: int) -> tuple[list[Pag
 
     def close_page() -> None:
         nonlocal pieces, row, number
-        pages.append(Page(number, style.page_names["inside"], False, geometry.inside_rows, tuple(pieces)))
+        pages.append(Page(number, _page_name(issue, style, number), False, geometry.inside_rows, tuple(pieces)))
         pieces, row, number = [], 0, number + 1
 
     for item in queue:
@@ -508,7 +508,7 @@ def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[
         row = piece.bottom + 1
     # in reading order, which is also the order of the PDF's text and of its tagged structure
     pieces.sort(key=lambda piece: piece.section)
-    return Page(1, style.page_names["front"], True, rows, tuple(pieces)), carried
+    return Page(1, _page_name(measure.issue, style, 1), True, rows, tuple(pieces)), carried
 
 
 def _allot(need: list[int], available: int) -> list[int]:
@@ -562,6 +562,14 @@ def _photo_piece(measure: _Measure, item: _Item, row: int, column: int, span: in
     depth = photo_rows + measure.caption_depth(item, span)
     return Piece(item.section, 0, measure.head(item, span), (tuple(caption),), depth, row, column, span,
                  photo_rows=photo_rows)
+
+
+def _page_name(issue: Issue, style: Style, number: int) -> str:
+    """The page's name as the issue gives it, else the style's for a front or an inside page."""
+    names = issue.settings.page_names
+    if number <= len(names):
+        return names[number - 1]
+    return style.page_names["front" if number == 1 else "inside"]
 
 
 def _link_jumps(pages: list[Page]) -> list[Page]:

@@ -56,6 +56,12 @@ def test_normalize_punctuation_false() -> None:
     assert issue.sections[0].caption == "近日,果农们忙着采摘苹果。"
 
 
+def test_page_names_are_a_list_first_page_first() -> None:
+    assert parse("page_names: [要闻, 评论]\n").settings.page_names == ("要闻", "评论")
+    mistake = error("page_names: 要闻\n")
+    assert mistake.line == 2 and "a list of page names" in str(mistake)
+
+
 def test_empty_front_matter_keeps_line_numbers() -> None:
     issue = parse("")
     assert issue.sections[0].line == 5

@@ -125,3 +125,10 @@ def test_a_subhead_never_stands_at_a_column_foot_apart_from_its_paragraph(issue,
             filled = [column for column in piece.columns if column]
             for column in filled[:-1] if not piece.continued_to else filled:
                 assert [row.kind for row in column if row.kind != "jump-to"][-1] != "subhead"
+
+
+def test_pages_take_the_names_the_issue_gives_them_else_the_style_s(issue):
+    named = dataclasses.replace(issue, settings=dataclasses.replace(issue.settings, page_names=("要闻", "评论")))
+    style = load_style()
+    plan = plan_issue(named, style, style.paper("a4"), 4)
+    assert [page.name for page in plan.pages] == ["要闻", "评论", "综合", "综合"]
