@@ -103,7 +103,8 @@ def build(issue: Path, out_dir: Path, style: str | None, paper: str | None, page
     options = building.BuildOptions(
         out_dir=out_dir, style=style, paper=paper, pages=pages, pdf=not epub_only, epub=not pdf_only, html=html,
         print=PrintOptions(bleed=bleed, marks=marks, variant="pdf/a-3b" if archival else pdf_variant))
-    result = building.build(issue, options, verify=not no_verify)
+    with console.status(f"building {issue} …", spinner="dots"):
+        result = building.build(issue, options, verify=not no_verify)
     geometry = result.built.plan.geometry
     console.print(f"{issue}: {len(result.built.plan.pages)} pages of {geometry.paper.name}, "
                   f"{geometry.columns} columns, body {geometry.body_size:g}pt")
