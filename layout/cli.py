@@ -68,8 +68,8 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
         Console(highlight=False).print(render_reports(reports), soft_wrap=True)
     failed = [r for r in reports if not r.ok]
     if failed:
-        raise VerificationFailed(" and ".join(f"{r.path} is not faithful ({count(len(r.findings), 'finding')})" for r in failed),
-                                 path=issue, hint="the findings above say what is missing or wrong, and where")
+        summary = " and ".join(f"{r.path} is not faithful ({count(len(r.findings), 'finding')})" for r in failed)
+        raise VerificationFailed(summary, path=issue, hint="the findings above say what is missing or wrong, and where")
 
 
 @cli.command()

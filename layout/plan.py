@@ -5,9 +5,9 @@ body text is typeset here with the fonts' real advances (``typeset``), so each s
 known exactly without rendering. The front page takes the masthead and the top of the issue (the
 lead, the next stories, the first photo), each text story in the rows it is allotted, the rest
 jumping inside; the inside pages take the continuations, then the other sections, in reading order,
-each cut where a page ends and continued on the next. The fitter tries body sizes and photo depths
-within the style's bounds and keeps the plan that leaves the least blank space on exactly the
-issue's page count; when nothing fits, a ``FitError`` says how much is left over.
+each cut where a page ends and continued on the next. The fitter tries body sizes, leadings and
+photo depths within the style's bounds and keeps the plan that leaves the least blank space on
+exactly the issue's page count; when nothing fits, a ``FitError`` says how much is left over.
 """
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ class Plan:
         return tuple(tuple(sorted({piece.section for piece in page.pieces})) for page in self.pages)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Item:
     """A section, or what is left of it, waiting for a place."""
 
@@ -152,10 +152,9 @@ class _NoFit(Exception):
     """This candidate's front page cannot hold the top of the issue: try another."""
 
 
-def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int,
-               typesetter: Typesetter | None = None) -> Plan:
+def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     """The fullest plan of ``issue`` on exactly ``page_count`` pages, or a ``FitError``."""
-    typesetter = typesetter or Typesetter.noto_serif_sc()
+    typesetter = Typesetter.noto_serif_sc()
     best: tuple[float, Plan] | None = None
     least_overflow: int | None = None
     for size in _steps(style.body_size):
@@ -172,7 +171,8 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int,
                     continue
                 score = _blankness(pages)
                 if best is None or score < best[0] - 1e-9:
-                    best = (score, Plan(measure.geometry, _spread_slack(_link_jumps(pages), measure.geometry.line_height)))
+                    pages = _spread_slack(_link_jumps(pages), measure.geometry.line_height)
+                    best = (score, Plan(measure.geometry, pages))
         if best is not None and best[0] <= BLANK_TOLERANCE / measure.geometry.inside_rows:
             break  # sizes go from large to small: the first full plan is the most readable one
     if best is None and least_overflow is None:
