@@ -34,7 +34,7 @@ class BuildOptions:
     pdf: bool = True
     epub: bool = True
     html: bool = False
-    print: PrintOptions = field(default_factory=PrintOptions)
+    printing: PrintOptions = field(default_factory=PrintOptions)
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,9 @@ def make(source: Path, options: BuildOptions) -> Built:
     files: dict[str, bytes] = {}
     pdf = None
     if options.pdf:
-        print_options = options.print
+        print_options = options.printing
         if not (print_options.variant or "").startswith(NO_ATTACHMENTS):
-            print_options = PrintOptions(**{**print_options.__dict__, "attachments": _attachments(source, issue)})
+            print_options = replace(print_options, attachments=_attachments(source, issue))
         html = render_html(issue, plan, style, print_options)
         if options.html:
             files[f"{stem}.print.html"] = html.encode("utf-8")

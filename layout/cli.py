@@ -102,7 +102,7 @@ def build(issue: Path, out_dir: Path, style: str | None, paper: str | None, page
         raise click.UsageError("--pdf-only and --epub-only exclude each other")
     options = building.BuildOptions(
         out_dir=out_dir, style=style, paper=paper, pages=pages, pdf=not epub_only, epub=not pdf_only, html=html,
-        print=PrintOptions(bleed=bleed, marks=marks, variant="pdf/a-3b" if archival else pdf_variant))
+        printing=PrintOptions(bleed=bleed, marks=marks, variant="pdf/a-3b" if archival else pdf_variant))
     with console.status(f"building {issue} …", spinner="dots"):
         result = building.build(issue, options, verify=not no_verify)
     geometry = result.built.plan.geometry

@@ -181,7 +181,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
 @pytest.fixture(scope="session")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     """The small issue with bleed and crop marks, so that every test of it also reads a bled PDF."""
-    options = BuildOptions(epub=False, html=True, print=PrintOptions(bleed="3mm", marks=True))
+    options = BuildOptions(epub=False, html=True, printing=PrintOptions(bleed="3mm", marks=True))
     return _render(SMALL, tmp_path_factory.mktemp("small"), options)
 
 
