@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from layout.cli import main
 from layout.model import Section, SectionKind
 from layout.pdf import PrintOptions
 from layout.plan import Page, Piece, Plan, Row
+from layout.verify import normalize as norm  # NFKC, no white space: the PDF's spaces are positions
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
@@ -36,11 +36,6 @@ IMAGE_OUTSIDE = ROOT / "tests" / "issues" / "print-image-outside.md"
 NO_LINE_START = frozenset("。，、；：？！）》」』”’")
 NO_LINE_END = frozenset("（《「『“‘")
 MM = 72 / 25.4
-
-
-def norm(text: str) -> str:
-    """Text as compared here: NFKC, without white space (the PDF's spaces are positions, not text)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 # -- reading a built PDF back ----------------------------------------------------------------------
