@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from layout.epub import build_epub
-from layout.errors import FitError
+from layout.errors import FitError, OutputError
 from layout.model import Issue, to_dict
 from layout.output import failed_path, staged_outputs
 from layout.parse import parse_issue
@@ -113,6 +113,11 @@ class Result:
 def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result:
     """Make the outputs, verify the finished files, and put them in place together, or, when they are
     not faithful, beside the previous good ones as ``.failed`` files."""
+    try:  # before the work, not after it
+        options.out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot make the output folder: {error.strerror}", path=options.out_dir,
+                          hint="give an --out folder you can write to") from None
     built = make(source, options)
     reports = []
     with staged_outputs(options.out_dir) as stage:
