@@ -7,6 +7,7 @@ The stages run in order and each reads only what the one before made: parse -> p
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -113,11 +114,7 @@ class Result:
 def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result:
     """Make the outputs, verify the finished files, and put them in place together, or, when they are
     not faithful, beside the previous good ones as ``.failed`` files."""
-    try:  # before the work, not after it
-        options.out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"cannot make the output folder: {error.strerror}", path=options.out_dir,
-                          hint="give an --out folder you can write to") from None
+    _check_writable(options.out_dir)  # before the work, not after it; nothing is made until it is done
     built = make(source, options)
     reports = []
     with staged_outputs(options.out_dir) as stage:
@@ -133,6 +130,14 @@ def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result
     if failed:  # the reports name the files that were written
         reports = [replace(report, path=str(failed_path(Path(report.path)))) for report in reports]
     return Result(built, written, reports, failed)
+
+
+def _check_writable(folder: Path) -> None:
+    """``folder`` exists as a folder we may write in, or can be made in one."""
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write the outputs here: {existing} is not a folder reissue may write in",
+                          path=folder, hint="give an --out folder you can write to")
 
 
 def _checks(staged: dict[str, Path]):

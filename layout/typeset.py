@@ -217,7 +217,8 @@ class Typesetter:
         lines: list[Line] = []
         start = clusters.skip_spaces(0)
         while start < clusters.count:
-            indent = indent_em * size if not lines else 0.0
+            # a first-line indent as wide as the column would leave no room for text: drop it
+            indent = indent_em * size if not lines and indent_em * size < width else 0.0
             end = clusters.line_end(start, width - indent)
             lines.append(clusters.line(start, end, width - indent, indent))
             start = clusters.skip_spaces(end)

@@ -92,11 +92,11 @@ def test_a_mistyped_command_line_is_one_line_and_exit_2(capsys):
         assert err.count("\n") == 1 and err.startswith("error:") and "reissue --help" in err
 
 
-def test_an_output_folder_that_cannot_be_made_is_one_line_and_exit_2(tmp_path, capsys):
+def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     with pytest.raises(SystemExit) as stop:
         main(["build", str(ISSUES / "gazette.md"), "--out", str(blocker / "out")])
     assert stop.value.code == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "cannot make the output folder" in err and "--out" in err
+    assert err.count("\n") == 1 and "cannot write the outputs here" in err and "--out" in err

@@ -132,7 +132,9 @@ def test_any_text_is_set_whole_within_the_column(setter, text, width):
     assert [line.last for line in lines] == [False] * (len(lines) - 1) + [True] * bool(lines)
     for line in lines:
         assert line.spacing >= 0
-        assert natural(setter, line, 10) <= width - line.indent + 1e-6 or len(line.text) <= 2
+        # only a line of one glyph may stick out: a character, or a run of dashes the font sets as one
+        one_glyph = len(line.text) <= 2 or set(line.text) <= {"—"}
+        assert natural(setter, line, 10) <= width - line.indent + 1e-6 or one_glyph
 
 
 # --- indent and justification ----------------------------------------------------------------------
