@@ -253,13 +253,15 @@ def test_not_a_pdf_is_an_output_error(tmp_path):
         verify_pdf(ISSUE, truncated)
 
 
-def test_pdf_of_another_issue_is_an_output_error(good_pdf):
+@pytest.mark.parametrize("verify, built", [(verify_pdf, "good_pdf"), (verify_epub, "good_epub")], ids=["pdf", "epub"])
+def test_a_file_of_another_issue_is_an_output_error(verify, built, request):
+    path = request.getfixturevalue(built)
     other_day = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, date="2023-11-16"))
     with pytest.raises(OutputError, match="not the 2023-11-16 issue"):
-        verify_pdf(other_day, good_pdf)
+        verify(other_day, path)
     other_paper = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, title="云南日报"))
     with pytest.raises(OutputError, match="not of 云南日报"):
-        verify_pdf(other_paper, good_pdf)
+        verify(other_paper, path)
 
 
 def test_comparison_ignores_white_space_and_width_of_punctuation():
@@ -336,12 +338,6 @@ def test_not_an_epub_is_an_output_error(tmp_path, good_pdf):
         z.writestr("mimetype", "application/zip")
     with pytest.raises(OutputError, match="no mimetype application/epub"):
         verify_epub(ISSUE, plain_zip)
-
-
-def test_epub_of_another_issue_is_an_output_error(good_epub):
-    other_day = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, date="2023-11-16"))
-    with pytest.raises(OutputError, match="not the 2023-11-16 issue"):
-        verify_epub(other_day, good_epub)
 
 
 # ---------------------------------------------------------------- the command
