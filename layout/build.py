@@ -17,6 +17,7 @@ from layout.errors import FitError, OutputError
 from layout.model import Issue, to_dict
 from layout.output import failed_path, staged_outputs
 from layout.parse import parse_issue
+from layout.photos import photo_files
 from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
 from layout.plan import Plan, plan_issue
 from layout.style import load_style
@@ -65,6 +66,7 @@ def make(source: Path, options: BuildOptions) -> Built:
     style = load_style(options.style or issue.settings.style)
     paper = style.paper(options.paper or issue.settings.paper)
     page_count = issue.page_count
+    photos = photo_files(issue)
     lap("parse")
     plan = plan_issue(issue, style, paper, page_count)
     lap("plan")
@@ -75,7 +77,7 @@ def make(source: Path, options: BuildOptions) -> Built:
         print_options = options.printing
         if not (print_options.variant or "").startswith(NO_ATTACHMENTS):
             print_options = replace(print_options, attachments=_attachments(source, issue))
-        html = render_html(issue, plan, style, print_options)
+        html = render_html(issue, plan, style, print_options, photos)
         if options.html:
             files[f"{stem}.print.html"] = html.encode("utf-8")
         pdf, document = render_pdf(html, issue, style, print_options)
@@ -87,7 +89,7 @@ def make(source: Path, options: BuildOptions) -> Built:
     if options.epub:
         cover = front_page_png(pdf) if pdf is not None else None
         files[f"{stem}.epub"] = build_epub(
-            issue, page_sections=plan.page_sections(),
+            issue, page_sections=plan.page_sections(), photos=photos,
             page_names=[page.name for page in plan.pages], cover_png=cover, templates=style.templates)
         lap("epub")
     return Built(issue, plan, files, seconds)

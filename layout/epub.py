@@ -1,8 +1,8 @@
 """The e-book edition: an issue's model in, the bytes of a reflowable EPUB 3 out.
 
-In: an ``Issue``, the print page on which each of its sections begins (the planner decides), the
-print pages' names, the print front page as a PNG (or ``None``), and the style's folder, whose
-``epub/`` templates hold all markup, wording and CSS. Out: an EPUB 3 with a cover, a title page
+In: an ``Issue``, the sections that stand on each print page (the planner decides), the print
+pages' names, the photos' image files, the print front page as a PNG (or ``None``), and the style's
+templates, whose ``epub/`` folder holds all markup, wording and CSS. Out: an EPUB 3 with a cover, a title page
 from the masthead, one XHTML document per print page (each section whole, a page-break marker
 where each print page begins), a nav document (table of contents, landmarks, page-list), an NCX,
 Dublin Core and EPUB Accessibility 1.1 metadata. The same input always gives the same bytes.
@@ -13,12 +13,10 @@ stored verbatim, so the markup is exactly what the templates say.
 from __future__ import annotations
 
 import io
-import logging
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from pathlib import Path
+from datetime import date, datetime
 
 import jinja2
 from ebooklib import epub
@@ -26,21 +24,12 @@ from jinja2.environment import TemplateModule
 from markupsafe import Markup
 
 from layout.errors import StyleError
-from layout.identity import build_time, issue_urn
+from layout.identity import EARLIEST, build_time, issue_urn
 from layout.model import Issue, Masthead, Section, SectionKind
+from layout.photos import PhotoFile
 
-log = logging.getLogger(__name__)
 
 XHTML = "application/xhtml+xml"
-ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the earliest time a zip entry can carry
-IMAGE_SIGNATURES = (  # (leading bytes, media type, extension): the raster core media types of EPUB 3
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"GIF87a", "image/gif", "gif"),
-    (b"GIF89a", "image/gif", "gif"),
-)
-
-
 @dataclass(frozen=True)
 class Image:
     """An image file carried inside the EPUB."""
@@ -72,18 +61,17 @@ class Page:
 
 
 def build_epub(issue: Issue, *, page_sections: Sequence[Sequence[int]], page_names: Sequence[str],
-               cover_png: bytes | None, templates: jinja2.Environment) -> bytes:
+               photos: Mapping[int, PhotoFile], cover_png: bytes | None, templates: jinja2.Environment) -> bytes:
     """The issue as an EPUB 3, byte for byte the same for the same arguments.
 
     ``page_sections[p - 1]`` holds the indexes of the sections that stand (begin or go on) on print
-    page ``p``; ``page_names[p - 1]`` names it ("" when unnamed). An image that is missing,
-    unreadable or not an image is left out with a warning (logged) naming its file;
-    its figure keeps caption and credit.
+    page ``p``; ``page_names[p - 1]`` names it ("" when unnamed). ``photos`` holds the usable image
+    of each section that has one (``photos.photo_files``); a figure without one keeps caption and credit.
     """
     starts = _check_plan(issue, page_sections, page_names)
     env = templates
     entries = tuple(
-        Entry(f"s{i}", section, page, _load_image(issue, section, f"images/s{i}"))
+        Entry(f"s{i}", section, page, _image(photos.get(i - 1), f"images/s{i}"))
         for i, (section, page) in enumerate(zip(issue.sections, starts), start=1)
     )
     pages = _pages(entries, page_sections, page_names)
@@ -172,24 +160,8 @@ def _plain(markup: Markup) -> str:
     return " ".join(Markup(markup).unescape().split())
 
 
-def _load_image(issue: Issue, section: Section, stem: str) -> Image | None:
-    """The section's image file, or ``None`` with a warning when it is missing, unreadable or no image."""
-    if not section.image:
-        return None
-    path = Path(issue.source).parent / section.image
-    where = f"{issue.source}:{section.lines.get('image', section.line)}"
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        log.warning("%s: image %s cannot be read (%s); the e-book keeps the figure's caption and credit "
-                    "without it", where, path, error.strerror)
-        return None
-    for signature, media_type, extension in IMAGE_SIGNATURES:
-        if data.startswith(signature):
-            return Image(f"{stem}.{extension}", media_type, data)
-    log.warning("%s: %s is not a PNG, JPEG or GIF image; the e-book keeps the figure's caption and credit "
-                "without it", where, path)
-    return None
+def _image(photo: PhotoFile | None, stem: str) -> Image | None:
+    return Image(f"{stem}.{photo.extension}", photo.media_type, photo.data) if photo else None
 
 
 def _pages(entries: tuple[Entry, ...], page_sections: Sequence[Sequence[int]],
@@ -259,7 +231,7 @@ def _package(book: epub.EpubBook, stamp: datetime) -> bytes:
     """ebooklib's zip, rewritten with one fixed time on every entry (ebooklib stamps the clock's)."""
     raw = io.BytesIO()
     epub.write_epub(raw, book, {"mtime": stamp, "raise_exceptions": True})
-    date_time = max(stamp, ZIP_EPOCH).timetuple()[:6]
+    date_time = max(stamp, EARLIEST).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():  # ebooklib writes mimetype first; its order is fixed

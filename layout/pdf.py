@@ -7,11 +7,10 @@ gives a style designer a file to open in a browser or in ``weasyprint``.
 """
 from __future__ import annotations
 
-import logging
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
 
@@ -19,11 +18,11 @@ from weasyprint.urls import URLFetcher
 
 from layout.errors import ReissueError
 from layout.identity import build_time, issue_urn, issue_uuid
-from layout.model import Issue, SectionKind
+from layout.model import Issue
+from layout.photos import PhotoFile
 from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Plan
 from layout.style import Style
 
-log = logging.getLogger(__name__)
 
 
 class SafeFetcher(URLFetcher):
@@ -53,8 +52,10 @@ class PrintOptions:
     attachments: tuple[tuple[str, bytes, str], ...] = field(default=())  # (name, data, description)
 
 
-def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions) -> str:
-    """The final HTML of the fitted issue, with absolute ``file:`` links to the style and images."""
+def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions,
+                photos: Mapping[int, PhotoFile]) -> str:
+    """The final HTML of the fitted issue, with absolute ``file:`` links to the style and the photos
+    (``photos.photo_files``: a photo without one keeps an empty frame of its planned size)."""
     template = style.templates.get_template("print/issue.html.j2")
     geometry = plan.geometry
     return template.render(
@@ -68,7 +69,7 @@ def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions) -
         subhead_scale=SUBHEAD_SCALE,
         options=options,
         style_urls=[path.resolve().as_uri() for path in style.stylesheets("print/print.css")],
-        image_urls=_image_urls(issue),
+        image_urls={index: photo.path.as_uri() for index, photo in photos.items()},
         created=_creation_date(issue),
     )
 
@@ -153,23 +154,6 @@ def _font_config():
 
         _FONT_CONFIG = FontConfiguration()
     return _FONT_CONFIG
-
-
-def _image_urls(issue: Issue) -> dict[int, str]:
-    folder = Path(issue.source).resolve().parent
-    urls = {}
-    for index, section in enumerate(issue.sections):
-        if section.kind is SectionKind.PHOTO and section.image:
-            path = (folder / section.image).resolve()
-            if path.is_file():
-                urls[index] = path.as_uri()
-            else:
-                log.warning("%s: photo %r: image file %s not found; the frame stays empty",
-                            issue.source, section.headline, section.image)
-        elif section.kind is SectionKind.PHOTO:
-            log.warning("%s: photo %r has no image; its caption and credit stand under an empty frame",
-                        issue.source, section.headline)
-    return urls
 
 
 def _creation_date(issue: Issue) -> str:

@@ -17,6 +17,7 @@ from layout.epub import build_epub
 from layout.errors import StyleError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind, Settings
 from layout.parse import parse_issue
+from layout.photos import photo_files
 from layout.style import load_style, template_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,13 +61,14 @@ SMALL_NAMES = ("要闻", "", "副刊")
 
 
 def build_small(folder: Path, **options) -> bytes:
-    return build_epub(small_issue(folder), **{"page_sections": SMALL_PAGES, "page_names": SMALL_NAMES,
-                                              "cover_png": None, "templates": STYLE, **options})
+    issue = small_issue(folder)
+    return build_epub(issue, **{"page_sections": SMALL_PAGES, "page_names": SMALL_NAMES,
+                                "photos": photo_files(issue), "cover_png": None, "templates": STYLE, **options})
 
 
 def build_sample() -> bytes:
     return build_epub(parse_issue(SAMPLE), page_sections=SAMPLE_PAGES, page_names=("要闻", "综合", "", ""),
-                      cover_png=None, templates=STYLE)
+                      photos={}, cover_png=None, templates=STYLE)
 
 
 def photos_issue(folder: Path) -> Issue:
@@ -142,9 +144,10 @@ def test_every_character_of_the_model_is_in_the_text(small, tmp_path):
 
 
 def test_images_copied_missing_ones_warned_and_their_captions_kept(tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="layout.epub"):
-        book = Epub(build_epub(small_issue(tmp_path), page_sections=SMALL_PAGES, page_names=SMALL_NAMES,
-                               cover_png=None, templates=STYLE))
+    issue = small_issue(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="layout.photos"):
+        book = Epub(build_epub(issue, page_sections=SMALL_PAGES, page_names=SMALL_NAMES,
+                               photos=photo_files(issue), cover_png=None, templates=STYLE))
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 2
     assert "missing.jpg" in messages[0] and "epub-small.md:24" in messages[0]
@@ -253,9 +256,9 @@ def test_a_missing_template_is_a_style_error(tmp_path):
 
 def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplog):
     issue = photos_issue(tmp_path)
-    with caplog.at_level(logging.WARNING, logger="layout.epub"):
-        book = Epub(build_epub(issue, page_sections=PHOTOS_PAGES, page_names=("", ""), cover_png=None,
-                               templates=STYLE))
+    with caplog.at_level(logging.WARNING, logger="layout.photos"):
+        book = Epub(build_epub(issue, page_sections=PHOTOS_PAGES, page_names=("", ""), photos=photo_files(issue),
+                               cover_png=None, templates=STYLE))
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 2
     assert "broken.jpg is not a PNG" in messages[0] and "gone.jpg cannot be read" in messages[1]
@@ -273,7 +276,8 @@ def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplo
 def test_epubcheck_passes_the_sample_and_the_test_issue(tmp_path):
     """Two runs side by side (each a JVM of about ten seconds): the sample, and the test issue with a
     good image, one that is not an image and a missing one, markup-like text and the print cover."""
-    photos = build_epub(photos_issue(tmp_path), page_sections=PHOTOS_PAGES, page_names=("", ""),
+    issue = photos_issue(tmp_path)
+    photos = build_epub(issue, page_sections=PHOTOS_PAGES, page_names=("", ""), photos=photo_files(issue),
                         cover_png=png(6, 8), templates=STYLE)
     files = {tmp_path / "sample.epub": build_sample(), tmp_path / "photos.epub": photos}
     for path, data in files.items():

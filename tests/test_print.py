@@ -151,10 +151,10 @@ def _page_text(chars: list[dict]) -> str:
 
 
 def _render(source: Path, folder: Path, options: BuildOptions) -> Rendered:
-    warnings: list[str] = []  # the session fixtures cannot use caplog: layout.pdf's warnings are kept here
+    warnings: list[str] = []  # the session fixtures cannot use caplog: the photos' warnings are kept here
     handler = logging.Handler(logging.WARNING)
     handler.emit = lambda record: warnings.append(record.getMessage())  # type: ignore[method-assign]
-    logger = logging.getLogger("layout.pdf")
+    logger = logging.getLogger("layout.photos")
     logger.addHandler(handler)
     try:
         built = make(source, options)
