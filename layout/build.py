@@ -15,7 +15,7 @@ from pathlib import Path
 from layout.epub import build_epub
 from layout.errors import FitError, OutputError
 from layout.model import Issue, to_dict
-from layout.output import failed_path, staged_outputs
+from layout.output import OUT_DIR, failed_path, staged_outputs
 from layout.parse import parse_issue
 from layout.photos import photo_files
 from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
@@ -29,7 +29,7 @@ NO_ATTACHMENTS = ("pdf/a-1", "pdf/a-2")
 
 @dataclass(frozen=True)
 class BuildOptions:
-    out_dir: Path = Path("build")
+    out_dir: Path = OUT_DIR
     style: str | None = None
     paper: str | None = None
     pages: int | None = None

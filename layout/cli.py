@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from layout.errors import ReissueError
+from layout.output import OUT_DIR
 
 console = Console(stderr=True, highlight=False)
 
@@ -56,7 +57,7 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
 
     model = parse_issue(issue)
     if pdf is None and epub is None:
-        built = [Path("build") / f"{issue.stem}{suffix}" for suffix in (".pdf", ".epub")]
+        built = [OUT_DIR / f"{issue.stem}{suffix}" for suffix in (".pdf", ".epub")]
         pdf, epub = (path if path.exists() else None for path in built)
         if pdf is None and epub is None:
             raise OutputError(f"no build/{issue.stem}.pdf or build/{issue.stem}.epub",
@@ -74,7 +75,7 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
 
 @cli.command()
 @ISSUE
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=OUT_DIR,
               show_default=True, help="Folder for the outputs.")
 @click.option("--style", help="Style folder under styles/ (default: the front matter's, else zhaotong-daily).")
 @click.option("--paper", help="Paper preset: a4, a3, tabloid, berliner, broadsheet.")

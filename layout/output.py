@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 
+OUT_DIR = Path("build")  # where outputs go unless --out says otherwise, and where verify looks for them
+
 def temp_path(path: Path) -> Path:
     """Where ``path`` is written before it is renamed into place (one name per process)."""
     return path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
