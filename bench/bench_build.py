@@ -13,6 +13,7 @@ one process and with WeasyPrint's font configuration warm:
 
 and prints the ratio of the build to the single render (issue 3 aims at 1.5 or less).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,8 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -77,8 +78,12 @@ def pandoc_render(source: Path) -> float | None:
         return None
 
     def run() -> bytes:
-        html = subprocess.run(["pandoc", "-f", "markdown", "-t", "html5", "-s", "--metadata", "title=bench",
-                               str(source)], capture_output=True, check=True, text=True).stdout
+        html = subprocess.run(
+            ["pandoc", "-f", "markdown", "-t", "html5", "-s", "--metadata", "title=bench", str(source)],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
         return weasyprint.HTML(string=html).write_pdf(font_config=_font_config())
 
     return best_of(run)[0]
@@ -99,7 +104,9 @@ def main(argv: list[str]) -> None:
     for _ in range(REPEATS):
         build.append(timed(lambda: make(source, options))[0])
         single.append(timed(lambda: weasyprint.HTML(string=html).write_pdf(font_config=_font_config()))[0])
-        tagged.append(timed(lambda: weasyprint.HTML(string=html).write_pdf(font_config=_font_config(), pdf_tags=True))[0])
+        tagged.append(
+            timed(lambda: weasyprint.HTML(string=html).write_pdf(font_config=_font_config(), pdf_tags=True))[0]
+        )
     build_seconds, single_seconds, tagged_seconds = min(build), min(single), min(tagged)
 
     issue = parse_issue(source)
@@ -120,17 +127,21 @@ def main(argv: list[str]) -> None:
         ("single render of the final HTML, best of 3", f"{single_seconds:.2f} s", "HTML(string=html).write_pdf()"),
         ("the same, tagged (pdf_tags=True, as the build)", f"{tagged_seconds:.2f} s", ""),
         ("verify_pdf on the built PDF, once", f"{verify_seconds:.2f} s", "ok" if report.ok else "NOT OK"),
-        ("pandoc + WeasyPrint, best of 3",
-         f"{pandoc_seconds:.2f} s" if pandoc_seconds is not None else "-",
-         "" if pandoc_seconds is not None else "pandoc not installed"),
+        (
+            "pandoc + WeasyPrint, best of 3",
+            f"{pandoc_seconds:.2f} s" if pandoc_seconds is not None else "-",
+            "" if pandoc_seconds is not None else "pandoc not installed",
+        ),
         ("ratio build / single render", f"{build_seconds / single_seconds:.2f}", "issue 3 aims at <= 1.5"),
         ("ratio build / tagged single render", f"{build_seconds / tagged_seconds:.2f}", ""),
     ]
     if pandoc_seconds is not None:
         rows.append(("ratio build / pandoc + WeasyPrint", f"{build_seconds / pandoc_seconds:.2f}", ""))
     width = max(len(name) for name, _, _ in rows)
-    print(f"{source.name}: {len(built.plan.pages)} pages of {built.plan.geometry.paper.name}, "
-          f"body {built.plan.geometry.body_size:g}pt, WeasyPrint {weasyprint.__version__}")
+    print(
+        f"{source.name}: {len(built.plan.pages)} pages of {built.plan.geometry.paper.name}, "
+        f"body {built.plan.geometry.body_size:g}pt, WeasyPrint {weasyprint.__version__}"
+    )
     for name, value, note in rows:
         print(f"  {name:<{width}}  {value:>8}  {note}")
 

@@ -1,4 +1,5 @@
 """``python -m layout`` is the ``reissue`` command."""
+
 from layout.cli import main
 
 main()

@@ -4,6 +4,7 @@ HTML) in the output folder out, verified, written together and atomically.
 The stages run in order and each reads only what the one before made: parse -> plan -> render
 (PDF, then the EPUB with the PDF's front page as its cover) -> verify.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,8 @@ from layout.errors import FitError, OutputError
 from layout.model import Issue, to_dict
 from layout.output import OUT_DIR, failed_path, staged_outputs
 from layout.parse import parse_issue
-from layout.photos import photo_files
 from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
+from layout.photos import photo_files
 from layout.plan import Plan, plan_issue
 from layout.style import load_style
 from layout.verify import verify_epub, verify_pdf
@@ -82,15 +83,23 @@ def make(source: Path, options: BuildOptions) -> Built:
             files[f"{stem}.print.html"] = html.encode("utf-8")
         pdf, document = render_pdf(html, issue, style, print_options)
         if len(document.pages) != page_count:
-            raise FitError(f"the planned {page_count} pages rendered as {len(document.pages)}",
-                           path=source, hint="the style's CSS sets sizes the planner does not know of")
+            raise FitError(
+                f"the planned {page_count} pages rendered as {len(document.pages)}",
+                path=source,
+                hint="the style's CSS sets sizes the planner does not know of",
+            )
         files[f"{stem}.pdf"] = pdf
         lap("pdf")
     if options.epub:
         cover = front_page_png(pdf) if pdf is not None else None
         files[f"{stem}.epub"] = build_epub(
-            issue, page_sections=plan.page_sections(), photos=photos,
-            page_names=[page.name for page in plan.pages], cover_png=cover, templates=style.templates)
+            issue,
+            page_sections=plan.page_sections(),
+            photos=photos,
+            page_names=[page.name for page in plan.pages],
+            cover_png=cover,
+            templates=style.templates,
+        )
         lap("epub")
     return Built(issue, plan, files, seconds)
 
@@ -124,8 +133,10 @@ def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result
         if verify:
             started = time.perf_counter()
             # the reports name the file the user will find, not the staged file that was read
-            reports = [replace(check(built.issue, staged[name]), path=str(options.out_dir / name))
-                       for name, check in _checks(staged)]
+            reports = [
+                replace(check(built.issue, staged[name]), path=str(options.out_dir / name))
+                for name, check in _checks(staged)
+            ]
             built.seconds["verify"] = time.perf_counter() - started
         failed = not all(report.ok for report in reports)
         written = stage.set_aside() if failed else stage.commit()
@@ -138,8 +149,11 @@ def _check_writable(folder: Path) -> None:
     """``folder`` exists as a folder we may write in, or can be made in one."""
     existing = next(p for p in (folder, *folder.parents) if p.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write the outputs here: {existing} is not a folder reissue may write in",
-                          path=folder, hint="give an --out folder you can write to")
+        raise OutputError(
+            f"cannot write the outputs here: {existing} is not a folder reissue may write in",
+            path=folder,
+            hint="give an --out folder you can write to",
+        )
 
 
 def _checks(staged: dict[str, Path]):

@@ -3,6 +3,7 @@
 In: the command line. Out: files under ``--out`` and a report on the terminal; exit status 0 when
 all went well, 1 when a build or check found the outputs unfaithful, 2 for bad input.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,11 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
         built = [OUT_DIR / f"{issue.stem}{suffix}" for suffix in (".pdf", ".epub")]
         pdf, epub = (path if path.exists() else None for path in built)
         if pdf is None and epub is None:
-            raise OutputError(f"no build/{issue.stem}.pdf or build/{issue.stem}.epub",
-                              path=issue, hint="run `reissue build` first, or give --pdf / --epub")
+            raise OutputError(
+                f"no build/{issue.stem}.pdf or build/{issue.stem}.epub",
+                path=issue,
+                hint="run `reissue build` first, or give --pdf / --epub",
+            )
     reports = ([verify_pdf(model, pdf)] if pdf else []) + ([verify_epub(model, epub)] if epub else [])
     if as_json:
         click.echo(json.dumps([report_dict(r) for r in reports], ensure_ascii=False, indent=2))
@@ -75,24 +79,48 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
 
 @cli.command()
 @ISSUE
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=OUT_DIR,
-              show_default=True, help="Folder for the outputs.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=OUT_DIR,
+    show_default=True,
+    help="Folder for the outputs.",
+)
 @click.option("--style", help="Style folder under styles/ (default: the front matter's, else zhaotong-daily).")
 @click.option("--paper", help="Paper preset: a4, a3, tabloid, berliner, broadsheet.")
 @click.option("--pages", type=click.IntRange(1, 200), help="Page count (default: the masthead's, else 4).")
 @click.option("--pdf-only", is_flag=True, help="Build only the print PDF.")
 @click.option("--epub-only", is_flag=True, help="Build only the EPUB (its cover is made from the masthead).")
 @click.option("--html", is_flag=True, help="Also write <name>.print.html, the final HTML of the print edition.")
-@click.option("--bleed", callback=lambda ctx, param, value: _length(value),
-              help="Bleed around each page for the printer, e.g. 3mm.")
+@click.option(
+    "--bleed",
+    callback=lambda ctx, param, value: _length(value),
+    help="Bleed around each page for the printer, e.g. 3mm.",
+)
 @click.option("--marks", is_flag=True, help="Crop and registration marks (with --bleed).")
-@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/a-3u", "pdf/ua-1", "pdf/a-2b"]),
-              help="Archival or accessible PDF variant.")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-3b", "pdf/a-3u", "pdf/ua-1", "pdf/a-2b"]),
+    help="Archival or accessible PDF variant.",
+)
 @click.option("--archival", is_flag=True, help="PDF/A-3b, tagged, with the source and model inside.")
 @click.option("--no-verify", is_flag=True, help="Skip proving the outputs faithful.")
-def build(issue: Path, out_dir: Path, style: str | None, paper: str | None, pages: int | None, pdf_only: bool,
-          epub_only: bool, html: bool, bleed: str | None, marks: bool, pdf_variant: str | None,
-          archival: bool, no_verify: bool) -> None:
+def build(
+    issue: Path,
+    out_dir: Path,
+    style: str | None,
+    paper: str | None,
+    pages: int | None,
+    pdf_only: bool,
+    epub_only: bool,
+    html: bool,
+    bleed: str | None,
+    marks: bool,
+    pdf_variant: str | None,
+    archival: bool,
+    no_verify: bool,
+) -> None:
     """Lay out ISSUE as a print PDF and an EPUB in --out, and prove both faithful."""
     from layout import build as building
     from layout.errors import VerificationFailed
@@ -102,20 +130,32 @@ def build(issue: Path, out_dir: Path, style: str | None, paper: str | None, page
     if pdf_only and epub_only:
         raise click.UsageError("--pdf-only and --epub-only exclude each other")
     options = building.BuildOptions(
-        out_dir=out_dir, style=style, paper=paper, pages=pages, pdf=not epub_only, epub=not pdf_only, html=html,
-        printing=PrintOptions(bleed=bleed, marks=marks, variant="pdf/a-3b" if archival else pdf_variant))
+        out_dir=out_dir,
+        style=style,
+        paper=paper,
+        pages=pages,
+        pdf=not epub_only,
+        epub=not pdf_only,
+        html=html,
+        printing=PrintOptions(bleed=bleed, marks=marks, variant="pdf/a-3b" if archival else pdf_variant),
+    )
     with console.status(f"building {issue} …", spinner="dots"):
         result = building.build(issue, options, verify=not no_verify)
     geometry = result.built.plan.geometry
-    console.print(f"{issue}: {len(result.built.plan.pages)} pages of {geometry.paper.name}, "
-                  f"{geometry.columns} columns, body {geometry.body_size:g}pt")
+    console.print(
+        f"{issue}: {len(result.built.plan.pages)} pages of {geometry.paper.name}, "
+        f"{geometry.columns} columns, body {geometry.body_size:g}pt"
+    )
     if result.reports:
         console.print(render_reports(result.reports), soft_wrap=True)
     for path in result.written:
         console.print(f"  wrote {path}")
     if result.failed:
-        raise VerificationFailed("the outputs are not faithful to the source; kept as .failed files beside "
-                                 "the previous good ones", path=issue, hint="read the findings above")
+        raise VerificationFailed(
+            "the outputs are not faithful to the source; kept as .failed files beside the previous good ones",
+            path=issue,
+            hint="read the findings above",
+        )
 
 
 def _length(value: str | None) -> str | None:
@@ -144,8 +184,11 @@ def main(argv: list[str] | None = None) -> None:
         console.print("aborted")
         sys.exit(130)
     except click.ClickException as error:  # a mistyped command line: one line too, with what to do
-        console.print(f"[bold red]error:[/] {escape(error.format_message().rstrip('.'))} (see reissue --help)",
-                      soft_wrap=True, emoji=False)
+        console.print(
+            f"[bold red]error:[/] {escape(error.format_message().rstrip('.'))} (see reissue --help)",
+            soft_wrap=True,
+            emoji=False,
+        )
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

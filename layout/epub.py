@@ -10,6 +10,7 @@ Dublin Core and EPUB Accessibility 1.1 metadata. The same input always gives the
 ebooklib writes the package (OPF, NCX, zip); every XHTML document comes from a template and is
 stored verbatim, so the markup is exactly what the templates say.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,8 +29,9 @@ from layout.identity import EARLIEST, build_time, issue_urn
 from layout.model import Issue, Masthead, Section, SectionKind
 from layout.photos import PhotoFile
 
-
 XHTML = "application/xhtml+xml"
+
+
 @dataclass(frozen=True)
 class Image:
     """An image file carried inside the EPUB."""
@@ -60,8 +62,15 @@ class Page:
     continued: tuple[Entry, ...]  # for a page on which none begins: the earlier stories it carries on
 
 
-def build_epub(issue: Issue, *, page_sections: Sequence[Sequence[int]], page_names: Sequence[str],
-               photos: Mapping[int, PhotoFile], cover_png: bytes | None, templates: jinja2.Environment) -> bytes:
+def build_epub(
+    issue: Issue,
+    *,
+    page_sections: Sequence[Sequence[int]],
+    page_names: Sequence[str],
+    photos: Mapping[int, PhotoFile],
+    cover_png: bytes | None,
+    templates: jinja2.Environment,
+) -> bytes:
     """The issue as an EPUB 3, byte for byte the same for the same arguments.
 
     ``page_sections[p - 1]`` holds the indexes of the sections that stand (begin or go on) on print
@@ -77,10 +86,18 @@ def build_epub(issue: Issue, *, page_sections: Sequence[Sequence[int]], page_nam
     pages = _pages(entries, page_sections, page_names)
     issue_date = date.fromisoformat(issue.masthead.date) if issue.masthead.date else None
     wording = _template(env, "wording.j2").module
-    context = {"masthead": issue.masthead, "date": issue_date, "lang": issue.settings.language,
-               "wording": wording, "pages": pages}
-    cover = (Image("images/cover.png", "image/png", cover_png) if cover_png is not None
-             else Image("images/cover.svg", "image/svg+xml", _render(env, "cover.svg.j2", **context)))
+    context = {
+        "masthead": issue.masthead,
+        "date": issue_date,
+        "lang": issue.settings.language,
+        "wording": wording,
+        "pages": pages,
+    }
+    cover = (
+        Image("images/cover.png", "image/png", cover_png)
+        if cover_png is not None
+        else Image("images/cover.svg", "image/svg+xml", _render(env, "cover.svg.j2", **context))
+    )
     book = _book(issue, issue_date, wording, pages, has_figures=any(e.image for e in entries))
     _add_documents(book, env, context, cover, pages)
     _add_files(book, env, cover, entries)
@@ -95,24 +112,30 @@ def _check_plan(issue: Issue, page_sections: Sequence[Sequence[int]], page_names
         for index in sections:
             starts.setdefault(index, number)
     if len(page_names) != len(page_sections) or sorted(starts) != list(range(len(issue.sections))):
-        raise ValueError(f"pages {list(map(list, page_sections))} ({len(page_names)} names) do not hold "
-                         f"the issue's {len(issue.sections)} sections")
+        raise ValueError(
+            f"pages {list(map(list, page_sections))} ({len(page_names)} names) do not hold "
+            f"the issue's {len(issue.sections)} sections"
+        )
     pages = [starts[i] for i in range(len(issue.sections))]
     if pages != sorted(pages):
         raise ValueError(f"sections begin on pages {pages}, not in reading order")
     return pages
 
 
-def _add_documents(book: epub.EpubBook, env: jinja2.Environment, context: dict[str, object], cover: Image,
-                   pages: list[Page]) -> None:
+def _add_documents(
+    book: epub.EpubBook, env: jinja2.Environment, context: dict[str, object], cover: Image, pages: list[Page]
+) -> None:
     """The reading order: cover, title page, contents, then one document per print page."""
-    documents = [("cover", "cover.xhtml", "cover.xhtml.j2", {"cover": cover}),
-                 ("title", "title.xhtml", "title.xhtml.j2", {}),
-                 ("nav", "nav.xhtml", "nav.xhtml.j2", {})]
+    documents = [
+        ("cover", "cover.xhtml", "cover.xhtml.j2", {"cover": cover}),
+        ("title", "title.xhtml", "title.xhtml.j2", {}),
+        ("nav", "nav.xhtml", "nav.xhtml.j2", {}),
+    ]
     documents += [(f"page-{p.number}", p.href, "page.xhtml.j2", {"page": p}) for p in pages]
     for uid, href, template, extra in documents:
-        item = epub.EpubItem(uid=uid, file_name=href, media_type=XHTML,
-                             content=_render(env, template, **context, **extra))
+        item = epub.EpubItem(
+            uid=uid, file_name=href, media_type=XHTML, content=_render(env, template, **context, **extra)
+        )
         item.properties = ["nav"] if uid == "nav" else []
         book.add_item(item)
         book.spine.append(item)
@@ -120,8 +143,9 @@ def _add_documents(book: epub.EpubBook, env: jinja2.Environment, context: dict[s
 
 def _add_files(book: epub.EpubBook, env: jinja2.Environment, cover: Image, entries: tuple[Entry, ...]) -> None:
     """The style sheet, the cover image, the photos and the NCX."""
-    book.add_item(epub.EpubItem(uid="css", file_name="epub.css", media_type="text/css",
-                                content=_template_source(env, "epub.css")))
+    book.add_item(
+        epub.EpubItem(uid="css", file_name="epub.css", media_type="text/css", content=_template_source(env, "epub.css"))
+    )
     for uid, image in [("cover-image", cover)] + [(f"{e.id}-image", e.image) for e in entries if e.image]:
         item = epub.EpubItem(uid=uid, file_name=image.href, media_type=image.media_type, content=image.data)
         item.properties = ["cover-image"] if image is cover else []
@@ -135,8 +159,11 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
     except jinja2.TemplateSyntaxError as error:
         raise StyleError(f"broken template: {error.message}", path=error.filename, line=error.lineno) from None
     except jinja2.TemplateNotFound as error:
-        raise StyleError(f"the style has no template {error.name}", path=env.loader.searchpath[0],
-                         hint="add it under the style's epub/ folder") from None
+        raise StyleError(
+            f"the style has no template {error.name}",
+            path=env.loader.searchpath[0],
+            hint="add it under the style's epub/ folder",
+        ) from None
 
 
 def _render(env: jinja2.Environment, name: str, **context: object) -> bytes:
@@ -164,20 +191,23 @@ def _image(photo: PhotoFile | None, stem: str) -> Image | None:
     return Image(f"{stem}.{photo.extension}", photo.media_type, photo.data) if photo else None
 
 
-def _pages(entries: tuple[Entry, ...], page_sections: Sequence[Sequence[int]],
-           page_names: Sequence[str]) -> list[Page]:
+def _pages(entries: tuple[Entry, ...], page_sections: Sequence[Sequence[int]], page_names: Sequence[str]) -> list[Page]:
     """One page per print page; a page on which nothing begins points back to the stories it carries on."""
     pages = []
     for number, (sections, name) in enumerate(zip(page_sections, page_names), start=1):
         here = tuple(e for e in entries if e.page == number)
-        carried = tuple(entries[i] for i in sections
-                        if entries[i].page < number and entries[i].section.kind is not SectionKind.PHOTO)
+        carried = tuple(
+            entries[i]
+            for i in sections
+            if entries[i].page < number and entries[i].section.kind is not SectionKind.PHOTO
+        )
         pages.append(Page(number, name, f"page-{number}.xhtml", here, () if here else carried))
     return pages
 
 
-def _book(issue: Issue, issue_date: date | None, wording: TemplateModule, pages: list[Page], *,
-          has_figures: bool) -> epub.EpubBook:
+def _book(
+    issue: Issue, issue_date: date | None, wording: TemplateModule, pages: list[Page], *, has_figures: bool
+) -> epub.EpubBook:
     """The package's metadata, and the contents and guide that ebooklib writes into the NCX and OPF."""
     masthead = issue.masthead
     book = epub.EpubBook()
@@ -193,13 +223,17 @@ def _book(issue: Issue, issue_date: date | None, wording: TemplateModule, pages:
         book.add_metadata(None, "meta", value, {"property": prop, **others})
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # for EPUB 2 readers
     book.toc = [
-        (epub.Section(_plain(wording.page_label(p.number, p.name)), p.href),
-         [epub.Link(f"{p.href}#{e.id}", " ".join(e.section.headline.split()), f"toc-{e.id}") for e in p.entries])
+        (
+            epub.Section(_plain(wording.page_label(p.number, p.name)), p.href),
+            [epub.Link(f"{p.href}#{e.id}", " ".join(e.section.headline.split()), f"toc-{e.id}") for e in p.entries],
+        )
         for p in pages
     ]
-    book.guide = [{"type": "cover", "href": "cover.xhtml", "title": _plain(wording.cover_alt(masthead, issue_date))},
-                  {"type": "toc", "href": "nav.xhtml", "title": _plain(wording.toc_title())},
-                  {"type": "text", "href": pages[0].href, "title": _plain(wording.page_label(1, pages[0].name))}]
+    book.guide = [
+        {"type": "cover", "href": "cover.xhtml", "title": _plain(wording.cover_alt(masthead, issue_date))},
+        {"type": "toc", "href": "nav.xhtml", "title": _plain(wording.toc_title())},
+        {"type": "text", "href": pages[0].href, "title": _plain(wording.page_label(1, pages[0].name))},
+    ]
     return book
 
 
@@ -208,8 +242,10 @@ Meta = list[tuple[str, str, dict[str, str]]]  # (property, value, further attrib
 
 def _collection(masthead: Masthead) -> Meta:
     """The paper as a series of which this issue is one, numbered by its issue number."""
-    meta = [("belongs-to-collection", masthead.title, {"id": "paper"}),
-            ("collection-type", "series", {"refines": "#paper"})]
+    meta = [
+        ("belongs-to-collection", masthead.title, {"id": "paper"}),
+        ("collection-type", "series", {"refines": "#paper"}),
+    ]
     if masthead.issue_number is not None:
         meta.append(("group-position", str(masthead.issue_number), {"refines": "#paper"}))
     return meta
@@ -217,14 +253,29 @@ def _collection(masthead: Masthead) -> Meta:
 
 def _accessibility(wording: TemplateModule, has_figures: bool) -> Meta:
     """EPUB Accessibility 1.1: text always suffices; the cover (and any photo) is an image with alt text."""
-    features = ["alternativeText", "displayTransformability", "pageBreakMarkers", "pageNavigation",
-                "printPageNumbers", "readingOrder", "structuralNavigation", "tableOfContents"]
-    return ([("schema:accessMode", "textual", {}), ("schema:accessMode", "visual", {}),
-             ("schema:accessModeSufficient", "textual", {})]
-            + [("schema:accessibilityFeature", feature, {}) for feature in features]
-            + [("schema:accessibilityHazard", "none", {}),
-               ("schema:accessibilitySummary", _plain(wording.accessibility_summary(has_figures)), {}),
-               ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {})])
+    features = [
+        "alternativeText",
+        "displayTransformability",
+        "pageBreakMarkers",
+        "pageNavigation",
+        "printPageNumbers",
+        "readingOrder",
+        "structuralNavigation",
+        "tableOfContents",
+    ]
+    return (
+        [
+            ("schema:accessMode", "textual", {}),
+            ("schema:accessMode", "visual", {}),
+            ("schema:accessModeSufficient", "textual", {}),
+        ]
+        + [("schema:accessibilityFeature", feature, {}) for feature in features]
+        + [
+            ("schema:accessibilityHazard", "none", {}),
+            ("schema:accessibilitySummary", _plain(wording.accessibility_summary(has_figures)), {}),
+            ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {}),
+        ]
+    )
 
 
 def _package(book: epub.EpubBook, stamp: datetime) -> bytes:

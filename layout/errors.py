@@ -1,4 +1,5 @@
 """The engine's own exceptions. Stages raise them; only the CLI turns them into messages and exit codes."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,9 @@ class ReissueError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, path: Path | str | None = None, line: int | None = None, hint: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.path = Path(path) if path is not None else None

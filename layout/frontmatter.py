@@ -6,12 +6,14 @@ the body starts. The front matter is optional; it sits between a ``---`` first l
 ``---`` line and is read with yaml's safe loader. Every key is checked against its type; the first
 problem becomes a ``SourceError`` naming the file, the line and what to write instead.
 """
+
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -21,8 +23,19 @@ from layout.model import SectionKind
 FENCE = "---"
 FENCE_ENDS = ("---", "...")
 
-MASTHEAD_TEXT_KEYS = ("title", "title_romanized", "weekday", "lunar_date", "sponsor", "publisher", "slogan",
-                      "serial_number", "postal_code", "website", "editor_on_duty")
+MASTHEAD_TEXT_KEYS = (
+    "title",
+    "title_romanized",
+    "weekday",
+    "lunar_date",
+    "sponsor",
+    "publisher",
+    "slogan",
+    "serial_number",
+    "postal_code",
+    "website",
+    "editor_on_duty",
+)
 SETTING_TEXT_KEYS = ("paper", "style", "language")
 SECTION_KINDS = tuple(kind.value for kind in SectionKind)
 
@@ -52,8 +65,9 @@ def read_front_matter(text: str, path: Path) -> FrontMatter:
         return FrontMatter()
     end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in FENCE_ENDS), None)
     if end is None:
-        raise SourceError("the front matter opened by '---' is never closed", path=path, line=1,
-                          hint="end it with a '---' line")
+        raise SourceError(
+            "the front matter opened by '---' is never closed", path=path, line=1, hint="end it with a '---' line"
+        )
     source = "\n".join(lines[1:end])
     reader = _Reader(path, first_line=2)
     try:
@@ -62,13 +76,21 @@ def read_front_matter(text: str, path: Path) -> FrontMatter:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise SourceError(f"the front matter is not valid YAML: {problem}", path=path,
-                          line=reader.line(mark), hint="fix the YAML between the '---' lines") from None
+        raise SourceError(
+            f"the front matter is not valid YAML: {problem}",
+            path=path,
+            line=reader.line(mark),
+            hint="fix the YAML between the '---' lines",
+        ) from None
     if data is None:
         return FrontMatter(body_line=end + 2)
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
-        raise SourceError("the front matter must be a mapping of keys to values", path=path, line=2,
-                          hint="write one 'key: value' a line")
+        raise SourceError(
+            "the front matter must be a mapping of keys to values",
+            path=path,
+            line=2,
+            hint="write one 'key: value' a line",
+        )
     values, key_lines, sections = reader.top(root, data)
     return FrontMatter(values=values, lines=key_lines, sections=sections, body_line=end + 2)
 
@@ -137,8 +159,9 @@ class _Reader:
     def error(self, message: str, node: yaml.Node, hint: str) -> SourceError:
         return SourceError(message, path=self.path, line=self.line(node.start_mark), hint=hint)
 
-    def top(self, root: yaml.MappingNode,
-            data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int], tuple[SectionOverride, ...]]:
+    def top(
+        self, root: yaml.MappingNode, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, int], tuple[SectionOverride, ...]]:
         values: dict[str, Any] = {}
         lines: dict[str, int] = {}
         sections: tuple[SectionOverride, ...] = ()
@@ -168,8 +191,11 @@ class _Reader:
 
     def section(self, node: yaml.Node, item: Any) -> SectionOverride:
         if not isinstance(node, yaml.MappingNode) or not isinstance(item, dict) or "headline" not in item:
-            raise self.error("each item of 'sections' needs a 'headline'", node,
-                             "write '- headline: <the headline as the text has it>'")
+            raise self.error(
+                "each item of 'sections' needs a 'headline'",
+                node,
+                "write '- headline: <the headline as the text has it>'",
+            )
         values: dict[str, Any] = {}
         lines: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -177,8 +203,9 @@ class _Reader:
             values[key] = self.checked(key, key_node, item[key], SECTION_KEYS, "section key")
             lines[key] = self.line(key_node.start_mark)
             if key == "kind" and values[key] not in SECTION_KINDS:
-                raise self.error(f"unknown section kind '{values[key]}'", value_node,
-                                 f"use one of {', '.join(SECTION_KINDS)}")
+                raise self.error(
+                    f"unknown section kind '{values[key]}'", value_node, f"use one of {', '.join(SECTION_KINDS)}"
+                )
             if key == "image":
                 values[key] = self.image(values[key], value_node)
         headline = values.pop("headline")

@@ -5,15 +5,16 @@ number alone, so every build of the issue names it the same way. Their dates com
 from ``SOURCE_DATE_EPOCH`` when it is set (https://reproducible-builds.org/specs/source-date-epoch/),
 never from the clock, so the same input gives the same bytes.
 """
+
 from __future__ import annotations
 
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from layout.model import Masthead
 
-EARLIEST = datetime(1980, 1, 1, tzinfo=timezone.utc)  # for an undated issue: the earliest time a zip entry can carry
+EARLIEST = datetime(1980, 1, 1, tzinfo=UTC)  # for an undated issue: the earliest time a zip entry can carry
 
 
 def issue_uuid(masthead: Masthead) -> uuid.UUID:
@@ -32,7 +33,7 @@ def build_time(masthead: Masthead) -> datetime:
     """The build's one time (UTC): SOURCE_DATE_EPOCH when set, else the issue's date, never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
     if masthead.date:
-        return datetime.fromisoformat(masthead.date).replace(tzinfo=timezone.utc)
+        return datetime.fromisoformat(masthead.date).replace(tzinfo=UTC)
     return EARLIEST

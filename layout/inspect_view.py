@@ -3,6 +3,7 @@
 In: an ``Issue``. Out: a ``rich.tree.Tree``. All text goes in as ``rich.text.Text`` so that brackets in
 the source are never read as markup. Paragraphs are cut to their opening words; ``--json`` has them whole.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,21 +14,29 @@ from rich.tree import Tree
 from layout.model import Block, BlockRole, Issue, Masthead, Repair, RepairKind, Section
 
 EXCERPT = 36  # characters of a paragraph shown
-SECTION_FIELDS = ("kicker", "overline", "subheadline", "byline", "author", "caption", "credit", "image", "alt",
-                  "page")
+SECTION_FIELDS = ("kicker", "overline", "subheadline", "byline", "author", "caption", "credit", "image", "alt", "page")
 # the masthead's fields as the model declares them, less the title (the tree's root) and the bookkeeping
-MASTHEAD_FIELDS = tuple(f.name for f in dataclasses.fields(Masthead)
-                        if f.name not in ("title", "furniture", "furniture_lines", "lines"))
+MASTHEAD_FIELDS = tuple(
+    f.name for f in dataclasses.fields(Masthead) if f.name not in ("title", "furniture", "furniture_lines", "lines")
+)
 
 
 def render_tree(issue: Issue) -> Tree:
     """The issue's model as a tree: one branch for the masthead, one per section, one for the repairs."""
     settings = issue.settings
-    root = Tree(Text.assemble((issue.masthead.title, "bold"), f"  {issue.source}  ",
-                              (f"{settings.language}, {issue.page_count} pages, punctuation "
-                               f"{'normalised' if settings.normalize_punctuation else 'kept'}"
-                               f"{f', style {settings.style}' if settings.style else ''}"
-                               f"{f', paper {settings.paper}' if settings.paper else ''}", "dim")))
+    root = Tree(
+        Text.assemble(
+            (issue.masthead.title, "bold"),
+            f"  {issue.source}  ",
+            (
+                f"{settings.language}, {issue.page_count} pages, punctuation "
+                f"{'normalised' if settings.normalize_punctuation else 'kept'}"
+                f"{f', style {settings.style}' if settings.style else ''}"
+                f"{f', paper {settings.paper}' if settings.paper else ''}",
+                "dim",
+            ),
+        )
+    )
     _masthead(root.add(Text("masthead", "bold")), issue.masthead)
     sections = root.add(Text(f"sections ({len(issue.sections)})", "bold"))
     for number, section in enumerate(issue.sections, 1):
@@ -52,8 +61,14 @@ def _masthead(branch: Tree, masthead: Masthead) -> None:
 
 
 def _section(branch: Tree, number: int, section: Section) -> None:
-    label = Text.assemble(f"{number} ", (section.kind.value, "magenta"), (" lead" if section.lead else "", "yellow"),
-                          "  ", (section.headline, "bold"), (f"  line {section.line}", "dim"))
+    label = Text.assemble(
+        f"{number} ",
+        (section.kind.value, "magenta"),
+        (" lead" if section.lead else "", "yellow"),
+        "  ",
+        (section.headline, "bold"),
+        (f"  line {section.line}", "dim"),
+    )
     node = branch.add(label)
     for name in SECTION_FIELDS:
         value = getattr(section, name)
@@ -67,8 +82,8 @@ def _block(block: Block) -> Text:
     lines = f"{block.line}" if block.line == block.last_line else f"{block.line}-{block.last_line}"
     if block.role is BlockRole.SUBHEAD:
         return Text.assemble((f"{lines:>7} ", "dim"), ("subhead ", "cyan"), (block.text, "bold"))
-    rest = block.text[len(block.run_in or ""):]
-    excerpt = rest if len(block.text) <= EXCERPT else rest[:max(EXCERPT - len(block.run_in or ""), 8)] + "…"
+    rest = block.text[len(block.run_in or "") :]
+    excerpt = rest if len(block.text) <= EXCERPT else rest[: max(EXCERPT - len(block.run_in or ""), 8)] + "…"
     run_in = ("run-in ", "cyan") if block.run_in else ""
     return Text.assemble((f"{lines:>7} ", "dim"), run_in, (block.run_in or "", "bold"), excerpt)
 
@@ -80,5 +95,6 @@ def _repair(repair: Repair) -> Text:
         return Text.assemble(("join ", "yellow"), (f"lines {lines}: ", "dim"), f"…{before} ¶ {after}…")
     changed = [(a, b) for a, b in zip(repair.before, repair.after) if a != b]
     marks = " ".join(f"{a}→{b}" for a, b in dict.fromkeys(changed))
-    return Text.assemble(("punctuation ", "yellow"), (f"line {lines}: ", "dim"),
-                         f"{len(changed)} marks made full width ({marks})")
+    return Text.assemble(
+        ("punctuation ", "yellow"), (f"line {lines}: ", "dim"), f"{len(changed)} marks made full width ({marks})"
+    )

@@ -5,6 +5,7 @@ read and never change. Every piece of text carries the source line it came from,
 can say where a problem is. ``to_dict`` gives the JSON form that ``reissue inspect --json`` prints
 and the golden files hold.
 """
+
 from __future__ import annotations
 
 import dataclasses

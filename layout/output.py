@@ -24,18 +24,20 @@ is), keeping the previous good outputs::
 While a write or a stage is open, SIGTERM raises ``SystemExit(143)`` in the main thread, so the same
 clean-up runs as for Ctrl-C.
 """
+
 from __future__ import annotations
 
 import os
 import re
 import signal
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
-
+from typing import BinaryIO
 
 OUT_DIR = Path("build")  # where outputs go unless --out says otherwise, and where verify looks for them
+
 
 def temp_path(path: Path) -> Path:
     """Where ``path`` is written before it is renamed into place (one name per process)."""
@@ -145,8 +147,10 @@ def _sigterm_exits() -> Iterator[None]:
     """In the main thread, while the block runs, SIGTERM raises SystemExit instead of killing at once.
 
     Only the default handler is replaced: a handler the program installed itself is left alone."""
-    if threading.current_thread() is not threading.main_thread() or \
-            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
         yield
         return
     signal.signal(signal.SIGTERM, _raise_exit)

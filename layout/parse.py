@@ -21,20 +21,21 @@ The rules read the shapes editors use in any daily, Chinese or English, not the 
 
 The front matter (``layout.frontmatter``) then overrides what was inferred.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import datetime
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from layout.errors import SourceError
 from layout.frontmatter import FrontMatter, SectionOverride, read_front_matter
-from layout.model import (Block, BlockRole, Issue, Masthead, Repair, RepairKind, Section, SectionKind,
-                          Settings)
+from layout.model import Block, BlockRole, Issue, Masthead, Repair, RepairKind, Section, SectionKind, Settings
 from layout.source import read_source
 
 # Widths are in ems: a Chinese character is one, a Latin letter or digit about half of one.
@@ -59,20 +60,35 @@ COLON_END = re.compile(r"[:：]$")
 FIRST_SENTENCE = re.compile(r"^(.+?(?:[。！？]|[.!?](?=\s)))[”’」』\"')）]*")
 
 BYLINE = re.compile(r"^(?:[◆◇■□●○▲△★☆◎]\s*)?(?:(?:本报|特约|实习)?(?:记者|通讯员)|实习生|[文图][/／|｜]|By\s+\S)")
-DATELINE = re.compile(r"^(?:本报讯\s*(?:[（(][^（()）]{1,60}[）)])?"
-                      r"|[^\s（(，,。]{2,16}?[讯电]\s*[（(][^（()）]{1,60}[）)])")
+DATELINE = re.compile(
+    r"^(?:本报讯\s*(?:[（(][^（()）]{1,60}[）)])?"
+    r"|[^\s（(，,。]{2,16}?[讯电]\s*[（(][^（()）]{1,60}[）)])"
+)
 AUTHOR = re.compile(f"^[{HAN}]{{2,4}}$")
 CREDIT = re.compile(r"^(?:.+\s*摄(?:影)?|(?:Photos?|Photograph|Picture) by\s+.+)$", re.IGNORECASE)
-JUMP = re.compile(r"^(?:(?:Continued|See)\b.*\bpage\s+\d+\.?|[（(]?(?:下转|上接|转|接)第?\s*\d+\s*版.*)$",
-                  re.IGNORECASE)
+JUMP = re.compile(
+    r"^(?:(?:Continued|See)\b.*\bpage\s+\d+\.?|[（(]?(?:下转|上接|转|接)第?\s*\d+\s*版.*)$", re.IGNORECASE
+)
 SUBHEADLINE = re.compile(r"^(?:——|—|--)")
 SLOGAN_QUOTED = re.compile(r"^[“\"].+[”\"]$")
 ROMANIZED = re.compile(r"^[A-Z][A-Z .'&-]*[A-Z]$")
 SPONSOR = re.compile(r".+(?:主管主办|主办|主管)$")
 PUBLISHER = re.compile(r"^(?:.+出版|Published by .+)$")
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 MONTH = "(?P<month>" + "|".join(m.capitalize() for m in MONTHS) + ")"
 
 
@@ -101,7 +117,11 @@ def _number(match: re.Match[str]) -> int:
 # patterns touch: the page count goes before the editor so 今日4版 is not read as part of a name. An
 # English weekday takes its comma: it only separates it from the date.
 MASTHEAD_FIELDS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Any]], ...] = (
-    ("serial_number", re.compile(r"(?:国内统一连续出版物号|国内统一刊号)?\s*[:：]?\s*(?P<value>CN\s*\d{2}-\d{4}(?:/[A-Z])?)"), _value),
+    (
+        "serial_number",
+        re.compile(r"(?:国内统一连续出版物号|国内统一刊号)?\s*[:：]?\s*(?P<value>CN\s*\d{2}-\d{4}(?:/[A-Z])?)"),
+        _value,
+    ),
     ("issue_number", re.compile(r"第\s*(?P<value>\d+)\s*期"), _number),
     ("issue_number", re.compile(r"\b(?:No\.|Issue)\s*(?P<value>\d+)"), _number),
     ("postal_code", re.compile(r"邮发代号\s*[:：]?\s*(?P<value>\d+-\d+)"), _value),
@@ -109,7 +129,11 @@ MASTHEAD_FIELDS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Any
     ("website", re.compile(r"(?P<value>(?:https?://|www\.)[\w.\-/~%?=&#]*[\w/])", re.ASCII), _value),
     ("page_count", re.compile(r"(?:今日|本期|共)\s*(?P<value>\d+)\s*版"), _number),
     ("page_count", re.compile(r"\b(?P<value>\d+)\s+pages\b", re.IGNORECASE), _number),
-    ("editor_on_duty", re.compile(f"(?:值班编审|值班编辑|值班总编|责任编辑|本版编辑)\\s*[:：]?\\s*(?P<value>[{HAN}·]{{2,5}})"), _value),
+    (
+        "editor_on_duty",
+        re.compile(f"(?:值班编审|值班编辑|值班总编|责任编辑|本版编辑)\\s*[:：]?\\s*(?P<value>[{HAN}·]{{2,5}})"),
+        _value,
+    ),
     ("editor_on_duty", re.compile(r"\bEditor(?: on duty)?\s*:\s*(?P<value>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)"), _value),
     ("date", re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"), _date),
     ("date", re.compile(MONTH + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"), _date),
@@ -117,8 +141,14 @@ MASTHEAD_FIELDS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Any
     ("date", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"), _date),
     ("weekday", re.compile(r"(?P<value>(?:星期|礼拜)[一二三四五六日天])"), _value),
     ("weekday", re.compile(r"\b(?P<value>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b,?"), _value),
-    ("lunar_date", re.compile(r"(?P<value>(?:农历)?[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年闰?"
-                              r"[正一二三四五六七八九十冬腊]{1,2}月(?:初|十|廿|卅|二十|三十)[一二三四五六七八九十]?)"), _value),
+    (
+        "lunar_date",
+        re.compile(
+            r"(?P<value>(?:农历)?[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年闰?"
+            r"[正一二三四五六七八九十冬腊]{1,2}月(?:初|十|廿|卅|二十|三十)[一二三四五六七八九十]?)"
+        ),
+        _value,
+    ),
 )
 
 
@@ -146,7 +176,7 @@ def parse_text(text: str, path: Path, *, normalize_punctuation: bool | None = No
     front = read_front_matter(text, path)
     if normalize_punctuation is None:
         normalize_punctuation = front.values.get("normalize_punctuation", True)
-    lines = text.split("\n")[front.body_line - 1:]
+    lines = text.split("\n")[front.body_line - 1 :]
     pieces = _pieces(lines, front.body_line)
     title_heading, level = _heading_levels(pieces, path)
     first = next(i for i, piece in enumerate(pieces) if piece.level == level)
@@ -155,19 +185,24 @@ def parse_text(text: str, path: Path, *, normalize_punctuation: bool | None = No
     if normalize_punctuation:
         body = [_normalized(piece, repairs) for piece in body]
     # the masthead's items stand on lines of their own, hard break or not
-    masthead_lines = _pieces(lines[:body[0].line - front.body_line], front.body_line, wrap=False)
+    masthead_lines = _pieces(lines[: body[0].line - front.body_line], front.body_line, wrap=False)
     masthead = _masthead(masthead_lines, title_heading, front, path)
     sections = _apply_overrides(_sections(body, level, repairs), front.sections, path)
-    settings = Settings(language=front.values.get("language") or _language(body),
-                        style=front.values.get("style"), paper=front.values.get("paper"),
-                        normalize_punctuation=normalize_punctuation,
-                        page_names=front.values.get("page_names", ()))
+    settings = Settings(
+        language=front.values.get("language") or _language(body),
+        style=front.values.get("style"),
+        paper=front.values.get("paper"),
+        normalize_punctuation=normalize_punctuation,
+        page_names=front.values.get("page_names", ()),
+    )
     repairs.sort(key=lambda repair: repair.lines)
-    return Issue(source=str(path), masthead=masthead, sections=tuple(sections), repairs=tuple(repairs),
-                 settings=settings)
+    return Issue(
+        source=str(path), masthead=masthead, sections=tuple(sections), repairs=tuple(repairs), settings=settings
+    )
 
 
 # ---- reading the text into pieces ----
+
 
 def _pieces(lines: list[str], first_line: int, *, wrap: bool = True) -> list[_Piece]:
     """The pieces of ``lines`` (numbered from ``first_line``); without ``wrap`` each line is a piece."""
@@ -203,11 +238,13 @@ def _heading_levels(pieces: list[_Piece], path: Path) -> tuple[_Piece | None, in
     """The paper's title heading (a lone heading above all others, if any) and the section headings' level."""
     headings = [piece for piece in pieces if piece.level]
     if not headings:
-        raise SourceError("no headings found", path=path,
-                          hint="mark the paper's title with '# ' and each headline with '## '")
+        raise SourceError(
+            "no headings found", path=path, hint="mark the paper's title with '# ' and each headline with '## '"
+        )
     if empty := next((h for h in headings if not h.text), None):
-        raise SourceError("a heading has no text", path=path, line=empty.line,
-                          hint="write the headline after the '#' marks")
+        raise SourceError(
+            "a heading has no text", path=path, line=empty.line, hint="write the headline after the '#' marks"
+        )
     top = min(h.level for h in headings)
     if len(headings) > 1 and headings[0].level == top and sum(h.level == top for h in headings) == 1:
         return headings[0], min(h.level for h in headings[1:])
@@ -241,8 +278,12 @@ def full_width_punctuation(text: str) -> str:
         if CHINESE.search(match[1]) or _chinese_beside(text, match.start(), -1):
             chars[match.start()], chars[match.end() - 1] = "（", "）"
     for index, char in enumerate(text):
-        if char in HALF_TO_FULL and chars[index] == char and not _between_digits(text, index) \
-                and (_chinese_beside(text, index, -1) or _chinese_beside(text, index, 1)):
+        if (
+            char in HALF_TO_FULL
+            and chars[index] == char
+            and not _between_digits(text, index)
+            and (_chinese_beside(text, index, -1) or _chinese_beside(text, index, 1))
+        ):
             chars[index] = HALF_TO_FULL[char]
     return "".join(chars)
 
@@ -269,6 +310,7 @@ def _normalized(piece: _Piece, repairs: list[Repair]) -> _Piece:
 
 # ---- the masthead ----
 
+
 def _masthead(pieces: list[_Piece], title_heading: _Piece | None, front: FrontMatter, path: Path) -> Masthead:
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
@@ -290,10 +332,14 @@ def _masthead(pieces: list[_Piece], title_heading: _Piece | None, front: FrontMa
         if key.name in front.values:
             values[key.name], lines[key.name] = front.values[key.name], front.lines[key.name]
     if "title" not in values:
-        raise SourceError("the paper has no title", path=path,
-                          hint="put a '# <title>' line above the first headline or set 'title:' in the front matter")
-    return Masthead(**values, furniture=tuple(t for t, _ in furniture),
-                    furniture_lines=tuple(n for _, n in furniture), lines=lines)
+        raise SourceError(
+            "the paper has no title",
+            path=path,
+            hint="put a '# <title>' line above the first headline or set 'title:' in the front matter",
+        )
+    return Masthead(
+        **values, furniture=tuple(t for t, _ in furniture), furniture_lines=tuple(n for _, n in furniture), lines=lines
+    )
 
 
 def _masthead_fields(piece: _Piece, values: dict[str, Any], lines: dict[str, int]) -> list[str]:
@@ -303,7 +349,7 @@ def _masthead_fields(piece: _Piece, values: dict[str, Any], lines: dict[str, int
         match = None if name in values else pattern.search(remaining)
         if match and (value := read(match)) is not None:
             values[name], lines[name] = value, piece.line
-            remaining = f"{remaining[:match.start()]}\0{remaining[match.end():]}"
+            remaining = f"{remaining[: match.start()]}\0{remaining[match.end() :]}"
     return [text.strip() for text in remaining.split("\0") if text.strip()]
 
 
@@ -321,21 +367,28 @@ def _masthead_line_field(text: str, title: str, values: dict[str, Any]) -> str |
 def _is_slogan(text: str) -> bool:
     """Two or more Chinese phrases of the same length side by side, or a line in quotes."""
     phrases = text.split()
-    parallel = len(phrases) > 1 and len({len(p) for p in phrases}) == 1 and len(phrases[0]) >= 4 \
+    parallel = (
+        len(phrases) > 1
+        and len({len(p) for p in phrases}) == 1
+        and len(phrases[0]) >= 4
         and all(re.fullmatch(f"[{HAN}]+", p) for p in phrases)
+    )
     return parallel or bool(SLOGAN_QUOTED.match(text))
 
 
 # ---- sections ----
 
+
 def _sections(pieces: list[_Piece], level: int, repairs: list[Repair]) -> list[Section]:
     starts = [i for i, piece in enumerate(pieces) if piece.level == level] + [len(pieces)]
-    bodies = [pieces[start + 1:end] for start, end in zip(starts, starts[1:])]
+    bodies = [pieces[start + 1 : end] for start, end in zip(starts, starts[1:])]
     display: list[tuple[_Piece | None, _Piece | None]] = [(None, None)]
     for body in bodies[:-1]:
         display.append(_take_display_lines(body))
-    sections = [_section(pieces[start], body, kicker, overline, level, repairs)
-                for start, body, (kicker, overline) in zip(starts, bodies, display)]
+    sections = [
+        _section(pieces[start], body, kicker, overline, level, repairs)
+        for start, body, (kicker, overline) in zip(starts, bodies, display)
+    ]
     lead = next((i for i, s in enumerate(sections) if s.kind is SectionKind.STORY), None)
     if lead is not None:
         sections[lead] = dataclasses.replace(sections[lead], lead=True)
@@ -345,9 +398,17 @@ def _sections(pieces: list[_Piece], level: int, repairs: list[Repair]) -> list[S
 def _is_display(piece: _Piece, width: float) -> bool:
     """A short line that is not a sentence: a headline's companion or a subhead."""
     text = piece.text
-    return (not piece.level and piece.line == piece.last_line and _width(text) <= width
-            and not STOP.search(text) and not MID_SENTENCE.search(text) and not COLON_END.search(text)
-            and not CREDIT.match(text) and not JUMP.match(text) and not BYLINE.match(text))
+    return (
+        not piece.level
+        and piece.line == piece.last_line
+        and _width(text) <= width
+        and not STOP.search(text)
+        and not MID_SENTENCE.search(text)
+        and not COLON_END.search(text)
+        and not CREDIT.match(text)
+        and not JUMP.match(text)
+        and not BYLINE.match(text)
+    )
 
 
 def _take_display_lines(body: list[_Piece]) -> tuple[_Piece | None, _Piece | None]:
@@ -360,8 +421,14 @@ def _take_display_lines(body: list[_Piece]) -> tuple[_Piece | None, _Piece | Non
     return body.pop(), overline
 
 
-def _section(heading: _Piece, body: list[_Piece], kicker: _Piece | None, overline: _Piece | None,
-             level: int, repairs: list[Repair]) -> Section:
+def _section(
+    heading: _Piece,
+    body: list[_Piece],
+    kicker: _Piece | None,
+    overline: _Piece | None,
+    level: int,
+    repairs: list[Repair],
+) -> Section:
     fields: dict[str, Any] = {}
     lines = {"headline": heading.line}
 
@@ -382,16 +449,22 @@ def _section(heading: _Piece, body: list[_Piece], kicker: _Piece | None, overlin
     if rest and not rest[-1].level and CREDIT.match(rest[-1].text) and _width(rest[-1].text) <= CREDIT_WIDTH:
         take("credit", rest.pop())
     blocks = _blocks(rest, repairs)
-    if "byline" not in fields and blocks and blocks[0].role is BlockRole.PARAGRAPH \
-            and (dateline := DATELINE.match(blocks[0].text)) and blocks[0].text[dateline.end():].strip():
+    if (
+        "byline" not in fields
+        and blocks
+        and blocks[0].role is BlockRole.PARAGRAPH
+        and (dateline := DATELINE.match(blocks[0].text))
+        and blocks[0].text[dateline.end() :].strip()
+    ):
         fields["byline"], lines["byline"] = dateline[0].strip(), blocks[0].line
-        blocks[0] = dataclasses.replace(blocks[0], text=blocks[0].text[dateline.end():].lstrip())
+        blocks[0] = dataclasses.replace(blocks[0], text=blocks[0].text[dateline.end() :].lstrip())
     kind = _kind(fields, blocks)
     if kind is SectionKind.PHOTO:
         fields["caption"], lines["caption"] = blocks[0].text, blocks[0].line
         blocks = []
-    return Section(kind=kind, headline=heading.text, line=heading.line, blocks=tuple(_mark_run_ins(blocks)),
-                   lines=lines, **fields)
+    return Section(
+        kind=kind, headline=heading.text, line=heading.line, blocks=tuple(_mark_run_ins(blocks)), lines=lines, **fields
+    )
 
 
 def _kind(fields: dict[str, Any], blocks: list[Block]) -> SectionKind:
@@ -422,8 +495,14 @@ def _blocks(pieces: list[_Piece], repairs: list[Repair]) -> list[Block]:
 
 def _continues(text: str, piece: _Piece) -> bool:
     """Whether ``piece`` carries on the paragraph ``text``, cut by a column break (a blank line)."""
-    if not piece.new_block or piece.level or PARAGRAPH_END.search(text) or COLON_END.search(text) \
-            or JUMP.match(text) or JUMP.match(piece.text):
+    if (
+        not piece.new_block
+        or piece.level
+        or PARAGRAPH_END.search(text)
+        or COLON_END.search(text)
+        or JUMP.match(text)
+        or JUMP.match(piece.text)
+    ):
         return False
     if MID_SENTENCE.search(text):
         return True
@@ -436,8 +515,9 @@ def _join(block: Block, piece: _Piece, repairs: list[Repair]) -> Block:
     cut = 16
     joint = "" if CHINESE.match(block.text[-1]) or CHINESE.match(piece.text[0]) else " "
     before, after = block.text[-cut:], piece.text[:cut]
-    repairs.append(Repair(RepairKind.JOIN, (block.last_line, piece.line), f"{before}\n\n{after}",
-                          f"{before}{joint}{after}"))
+    repairs.append(
+        Repair(RepairKind.JOIN, (block.last_line, piece.line), f"{before}\n\n{after}", f"{before}{joint}{after}")
+    )
     return dataclasses.replace(block, text=f"{block.text}{joint}{piece.text}", last_line=piece.last_line)
 
 
@@ -463,7 +543,7 @@ def _run_in_candidate(block: Block) -> str | None:
     if block.role is not BlockRole.PARAGRAPH or not (match := FIRST_SENTENCE.match(block.text)):
         return None
     head = match[0]
-    return head if 4 <= _width(head) <= RUN_IN_WIDTH and block.text[len(head):].strip() else None
+    return head if 4 <= _width(head) <= RUN_IN_WIDTH and block.text[len(head) :].strip() else None
 
 
 def _shape(head: str) -> str:
@@ -473,12 +553,17 @@ def _shape(head: str) -> str:
 
 # ---- the front matter's section overrides ----
 
+
 def _apply_overrides(sections: list[Section], overrides: tuple[SectionOverride, ...], path: Path) -> list[Section]:
     for override in overrides:
         index = next((i for i, s in enumerate(sections) if _same_headline(s.headline, override.headline)), None)
         if index is None:
-            raise SourceError(f"no section has the headline '{override.headline}'", path=path, line=override.line,
-                              hint="copy the headline as 'reissue inspect' shows it")
+            raise SourceError(
+                f"no section has the headline '{override.headline}'",
+                path=path,
+                line=override.line,
+                hint="copy the headline as 'reissue inspect' shows it",
+            )
         values = dict(override.values)
         if "kind" in values:
             values["kind"] = SectionKind(values["kind"])
@@ -491,6 +576,8 @@ def _apply_overrides(sections: list[Section], overrides: tuple[SectionOverride, 
 
 def _same_headline(a: str, b: str) -> bool:
     """Headlines match whatever their spaces and punctuation widths (the text may have been normalised)."""
+
     def key(text: str) -> str:
         return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
     return key(a) == key(b)

@@ -5,12 +5,13 @@ WeasyPrint renders it once, reading files only through ``SafeFetcher``: the styl
 issue's own folder, never the network. The HTML alone renders to the same pages, so ``--html``
 gives a style designer a file to open in a browser or in ``weasyprint``.
 """
+
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
 from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
 
@@ -24,7 +25,6 @@ from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Plan
 from layout.style import Style
 
 
-
 class SafeFetcher(URLFetcher):
     """WeasyPrint's URL fetcher, serving ``file:`` URLs under the given folders and nothing else."""
 
@@ -36,8 +36,9 @@ class SafeFetcher(URLFetcher):
     def fetch(self, url: str, headers=None):
         parsed = urlparse(url)
         if parsed.scheme != "data" and not (
-                parsed.scheme == "file"
-                and any(Path(unquote(parsed.path)).resolve().is_relative_to(root) for root in self.roots)):
+            parsed.scheme == "file"
+            and any(Path(unquote(parsed.path)).resolve().is_relative_to(root) for root in self.roots)
+        ):
             self.refused.append(url)
             raise ValueError(f"reissue reads only the style's and the issue's folders, not {url}")
         return super().fetch(url, headers)
@@ -52,8 +53,7 @@ class PrintOptions:
     attachments: tuple[tuple[str, bytes, str], ...] = field(default=())  # (name, data, description)
 
 
-def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions,
-                photos: Mapping[int, PhotoFile]) -> str:
+def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions, photos: Mapping[int, PhotoFile]) -> str:
     """The final HTML of the fitted issue, with absolute ``file:`` links to the style and the photos
     (``photos.photo_files``: a photo without one keeps an empty frame of its planned size)."""
     template = style.templates.get_template("print/issue.html.j2")
@@ -80,13 +80,21 @@ def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> 
 
     fetcher = SafeFetcher([*style.folders, Path(issue.source).resolve().parent])
     base = Path(issue.source).resolve().parent.as_uri() + "/"
-    document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(
-        font_config=_font_config())
+    document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(font_config=_font_config())
     document.metadata = _issue_metadata(document.metadata, issue)
     made = build_time(issue.masthead)
-    attachments = [weasyprint.Attachment(string=data, base_url=base, name=name, description=description,
-                                         created=made, modified=made, relationship=_relationship(name, issue))
-                   for name, data, description in options.attachments]
+    attachments = [
+        weasyprint.Attachment(
+            string=data,
+            base_url=base,
+            name=name,
+            description=description,
+            created=made,
+            modified=made,
+            relationship=_relationship(name, issue),
+        )
+        for name, data, description in options.attachments
+    ]
     pdf = document.write_pdf(
         pdf_variant=options.variant,
         pdf_tags=options.tagged,
@@ -96,8 +104,11 @@ def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> 
         finisher=_each_associated_file_once,
     )
     if fetcher.refused:
-        raise ReissueError(f"the style asked for files outside its folder: {fetcher.refused[0]}",
-                           path=issue.source, hint="keep a style's resources inside styles/<name>/")
+        raise ReissueError(
+            f"the style asked for files outside its folder: {fetcher.refused[0]}",
+            path=issue.source,
+            hint="keep a style's resources inside styles/<name>/",
+        )
     return pdf, document
 
 
@@ -164,9 +175,15 @@ def _creation_date(issue: Issue) -> str:
 def front_page_png(pdf: bytes, resolution: int = 100) -> bytes:
     """The front page as a PNG (poppler's pdftoppm), for the e-book's cover."""
     try:
-        result = subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-"],
-                                input=pdf, capture_output=True, check=True, timeout=120)
+        result = subprocess.run(
+            ["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
     except (OSError, subprocess.CalledProcessError) as error:
-        raise ReissueError(f"cannot render the front page for the cover: {error}",
-                           hint="install poppler-utils (scripts/setup does)") from None
+        raise ReissueError(
+            f"cannot render the front page for the cover: {error}", hint="install poppler-utils (scripts/setup does)"
+        ) from None
     return result.stdout

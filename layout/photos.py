@@ -4,6 +4,7 @@ Both editions place the same files: the print edition links them, the e-book car
 An image that is missing, unreadable or not a PNG, JPEG or GIF (the raster types EPUB 3 allows) is
 left out of both, once, with a warning naming it; its figure keeps caption and credit.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,9 @@ def photo_files(issue: Issue) -> dict[int, PhotoFile]:
             if file is not None:
                 files[index] = file
         elif section.kind is SectionKind.PHOTO:
-            log.warning("%s: photo %r has no image; its caption and credit stand without it",
-                        issue.source, section.headline)
+            log.warning(
+                "%s: photo %r has no image; its caption and credit stand without it", issue.source, section.headline
+            )
     return files
 
 
@@ -50,12 +52,17 @@ def _read(issue: Issue, section: Section) -> PhotoFile | None:
     try:
         data = path.read_bytes()
     except OSError as error:
-        log.warning("%s: image %s cannot be read (%s); its figure keeps caption and credit without it",
-                    where, section.image, error.strerror)
+        log.warning(
+            "%s: image %s cannot be read (%s); its figure keeps caption and credit without it",
+            where,
+            section.image,
+            error.strerror,
+        )
         return None
     for signature, media_type, extension in SIGNATURES:
         if data.startswith(signature):
             return PhotoFile(path, media_type, extension, data)
-    log.warning("%s: %s is not a PNG, JPEG or GIF image; its figure keeps caption and credit without it",
-                where, section.image)
+    log.warning(
+        "%s: %s is not a PNG, JPEG or GIF image; its figure keeps caption and credit without it", where, section.image
+    )
     return None

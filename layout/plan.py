@@ -9,12 +9,13 @@ each cut where a page ends and continued on the next. The fitter tries body size
 photo depths within the style's bounds and keeps the plan that leaves the least blank space on
 exactly the issue's page count; when nothing fits, a ``FitError`` says how much is left over.
 """
+
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
 
 from layout.errors import FitError
 from layout.model import BlockRole, Issue, Section, SectionKind, phrases
@@ -118,8 +119,9 @@ class Page:
         if not self.pieces:
             return float(self.rows)
         width = max(p.column + p.span for p in self.pieces)
-        bottoms = [max((p.bottom for p in self.pieces if p.column <= c < p.column + p.span), default=0)
-                   for c in range(width)]
+        bottoms = [
+            max((p.bottom for p in self.pieces if p.column <= c < p.column + p.span), default=0) for c in range(width)
+        ]
         return sum(self.rows - b for b in bottoms) / width
 
 
@@ -143,7 +145,7 @@ class _Item:
     part: int = 0
     photo: bool = False
 
-    def rest(self, taken: int, rows: list[Row]) -> "_Item":
+    def rest(self, taken: int, rows: list[Row]) -> _Item:
         """What is left after a page took ``taken`` of ``rows`` (this part's rows as placed)."""
         return _Item(self.section, rows[taken:], self.rank, self.part + 1)
 
@@ -176,9 +178,12 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Pla
         if best is not None and best[0] <= BLANK_TOLERANCE / measure.geometry.inside_rows:
             break  # sizes go from large to small: the first full plan is the most readable one
     if best is None and least_overflow is None:
-        raise FitError(f"the front page of {paper.name} cannot hold the masthead and the top of the issue "
-                       f"(the lead, the next story and the photo) even at the style's smallest sizes",
-                       path=issue.source, hint="give a larger paper (--paper) or a style with smaller type")
+        raise FitError(
+            f"the front page of {paper.name} cannot hold the masthead and the top of the issue "
+            f"(the lead, the next story and the photo) even at the style's smallest sizes",
+            path=issue.source,
+            hint="give a larger paper (--paper) or a style with smaller type",
+        )
     if best is None:
         rows = least_overflow
         geometry = _geometry(style, paper, style.body_size.min, style.leading.min)
@@ -187,13 +192,18 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Pla
             f"the content needs about {rows} more rows (about {chars} characters) than {page_count} pages "
             f"of {paper.name} hold at the style's smallest body size ({style.body_size.min:g}pt)",
             path=issue.source,
-            hint="give more pages (--pages), a larger paper (--paper) or a style with smaller type")
+            hint="give more pages (--pages), a larger paper (--paper) or a style with smaller type",
+        )
     plan = best[1]
     empty = [page.number for page in plan.pages if page.blank_rows > UNDERFULL * page.rows]
     if empty:
-        log.warning("%s: even at the largest body size (%gpt) the content leaves page(s) %s largely blank; "
-                    "give fewer pages (--pages) or a smaller paper (--paper)", issue.source,
-                    plan.geometry.body_size, ", ".join(map(str, empty)))
+        log.warning(
+            "%s: even at the largest body size (%gpt) the content leaves page(s) %s largely blank; "
+            "give fewer pages (--pages) or a smaller paper (--paper)",
+            issue.source,
+            plan.geometry.body_size,
+            ", ".join(map(str, empty)),
+        )
     return plan
 
 
@@ -224,10 +234,16 @@ def _geometry(style: Style, paper: Paper, size: float, leading: float) -> Geomet
     folio = round(style.folio_height * line_height, 3)
     caption_size = round(size * style.caption_size, 3)
     return Geometry(
-        paper=paper, columns=columns, gutter=gutter, column_width=column_width,
-        body_size=size, line_height=line_height, caption_size=caption_size,
+        paper=paper,
+        columns=columns,
+        gutter=gutter,
+        column_width=column_width,
+        body_size=size,
+        line_height=line_height,
+        caption_size=caption_size,
         caption_line_height=round(caption_size * leading, 3),
-        masthead_height=masthead, folio_height=folio,
+        masthead_height=masthead,
+        folio_height=folio,
         front_rows=int((content_height - masthead) // line_height),
         inside_rows=int((content_height - folio) // line_height),
     )
@@ -241,11 +257,13 @@ def _photo_depths(style: Style, geometry: Geometry) -> range:
 
 # -- measuring sections ---------------------------------------------------------------------------
 
+
 class _Measure:
     """Each section typeset at one body size: body rows, headline blocks and captions, each made once."""
 
-    def __init__(self, issue: Issue, geometry: Geometry, style: Style, typesetter: Typesetter,
-                 bodies: dict[int, list[Row]]) -> None:
+    def __init__(
+        self, issue: Issue, geometry: Geometry, style: Style, typesetter: Typesetter, bodies: dict[int, list[Row]]
+    ) -> None:
         self.issue, self.geometry, self.style, self.typesetter = issue, geometry, style, typesetter
         self._heads: dict[tuple[int, str, int], Head] = {}
         self._captions: dict[tuple[int, int], list[Row]] = {}
@@ -264,15 +282,17 @@ class _Measure:
         rank = "continuation" if item.part else item.rank
         key = (item.section, rank, span)
         if key not in self._heads:
-            self._heads[key] = _head(self.issue.sections[item.section], self.geometry, self.style,
-                                     self.typesetter, rank, span)
+            self._heads[key] = _head(
+                self.issue.sections[item.section], self.geometry, self.style, self.typesetter, rank, span
+            )
         return self._heads[key]
 
     def caption(self, item: _Item, span: int) -> list[Row]:
         key = (item.section, span)
         if key not in self._captions:
-            self._captions[key] = _caption_rows(self.issue.sections[item.section], self.geometry,
-                                                self.typesetter, self.geometry.span_width(span))
+            self._captions[key] = _caption_rows(
+                self.issue.sections[item.section], self.geometry, self.typesetter, self.geometry.span_width(span)
+            )
         return self._captions[key]
 
     def caption_depth(self, item: _Item, span: int) -> int:
@@ -291,27 +311,36 @@ class _Measure:
                 continue
             runs = [Run(block.text)]
             if block.run_in and block.text.startswith(block.run_in):
-                runs = [Run(block.run_in, bold=True), Run(block.text[len(block.run_in):])]
-            rows += [Row("text", line) for line in setter.set_paragraph(
-                runs, width, size, indent_em=self.style.paragraph_indent)]
+                runs = [Run(block.run_in, bold=True), Run(block.text[len(block.run_in) :])]
+            rows += [
+                Row("text", line)
+                for line in setter.set_paragraph(runs, width, size, indent_em=self.style.paragraph_indent)
+            ]
         return rows
-
 
     def _subhead(self, text: str) -> list[Line]:
         """A subhead on one line if it fits, else broken at its phrases, each set ragged."""
         width, size = self.geometry.column_width, self.geometry.body_size * SUBHEAD_SCALE
         parts = (text,) if self.typesetter.advance(text, size, bold=True) <= width else phrases(text)
-        return [line for part in parts for line in _ragged(self.typesetter.set_paragraph(
-            [Run(part, bold=True)], width, size, indent_em=0))]
+        return [
+            line
+            for part in parts
+            for line in _ragged(self.typesetter.set_paragraph([Run(part, bold=True)], width, size, indent_em=0))
+        ]
 
 
 def _caption_rows(section: Section, geometry: Geometry, typesetter: Typesetter, width: float) -> list[Row]:
     size = geometry.caption_size
-    rows = [Row("caption", line) for line in typesetter.set_paragraph(
-        [Run(section.caption)], width, size, indent_em=0)] if section.caption else []
+    rows = (
+        [Row("caption", line) for line in typesetter.set_paragraph([Run(section.caption)], width, size, indent_em=0)]
+        if section.caption
+        else []
+    )
     if section.credit:
-        rows += [Row("credit", line) for line in _ragged(typesetter.set_paragraph(
-            [Run(section.credit)], width, size, indent_em=0))]
+        rows += [
+            Row("credit", line)
+            for line in _ragged(typesetter.set_paragraph([Run(section.credit)], width, size, indent_em=0))
+        ]
     return rows
 
 
@@ -343,11 +372,11 @@ SUBHEAD_SCALE = 1.05  # a subhead (小标题) stands a little larger than the bo
 HEAD_PADDING = 1.0  # rows of air inside a headline block, above and below together
 
 
-def _head(section: Section, geometry: Geometry, style: Style, typesetter: Typesetter, rank: str,
-          span: int) -> Head:
+def _head(section: Section, geometry: Geometry, style: Style, typesetter: Typesetter, rank: str, span: int) -> Head:
     width = geometry.span_width(span)
-    size, lines = _fit_headline(section.headline_lines, width,
-                                geometry.body_size * style.headline_size[rank], typesetter)
+    size, lines = _fit_headline(
+        section.headline_lines, width, geometry.body_size * style.headline_size[rank], typesetter
+    )
     height = len(lines) * size * HEADLINE_LINE_HEIGHT
     if rank != "continuation":
         for part, (scale, leading) in HEAD_PARTS.items():
@@ -360,8 +389,9 @@ def _head(section: Section, geometry: Geometry, style: Style, typesetter: Typese
     return Head(rows, round(size, 2), lines)
 
 
-def _fit_headline(parts: Sequence[str], width: float, size: float,
-                  typesetter: Typesetter) -> tuple[float, tuple[str, ...]]:
+def _fit_headline(
+    parts: Sequence[str], width: float, size: float, typesetter: Typesetter
+) -> tuple[float, tuple[str, ...]]:
     """Shrink a headline to 70 % to keep each deliberate part on one line; past that, wrap it."""
     widest = max(typesetter.advance(part, size, bold=True) for part in parts)
     if widest <= width:
@@ -369,12 +399,16 @@ def _fit_headline(parts: Sequence[str], width: float, size: float,
     smaller = size * max(0.7, width / widest) * 0.995
     if max(typesetter.advance(part, smaller, bold=True) for part in parts) <= width:
         return smaller, tuple(parts)
-    lines = [line.text for part in parts
-             for line in typesetter.set_paragraph([Run(part, bold=True)], width, smaller, indent_em=0)]
+    lines = [
+        line.text
+        for part in parts
+        for line in typesetter.set_paragraph([Run(part, bold=True)], width, smaller, indent_em=0)
+    ]
     return smaller, tuple(lines)
 
 
 # -- flowing sections onto pages -----------------------------------------------------------------
+
 
 def _front_sections(issue: Issue) -> list[int]:
     """The top of the issue: the sections up to the lead, the next story and the first photo."""
@@ -386,7 +420,7 @@ def _front_sections(issue: Issue) -> list[int]:
             photos += 1
         else:
             stories += 1
-        if stories >= 2 and (photos or not any(s.kind is SectionKind.PHOTO for s in issue.sections[index + 1:4])):
+        if stories >= 2 and (photos or not any(s.kind is SectionKind.PHOTO for s in issue.sections[index + 1 : 4])):
             break
     return chosen
 
@@ -526,8 +560,9 @@ def _allot(need: list[int], available: int) -> list[int]:
     return allot
 
 
-def _text_piece(item: _Item, head: Head, available: int, row: int, column: int,
-                span: int) -> tuple[Piece, _Item | None]:
+def _text_piece(
+    item: _Item, head: Head, available: int, row: int, column: int, span: int
+) -> tuple[Piece, _Item | None]:
     """The piece of ``item`` that at most ``available`` rows of ``span`` columns hold: all of it in
     balanced columns when it fits, else as much as fits, ending with a jump line, and what is left
     (which begins the next piece with one)."""
@@ -560,8 +595,9 @@ def _photo_piece(measure: _Measure, item: _Item, row: int, column: int, span: in
     """A photo: its title, a frame ``photo_rows`` deep across ``span`` columns, the caption under it."""
     caption = measure.caption(item, span)
     depth = photo_rows + measure.caption_depth(item, span)
-    return Piece(item.section, 0, measure.head(item, span), (tuple(caption),), depth, row, column, span,
-                 photo_rows=photo_rows)
+    return Piece(
+        item.section, 0, measure.head(item, span), (tuple(caption),), depth, row, column, span, photo_rows=photo_rows
+    )
 
 
 def _page_name(issue: Issue, style: Style, number: int) -> str:
@@ -580,10 +616,14 @@ def _link_jumps(pages: list[Page]) -> list[Page]:
             where[(piece.section, piece.part)] = page.number
     linked = []
     for page in pages:
-        pieces = tuple(replace(piece,
-                               continued_from=where.get((piece.section, piece.part - 1)),
-                               continued_to=where.get((piece.section, piece.part + 1)))
-                       for piece in page.pieces)
+        pieces = tuple(
+            replace(
+                piece,
+                continued_from=where.get((piece.section, piece.part - 1)),
+                continued_to=where.get((piece.section, piece.part + 1)),
+            )
+            for piece in page.pieces
+        )
         linked.append(replace(page, pieces=pieces))
     return linked
 
@@ -599,8 +639,10 @@ def _spread_slack(pages: list[Page], line_height: float) -> tuple[Page, ...]:
         if blank <= 0 or not page.pieces:
             spread.append(page)
         elif gaps:
-            shift = {start: sum(blank // gaps + (1 if k <= blank % gaps else 0) for k in range(1, position + 1))
-                     for position, start in enumerate(starts)}
+            shift = {
+                start: sum(blank // gaps + (1 if k <= blank % gaps else 0) for k in range(1, position + 1))
+                for position, start in enumerate(starts)
+            }
             pieces = tuple(replace(piece, row=piece.row + shift[piece.row]) for piece in page.pieces)
             spread.append(replace(page, pieces=pieces))
         else:
@@ -616,13 +658,11 @@ def _stretched(piece: Piece, extra_rows: int, line_height: float) -> Piece:
     depth = piece.body_rows + extra_rows
     columns = []
     for column in piece.columns:
-        starts = [i for i, row in enumerate(column)
-                  if i and row.starts_paragraph and column[i - 1].kind != "subhead"]
+        starts = [i for i, row in enumerate(column) if i and row.starts_paragraph and column[i - 1].kind != "subhead"]
         if not starts:
             columns.append(column)
             continue
         # more air than this reads as a gap, not as spacing: what is left stays at the foot
         air = min((depth - len(column)) * line_height / len(starts), MAX_PARAGRAPH_AIR * line_height)
-        columns.append(tuple(replace(row, space_before=air) if i in starts else row
-                             for i, row in enumerate(column)))
+        columns.append(tuple(replace(row, space_before=air) if i in starts else row for i, row in enumerate(column)))
     return replace(piece, columns=tuple(columns), body_rows=depth)

@@ -4,6 +4,7 @@ In: a path. Out: the decoded text with ``\\n`` line ends. Archives hold extracte
 UTF-8 with a byte-order mark, or GB18030 (what older Chinese systems write); the first encoding
 that decodes the whole file wins. Empty and binary files are refused here, before any parsing.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -25,8 +26,9 @@ def read_source(path: Path) -> str:
     except OSError as error:
         raise SourceError(f"cannot read the file ({error.strerror})", path=path) from None
     if b"\0" in data:
-        raise SourceError("this is a binary file, not text", path=path,
-                          hint="give the issue's extracted text (Markdown)")
+        raise SourceError(
+            "this is a binary file, not text", path=path, hint="give the issue's extracted text (Markdown)"
+        )
     text = _decode(data, path)
     if not text.strip():
         raise SourceError("the file is empty", path=path, hint="give the issue's extracted text (Markdown)")
@@ -42,9 +44,13 @@ def _decode(data: bytes, path: Path) -> str:
         except UnicodeDecodeError as error:
             first_error = first_error or error
     assert first_error is not None
-    line = data[:first_error.start].count(b"\n") + 1
-    raise SourceError("the text is neither UTF-8 nor GB18030", path=path, line=line,
-                      hint="convert it to UTF-8, e.g. iconv -f <its encoding> -t UTF-8")
+    line = data[: first_error.start].count(b"\n") + 1
+    raise SourceError(
+        "the text is neither UTF-8 nor GB18030",
+        path=path,
+        line=line,
+        hint="convert it to UTF-8, e.g. iconv -f <its encoding> -t UTF-8",
+    )
 
 
 def _refuse_controls(text: str, path: Path) -> None:
@@ -52,5 +58,9 @@ def _refuse_controls(text: str, path: Path) -> None:
     for index, char in enumerate(text):
         if unicodedata.category(char) == "Cc" and char not in TEXT_CONTROLS:
             line = text.count("\n", 0, index) + 1
-            raise SourceError(f"control character U+{ord(char):04X} in the text; this looks like a binary file",
-                              path=path, line=line, hint="give the issue's extracted text (Markdown)")
+            raise SourceError(
+                f"control character U+{ord(char):04X} in the text; this looks like a binary file",
+                path=path,
+                line=line,
+                hint="give the issue's extracted text (Markdown)",
+            )

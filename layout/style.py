@@ -4,6 +4,7 @@ In: a style's name and a paper preset. Out: a ``Style`` (validated settings and 
 that reads only that folder) and its ``Paper``. Python reads the numbers it must plan with; the look
 itself stays in the style's templates and CSS.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,9 @@ def to_pt(value: str | float | int, *, where: str = "") -> float:
         return float(value)
     match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in|px)\s*", str(value))
     if not match:
-        raise StyleError(f"{value!r} is not a length", path=where or None,
-                         hint="write a number with one of the units pt, mm, cm, in")
+        raise StyleError(
+            f"{value!r} is not a length", path=where or None, hint="write a number with one of the units pt, mm, cm, in"
+        )
     return float(match.group(1)) * PT_PER_UNIT[match.group(2)]
 
 
@@ -72,8 +74,9 @@ class Style:
     def paper(self, name: str | None) -> Paper:
         key = (name or self.default_paper).lower()
         if key not in self.papers:
-            raise StyleError(f"unknown paper {name!r} in style {self.name!r}",
-                             hint=f"use one of {', '.join(sorted(self.papers))}")
+            raise StyleError(
+                f"unknown paper {name!r} in style {self.name!r}", hint=f"use one of {', '.join(sorted(self.papers))}"
+            )
         return self.papers[key]
 
     @cached_property
@@ -101,8 +104,20 @@ def template_environment(*folders: Path) -> jinja2.Environment:
 
 OPTIONAL_KEYS = {"extends"}  # the style whose settings and templates this one starts from
 SETTINGS_KEYS = {
-    "language", "paper", "papers", "gutter", "body_size", "leading", "caption_size", "headline_size",
-    "photo_share", "front_story_share", "masthead_height", "folio_height", "page_names", "paragraph_indent",
+    "language",
+    "paper",
+    "papers",
+    "gutter",
+    "body_size",
+    "leading",
+    "caption_size",
+    "headline_size",
+    "photo_share",
+    "front_story_share",
+    "masthead_height",
+    "folio_height",
+    "page_names",
+    "paragraph_indent",
 }
 
 
@@ -113,12 +128,20 @@ def load_style(name: str | None = None) -> Style:
     settings_file = folders[0] / "style.yaml"
     missing = SETTINGS_KEYS - set(raw)
     if missing:
-        raise StyleError(f"settings {sorted(missing)} missing", path=settings_file,
-                         hint=f"a style sets {', '.join(sorted(SETTINGS_KEYS))}, or extends one that does")
+        raise StyleError(
+            f"settings {sorted(missing)} missing",
+            path=settings_file,
+            hint=f"a style sets {', '.join(sorted(SETTINGS_KEYS))}, or extends one that does",
+        )
     where = str(settings_file)
     papers = {
-        key: Paper(key, to_pt(p["width"], where=where), to_pt(p["height"], where=where),
-                   to_pt(p["margin"], where=where), int(p["columns"]))
+        key: Paper(
+            key,
+            to_pt(p["width"], where=where),
+            to_pt(p["height"], where=where),
+            to_pt(p["margin"], where=where),
+            int(p["columns"]),
+        )
         for key, p in raw["papers"].items()
     }
     return Style(
@@ -154,12 +177,18 @@ def _settings_chain(name: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], t
         raw: dict[str, Any] = yaml.safe_load(settings_file.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         line = getattr(getattr(error, "problem_mark", None), "line", None)
-        raise StyleError(f"broken YAML: {getattr(error, 'problem', error)}", path=settings_file,
-                         line=line + 1 if line is not None else None) from None
+        raise StyleError(
+            f"broken YAML: {getattr(error, 'problem', error)}",
+            path=settings_file,
+            line=line + 1 if line is not None else None,
+        ) from None
     unknown = set(raw) - SETTINGS_KEYS - OPTIONAL_KEYS
     if unknown:
-        raise StyleError(f"unknown settings {sorted(unknown)}", path=settings_file,
-                         hint=f"a style sets {', '.join(sorted(SETTINGS_KEYS | OPTIONAL_KEYS))}")
+        raise StyleError(
+            f"unknown settings {sorted(unknown)}",
+            path=settings_file,
+            hint=f"a style sets {', '.join(sorted(SETTINGS_KEYS | OPTIONAL_KEYS))}",
+        )
     if "extends" not in raw:
         return raw, (folder,)
     base, folders = _settings_chain(str(raw.pop("extends")), seen + (name,))

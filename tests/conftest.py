@@ -1,5 +1,6 @@
 """Test-wide settings: CI runs the property tests on a fixed set of examples, so that a landing is
 never decided by the luck of a draw; runs elsewhere keep exploring new examples."""
+
 from __future__ import annotations
 
 import os

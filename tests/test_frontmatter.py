@@ -1,4 +1,5 @@
 """Front matter: overrides applied to the inferred model, and each kind of mistake named with its line."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,7 +37,12 @@ def test_overrides_masthead_settings_and_sections() -> None:
     assert (m.lines["title"], m.lines["date"], m.lines["page_count"]) == (2, 3, 4)
     assert (issue.settings.paper, issue.settings.style, issue.settings.language) == ("A3", "broadsheet", "en-GB")
     story, rain, fair = issue.sections
-    assert (fair.kind, fair.image, fair.alt, fair.page) == (SectionKind.PHOTO, "fair.png", "Stalls and a crowd on the green", 2)
+    assert (fair.kind, fair.image, fair.alt, fair.page) == (
+        SectionKind.PHOTO,
+        "fair.png",
+        "Stalls and a crowd on the green",
+        2,
+    )
     assert (fair.lines["image"], fair.lines["page"]) == (10, 12)
     assert rain.lead and not story.lead and issue.lead is rain
     assert (rain.kind, rain.kicker, rain.lines["kicker"]) == (SectionKind.STORY, "Weather", 15)
@@ -92,7 +98,11 @@ def test_wrong_types() -> None:
 
 
 def test_yaml_error_line() -> None:
-    assert str(error("title: 昭通日报\ndate: [2023-11-15\n")).split(": the front matter is not valid YAML")[0].endswith(":3")
+    assert (
+        str(error("title: 昭通日报\ndate: [2023-11-15\n"))
+        .split(": the front matter is not valid YAML")[0]
+        .endswith(":3")
+    )
     assert "must be a mapping" in str(error("- a\n- b\n"))
 
 
@@ -106,11 +116,14 @@ def test_headline_matching_no_section() -> None:
     assert ":3: no section has the headline '不存在的标题'" in message
 
 
-@pytest.mark.parametrize(("image", "problem"), [
-    ("../../pyproject.toml", "outside the issue's folder"),
-    ("/etc/passwd", "absolute path"),
-    ("missing.png", "does not exist"),
-])
+@pytest.mark.parametrize(
+    ("image", "problem"),
+    [
+        ("../../pyproject.toml", "outside the issue's folder"),
+        ("/etc/passwd", "absolute path"),
+        ("missing.png", "does not exist"),
+    ],
+)
 def test_image_must_be_a_file_inside_the_folder(image: str, problem: str) -> None:
     message = str(error(f"sections:\n  - headline: 苹果飘香 采摘忙\n    image: {image}\n"))
     assert f":4: image '{image}' is" in message or f":4: image '{image}' does" in message

@@ -1,4 +1,5 @@
 """``reissue inspect`` through ``layout.cli.main``: the tree, the JSON, and one line with status 2 for bad input."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,17 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_tree(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, str(SAMPLE))
     assert status == 0 and not err
-    for text in ("昭通日报", "ZHAOTONG RIBAO", "kicker: 高质量发展调研行", "author: 申正勇", "subhead",
-                 "join", "lines 89, 91", "run-in", "本报讯（记者 陈忠华 通讯员 余明象）"):
+    for text in (
+        "昭通日报",
+        "ZHAOTONG RIBAO",
+        "kicker: 高质量发展调研行",
+        "author: 申正勇",
+        "subhead",
+        "join",
+        "lines 89, 91",
+        "run-in",
+        "本报讯（记者 陈忠华 通讯员 余明象）",
+    ):
         assert text in out
 
 
@@ -54,13 +64,16 @@ BAD_BYTES = {
 }
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("latin1.md", "latin1.md:1: the text is neither UTF-8 nor GB18030; convert it to UTF-8"),
-    ("empty.md", "empty.md: the file is empty"),
-    ("blank.md", "blank.md: the file is empty"),
-    ("binary.md", "binary.md: this is a binary file, not text"),
-    ("missing.md", "missing.md: no such file"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("latin1.md", "latin1.md:1: the text is neither UTF-8 nor GB18030; convert it to UTF-8"),
+        ("empty.md", "empty.md: the file is empty"),
+        ("blank.md", "blank.md: the file is empty"),
+        ("binary.md", "binary.md: this is a binary file, not text"),
+        ("missing.md", "missing.md: no such file"),
+    ],
+)
 def test_unreadable_files(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, expected: str) -> None:
     if name in BAD_BYTES:
         (tmp_path / name).write_bytes(BAD_BYTES[name])
@@ -69,14 +82,19 @@ def test_unreadable_files(capsys: pytest.CaptureFixture[str], tmp_path: Path, na
     assert expected in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("bad-no-headings.md", "bad-no-headings.md: no headings found; mark the paper's title with '# '"),
-    ("bad-yaml.md", "bad-yaml.md:3: the front matter is not valid YAML"),
-    ("bad-unknown-key.md", "bad-unknown-key.md:3: unknown front matter key 'colour'; use one of"),
-    ("bad-unknown-kind.md",
-     "bad-unknown-kind.md:4: unknown section kind 'gallery'; use one of story, commentary, photo, feature"),
-    ("bad-image-outside.md", "bad-image-outside.md:4: image '../../pyproject.toml' is outside the issue's folder"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("bad-no-headings.md", "bad-no-headings.md: no headings found; mark the paper's title with '# '"),
+        ("bad-yaml.md", "bad-yaml.md:3: the front matter is not valid YAML"),
+        ("bad-unknown-key.md", "bad-unknown-key.md:3: unknown front matter key 'colour'; use one of"),
+        (
+            "bad-unknown-kind.md",
+            "bad-unknown-kind.md:4: unknown section kind 'gallery'; use one of story, commentary, photo, feature",
+        ),
+        ("bad-image-outside.md", "bad-image-outside.md:4: image '../../pyproject.toml' is outside the issue's folder"),
+    ],
+)
 def test_bad_issues(capsys: pytest.CaptureFixture[str], name: str, expected: str) -> None:
     status, out, err = run(capsys, str(ISSUES / name))
     assert status == 2 and not out

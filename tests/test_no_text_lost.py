@@ -4,6 +4,7 @@ A property test over generated issues (mastheads, display lines, bylines, credit
 breaks, mixed Chinese and Latin text with half-width punctuation), and the sample itself, where the only
 characters the model does not hold are the masthead's labels, which the templates print.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,20 @@ from layout.model import Issue, RepairKind
 from layout.parse import parse_issue, parse_text
 
 SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "zhaotong-2023-11-15.md"
-MASTHEAD_TEXT = ("title", "title_romanized", "weekday", "lunar_date", "sponsor", "publisher", "slogan",
-                 "serial_number", "postal_code", "website_name", "website", "editor_on_duty")
+MASTHEAD_TEXT = (
+    "title",
+    "title_romanized",
+    "weekday",
+    "lunar_date",
+    "sponsor",
+    "publisher",
+    "slogan",
+    "serial_number",
+    "postal_code",
+    "website_name",
+    "website",
+    "editor_on_duty",
+)
 SECTION_TEXT = ("headline", "kicker", "overline", "subheadline", "byline", "author", "caption", "credit")
 HEADING_MARK = re.compile(r"^ {0,3}#{1,6}\s")
 
@@ -55,10 +68,20 @@ def phrase(alphabet: str, max_size: int) -> st.SearchStrategy[str]:
     return st.text(alphabet, min_size=1, max_size=max_size).map(str.strip).filter(bool)
 
 
-SPECIAL = st.sampled_from([
-    "本报讯(记者 张三)今年以来,发展很快。", "◆通讯员 李四 王五", "记者 刘建忠 摄", "Photo by Ann Lee", "申正勇",
-    "——副题在这里", "Continued on page 3", "By Jane Doe", "小标题在这里  \n正文在这里。", "the end of a cut",
-])
+SPECIAL = st.sampled_from(
+    [
+        "本报讯(记者 张三)今年以来,发展很快。",
+        "◆通讯员 李四 王五",
+        "记者 刘建忠 摄",
+        "Photo by Ann Lee",
+        "申正勇",
+        "——副题在这里",
+        "Continued on page 3",
+        "By Jane Doe",
+        "小标题在这里  \n正文在这里。",
+        "the end of a cut",
+    ]
+)
 PARAGRAPH = st.one_of(
     phrase(BODY_ALPHABET, 80),
     st.tuples(phrase(BODY_ALPHABET, 60), st.sampled_from(["。", "、", ",", "", "？"])).map("".join),

@@ -1,4 +1,5 @@
 """Atomic output: a build's files are either their old content or all of the new, whatever stops the build."""
+
 from __future__ import annotations
 
 import os
@@ -43,11 +44,16 @@ def test_staged_outputs_set_aside_keeps_the_previous_good_ones(tmp_path):
         stage.add("x.epub", b"bad epub")
         stage.set_aside()
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {
-        "x.pdf": b"good pdf", "x.epub": b"good epub", "x.failed.pdf": b"bad pdf", "x.failed.epub": b"bad epub"}
+        "x.pdf": b"good pdf",
+        "x.epub": b"good epub",
+        "x.failed.pdf": b"bad pdf",
+        "x.failed.epub": b"bad epub",
+    }
 
 
-@pytest.mark.parametrize("interruption", [RuntimeError("verification crashed"), KeyboardInterrupt()],
-                         ids=["an error", "ctrl-c"])
+@pytest.mark.parametrize(
+    "interruption", [RuntimeError("verification crashed"), KeyboardInterrupt()], ids=["an error", "ctrl-c"]
+)
 def test_staged_outputs_left_by_an_interruption_leave_nothing(tmp_path, interruption):
     (tmp_path / "x.pdf").write_bytes(b"good pdf")
     with pytest.raises(type(interruption)), staged_outputs(tmp_path) as stage:

@@ -1,4 +1,5 @@
 """The parser's rules, one test each, on the sample issue, a small English paper and inline snippets."""
+
 from __future__ import annotations
 
 import json
@@ -44,10 +45,25 @@ def test_sample_matches_golden(sample: Issue) -> None:
 def test_sample_masthead(sample: Issue) -> None:
     m = sample.masthead
     assert (m.title, m.title_romanized, m.date, m.weekday, m.lunar_date) == (
-        "昭通日报", "ZHAOTONG RIBAO", "2023-11-15", "星期三", "癸卯年十月初三")
-    assert (m.sponsor, m.publisher, m.slogan) == ("中共昭通市委主管主办", "昭通日报社出版", "权威传播公信新闻 深情反映大众心声")
+        "昭通日报",
+        "ZHAOTONG RIBAO",
+        "2023-11-15",
+        "星期三",
+        "癸卯年十月初三",
+    )
+    assert (m.sponsor, m.publisher, m.slogan) == (
+        "中共昭通市委主管主办",
+        "昭通日报社出版",
+        "权威传播公信新闻 深情反映大众心声",
+    )
     assert (m.serial_number, m.issue_number, m.postal_code, m.website, m.editor_on_duty, m.page_count) == (
-        "CN 53-0003", 9642, "63-41", "www.ztnews.net", "吕翼", 4)
+        "CN 53-0003",
+        9642,
+        "63-41",
+        "www.ztnews.net",
+        "吕翼",
+        4,
+    )
     assert m.furniture == ("微信公众号", "北纬29° App", "扫码投稿")
     assert m.website_name == "昭通新闻网"
     assert m.furniture_lines == (16, 20, 24)
@@ -68,22 +84,38 @@ def test_sample_sections(sample: Issue) -> None:
     assert nfkc(lead.byline) == nfkc("本报讯(记者 陈忠华 通讯员 余明象)")
     assert lead.paragraphs[0].text.startswith("今年以来，昭通市工信局") and lead.lines["byline"] == 30
     assert lead.paragraphs[-1].text.startswith("今年前三季度")  # the kicker is not a paragraph of the lead
-    assert (story.kicker, story.overline) == ("高质量发展调研行", "市政府系统办理市人大代表建议、市政协提案工作专题会议强调")
+    assert (story.kicker, story.overline) == (
+        "高质量发展调研行",
+        "市政府系统办理市人大代表建议、市政协提案工作专题会议强调",
+    )
     assert (story.lines["kicker"], story.lines["overline"], story.line) == (42, 44, 46)
     assert nfkc(story.byline) == nfkc("本报讯(记者 钱江)")
     assert photo.credit == "记者 刘建忠 摄" and photo.caption.startswith("近日，在昭阳区") and not photo.blocks
     assert commentary.author == "申正勇" and commentary.byline is None and len(commentary.paragraphs) == 5
     assert feature.byline == "◆通讯员 黄梓 张萍"
     assert [b.text for b in feature.subheads] == [
-        "强化组织领导 高位推动“加力度”", "创新宣传方式 政策知晓“拓广度”", "温情服务群众 排忧解难“显温度”"]
+        "强化组织领导 高位推动“加力度”",
+        "创新宣传方式 政策知晓“拓广度”",
+        "温情服务群众 排忧解难“显温度”",
+    ]
 
 
 def test_sample_run_in_heads(sample: Issue) -> None:
     lead, feature = sample.sections[0], sample.sections[4]
     assert [b.run_in for b in lead.blocks] == [
-        None, "厘清发展思路，工业发展重点突出。", "成立项目专班，重大项目推进有序。", "强化项目储备，投资支撑不断增强。", None, None]
+        None,
+        "厘清发展思路，工业发展重点突出。",
+        "成立项目专班，重大项目推进有序。",
+        "强化项目储备，投资支撑不断增强。",
+        None,
+        None,
+    ]
     assert [b.run_in for b in feature.blocks if b.run_in] == [
-        "入户排查“找人”落实政策。", "部门数据联动“找人”落实政策。", "通过线上救助平台“找人”落实政策。", "典型案例引导“找人”落实政策。"]
+        "入户排查“找人”落实政策。",
+        "部门数据联动“找人”落实政策。",
+        "通过线上救助平台“找人”落实政策。",
+        "典型案例引导“找人”落实政策。",
+    ]
     assert all(b.text.startswith(b.run_in) for s in sample.sections for b in s.blocks if b.run_in)
 
 
@@ -114,18 +146,21 @@ def test_keep_punctuation(sample: Issue) -> None:
     assert nfkc(kept.sections[0].blocks[1].text) == nfkc(sample.sections[0].blocks[1].text)
 
 
-@pytest.mark.parametrize(("before", "after"), [
-    ("今年以来,昭通市", "今年以来，昭通市"),
-    ("11个县(市、区),咬定", "11个县（市、区），咬定"),
-    ("本报讯(记者 钱江)11月13日", "本报讯（记者 钱江）11月13日"),
-    ("邮发代号: 63-41", "邮发代号： 63-41"),
-    ("增长61.2%,增速", "增长61.2%，增速"),
-    ("“政策找人”,打通", "“政策找人”，打通"),
-    ("为什么?因为;所以!", "为什么？因为；所以！"),
-    ("www.ztnews.net 1,000 10:30", "www.ztnews.net 1,000 10:30"),
-    ("He said, (quietly) no: yes; why? now!", "He said, (quietly) no: yes; why? now!"),
-    ("收入1,000元", "收入1,000元"),
-])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("今年以来,昭通市", "今年以来，昭通市"),
+        ("11个县(市、区),咬定", "11个县（市、区），咬定"),
+        ("本报讯(记者 钱江)11月13日", "本报讯（记者 钱江）11月13日"),
+        ("邮发代号: 63-41", "邮发代号： 63-41"),
+        ("增长61.2%,增速", "增长61.2%，增速"),
+        ("“政策找人”,打通", "“政策找人”，打通"),
+        ("为什么?因为;所以!", "为什么？因为；所以！"),
+        ("www.ztnews.net 1,000 10:30", "www.ztnews.net 1,000 10:30"),
+        ("He said, (quietly) no: yes; why? now!", "He said, (quietly) no: yes; why? now!"),
+        ("收入1,000元", "收入1,000元"),
+    ],
+)
 def test_full_width_punctuation(before: str, after: str) -> None:
     assert full_width_punctuation(before) == after
 
@@ -134,7 +169,12 @@ def test_english_paper() -> None:
     issue = parse_issue(ISSUES / "gazette.md")
     m = issue.masthead
     assert (m.title, m.date, m.weekday, m.issue_number, m.slogan) == (
-        "The Riverside Gazette", "2024-03-05", "Tuesday", 345, '"All the news that fits"')
+        "The Riverside Gazette",
+        "2024-03-05",
+        "Tuesday",
+        345,
+        '"All the news that fits"',
+    )
     assert issue.settings.language == "en" and not any(r.kind is RepairKind.PUNCTUATION for r in issue.repairs)
     story, rain, fair = issue.sections
     assert story.lead and story.byline == "By Jane Doe"
@@ -142,7 +182,8 @@ def test_english_paper() -> None:
     # the original edition's jump line is dropped, and the repair says so: the reissue sets its own
     assert [(r.kind, r.lines, r.before) for r in issue.repairs] == [
         (RepairKind.JOIN, (15, 17), "traffic into the\n\ncity centre and "),
-        (RepairKind.JUMP, (21,), "Continued on page 3")]
+        (RepairKind.JUMP, (21,), "Continued on page 3"),
+    ]
     assert "into the city centre" in story.blocks[1].text
     assert (rain.kicker, rain.overline) == ("Weather Watch", "Storm warning for the weekend")
     assert (fair.kind, fair.credit) == (SectionKind.PHOTO, "Photo by John Smith")
@@ -152,7 +193,10 @@ def test_join_needs_a_cut_sentence() -> None:
     issue = parse("# 日报\n\n## 标题\n\n第一段结束了。\n\n第二段开始\n\n第三段。\n")
     # a stop ends a paragraph; a short line without one is a subhead, not half a sentence
     assert [(b.role, b.text) for b in issue.sections[0].blocks] == [
-        (BlockRole.PARAGRAPH, "第一段结束了。"), (BlockRole.SUBHEAD, "第二段开始"), (BlockRole.PARAGRAPH, "第三段。")]
+        (BlockRole.PARAGRAPH, "第一段结束了。"),
+        (BlockRole.SUBHEAD, "第二段开始"),
+        (BlockRole.PARAGRAPH, "第三段。"),
+    ]
     assert not issue.repairs
 
 
@@ -166,8 +210,12 @@ def test_hard_break_subhead_and_deeper_heading() -> None:
     text = "# 日报\n\n## 标题\n\n导语段落。\n\n小标题一  \n正文一。\n\n### 小标题二\n\n正文二。\n"
     section = parse(text).sections[0]
     assert [(b.role.value, b.text, b.line) for b in section.blocks] == [
-        ("paragraph", "导语段落。", 5), ("subhead", "小标题一", 7), ("paragraph", "正文一。", 8),
-        ("subhead", "小标题二", 10), ("paragraph", "正文二。", 12)]
+        ("paragraph", "导语段落。", 5),
+        ("subhead", "小标题一", 7),
+        ("paragraph", "正文一。", 8),
+        ("subhead", "小标题二", 10),
+        ("paragraph", "正文二。", 12),
+    ]
     assert section.kind is SectionKind.FEATURE
 
 
@@ -186,7 +234,10 @@ def test_soft_wrapped_lines_are_one_paragraph() -> None:
 def test_title_from_first_line_without_title_heading() -> None:
     issue = parse("The Evening Post\n\nMonday, 4 March 2024\n\n## A headline\n\nSome text.\n")
     assert (issue.masthead.title, issue.masthead.date, issue.masthead.weekday) == (
-        "The Evening Post", "2024-03-04", "Monday")
+        "The Evening Post",
+        "2024-03-04",
+        "Monday",
+    )
 
 
 def test_no_headings_is_an_error() -> None:
@@ -204,17 +255,23 @@ def test_missing_title_and_empty_heading_are_errors() -> None:
 
 def test_decodings(tmp_path: Path) -> None:
     text = "# 昭通日报\n\n## 苹果飘香 采摘忙\n\n近日,果农们忙着采摘苹果。\n"
-    for name, data in (("bom.md", b"\xef\xbb\xbf" + text.encode()), ("gb.md", text.encode("gb18030")),
-                       ("crlf.md", text.replace("\n", "\r\n").encode())):
+    for name, data in (
+        ("bom.md", b"\xef\xbb\xbf" + text.encode()),
+        ("gb.md", text.encode("gb18030")),
+        ("crlf.md", text.replace("\n", "\r\n").encode()),
+    ):
         (tmp_path / name).write_bytes(data)
         issue = parse_issue(tmp_path / name)
         assert issue.masthead.title == "昭通日报" and issue.sections[0].line == 3
         assert issue.sections[0].blocks[0].text == "近日，果农们忙着采摘苹果。"
 
 
-MARKUP_SOUP = st.lists(st.sampled_from(
-    list("# \n-:[]{}'\"本报讯记者摄()（）,。abcA1—◆") + ["---\n", "## ", "sections:\n  - headline: x\n", "  \n"]),
-    max_size=60).map("".join)
+MARKUP_SOUP = st.lists(
+    st.sampled_from(
+        list("# \n-:[]{}'\"本报讯记者摄()（）,。abcA1—◆") + ["---\n", "## ", "sections:\n  - headline: x\n", "  \n"]
+    ),
+    max_size=60,
+).map("".join)
 
 
 @settings(max_examples=300, deadline=None)

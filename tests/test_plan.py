@@ -1,5 +1,6 @@
 """The planner: every line of every section placed once, in order, on exactly the issue's pages,
 with jumps that point where the story goes on; no render needed."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -30,8 +31,9 @@ def plan(issue) -> Plan:
 def placed_text(plan: Plan, section: int) -> str:
     """A section's text as the plan sets it, part after part, column after column."""
     parts = sorted((piece.part, piece) for page in plan.pages for piece in page.pieces if piece.section == section)
-    return "".join(row.line.text for _, piece in parts for column in piece.columns for row in column
-                   if row.line is not None)
+    return "".join(
+        row.line.text for _, piece in parts for column in piece.columns for row in column if row.line is not None
+    )
 
 
 def test_the_sample_is_planned_on_exactly_its_four_pages(plan):
@@ -41,8 +43,16 @@ def test_the_sample_is_planned_on_exactly_its_four_pages(plan):
 
 def test_every_line_of_every_section_is_placed_once_in_order(issue, plan):
     for index, section in enumerate(issue.sections):
-        expected = "".join(filter(None, [section.byline if section.kind is not SectionKind.COMMENTARY else None,
-                                         section.caption, section.credit]))
+        expected = "".join(
+            filter(
+                None,
+                [
+                    section.byline if section.kind is not SectionKind.COMMENTARY else None,
+                    section.caption,
+                    section.credit,
+                ],
+            )
+        )
         expected += "".join(block.text for block in section.blocks)
         assert placed_text(plan, index).replace(" ", "") == expected.replace(" ", "")
 
@@ -105,7 +115,6 @@ def test_a_section_given_a_page_starts_there(issue):
     plan = plan_issue(dataclasses.replace(issue, sections=moved), style, style.paper("a4"), 4)
     feature = next(i for i, s in enumerate(issue.sections) if s.kind is SectionKind.FEATURE)
     assert feature in plan.page_sections()[3] and all(feature not in on_page for on_page in plan.page_sections()[:3])
-
 
 
 def test_a_byline_breaks_between_its_names_not_inside_one(issue, plan):

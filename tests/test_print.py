@@ -7,6 +7,7 @@ back with pdfplumber and pypdf. Where a test must know which glyphs form a colum
 takes the boxes from the plan's geometry (the same arithmetic the print templates use) and reads
 the glyphs whose centres fall in them, grouped into lines by baseline.
 """
+
 from __future__ import annotations
 
 import io
@@ -18,9 +19,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import weasyprint
+from images import png
 from pypdf import PdfReader
 
-from images import png
 from layout.build import BuildOptions, Built, make
 from layout.cli import main
 from layout.model import Section, SectionKind
@@ -39,6 +40,7 @@ MM = 72 / 25.4
 
 
 # -- reading a built PDF back ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Line:
@@ -87,10 +89,16 @@ class Rendered:
 
     def section_text(self, section: int) -> str:
         """The section's text as read from its pieces' cells in reading order, jump lines left out."""
-        pieces = sorted((cell for cell in self.cells() if cell.piece.section == section and cell.kind != "head"),
-                        key=lambda cell: (cell.piece.part, cell.x0))
-        return "".join(line.text for cell in pieces for line in self.lines(cell)
-                       if not re.fullmatch(r"[（(][上下][接转]第\d+版[）)]", line.text))
+        pieces = sorted(
+            (cell for cell in self.cells() if cell.piece.section == section and cell.kind != "head"),
+            key=lambda cell: (cell.piece.part, cell.x0),
+        )
+        return "".join(
+            line.text
+            for cell in pieces
+            for line in self.lines(cell)
+            if not re.fullmatch(r"[（(][上下][接转]第\d+版[）)]", line.text)
+        )
 
 
 def _grid_top(plan: Plan, page: Page) -> float:
@@ -114,19 +122,34 @@ def _cells(plan: Plan, page: Page, trim: tuple[float, float, float, float]) -> l
         body = piece.row + piece.head.rows
         cells.append(Cell(page.number, piece, "head", x(piece.column), span_x1, y(piece.row), y(body)))
         if piece.photo_rows:
-            cells.append(Cell(page.number, piece, "caption", x(piece.column), span_x1,
-                              y(body + piece.photo_rows), y(piece.bottom), piece.columns[0]))
+            cells.append(
+                Cell(
+                    page.number,
+                    piece,
+                    "caption",
+                    x(piece.column),
+                    span_x1,
+                    y(body + piece.photo_rows),
+                    y(piece.bottom),
+                    piece.columns[0],
+                )
+            )
             continue
         for index, rows in enumerate(piece.columns):
             column = piece.column + index
-            cells.append(Cell(page.number, piece, "column", x(column), x(column) + g.column_width,
-                              y(body), y(piece.bottom), rows))
+            cells.append(
+                Cell(
+                    page.number, piece, "column", x(column), x(column) + g.column_width, y(body), y(piece.bottom), rows
+                )
+            )
     return cells
 
 
 def _centre_in(char: dict, cell: Cell) -> bool:
-    return (cell.x0 <= (char["x0"] + char["x1"]) / 2 <= cell.x1
-            and cell.top <= (char["top"] + char["bottom"]) / 2 <= cell.bottom)
+    return (
+        cell.x0 <= (char["x0"] + char["x1"]) / 2 <= cell.x1
+        and cell.top <= (char["top"] + char["bottom"]) / 2 <= cell.bottom
+    )
 
 
 def _lines(chars: list[dict]) -> list[Line]:
@@ -141,8 +164,14 @@ def _lines(chars: list[dict]) -> list[Line]:
     for glyphs in lines:
         glyphs.sort(key=lambda c: c["x0"])
         sizes = [round(c["size"], 2) for c in glyphs]
-        out.append(Line("".join(c["text"] for c in glyphs), glyphs[0]["x0"], max(c["x1"] for c in glyphs),
-                        max(set(sizes), key=sizes.count)))
+        out.append(
+            Line(
+                "".join(c["text"] for c in glyphs),
+                glyphs[0]["x0"],
+                max(c["x1"] for c in glyphs),
+                max(set(sizes), key=sizes.count),
+            )
+        )
     return out
 
 
@@ -193,6 +222,7 @@ def _index(sections: tuple[Section, ...], test) -> int:
 
 # -- page counts -----------------------------------------------------------------------------------
 
+
 def test_the_sample_fills_exactly_its_four_a4_pages(sample: Rendered) -> None:
     assert len(sample.chars) == 4 == len(sample.plan.pages)
     for x0, top, x1, bottom in sample.trims:
@@ -207,13 +237,15 @@ def test_the_front_matter_page_count_wins_over_the_masthead(small: Rendered) -> 
 
 
 def test_pages_option_sets_the_page_count(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run(["build", str(SMALL), "--out", str(tmp_path), "--pages", "3", "--pdf-only",
-                          "--no-verify"], capsys)
+    status, _, err = run(
+        ["build", str(SMALL), "--out", str(tmp_path), "--pages", "3", "--pdf-only", "--no-verify"], capsys
+    )
     assert status == 0, err
     assert len(PdfReader(tmp_path / "print-small.pdf").pages) == 3
 
 
 # -- the front page --------------------------------------------------------------------------------
+
 
 def test_front_page_carries_masthead_and_the_top_of_the_issue(sample: Rendered) -> None:
     issue, plan = sample.built.issue, sample.plan
@@ -228,8 +260,11 @@ def test_front_page_carries_masthead_and_the_top_of_the_issue(sample: Rendered) 
     lead = _index(issue.sections, lambda s: s.lead)
     second = _index(issue.sections, lambda s: s.kind is SectionKind.STORY and not s.lead)
     photo = _index(issue.sections, lambda s: s.kind is SectionKind.PHOTO)
-    heads = {cell.piece.section: norm("".join(line.text for line in sample.lines(cell)))
-             for cell in sample.cells() if cell.page == 1 and cell.kind == "head"}
+    heads = {
+        cell.piece.section: norm("".join(line.text for line in sample.lines(cell)))
+        for cell in sample.cells()
+        if cell.page == 1 and cell.kind == "head"
+    }
     for index in (lead, second, photo):
         assert norm(issue.sections[index].headline) in heads.get(index, ""), issue.sections[index].headline
     caption = next(cell for cell in sample.cells() if cell.page == 1 and cell.kind == "caption")
@@ -244,6 +279,7 @@ def test_the_masthead_date_stays_on_one_line(small: Rendered) -> None:
 
 
 # -- jump lines ------------------------------------------------------------------------------------
+
 
 def test_every_jump_line_names_the_page_that_answers_it(sample: Rendered) -> None:
     texts = [_page_text(chars) for chars in sample.chars]
@@ -274,6 +310,7 @@ def test_a_jumped_story_reads_on_where_it_left_off(sample: Rendered) -> None:
 
 
 # -- Chinese line breaking and justification -------------------------------------------------------
+
 
 def test_no_line_starts_or_ends_with_forbidden_punctuation(sample: Rendered) -> None:
     bad = []
@@ -308,6 +345,7 @@ def test_every_body_line_but_a_paragraphs_last_reaches_the_column_edge(sample: R
 
 # -- nothing clipped or overflowing ----------------------------------------------------------------
 
+
 def test_every_glyph_stands_inside_the_trim_box_and_body_text_inside_its_column(sample: Rendered) -> None:
     g = sample.plan.geometry
     outside, astray = [], []
@@ -329,13 +367,21 @@ def test_every_glyph_stands_inside_the_trim_box_and_body_text_inside_its_column(
 
 # -- the too-much-content error --------------------------------------------------------------------
 
+
 def test_too_much_content_fails_with_one_line_saying_what_to_change(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    paragraph = ("今年以来，昭通市工信局紧扣省委“3815”战略发展目标，深入推进“产业兴市”战略，扎实做好“产”的文章，"
-                 "坚持“大抓产业、主攻工业”，主动靠前服务，精准谋划产业，狠抓重点项目建设服务。") * 3
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paragraph = (
+        "今年以来，昭通市工信局紧扣省委“3815”战略发展目标，深入推进“产业兴市”战略，扎实做好“产”的文章，"
+        "坚持“大抓产业、主攻工业”，主动靠前服务，精准谋划产业，狠抓重点项目建设服务。"
+    ) * 3
     source = tmp_path / "print-too-much.md"
-    source.write_text("# 昭通日报\n\n2023年11月15日 星期三\n\n## 一篇很长的稿件\n\n"
-                      + "\n\n".join(f"第{n}段。{paragraph}" for n in range(60)) + "\n", encoding="utf-8")
+    source.write_text(
+        "# 昭通日报\n\n2023年11月15日 星期三\n\n## 一篇很长的稿件\n\n"
+        + "\n\n".join(f"第{n}段。{paragraph}" for n in range(60))
+        + "\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     status, stdout, err = run(["build", str(source), "--out", str(out)], capsys)
     assert status == 2
@@ -349,6 +395,7 @@ def test_too_much_content_fails_with_one_line_saying_what_to_change(
 
 # -- paper, bleed and marks ------------------------------------------------------------------------
 
+
 def test_the_sample_on_a3(tmp_path: Path) -> None:
     """A3 holds the sample with room to spare: the build must succeed on four A3 pages with all its
     text (the fitter cannot fill the fourth page without inventing text, and may not make it fail)."""
@@ -359,8 +406,10 @@ def test_the_sample_on_a3(tmp_path: Path) -> None:
     issue = rendered.built.issue
     for index, section in enumerate(issue.sections):
         if section.kind is not SectionKind.PHOTO:
-            text = norm(((section.byline or "") if section.kind is not SectionKind.COMMENTARY else "")
-                        + "".join(block.text for block in section.blocks))
+            text = norm(
+                ((section.byline or "") if section.kind is not SectionKind.COMMENTARY else "")
+                + "".join(block.text for block in section.blocks)
+            )
             assert norm(rendered.section_text(index)) == text, section.headline
 
 
@@ -370,13 +419,15 @@ def test_bleed_and_marks_put_the_trim_box_inside_a_larger_page(small: Rendered) 
         trim, bleed_box, media = page.trimbox, page.bleedbox, page.mediabox
         assert (float(trim.width), float(trim.height)) == pytest.approx((210 * MM, 297 * MM), abs=0.5)
         assert [float(v) for v in bleed_box] == pytest.approx(
-            [float(trim.left) - bleed, float(trim.bottom) - bleed, float(trim.right) + bleed,
-             float(trim.top) + bleed], abs=0.1)
+            [float(trim.left) - bleed, float(trim.bottom) - bleed, float(trim.right) + bleed, float(trim.top) + bleed],
+            abs=0.1,
+        )
         assert media.left <= bleed_box.left and media.bottom <= bleed_box.bottom
         assert media.right >= bleed_box.right and media.top >= bleed_box.top
 
 
 # -- the PDF's metadata ----------------------------------------------------------------------------
+
 
 def test_metadata_language_and_bookmarks(sample: Rendered) -> None:
     reader = PdfReader(sample.pdf)
@@ -387,8 +438,10 @@ def test_metadata_language_and_bookmarks(sample: Rendered) -> None:
     pages = [item for item in outline if not isinstance(item, list)]
     assert [reader.get_destination_page_number(item) for item in pages] == [0, 1, 2, 3]
     assert [item.title.split()[0] for item in pages] == ["第1版", "第2版", "第3版", "第4版"]
-    starts = [next(n for n, on_page in enumerate(sample.plan.page_sections(), 1) if index in on_page)
-              for index in range(len(sample.built.issue.sections))]
+    starts = [
+        next(n for n, on_page in enumerate(sample.plan.page_sections(), 1) if index in on_page)
+        for index in range(len(sample.built.issue.sections))
+    ]
     nested: dict[int, set[str]] = {}
     for position, item in enumerate(outline):
         if isinstance(item, list):
@@ -403,6 +456,7 @@ def test_metadata_language_and_bookmarks(sample: Rendered) -> None:
 
 # -- the final HTML --------------------------------------------------------------------------------
 
+
 def test_the_final_html_alone_renders_the_same_pages(sample: Rendered, tmp_path: Path) -> None:
     html = tmp_path / "zhaotong-2023-11-15.print.html"
     html.write_text(sample.html, encoding="utf-8")
@@ -414,6 +468,7 @@ def test_the_final_html_alone_renders_the_same_pages(sample: Rendered, tmp_path:
 
 
 # -- safety ----------------------------------------------------------------------------------------
+
 
 def test_markup_in_the_text_is_printed_as_text_and_escaped_in_the_html(small: Rendered) -> None:
     index = _index(small.built.issue.sections, lambda s: "<script>" in s.headline)
@@ -450,8 +505,12 @@ def test_the_renderer_reads_only_the_style_and_the_issue_folders(tmp_path: Path)
     response = fetcher.fetch((inside / "photo.png").as_uri())
     assert response.read() == b"\x89PNG"
     response.close()
-    for url in ((tmp_path / "secret.txt").as_uri(), (inside / ".." / "secret.txt").as_uri(),
-                "http://example.com/x.png", "https://example.com/x.css"):
+    for url in (
+        (tmp_path / "secret.txt").as_uri(),
+        (inside / ".." / "secret.txt").as_uri(),
+        "http://example.com/x.png",
+        "https://example.com/x.css",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 4
@@ -460,12 +519,19 @@ def test_the_renderer_reads_only_the_style_and_the_issue_folders(tmp_path: Path)
 def test_a_photo_given_an_image_fills_its_frame_without_distortion(tmp_path: Path) -> None:
     (tmp_path / "photo.png").write_bytes(png(40, 10))  # 4:1, wider than any frame: cropped, never squeezed
     source = tmp_path / "print-small.md"
-    source.write_text((ROOT / "tests" / "issues" / "print-small.md").read_text(encoding="utf-8").replace(
-        "---\npage_count: 2\n", "---\npage_count: 2\nsections:\n  - headline: 苹果飘香 采摘忙\n"
-        "    image: photo.png\n    alt: 果农在苹果园里采摘\n", 1), encoding="utf-8")
+    source.write_text(
+        (ROOT / "tests" / "issues" / "print-small.md")
+        .read_text(encoding="utf-8")
+        .replace(
+            "---\npage_count: 2\n",
+            "---\npage_count: 2\nsections:\n  - headline: 苹果飘香 采摘忙\n"
+            "    image: photo.png\n    alt: 果农在苹果园里采摘\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
     built = make(source, BuildOptions(epub=False))
-    number, frame = next((page.number, piece) for page in built.plan.pages for piece in page.pieces
-                         if piece.photo_rows)
+    number, frame = next((page.number, piece) for page in built.plan.pages for piece in page.pieces if piece.photo_rows)
     width = built.plan.geometry.span_width(frame.span)
     height = frame.photo_rows * built.plan.geometry.line_height
     with pdfplumber.open(io.BytesIO(built.files["print-small.pdf"])) as pdf:

@@ -1,4 +1,5 @@
 """Styles: a style extends another, taking its settings and templates unless it has its own."""
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,10 @@ from layout.build import BuildOptions, make
 from layout.errors import StyleError
 from layout.style import STYLES_DIR, load_style
 
-WORDS = ("council road bridge school budget river market harbour station library hospital "
-         "museum garden festival weather farmer train ferry village").split()
+WORDS = (
+    "council road bridge school budget river market harbour station library hospital "
+    "museum garden festival weather farmer train ferry village"
+).split()
 
 
 def english_issue(folder: Path, stories: int = 3, paragraphs: int = 4) -> Path:
@@ -37,8 +40,10 @@ def test_a_style_takes_the_settings_and_templates_of_the_style_it_extends():
     # its own wording wins; the page templates come from the Chinese daily
     assert "Continued on page" in gazette.templates.get_template("print/wording.html.j2").module.jump_to(3)
     assert gazette.templates.get_template("print/page.html.j2").filename.startswith(str(STYLES_DIR / "zhaotong-daily"))
-    assert gazette.stylesheets("print/print.css") == [STYLES_DIR / "zhaotong-daily/print/print.css",
-                                                      STYLES_DIR / "gazette/print/print.css"]
+    assert gazette.stylesheets("print/print.css") == [
+        STYLES_DIR / "zhaotong-daily/print/print.css",
+        STYLES_DIR / "gazette/print/print.css",
+    ]
 
 
 def test_an_unknown_style_is_a_style_error_naming_the_known_ones():

@@ -1,4 +1,5 @@
 """The line breaker for Chinese body text: widths, breaking rules, justification, and the real render."""
+
 from __future__ import annotations
 
 import html
@@ -37,11 +38,11 @@ def justified_width(setter: Typesetter, line: Line, size: float = SIZE) -> float
 
 
 def all_lines(setter: Typesetter, widths=(97.0, 160.0, 231.5)) -> list[tuple[str, list[Line]]]:
-    return [(text, setter.set_paragraph([Run(text)], width, SIZE))
-            for text in sample_paragraphs() for width in widths]
+    return [(text, setter.set_paragraph([Run(text)], width, SIZE)) for text in sample_paragraphs() for width in widths]
 
 
 # --- widths --------------------------------------------------------------------------------------
+
 
 def test_han_and_full_width_punctuation_are_one_em(setter):
     assert setter.advance("中文。，、“”（）《", 10) == pytest.approx(100)
@@ -63,6 +64,7 @@ def test_dashes_take_their_chinese_forms(setter):
 
 
 # --- breaking ------------------------------------------------------------------------------------
+
 
 def test_no_line_starts_with_closing_punctuation_or_ends_with_opening(setter):
     for _, lines in all_lines(setter):
@@ -124,8 +126,10 @@ def test_spaces_collapse_as_white_space_nowrap_collapses_them(setter):
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet="中文昭通。，、“”（）《》——……·ab3. %", max_size=120),
-       width=st.floats(min_value=8, max_value=300))
+@given(
+    text=st.text(alphabet="中文昭通。，、“”（）《》——……·ab3. %", max_size=120),
+    width=st.floats(min_value=8, max_value=300),
+)
 def test_any_text_is_set_whole_within_the_column(setter, text, width):
     lines = setter.set_paragraph([Run(text)], width, 10)
     assert "".join(line.text for line in lines).replace(" ", "") == text.replace(" ", "")
@@ -138,6 +142,7 @@ def test_any_text_is_set_whole_within_the_column(setter, text, width):
 
 
 # --- indent and justification ----------------------------------------------------------------------
+
 
 def test_first_line_is_indented_two_em(setter):
     lines = setter.set_paragraph([Run(sample_paragraphs()[0])], 160, SIZE)
@@ -156,8 +161,7 @@ def test_lines_are_justified_to_the_column_and_last_lines_are_not(setter):
 
 
 def test_a_justified_lines_last_character_is_a_run_of_its_own(setter):
-    lines = setter.set_paragraph([Run("今年前三季度，", bold=True), Run("全市能源外工业投资同比增长61.2%。")],
-                                 100, 10)
+    lines = setter.set_paragraph([Run("今年前三季度，", bold=True), Run("全市能源外工业投资同比增长61.2%。")], 100, 10)
     assert lines[0].runs[0] == Run("今年前三季度，", bold=True)
     for line in lines[:-1]:
         assert len(line.runs[-1].text) == 1
@@ -165,18 +169,22 @@ def test_a_justified_lines_last_character_is_a_run_of_its_own(setter):
 
 # --- the real thing: WeasyPrint sets the lines, pdfplumber reads them back -------------------------
 
+
 def line_html(line: Line) -> str:
     """One line as the PDF templates set it (see ``layout.typeset``'s docstring)."""
     style = f"letter-spacing:{line.spacing}pt" + (f";margin-left:{line.indent}pt" if line.indent else "")
-    runs = "".join(f"<b>{html.escape(r.text)}</b>" if r.bold else f"<span>{html.escape(r.text)}</span>"
-                   for r in line.runs)
+    runs = "".join(
+        f"<b>{html.escape(r.text)}</b>" if r.bold else f"<span>{html.escape(r.text)}</span>" for r in line.runs
+    )
     return f'<span style="{style}">{runs}</span>'
 
 
 def test_weasyprint_sets_every_justified_line_flush_with_the_column(setter):
-    text = ("今年前三季度，全市能源外工业投资同比增长61.2%，增速排名全省第一位，访问www.ztnews.net"
-            "了解“3815”战略——在去年高基数高速增长的情况下，增速连续9个月保持全省前三名……始终保持57%以上的"
-            "高速增长态势（CN 53-0003）。")
+    text = (
+        "今年前三季度，全市能源外工业投资同比增长61.2%，增速排名全省第一位，访问www.ztnews.net"
+        "了解“3815”战略——在去年高基数高速增长的情况下，增速连续9个月保持全省前三名……始终保持57%以上的"
+        "高速增长态势（CN 53-0003）。"
+    )
     lines = setter.set_paragraph([Run("强化项目储备，", bold=True), Run(text)], 160, SIZE)
     leading, left = 18.0, 40.0
     paragraph = "<br>".join(line_html(line) for line in lines)

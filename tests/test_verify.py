@@ -4,6 +4,7 @@ The files checked here are made in the tests, from a hand-made three-page issue,
 ebooklib: one correct file, and files each broken in one way (a paragraph left out, a wrong jump
 line, a glyph off the page, ...). Each broken file must fail the check it breaks, and say where.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,26 +41,65 @@ SECOND = (
 ISSUE = Issue(
     source="hand-made.md",  # built here, not parsed: these tests do not depend on the parser
     masthead=Masthead(
-        title="昭通日报", title_romanized="ZHAOTONG RIBAO", date="2023-11-15", weekday="星期三",
-        lunar_date="癸卯年十月初三", sponsor="中共昭通市委主管主办", publisher="昭通日报社出版",
-        slogan="权威传播公信新闻 深情反映大众心声", serial_number="CN 53-0003", issue_number=9642,
-        editor_on_duty="吕翼", page_count=3, furniture=("扫码投稿",), furniture_lines=(9,),
-        lines={"title": 1, "title_romanized": 3, "weekday": 5, "lunar_date": 6, "sponsor": 7, "publisher": 8,
-               "slogan": 10, "serial_number": 11, "issue_number": 11, "editor_on_duty": 11},
+        title="昭通日报",
+        title_romanized="ZHAOTONG RIBAO",
+        date="2023-11-15",
+        weekday="星期三",
+        lunar_date="癸卯年十月初三",
+        sponsor="中共昭通市委主管主办",
+        publisher="昭通日报社出版",
+        slogan="权威传播公信新闻 深情反映大众心声",
+        serial_number="CN 53-0003",
+        issue_number=9642,
+        editor_on_duty="吕翼",
+        page_count=3,
+        furniture=("扫码投稿",),
+        furniture_lines=(9,),
+        lines={
+            "title": 1,
+            "title_romanized": 3,
+            "weekday": 5,
+            "lunar_date": 6,
+            "sponsor": 7,
+            "publisher": 8,
+            "slogan": 10,
+            "serial_number": 11,
+            "issue_number": 11,
+            "editor_on_duty": 11,
+        },
     ),
     sections=(
-        Section(SectionKind.STORY, "昭通前三季度工业投资增速排名全省第一位", line=13, lead=True,
-                byline="本报讯(记者 陈忠华 通讯员 余明象)",
-                blocks=(Block(LEAD[0], 15, 15), Block("成立项目专班", 17, 17, BlockRole.SUBHEAD),
-                        Block(LEAD[1], 19, 19), Block(LEAD[2], 21, 21)),
-                lines={"byline": 15}),
-        Section(SectionKind.STORY, "高质高效办理建议提案 为昭通经济社会高质量发展赋能", line=25,
-                kicker="高质量发展调研行", byline="本报讯(记者 钱江)",
-                blocks=(Block(SECOND[0], 27, 27), Block(SECOND[1], 29, 29)),
-                lines={"kicker": 23, "byline": 27}),
-        Section(SectionKind.PHOTO, "苹果飘香 采摘忙", line=31,
-                caption="近日,在昭阳区小龙洞回族彝族乡的苹果园里,红彤彤的苹果挂满枝头,果农们忙着采摘苹果。",
-                credit="记者 刘建忠 摄", lines={"caption": 33, "credit": 35}),
+        Section(
+            SectionKind.STORY,
+            "昭通前三季度工业投资增速排名全省第一位",
+            line=13,
+            lead=True,
+            byline="本报讯(记者 陈忠华 通讯员 余明象)",
+            blocks=(
+                Block(LEAD[0], 15, 15),
+                Block("成立项目专班", 17, 17, BlockRole.SUBHEAD),
+                Block(LEAD[1], 19, 19),
+                Block(LEAD[2], 21, 21),
+            ),
+            lines={"byline": 15},
+        ),
+        Section(
+            SectionKind.STORY,
+            "高质高效办理建议提案 为昭通经济社会高质量发展赋能",
+            line=25,
+            kicker="高质量发展调研行",
+            byline="本报讯(记者 钱江)",
+            blocks=(Block(SECOND[0], 27, 27), Block(SECOND[1], 29, 29)),
+            lines={"kicker": 23, "byline": 27},
+        ),
+        Section(
+            SectionKind.PHOTO,
+            "苹果飘香 采摘忙",
+            line=31,
+            caption="近日,在昭阳区小龙洞回族彝族乡的苹果园里,红彤彤的苹果挂满枝头,果农们忙着采摘苹果。",
+            credit="记者 刘建忠 摄",
+            lines={"caption": 33, "credit": 35},
+        ),
     ),
 )
 
@@ -76,8 +116,18 @@ def _e(text: str | None) -> str:
 
 
 def masthead_html(m: Masthead) -> str:
-    fields = (m.title_romanized, "2023年11月15日", m.weekday, m.lunar_date, m.sponsor, m.publisher, m.slogan,
-              *m.furniture, f"国内统一连续出版物号 {m.serial_number} 第{m.issue_number}期", f"值班编审: {m.editor_on_duty}")
+    fields = (
+        m.title_romanized,
+        "2023年11月15日",
+        m.weekday,
+        m.lunar_date,
+        m.sponsor,
+        m.publisher,
+        m.slogan,
+        *m.furniture,
+        f"国内统一连续出版物号 {m.serial_number} 第{m.issue_number}期",
+        f"值班编审: {m.editor_on_duty}",
+    )
     return f"<header><h1>{_e(m.title)}</h1><p class=masthead>{'<br>'.join(_e(f) for f in fields if f)}</p></header>"
 
 
@@ -103,16 +153,18 @@ def pages_html(issue: Issue, jump: tuple[int, int] = (3, 1)) -> list[str]:
 
 def write_pdf(path: Path, pages: list[str], css: str = "", title: str = "昭通日报 2023-11-15") -> Path:
     body = "".join(f"<div style='break-before: page'>{page}</div>" for page in pages)
-    document = (f"<html lang=zh-Hans><head><title>{_e(title)}</title><style>{CSS}{css}</style></head>"
-                f"<body>{body}</body></html>")
+    document = (
+        f"<html lang=zh-Hans><head><title>{_e(title)}</title><style>{CSS}{css}</style></head><body>{body}</body></html>"
+    )
     HTML(string=document).write_pdf(path)
     return path
 
 
 def without(issue: Issue, line: int) -> Issue:
     """The issue with the block of that source line removed: the HTML made from it lacks that paragraph."""
-    sections = tuple(dataclasses.replace(s, blocks=tuple(b for b in s.blocks if b.line != line))
-                     for s in issue.sections)
+    sections = tuple(
+        dataclasses.replace(s, blocks=tuple(b for b in s.blocks if b.line != line)) for s in issue.sections
+    )
     return dataclasses.replace(issue, sections=sections)
 
 
@@ -126,6 +178,7 @@ def checks_failed(report) -> set[str]:
 
 
 # ---------------------------------------------------------------- PDF
+
 
 def test_correct_pdf_passes(good_pdf):
     report = verify_pdf(ISSUE, good_pdf)
@@ -148,7 +201,9 @@ def test_pdf_missing_a_paragraph_names_its_source_line(tmp_path):
 
 def test_pdf_missing_part_of_a_paragraph_quotes_where(tmp_path):
     lead = ISSUE.sections[0]
-    cut = dataclasses.replace(lead, blocks=(*lead.blocks[:3], Block(LEAD[2].replace("增速连续9个月保持全省前三名,", ""), 21, 21)))
+    cut = dataclasses.replace(
+        lead, blocks=(*lead.blocks[:3], Block(LEAD[2].replace("增速连续9个月保持全省前三名,", ""), 21, 21))
+    )
     pdf = write_pdf(tmp_path / "x.pdf", pages_html(dataclasses.replace(ISSUE, sections=(cut, *ISSUE.sections[1:]))))
     report = verify_pdf(ISSUE, pdf)
     messages = [f.message for f in report.findings if f.check == "text"]
@@ -185,8 +240,9 @@ def test_wrong_jump_line_fails(tmp_path):
 
 def test_jump_back_line_must_name_the_page_it_comes_from(tmp_path):
     report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages_html(ISSUE, jump=(3, 2))))
-    assert "page 3 says continued from page 2, but page 2 has no line continued on page 3" in \
-        [f.message for f in report.findings]
+    assert "page 3 says continued from page 2, but page 2 has no line continued on page 3" in [
+        f.message for f in report.findings
+    ]
 
 
 @pytest.mark.parametrize("token, number", [("3", 3), ("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("二十四", 24)])
@@ -199,15 +255,19 @@ def test_glyph_off_the_page_fails(tmp_path):
     pages[1] += "<div style='position: absolute; left: 150mm; top: 50mm'>出界</div>"
     report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages))
     [finding] = report.findings
-    assert finding.check == "layout" and finding.message.startswith("page 2: 2 glyphs outside the trim box, first “出界”")
+    assert finding.check == "layout" and finding.message.startswith(
+        "page 2: 2 glyphs outside the trim box, first “出界”"
+    )
 
 
 def test_glyphs_drawn_over_each_other_fail(tmp_path):
     pages = pages_html(ISSUE)
     pages[1] += "<div style='position: absolute; left: 30mm; top: 150mm'>重叠</div>" * 2
     report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages))
-    assert [f.message for f in report.findings] == ["page 2: 2 pairs of glyphs drawn over each other, first “重” and “重” "
-                                                    f"at {report.findings[0].message.split(' at ')[1]}"]
+    assert [f.message for f in report.findings] == [
+        "page 2: 2 pairs of glyphs drawn over each other, first “重” and “重” "
+        f"at {report.findings[0].message.split(' at ')[1]}"
+    ]
 
 
 def test_text_clipped_by_an_overflowing_box_fails(tmp_path):
@@ -221,7 +281,7 @@ def test_text_clipped_by_an_overflowing_box_fails(tmp_path):
 def test_tofu_fails_and_names_the_source_line(tmp_path):
     # U+1E900 (Adlam) is in no installed font: WeasyPrint draws .notdef, through an encoding it writes for it
     lead = ISSUE.sections[0]
-    odd = dataclasses.replace(lead, blocks=(*lead.blocks[:3], Block(LEAD[2] + "\U0001E900", 21, 21)))
+    odd = dataclasses.replace(lead, blocks=(*lead.blocks[:3], Block(LEAD[2] + "\U0001e900", 21, 21)))
     issue = dataclasses.replace(ISSUE, sections=(odd, *ISSUE.sections[1:]))
     report = verify_pdf(issue, write_pdf(tmp_path / "x.pdf", pages_html(issue)))
     [finding] = report.findings
@@ -270,6 +330,7 @@ def test_comparison_ignores_white_space_and_width_of_punctuation():
 
 # ---------------------------------------------------------------- EPUB
 
+
 def write_epub(path: Path, issue: Issue, extra: str = "", page_list: bool = True) -> Path:
     book = epub.EpubBook()
     book.set_identifier("urn:reissue:verify-sample")
@@ -280,7 +341,9 @@ def write_epub(path: Path, issue: Issue, extra: str = "", page_list: bool = True
     for number, page in enumerate(pages_html(issue), start=1):
         marker = f'<span epub:type="pagebreak" role="doc-pagebreak" id="page{number}" aria-label="{number}"/>'
         document = epub.EpubHtml(title=f"第{number}版", file_name=f"page{number}.xhtml", lang="zh-Hans")
-        document.content = f"<html><body>{marker}{page.replace('<br>', '<br/>')}{extra if number == 2 else ''}</body></html>"
+        document.content = (
+            f"<html><body>{marker}{page.replace('<br>', '<br/>')}{extra if number == 2 else ''}</body></html>"
+        )
         book.add_item(document)
         documents.append(document)
     book.toc = documents
@@ -321,8 +384,11 @@ def test_epub_missing_a_paragraph_names_its_source_line(broken_epub_report):
 
 def test_epub_without_page_list_or_with_script_or_remote_image_fails(broken_epub_report):
     messages = {f.message for f in broken_epub_report.findings if f.check in ("navigation", "safety")}
-    assert messages == {"the page-list has 0 entries; the issue has 3 pages", "EPUB/page2.xhtml has a <script>",
-                        "EPUB/page2.xhtml loads a remote resource: https://example.com/x.jpg"}
+    assert messages == {
+        "the page-list has 0 entries; the issue has 3 pages",
+        "EPUB/page2.xhtml has a <script>",
+        "EPUB/page2.xhtml loads a remote resource: https://example.com/x.jpg",
+    }
 
 
 def test_epubcheck_errors_are_findings(broken_epub_report):
@@ -369,8 +435,10 @@ def test_command_fails_when_the_source_has_a_paragraph_the_pdf_lacks(sample, tmp
     code, out, err = run(["verify", str(SAMPLE), "--pdf", str(pdf)], capsys)
     assert code == 1
     assert "text: line 26: paragraph missing from the PDF" in out
-    assert err == f"error: {SAMPLE}: {pdf} is not faithful (1 finding); the findings above say what is " \
-                  f"missing or wrong, and where\n"
+    assert (
+        err == f"error: {SAMPLE}: {pdf} is not faithful (1 finding); the findings above say what is "
+        f"missing or wrong, and where\n"
+    )
     code, out, _ = run(["verify", str(SAMPLE), "--pdf", str(pdf), "--json"], capsys)
     [report] = json.loads(out)
     assert (code, report["ok"], report["findings"][0]["source_line"]) == (1, False, 26)
