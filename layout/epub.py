@@ -45,11 +45,10 @@ class Image:
 
 @dataclass(frozen=True)
 class Entry:
-    """One section as the e-book places it: its anchor id, its print page and its image, if any."""
+    """One section as the e-book places it: its anchor id and its image, if any."""
 
     id: str
     section: Section
-    page: int
     image: Image | None
 
 
@@ -114,11 +113,11 @@ def build_epub(
     usable image of each section that has one (``photos.photo_files``); a figure without one keeps
     caption and credit.
     """
-    starts = _check_plan(issue, page_parts, page_names)
+    _check_plan(issue, page_parts, page_names)
     env = templates
     entries = tuple(
-        Entry(f"s{i}", section, page, _image(photos.get(i - 1), f"images/s{i}"))
-        for i, (section, page) in enumerate(zip(issue.sections, starts), start=1)
+        Entry(f"s{i}", section, _image(photos.get(i - 1), f"images/s{i}"))
+        for i, section in enumerate(issue.sections, start=1)
     )
     pages = _pages(entries, page_parts, page_names)
     issue_date = date.fromisoformat(issue.masthead.date) if issue.masthead.date else None
@@ -141,9 +140,9 @@ def build_epub(
     return _package(book, build_time(issue.masthead))
 
 
-def _check_plan(issue: Issue, page_parts: Sequence[Sequence[PagePart]], page_names: Sequence[str]) -> list[int]:
-    """The page on which each section begins; the planner's figures must fit the issue: a mismatch
-    is a bug upstream, not bad input."""
+def _check_plan(issue: Issue, page_parts: Sequence[Sequence[PagePart]], page_names: Sequence[str]) -> None:
+    """The planner's parts must fit the issue: each section's parts in reading order from its
+    beginning, the sections beginning in reading order. A mismatch is a bug upstream, not bad input."""
     parts = _parts_by_section(page_parts)
     if len(page_names) != len(page_parts) or sorted(parts) != list(range(len(issue.sections))):
         raise ValueError(
@@ -164,7 +163,6 @@ def _check_plan(issue: Issue, page_parts: Sequence[Sequence[PagePart]], page_nam
     pages = [parts[i][0][0] for i in range(len(issue.sections))]
     if pages != sorted(pages):
         raise ValueError(f"sections begin on pages {pages}, not in reading order")
-    return pages
 
 
 def _parts_by_section(page_parts: Sequence[Sequence[PagePart]]) -> dict[int, list[tuple[int, PagePart]]]:

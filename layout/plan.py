@@ -8,6 +8,8 @@ jumping inside; the inside pages take the continuations, then the other sections
 each cut where a page ends and continued on the next. The fitter tries body sizes, leadings and
 photo depths within the style's bounds and keeps the plan that leaves the least blank space on
 exactly the issue's page count; when nothing fits, a ``FitError`` says how much is left over.
+Each body line knows where it begins in its section's text, so the plan can tell the e-book where
+each page's part of a story begins (``Plan.page_parts``).
 """
 
 from __future__ import annotations
