@@ -94,7 +94,7 @@ def make(source: Path, options: BuildOptions) -> Built:
         cover = front_page_png(pdf) if pdf is not None else None
         files[f"{stem}.epub"] = build_epub(
             issue,
-            page_sections=plan.page_sections(),
+            page_parts=plan.page_parts(),
             photos=photos,
             page_names=[page.name for page in plan.pages],
             cover_png=cover,

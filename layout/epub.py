@@ -1,11 +1,13 @@
 """The e-book edition: an issue's model in, the bytes of a reflowable EPUB 3 out.
 
-In: an ``Issue``, the sections that stand on each print page (the planner decides), the print
-pages' names, the photos' image files, the print front page as a PNG (or ``None``), and the style's
-templates, whose ``epub/`` folder holds all markup, wording and CSS. Out: an EPUB 3 with a cover, a title page
-from the masthead, one XHTML document per print page (each section whole, a page-break marker
-where each print page begins), a nav document (table of contents, landmarks, page-list), an NCX,
-Dublin Core and EPUB Accessibility 1.1 metadata. The same input always gives the same bytes.
+In: an ``Issue``, what of each section each print page holds (``PagePart``s: the planner decides),
+the print pages' names, the photos' image files, the print front page as a PNG (or ``None``), and
+the style's templates, whose ``epub/`` folder holds all markup, wording and CSS. Out: an EPUB 3
+with a cover, a title page from the masthead, one XHTML document per print page holding exactly
+the text printed on it (its page-break marker first; a story cut by the page goes on in the next
+page's document, a paragraph cut mid-line too), a nav document (table of contents, landmarks,
+page-list), an NCX, Dublin Core and EPUB Accessibility 1.1 metadata. The same input always gives
+the same bytes.
 
 ebooklib writes the package (OPF, NCX, zip); every XHTML document comes from a template and is
 stored verbatim, so the markup is exactly what the templates say.
@@ -26,7 +28,7 @@ from markupsafe import Markup
 
 from layout.errors import StyleError
 from layout.identity import EARLIEST, build_time, issue_urn
-from layout.model import Issue, Masthead, Section, SectionKind
+from layout.model import BlockRole, Issue, Masthead, PagePart, Section, TextPosition
 from layout.photos import PhotoFile
 
 XHTML = "application/xhtml+xml"
@@ -43,12 +45,41 @@ class Image:
 
 @dataclass(frozen=True)
 class Entry:
-    """One section as the e-book places it: its anchor id, its print page and its image, if any."""
+    """One section as the e-book places it: its anchor id and its image, if any."""
 
     id: str
     section: Section
-    page: int
     image: Image | None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A block of a section's body, or the share of it that one print page holds."""
+
+    role: BlockRole
+    run_in: str  # this share of the paragraph's bold run-in head ("" when none)
+    text: str  # the rest of this share
+    continues: bool  # begins inside the block: the block's beginning stands on an earlier page
+
+
+@dataclass(frozen=True)
+class Jump:
+    """Where a story goes on, or where it came from: its part on another print page."""
+
+    page: int
+    href: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """What of one section one print page holds: the first part with the heading and figure."""
+
+    entry: Entry
+    number: int  # 0 where the section begins, 1.. its continuations
+    id: str  # the anchor: the entry's own for the first part
+    passages: tuple[Passage, ...]
+    continued_from: Jump | None
+    continued_to: Jump | None
 
 
 @dataclass(frozen=True)
@@ -58,14 +89,18 @@ class Page:
     number: int
     name: str
     href: str
-    entries: tuple[Entry, ...]  # the sections that begin on this page
-    continued: tuple[Entry, ...]  # for a page on which none begins: the earlier stories it carries on
+    parts: tuple[Part, ...]  # in reading order
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """The sections that begin on this page."""
+        return tuple(part.entry for part in self.parts if part.number == 0)
 
 
 def build_epub(
     issue: Issue,
     *,
-    page_sections: Sequence[Sequence[int]],
+    page_parts: Sequence[Sequence[PagePart]],
     page_names: Sequence[str],
     photos: Mapping[int, PhotoFile],
     cover_png: bytes | None,
@@ -73,17 +108,18 @@ def build_epub(
 ) -> bytes:
     """The issue as an EPUB 3, byte for byte the same for the same arguments.
 
-    ``page_sections[p - 1]`` holds the indexes of the sections that stand (begin or go on) on print
-    page ``p``; ``page_names[p - 1]`` names it ("" when unnamed). ``photos`` holds the usable image
-    of each section that has one (``photos.photo_files``); a figure without one keeps caption and credit.
+    ``page_parts[p - 1]`` holds, in reading order, what of each section print page ``p`` holds
+    (``Plan.page_parts``); ``page_names[p - 1]`` names it ("" when unnamed). ``photos`` holds the
+    usable image of each section that has one (``photos.photo_files``); a figure without one keeps
+    caption and credit.
     """
-    starts = _check_plan(issue, page_sections, page_names)
+    _check_plan(issue, page_parts, page_names)
     env = templates
     entries = tuple(
-        Entry(f"s{i}", section, page, _image(photos.get(i - 1), f"images/s{i}"))
-        for i, (section, page) in enumerate(zip(issue.sections, starts), start=1)
+        Entry(f"s{i}", section, _image(photos.get(i - 1), f"images/s{i}"))
+        for i, section in enumerate(issue.sections, start=1)
     )
-    pages = _pages(entries, page_sections, page_names)
+    pages = _pages(entries, page_parts, page_names)
     issue_date = date.fromisoformat(issue.masthead.date) if issue.masthead.date else None
     wording = _template(env, "wording.j2").module
     context = {
@@ -104,22 +140,38 @@ def build_epub(
     return _package(book, build_time(issue.masthead))
 
 
-def _check_plan(issue: Issue, page_sections: Sequence[Sequence[int]], page_names: Sequence[str]) -> list[int]:
-    """The page on which each section begins; the planner's figures must fit the issue: a mismatch
-    is a bug upstream, not bad input."""
-    starts: dict[int, int] = {}
-    for number, sections in enumerate(page_sections, start=1):
-        for index in sections:
-            starts.setdefault(index, number)
-    if len(page_names) != len(page_sections) or sorted(starts) != list(range(len(issue.sections))):
+def _check_plan(issue: Issue, page_parts: Sequence[Sequence[PagePart]], page_names: Sequence[str]) -> None:
+    """The planner's parts must fit the issue: each section's parts in reading order from its
+    beginning, the sections beginning in reading order. A mismatch is a bug upstream, not bad input."""
+    parts = _parts_by_section(page_parts)
+    if len(page_names) != len(page_parts) or sorted(parts) != list(range(len(issue.sections))):
         raise ValueError(
-            f"pages {list(map(list, page_sections))} ({len(page_names)} names) do not hold "
-            f"the issue's {len(issue.sections)} sections"
+            f"{len(page_parts)} pages ({len(page_names)} names) do not hold the issue's "
+            f"{len(issue.sections)} sections: {page_parts}"
         )
-    pages = [starts[i] for i in range(len(issue.sections))]
+    for index, placed in parts.items():
+        blocks = issue.sections[index].blocks
+        starts = [(part.start.block, part.start.offset) for _, part in placed]
+        within = all(
+            (block < len(blocks) and offset <= len(blocks[block].text)) or (block, offset) == (len(blocks), 0)
+            for block, offset in starts
+        )
+        if [part.part for _, part in placed] != list(range(len(placed))) or starts[0] != (0, 0) or not within:
+            raise ValueError(f"section {index}'s parts {placed} do not run through its {len(blocks)} blocks")
+        if starts != sorted(starts) or [page for page, _ in placed] != sorted(page for page, _ in placed):
+            raise ValueError(f"section {index}'s parts {placed} are not in reading order")
+    pages = [parts[i][0][0] for i in range(len(issue.sections))]
     if pages != sorted(pages):
         raise ValueError(f"sections begin on pages {pages}, not in reading order")
-    return pages
+
+
+def _parts_by_section(page_parts: Sequence[Sequence[PagePart]]) -> dict[int, list[tuple[int, PagePart]]]:
+    """Each section's parts with the page that holds each, in page order."""
+    parts: dict[int, list[tuple[int, PagePart]]] = {}
+    for number, on_page in enumerate(page_parts, start=1):
+        for part in on_page:
+            parts.setdefault(part.section, []).append((number, part))
+    return parts
 
 
 def _add_documents(
@@ -184,25 +236,54 @@ def _template_source(env: jinja2.Environment, name: str) -> bytes:
 
 def _plain(markup: Markup) -> str:
     """A wording macro's output as plain text, for metadata that ebooklib escapes itself."""
-    return " ".join(Markup(markup).unescape().split())
+    return " ".join(markup.unescape().split())
 
 
 def _image(photo: PhotoFile | None, stem: str) -> Image | None:
     return Image(f"{stem}.{photo.extension}", photo.media_type, photo.data) if photo else None
 
 
-def _pages(entries: tuple[Entry, ...], page_sections: Sequence[Sequence[int]], page_names: Sequence[str]) -> list[Page]:
-    """One page per print page; a page on which nothing begins points back to the stories it carries on."""
-    pages = []
-    for number, (sections, name) in enumerate(zip(page_sections, page_names), start=1):
-        here = tuple(e for e in entries if e.page == number)
-        carried = tuple(
-            entries[i]
-            for i in sections
-            if entries[i].page < number and entries[i].section.kind is not SectionKind.PHOTO
+def _pages(
+    entries: tuple[Entry, ...], page_parts: Sequence[Sequence[PagePart]], page_names: Sequence[str]
+) -> list[Page]:
+    """One page per print page, each part of a section with the text from its start to the next
+    part's, and links to the parts before and after it."""
+    made: dict[tuple[int, int], Part] = {}
+    for index, placed in _parts_by_section(page_parts).items():
+        entry = entries[index]
+        ids = [entry.id] + [f"{entry.id}-{part.part}" for _, part in placed[1:]]
+        jumps = [Jump(page, f"page-{page}.xhtml#{uid}") for (page, _), uid in zip(placed, ids)]
+        ends = [part.start for _, part in placed[1:]] + [TextPosition(len(entry.section.blocks))]
+        for position, ((_, part), end) in enumerate(zip(placed, ends)):
+            made[(index, part.part)] = Part(
+                entry,
+                part.part,
+                ids[position],
+                _passages(entry.section, part.start, end),
+                jumps[position - 1] if position else None,
+                jumps[position + 1] if position + 1 < len(jumps) else None,
+            )
+    return [
+        Page(number, name, f"page-{number}.xhtml", tuple(made[(part.section, part.part)] for part in on_page))
+        for number, (on_page, name) in enumerate(zip(page_parts, page_names), start=1)
+    ]
+
+
+def _passages(section: Section, start: TextPosition, end: TextPosition) -> tuple[Passage, ...]:
+    """The blocks of ``section`` from ``start`` up to ``end``, the first and last perhaps in part."""
+    passages = []
+    for index in range(start.block, min(end.block + 1, len(section.blocks))):
+        block = section.blocks[index]
+        first = start.offset if index == start.block else 0
+        stop = end.offset if index == end.block else len(block.text)
+        if first >= stop:
+            continue
+        run_in = block.run_in if block.role is BlockRole.PARAGRAPH and block.run_in else ""
+        head = len(run_in) if block.text.startswith(run_in) else 0
+        passages.append(
+            Passage(block.role, block.text[first : min(stop, head)], block.text[max(first, head) : stop], first > 0)
         )
-        pages.append(Page(number, name, f"page-{number}.xhtml", here, () if here else carried))
-    return pages
+    return tuple(passages)
 
 
 def _book(

@@ -92,6 +92,28 @@ class Section:
 
 
 @dataclass(frozen=True)
+class TextPosition:
+    """A place in a section's body: ``offset`` characters into ``blocks[block].text``.
+
+    ``TextPosition(len(blocks))`` is the body's end.
+    """
+
+    block: int
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class PagePart:
+    """What of one section a print page holds: its body from ``start`` up to where its next part
+    starts (or to its end). Part 0 also holds everything above the body: the heading block, the
+    byline, the figure."""
+
+    section: int  # index into Issue.sections
+    part: int  # 0 where the section begins, 1.. its continuations
+    start: TextPosition
+
+
+@dataclass(frozen=True)
 class Masthead:
     """The paper's furniture above the first story. ``lines`` maps each set field to its source line."""
 

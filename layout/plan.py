@@ -8,6 +8,8 @@ jumping inside; the inside pages take the continuations, then the other sections
 each cut where a page ends and continued on the next. The fitter tries body sizes, leadings and
 photo depths within the style's bounds and keeps the plan that leaves the least blank space on
 exactly the issue's page count; when nothing fits, a ``FitError`` says how much is left over.
+Each body line knows where it begins in its section's text, so the plan can tell the e-book where
+each page's part of a story begins (``Plan.page_parts``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from layout.errors import FitError
-from layout.model import BlockRole, Issue, Section, SectionKind, phrases
+from layout.model import BlockRole, Issue, PagePart, Section, SectionKind, TextPosition, phrases
 from layout.style import Bounds, Paper, Style
-from layout.typeset import Line, Run, Typesetter
+from layout.typeset import Line, Run, Typesetter, line_starts
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,9 @@ class Row:
     kind: str  # text | subhead | byline | caption | credit | jump-to | jump-from
     line: Line | None = None
     space_before: float = 0.0  # pt of air above a paragraph, when a lone story is stretched to fill its page
+    # where the line begins in its section's body; a byline belongs to the heading, so its rows
+    # stand at the body's beginning; None for a caption's and a jump's rows
+    start: TextPosition | None = None
 
     @property
     def starts_paragraph(self) -> bool:
@@ -96,6 +101,13 @@ class Piece:
         return self.head.rows + self.body_rows
 
     @property
+    def start(self) -> TextPosition:
+        """Where this piece's text begins in its section's body: a section's first piece holds all
+        that stands above the body too, so it begins at the body's beginning."""
+        starts = (row.start for column in self.columns for row in column if row.start is not None)
+        return next(starts, TextPosition(0)) if self.part else TextPosition(0)
+
+    @property
     def bottom(self) -> int:
         return self.row + self.rows
 
@@ -133,6 +145,16 @@ class Plan:
     def page_sections(self) -> tuple[tuple[int, ...], ...]:
         """The sections that stand on each page (begin there or go on), in reading order."""
         return tuple(tuple(sorted({piece.section for piece in page.pieces})) for page in self.pages)
+
+    def page_parts(self) -> tuple[tuple[PagePart, ...], ...]:
+        """What of each section each page holds, in reading order, and where its text begins."""
+        return tuple(
+            tuple(
+                PagePart(piece.section, piece.part, piece.start)
+                for piece in sorted(page.pieces, key=lambda piece: (piece.section, piece.part))
+            )
+            for page in self.pages
+        )
 
 
 @dataclass(frozen=True)
@@ -219,7 +241,7 @@ def _blankness(pages: list[Page]) -> float:
 
 def _steps(bounds: Bounds) -> Iterable[float]:
     """From the largest value down to the smallest."""
-    steps = int(round((bounds.max - bounds.min) / bounds.step))
+    steps = round((bounds.max - bounds.min) / bounds.step)
     return (round(bounds.max - i * bounds.step, 3) for i in range(steps + 1))
 
 
@@ -304,18 +326,20 @@ class _Measure:
         setter = self.typesetter
         rows: list[Row] = []
         if section.byline and section.kind is not SectionKind.COMMENTARY:
-            rows += [Row("byline", line) for line in _by_words(section.byline, width, size, setter)]
-        for block in section.blocks:
-            if block.role is BlockRole.SUBHEAD:
-                rows += [Row("subhead", line) for line in self._subhead(block.text)]
-                continue
-            runs = [Run(block.text)]
-            if block.run_in and block.text.startswith(block.run_in):
-                runs = [Run(block.run_in, bold=True), Run(block.text[len(block.run_in) :])]
             rows += [
-                Row("text", line)
-                for line in setter.set_paragraph(runs, width, size, indent_em=self.style.paragraph_indent)
+                Row("byline", line, start=TextPosition(0)) for line in _by_words(section.byline, width, size, setter)
             ]
+        for index, block in enumerate(section.blocks):
+            if block.role is BlockRole.SUBHEAD:
+                kind, lines = "subhead", self._subhead(block.text)
+            else:
+                runs = [Run(block.text)]
+                if block.run_in and block.text.startswith(block.run_in):
+                    runs = [Run(block.run_in, bold=True), Run(block.text[len(block.run_in) :])]
+                kind = "text"
+                lines = setter.set_paragraph(runs, width, size, indent_em=self.style.paragraph_indent)
+            starts = line_starts(block.text, lines)
+            rows += [Row(kind, line, start=TextPosition(index, at)) for line, at in zip(lines, starts)]
         return rows
 
     def _subhead(self, text: str) -> list[Line]:

@@ -2,7 +2,8 @@
 
 In: a paragraph as runs of text (body face or its bold), a column width and a font size, in pt.
 Out: its ``Line``s: the text of each line, the CSS ``letter-spacing`` that makes the line reach the
-column's right edge exactly, the first line's indent, and whether the line ends the paragraph.
+column's right edge exactly, the first line's indent, and whether the line ends the paragraph;
+and where each line begins in the paragraph's text (``line_starts``).
 
 WeasyPrint's ``text-align: justify`` stretches only spaces (WeasyPrint issue #2269), so Chinese lines
 end ragged. Here widths come from the font's own tables, mirroring what Pango/HarfBuzz do when
@@ -231,6 +232,32 @@ class Typesetter:
             lines.append(clusters.line(start, end, width - indent, indent))
             start = clusters.skip_spaces(end)
         return lines
+
+
+def line_starts(text: str, lines: Sequence[Line]) -> list[int]:
+    """Where each of ``lines``, ``text`` as ``Typesetter.set_paragraph`` broke it, begins in ``text``.
+
+    A line drops the spaces at its ends and sets each run of collapsible white space as one
+    space; every other character stands in it as in ``text``, so the lines map back onto ``text``
+    exactly. Lines that do not are a bug upstream: ``ValueError``.
+    """
+    starts: list[int] = []
+    at = 0
+    for line in lines:
+        while at < len(text) and _kind(text[at]) == _SPACE:
+            at += 1
+        starts.append(at)
+        for char in line.text:
+            collapsed = _COLLAPSIBLE.match(text, at) if char == " " else None
+            if collapsed:
+                at = collapsed.end()
+            elif text.startswith(char, at):
+                at += 1
+            else:
+                raise ValueError(f"the set line {line.text!r} does not map back onto {text!r} at {at}")
+    if any(_kind(char) != _SPACE for char in text[at:]):
+        raise ValueError(f"the set lines of {text!r} end at {at}, before its end")
+    return starts
 
 
 class _Clusters:

@@ -4,12 +4,13 @@ with jumps that point where the story goes on; no render needed."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
 
 from layout.errors import FitError
-from layout.model import SectionKind
+from layout.model import SectionKind, TextPosition
 from layout.parse import parse_issue
 from layout.plan import Plan, plan_issue
 from layout.style import load_style
@@ -63,6 +64,19 @@ def test_the_front_page_holds_the_lead_the_next_story_and_the_photo(issue, plan)
     assert issue.sections[0].lead and 0 in front
     assert kinds.count(SectionKind.STORY) >= 2 and SectionKind.PHOTO in kinds
     assert any(piece.continued_to for piece in plan.pages[0].pieces)  # the start of more
+
+
+def test_each_piece_says_where_its_text_begins_in_its_section(issue, plan):
+    """item 8.13: every body line knows its place in its block's text, so the e-book can cut a
+    story where the print page cuts it; a continued piece begins at its first line."""
+    for page, parts in zip(plan.pages, plan.page_parts()):
+        assert [(p.section, p.part) for p in parts] == sorted((p.section, p.part) for p in page.pieces)
+        for piece, part in zip(sorted(page.pieces, key=lambda p: (p.section, p.part)), parts):
+            rows = [row for column in piece.columns for row in column if row.kind in ("text", "subhead")]
+            for row in rows:
+                text = issue.sections[piece.section].blocks[row.start.block].text
+                assert re.sub(r"\s+", " ", text[row.start.offset :]).startswith(row.line.text)
+            assert part.start == (rows[0].start if piece.part else TextPosition(0))
 
 
 def test_every_jump_points_at_the_page_where_its_story_goes_on(plan):

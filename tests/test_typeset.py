@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -12,7 +13,7 @@ import weasyprint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layout.typeset import NO_LINE_END, NO_LINE_START, Line, Run, Typesetter
+from layout.typeset import NO_LINE_END, NO_LINE_START, Line, Run, Typesetter, line_starts
 
 SAMPLE = Path(__file__).parent.parent / "issues" / "zhaotong-2023-11-15.md"
 SIZE = 10.5
@@ -82,7 +83,7 @@ def test_latin_and_number_runs_are_not_broken(setter):
     for text, lines in all_lines(setter):
         for word in ("www.ztnews.net", "61.2%", "2365", "92.63"):
             if word in text:
-                assert any(word in line.text for line in lines), (word, [l.text for l in lines])
+                assert any(word in line.text for line in lines), (word, [line.text for line in lines])
 
 
 def test_closing_punctuation_pushes_the_last_character_down(setter):
@@ -142,6 +143,27 @@ def test_any_text_is_set_whole_within_the_column(setter, text, width):
 
 
 # --- indent and justification ----------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    run_in=st.text(alphabet="昭通。，“ab3 ", max_size=12),
+    text=st.text(alphabet="中文昭通。，、“”（）《》——……·ab3. %\n\t\u3000", max_size=160),
+    width=st.floats(min_value=8, max_value=300),
+)
+def test_each_line_maps_back_onto_the_paragraph_where_it_begins(setter, run_in, text, width):
+    """item 8.13: a page may break a paragraph after any line, so each line's start is an exact
+    offset into the paragraph's text: between two starts stands the line, its white space collapsed."""
+    paragraph = run_in + text
+    lines = setter.set_paragraph([Run(run_in, bold=True), Run(text)], width, 10)
+    starts = line_starts(paragraph, lines)
+    for line, start, end in zip(lines, starts, [*starts[1:], len(paragraph)]):
+        assert re.sub(r"[ \t\n\r\f]+", " ", paragraph[start:end]).rstrip() == line.text
+
+
+def test_a_line_that_is_not_the_paragraph_s_is_an_error(setter):
+    with pytest.raises(ValueError, match="does not map back"):
+        line_starts("昭通日报", setter.set_paragraph([Run("昭阳日报")], 100, 10))
 
 
 def test_first_line_is_indented_two_em(setter):
