@@ -147,13 +147,22 @@ def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result
 
 def _check_writable(folder: Path) -> None:
     """``folder`` exists as a folder we may write in, or can be made in one."""
-    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    existing = next(p for p in (folder, *folder.parents) if _visible(p))
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
         raise OutputError(
             f"cannot write the outputs here: {existing} is not a folder reissue may write in",
             path=folder,
             hint="give an --out folder you can write to",
         )
+
+
+def _visible(path: Path) -> bool:
+    """``path`` exists and may be looked at (inside a folder we may not enter, nothing may)."""
+    try:
+        path.stat()
+    except OSError:
+        return False
+    return True
 
 
 def _checks(staged: dict[str, Path]):
