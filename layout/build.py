@@ -74,33 +74,34 @@ def make(source: Path, options: BuildOptions) -> Built:
     stem = source.stem
     files: dict[str, bytes] = {}
     pdf = None
-    if options.pdf:
-        print_options = options.printing
-        if not (print_options.variant or "").startswith(NO_ATTACHMENTS):
-            print_options = replace(print_options, attachments=_attachments(source, issue))
-        html = render_html(issue, plan, style, print_options, photos)
-        if options.html:
-            files[f"{stem}.print.html"] = html.encode("utf-8")
-        pdf, document = render_pdf(html, issue, style, print_options)
-        if len(document.pages) != page_count:
-            raise FitError(
-                f"the planned {page_count} pages rendered as {len(document.pages)}",
-                path=source,
-                hint="the style's CSS sets sizes the planner does not know of",
+    with style.rendering():  # a broken template of the style is a StyleError naming its file and line
+        if options.pdf:
+            print_options = options.printing
+            if not (print_options.variant or "").startswith(NO_ATTACHMENTS):
+                print_options = replace(print_options, attachments=_attachments(source, issue))
+            html = render_html(issue, plan, style, print_options, photos)
+            if options.html:
+                files[f"{stem}.print.html"] = html.encode("utf-8")
+            pdf, document = render_pdf(html, issue, style, print_options)
+            if len(document.pages) != page_count:
+                raise FitError(
+                    f"the planned {page_count} pages rendered as {len(document.pages)}",
+                    path=source,
+                    hint="the style's CSS sets sizes the planner does not know of",
+                )
+            files[f"{stem}.pdf"] = pdf
+            lap("pdf")
+        if options.epub:
+            cover = front_page_png(pdf) if pdf is not None else None
+            files[f"{stem}.epub"] = build_epub(
+                issue,
+                page_parts=plan.page_parts(),
+                photos=photos,
+                page_names=[page.name for page in plan.pages],
+                cover_png=cover,
+                templates=style.templates,
             )
-        files[f"{stem}.pdf"] = pdf
-        lap("pdf")
-    if options.epub:
-        cover = front_page_png(pdf) if pdf is not None else None
-        files[f"{stem}.epub"] = build_epub(
-            issue,
-            page_parts=plan.page_parts(),
-            photos=photos,
-            page_names=[page.name for page in plan.pages],
-            cover_png=cover,
-            templates=style.templates,
-        )
-        lap("epub")
+            lap("epub")
     return Built(issue, plan, files, seconds)
 
 
@@ -147,13 +148,22 @@ def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result
 
 def _check_writable(folder: Path) -> None:
     """``folder`` exists as a folder we may write in, or can be made in one."""
-    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    existing = next(p for p in (folder, *folder.parents) if _visible(p))
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
         raise OutputError(
             f"cannot write the outputs here: {existing} is not a folder reissue may write in",
             path=folder,
             hint="give an --out folder you can write to",
         )
+
+
+def _visible(path: Path) -> bool:
+    """``path`` exists and may be looked at (inside a folder we may not enter, nothing may)."""
+    try:
+        path.stat()
+    except OSError:
+        return False
+    return True
 
 
 def _checks(staged: dict[str, Path]):

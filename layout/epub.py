@@ -26,7 +26,6 @@ from ebooklib import epub
 from jinja2.environment import TemplateModule
 from markupsafe import Markup
 
-from layout.errors import StyleError
 from layout.identity import EARLIEST, build_time, issue_urn
 from layout.model import BlockRole, Issue, Masthead, PagePart, Section, TextPosition
 from layout.photos import PhotoFile
@@ -206,31 +205,17 @@ def _add_files(book: epub.EpubBook, env: jinja2.Environment, cover: Image, entri
 
 
 def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
-    try:
-        return env.get_template(f"epub/{name}")
-    except jinja2.TemplateSyntaxError as error:
-        raise StyleError(f"broken template: {error.message}", path=error.filename, line=error.lineno) from None
-    except jinja2.TemplateNotFound as error:
-        raise StyleError(
-            f"the style has no template {error.name}",
-            path=env.loader.searchpath[0],
-            hint="add it under the style's epub/ folder",
-        ) from None
+    return env.get_template(f"epub/{name}")
 
 
 def _render(env: jinja2.Environment, name: str, **context: object) -> bytes:
-    try:
-        return _template(env, name).render(**context).encode("utf-8")
-    except jinja2.UndefinedError as error:
-        raise StyleError(f"template {name}: {error.message}", path=env.loader.searchpath[0]) from None
+    return _template(env, name).render(**context).encode("utf-8")
 
 
 def _template_source(env: jinja2.Environment, name: str) -> bytes:
     """A static file of the style's ``epub/`` folder, as it is (the CSS)."""
-    try:
-        source, _, _ = env.loader.get_source(env, f"epub/{name}")
-    except jinja2.TemplateNotFound:
-        raise StyleError(f"the style has no file epub/{name}", path=env.loader.searchpath[0]) from None
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, f"epub/{name}")
     return source.encode("utf-8")
 
 

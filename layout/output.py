@@ -9,7 +9,9 @@ same target removes temporary files of processes that no longer run.
 
 A build stages all its outputs, verifies the staged files, and then either commits them together or
 sets them aside as ``<stem>.failed<suffix>`` (``x.failed.pdf``: the failed file still opens as what it
-is), keeping the previous good outputs::
+is), keeping the previous good outputs. Together means all or none: each target's previous content is
+kept (a hard link, ``.<stem>.tmp-<pid>-previous<suffix>``) until every rename has succeeded, and when one
+fails (a folder where the file should go, a full disk) the targets already renamed get it back::
 
     with staged_outputs(out_dir) as stage:
         pdf = stage.add("x.pdf", pdf_bytes)
@@ -22,19 +24,27 @@ is), keeping the previous good outputs::
     # leaving the block any other way (an error, a signal) removes the staged files
 
 While a write or a stage is open, SIGTERM raises ``SystemExit(143)`` in the main thread, so the same
-clean-up runs as for Ctrl-C.
+clean-up runs as for Ctrl-C. A file that cannot be written or put in place (no space left, no permission,
+a folder in the way) is an ``OutputError`` naming the target, after the clean-up.
 """
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import re
+import shutil
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
+
+from layout.errors import OutputError
+
+log = logging.getLogger(__name__)
 
 OUT_DIR = Path("build")  # where outputs go unless --out says otherwise, and where verify looks for them
 
@@ -42,6 +52,11 @@ OUT_DIR = Path("build")  # where outputs go unless --out says otherwise, and whe
 def temp_path(path: Path) -> Path:
     """Where ``path`` is written before it is renamed into place (one name per process)."""
     return path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+
+
+def previous_path(path: Path) -> Path:
+    """Where the previous content of ``path`` is kept while the outputs of a build are put in place."""
+    return path.with_name(f".{path.stem}.tmp-{os.getpid()}-previous{path.suffix}")
 
 
 def failed_path(path: Path) -> Path:
@@ -60,43 +75,48 @@ class Stage:
         """Stage ``data`` for ``folder/name``; returns the staged file, complete and synced, to verify."""
         target = self.folder / name
         staged = self.staged[target] = temp_path(target)
-        _remove_stale(target)
-        with open(staged, "wb") as file:
-            file.write(data)
-            _sync(file)
+        try:
+            _remove_stale(target)
+            with open(staged, "wb") as file:
+                file.write(data)
+                _sync(file)
+        except OSError as error:
+            raise _cannot_write(target, error) from None
         return staged
 
     def commit(self) -> list[Path]:
         """Put every staged file in place, together, and drop older ``.failed`` files of the same targets."""
-        return self._move(lambda target: target, drop_failed=True)
+        moved = self._move(lambda target: target)
+        for target in moved:
+            _drop_failed(target)
+        return moved
 
     def set_aside(self) -> list[Path]:
         """Keep every staged file as its ``.failed`` file; the targets keep their previous content."""
-        return self._move(failed_path, drop_failed=False)
+        return self._move(failed_path)
 
-    def _move(self, destination, drop_failed: bool) -> list[Path]:
+    def _move(self, destination: Callable[[Path], Path]) -> list[Path]:
         # Signals wait until all renames are done: the outputs of one build go in together or not at all.
         with _signals_blocked():
-            moved = []
-            for target, staged in self.staged.items():
-                os.replace(staged, destination(target))
-                if drop_failed:
-                    failed_path(target).unlink(missing_ok=True)
-                moved.append(destination(target))
+            moved = _replace_all([(staged, destination(target)) for target, staged in self.staged.items()])
             self.staged.clear()
         _sync_folder(self.folder)
         return moved
 
     def discard(self) -> None:
         for staged in self.staged.values():
-            staged.unlink(missing_ok=True)
+            with suppress(OSError):  # a folder we may no longer write in: the next build removes it
+                staged.unlink()
         self.staged.clear()
 
 
 @contextmanager
 def staged_outputs(folder: Path) -> Iterator[Stage]:
     """A ``Stage`` in ``folder`` (created if missing); what is neither committed nor set aside is removed."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _cannot_write(folder, error) from None
     with _sigterm_exits():
         stage = Stage(folder)
         try:
@@ -105,9 +125,90 @@ def staged_outputs(folder: Path) -> Iterator[Stage]:
             stage.discard()
 
 
+def _replace_all(moves: list[tuple[Path, Path]]) -> list[Path]:
+    """Rename each staged file over its destination, all or none.
+
+    Each destination's previous content is kept until every rename has succeeded; when one fails, the
+    destinations already renamed get their previous content back (or are removed if they had none)."""
+    done: list[tuple[Path, Path | None]] = []  # destination, its previous content
+    try:
+        for staged, destination in moves:
+            previous = _keep_previous(destination)
+            try:
+                os.replace(staged, destination)
+            except OSError:
+                _forget(previous)
+                raise
+            done.append((destination, previous))
+    except OSError as error:
+        _roll_back(done)
+        raise _cannot_write(moves[len(done)][1], error) from None
+    for _, previous in done:
+        _forget(previous)
+    return [destination for destination, _ in done]
+
+
+def _keep_previous(destination: Path) -> Path | None:
+    """A second name for ``destination``'s present content (None when it has none), to roll back to."""
+    if destination.is_dir():  # os.replace would say so too, but only after the other outputs moved
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(destination))
+    previous = previous_path(destination)
+    try:
+        os.link(destination, previous, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    except OSError:  # a file system without hard links (FAT): a copy serves as well
+        try:
+            shutil.copy2(destination, previous, follow_symlinks=False)
+        except OSError:
+            _forget(previous)
+            raise
+    return previous
+
+
+def _roll_back(done: list[tuple[Path, Path | None]]) -> None:
+    for destination, previous in reversed(done):
+        try:
+            if previous is None:
+                destination.unlink()
+            else:
+                os.replace(previous, destination)
+        except OSError as error:  # a second fault: say where the previous content is
+            log.warning(
+                "%s: cannot restore it (%s); its previous content is in %s: move it back", destination, error, previous
+            )
+
+
+def _forget(previous: Path | None) -> None:
+    """Remove a kept previous content that is no longer needed (a later build removes it if this cannot)."""
+    if previous is not None:
+        with suppress(OSError):
+            previous.unlink()
+
+
+def _cannot_write(path: Path, error: OSError) -> OutputError:
+    """``error`` (from writing or renaming a file for ``path``) as one line naming ``path``, not a temporary file."""
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    hint = {
+        errno.ENOSPC: "free some space on that disk, or give an --out folder on another",
+        errno.EDQUOT: "free some space on that disk, or give an --out folder on another",
+        errno.EFBIG: "the system limits the size of files this process may write (ulimit -f)",
+        errno.EISDIR: "move that folder away, or give another --out folder",
+    }.get(error.errno or 0, "give an --out folder you can write to")
+    return OutputError(f"cannot write it: {reason.lower()}", path=path, hint=hint)
+
+
+def _drop_failed(target: Path) -> None:
+    """Remove the ``.failed`` file an earlier build left for ``target``, now that a good one is in place."""
+    try:
+        failed_path(target).unlink(missing_ok=True)
+    except OSError as error:
+        log.warning("%s: cannot remove it (%s); it is from an earlier build", failed_path(target), error.strerror)
+
+
 def _remove_stale(target: Path) -> None:
     """Remove temporary files for ``target`` left by processes that no longer run (killed by SIGKILL)."""
-    pattern = re.compile(rf"\.{re.escape(target.stem)}\.tmp-(\d+){re.escape(target.suffix)}")
+    pattern = re.compile(rf"\.{re.escape(target.stem)}\.tmp-(\d+)(?:-previous)?{re.escape(target.suffix)}")
     for candidate in target.parent.glob(f".{target.stem}.tmp-*"):
         match = pattern.fullmatch(candidate.name)
         if match and int(match.group(1)) != os.getpid() and not _running(int(match.group(1))):

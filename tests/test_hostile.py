@@ -7,9 +7,11 @@ folder, the style, the files given to verify); ``tests/hostile/harness.py`` runs
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from faults import file_size_limit, small_disk, unprivileged
 
 from tests.hostile.harness import ROOT, assert_built, assert_refused, run
 
@@ -25,3 +27,164 @@ def test_the_sample_builds(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["missing.md"])
 def test_a_missing_issue_is_refused(tmp_path: Path, name: str) -> None:
     assert_refused(run("inspect", tmp_path / name, cwd=tmp_path), name, "no such file")
+
+
+# --- item 5: output faults are one line, exit 2, and the outputs go in together or not at all ---
+
+SMALL = ROOT / "tests" / "issues" / "print-small.md"  # two pages; builds in seconds
+
+
+def test_an_out_folder_inside_a_folder_reissue_may_not_enter_is_refused(tmp_path: Path) -> None:
+    """item 8.5: mode 000 on the folder above --out (as a user bound by mode bits)."""
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0)
+    outcome = run("build", SMALL, "--out", locked / "out", "--no-verify", cwd=tmp_path, under=unprivileged())
+    assert_refused(outcome, f"{locked}/out", "not a folder reissue may write in")
+
+
+def test_a_read_only_out_folder_is_refused(tmp_path: Path) -> None:
+    """item 8.5: an --out folder that may be entered but not written in."""
+    out = tmp_path / "out"
+    out.mkdir(mode=0o555)
+    outcome = run("build", SMALL, "--out", out, "--epub-only", "--no-verify", cwd=tmp_path, under=unprivileged())
+    assert_refused(outcome, "not a folder reissue may write in", out_dir=out)
+
+
+@pytest.mark.parametrize("out", ["print-small.md/out", "/dev/null"], ids=["under a file", "a device"])
+def test_an_out_path_that_is_no_folder_is_refused(tmp_path: Path, out: str) -> None:
+    """item 8.5: --out through a file, or at a device."""
+    (tmp_path / "print-small.md").write_bytes(SMALL.read_bytes())
+    outcome = run("build", "print-small.md", "--out", out, "--epub-only", "--no-verify", cwd=tmp_path)
+    assert_refused(outcome, "not a folder reissue may write in")
+
+
+def test_a_folder_where_the_epub_should_go_keeps_the_old_pdf(tmp_path: Path) -> None:
+    """item 8.5: with an old PDF in place and the EPUB impossible to write, neither output changes."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "print-small.pdf").write_bytes(b"the old PDF")
+    (out / "print-small.epub").mkdir()
+    outcome = run("build", SMALL, "--out", out, "--no-verify", cwd=tmp_path)
+    assert_refused(outcome, f"{out}/print-small.epub: cannot write it: is a directory", out_dir=out)
+    assert (out / "print-small.pdf").read_bytes() == b"the old PDF"
+    assert sorted(p.name for p in out.iterdir()) == ["print-small.epub", "print-small.pdf"]
+
+
+def test_a_full_disk_is_refused_and_keeps_the_old_outputs(tmp_path: Path) -> None:
+    """item 8.5: ENOSPC, for real: --out on a file system of 64 KiB."""
+    with small_disk(tmp_path / "disk") as out:
+        (out / "print-small.pdf").write_bytes(b"the old PDF")
+        (out / "print-small.epub").write_bytes(b"the old EPUB")
+        outcome = run("build", SMALL, "--out", out, "--no-verify", cwd=tmp_path)
+        assert_refused(outcome, "print-small.pdf: cannot write it: no space left on device", out_dir=out)
+        assert {p.name: p.read_bytes() for p in out.iterdir()} == {
+            "print-small.pdf": b"the old PDF",
+            "print-small.epub": b"the old EPUB",
+        }
+
+
+def test_a_limit_on_the_size_of_files_is_refused(tmp_path: Path) -> None:
+    """item 8.5: EFBIG, for real: RLIMIT_FSIZE of 100 kB, less than the PDF."""
+    out = tmp_path / "out"
+    outcome = run(
+        "build", SMALL, "--out", out, "--pdf-only", "--no-verify", cwd=tmp_path, under=file_size_limit(100_000)
+    )
+    assert_refused(outcome, "print-small.pdf: cannot write it: file too large", out_dir=out)
+    assert list(out.iterdir()) == []
+
+
+# --- item 10: style errors are errors: one line naming the style file and the key or template line ---
+
+
+def engine_with_style(tmp_path: Path, name: str, files: dict[str, str]) -> dict[str, str]:
+    """A copy of reissue whose styles/ holds one more style, ``name``, made of ``files`` (path -> text);
+    returns the environment that runs the copy. The repository's own styles/ is never written."""
+    root = tmp_path / "engine"
+    shutil.copytree(ROOT / "layout", root / "layout", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "styles", root / "styles")
+    for relative, text in files.items():
+        path = root / "styles" / name / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return {"PYTHONPATH": str(root)}
+
+
+def edited(template: str, old: str, new: str) -> str:
+    """The default style's ``template`` with ``old`` replaced by ``new`` (once, and it must be there)."""
+    text = (ROOT / "styles" / "zhaotong-daily" / template).read_text(encoding="utf-8")
+    assert text.count(old) >= 1, f"{old!r} not in {template}"
+    return text.replace(old, new, 1)
+
+
+def build_with_style(tmp_path: Path, files: dict[str, str], *options: str):
+    env = engine_with_style(tmp_path, "broken", {"style.yaml": "extends: zhaotong-daily\n", **files})
+    out = tmp_path / "out"
+    outcome = run("build", SMALL, "--style", "broken", "--out", out, "--no-verify", *options, cwd=tmp_path, env=env)
+    return outcome, tmp_path / "engine" / "styles" / "broken", out
+
+
+def test_a_wrong_value_in_style_yaml_is_refused_naming_the_file_line_and_key(tmp_path: Path) -> None:
+    """item 8.10: `gutter: wide`."""
+    outcome, style, out = build_with_style(tmp_path, {"style.yaml": "extends: zhaotong-daily\ngutter: wide\n"})
+    assert_refused(outcome, f"{style}/style.yaml:2: gutter should be a valid number, not 'wide'", out_dir=out)
+
+
+def test_a_misspelt_key_in_style_yaml_is_refused_with_the_key_it_meant(tmp_path: Path) -> None:
+    """item 8.10: `guter: 1.2`."""
+    outcome, style, out = build_with_style(tmp_path, {"style.yaml": "extends: zhaotong-daily\nguter: 1.2\n"})
+    assert_refused(outcome, f"{style}/style.yaml:2: guter is not a setting (did you mean gutter?)", out_dir=out)
+
+
+def test_every_problem_of_style_yaml_is_named_in_one_line(tmp_path: Path) -> None:
+    """item 8.10: the problems are collected, not reported one per run."""
+    settings = (
+        "extends: zhaotong-daily\n"
+        "gutter: wide\n"
+        "body_size: {min: 14, max: 9}\n"
+        "papers:\n"
+        "  a4: {width: 210mm, height: 2ft, margin: 11mm, columns: 3}\n"
+        "headline_size: {lead: 2.5}\n"
+        "folio_height: 2.4\n"
+    )
+    outcome, style, _ = build_with_style(tmp_path, {"style.yaml": settings})
+    assert_refused(
+        outcome,
+        f"{style}/style.yaml: 5 problems: gutter (line 2) should be a valid number",
+        "body_size (line 3) min 14 is larger than max 9",
+        "papers.a4.height (line 5) should be a length greater than 0, such as 210mm, 8.5in or 595pt, not '2ft'",
+        "headline_size (line 6) lacks story, commentary, photo, continuation",
+        "folio_height (line 7) should be a valid integer, not 2.4",
+    )
+
+
+def test_a_syntax_error_in_a_print_template_is_refused_naming_its_line(tmp_path: Path) -> None:
+    """item 8.10: a print/ template that does not compile."""
+    page = edited("print/page.html.j2", "{% endfor %}", "{% endfro %}")
+    outcome, style, out = build_with_style(tmp_path, {"print/page.html.j2": page}, "--pdf-only")
+    line = page.splitlines().index("{% endfro %}") + 1
+    assert_refused(outcome, f"{style}/print/page.html.j2:{line}: template syntax: Encountered unknown tag", out_dir=out)
+
+
+def test_an_include_of_a_template_that_does_not_exist_is_refused_naming_the_line(tmp_path: Path) -> None:
+    """item 8.10: a print/ template that includes one the style lacks."""
+    page = edited("print/page.html.j2", '"print/folio.html.j2"', '"print/foilo.html.j2"')
+    outcome, style, out = build_with_style(tmp_path, {"print/page.html.j2": page}, "--pdf-only")
+    assert_refused(
+        outcome, f"{style}/print/page.html.j2:3: no template 'print/foilo.html.j2' in style 'broken'", out_dir=out
+    )
+
+
+def test_an_undefined_name_in_an_epub_template_is_refused_naming_the_line(tmp_path: Path) -> None:
+    """item 8.10: an epub/ template that renders a name it is not given."""
+    title = edited("epub/title.xhtml.j2", "{{ masthead.title }}", "{{ masthead.titel }}")
+    outcome, style, out = build_with_style(tmp_path, {"epub/title.xhtml.j2": title}, "--epub-only")
+    line = next(n for n, text in enumerate(title.splitlines(), start=1) if "masthead.titel" in text)
+    assert_refused(outcome, f"{style}/epub/title.xhtml.j2:{line}: template error:", "no attribute 'titel'", out_dir=out)
+
+
+def test_an_undefined_name_in_a_wording_macro_is_refused_naming_the_line(tmp_path: Path) -> None:
+    """item 8.10: a macro of epub/wording.j2 that the engine calls for the book's metadata."""
+    wording = edited("epub/wording.j2", "{% macro toc_title() %}目录", "{% macro toc_title() %}{{ contents }}")
+    outcome, style, out = build_with_style(tmp_path, {"epub/wording.j2": wording}, "--epub-only")
+    line = next(n for n, text in enumerate(wording.splitlines(), start=1) if "{{ contents }}" in text)
+    assert_refused(outcome, f"{style}/epub/wording.j2:{line}: template error: 'contents' is undefined", out_dir=out)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from layout.build import BuildOptions, make
 from layout.errors import StyleError
-from layout.style import STYLES_DIR, load_style
+from layout.style import SETTINGS_SCHEMA, STYLES_DIR, load_style
 
 WORDS = (
     "council road bridge school budget river market harbour station library hospital "
@@ -38,8 +38,10 @@ def test_a_style_takes_the_settings_and_templates_of_the_style_it_extends():
     assert (gazette.language, gazette.paragraph_indent) == ("en", 1.0)
     assert gazette.papers == daily.papers and gazette.body_size == daily.body_size
     # its own wording wins; the page templates come from the Chinese daily
-    assert "Continued on page" in gazette.templates.get_template("print/wording.html.j2").module.jump_to(3)
-    assert gazette.templates.get_template("print/page.html.j2").filename.startswith(str(STYLES_DIR / "zhaotong-daily"))
+    wording = gazette.templates.get_template("print/wording.html.j2").module
+    assert "Continued on page" in wording.jump_to(3)  # type: ignore[attr-defined]  # a macro of the template
+    page = gazette.templates.get_template("print/page.html.j2")
+    assert Path(page.filename or "").is_relative_to(STYLES_DIR / "zhaotong-daily")
     assert gazette.stylesheets("print/print.css") == [
         STYLES_DIR / "zhaotong-daily/print/print.css",
         STYLES_DIR / "gazette/print/print.css",
@@ -63,3 +65,137 @@ def test_an_english_paper_jumps_with_english_jump_lines(tmp_path):
 
 def read_pdf(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
+
+
+# --- item 8.10: style errors are errors, one line naming the style file and the key or template line ---
+
+
+@pytest.fixture
+def styles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A styles folder of the test's own: the repository's styles (linked) and those the test adds."""
+    folder = tmp_path / "styles"
+    folder.mkdir()
+    for style in STYLES_DIR.iterdir():
+        (folder / style.name).symlink_to(style)
+    monkeypatch.setattr("layout.style.STYLES_DIR", folder)
+    return folder
+
+
+def add_style(styles: Path, name: str, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
+        path = styles / name / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return styles / name
+
+
+def test_a_wrong_value_in_style_yaml_names_the_file_the_line_the_key_and_its_meaning(styles):
+    """item 8.10: `gutter: wide` is a StyleError, not a traceback from float()."""
+    style = add_style(styles, "wide", {"style.yaml": "extends: zhaotong-daily\n\ngutter: wide\n"})
+    with pytest.raises(StyleError) as raised:
+        load_style("wide")
+    assert str(raised.value) == (
+        f"{style}/style.yaml:3: gutter should be a valid number, not 'wide'"
+        " — the space between columns, as a multiple of the body size (a column rule stands in it)"
+    )
+
+
+def test_every_problem_in_style_yaml_is_reported_at_once(styles):
+    """item 8.10: the schema collects all problems; the keys a mapping lacks are named together."""
+    style = add_style(
+        styles,
+        "many",
+        {
+            "style.yaml": "extends: zhaotong-daily\n"
+            "guter: 1.2\n"
+            "leading: {min: 1.5, max: 1.8, stp: 0.05}\n"
+            "page_names: {front: A}\n"
+            "papers: {a4: {width: 210mm, height: 297mm, margin: -1mm, columns: 3}}\n"
+            "paper: a5\n"
+        },
+    )
+    with pytest.raises(StyleError) as raised:
+        load_style("many")
+    assert str(raised.value) == (
+        f"{style}/style.yaml: 4 problems: guter (line 2) is not a setting (did you mean gutter?); "
+        "leading.stp (line 3) is not a setting (did you mean step?); page_names (line 4) lacks inside; "
+        "papers.a4.margin (line 5) should be a length greater than 0, such as 210mm, 8.5in or 595pt, not '-1mm'"
+        " — the margin on every side of the page"
+    )
+
+
+def test_a_relation_between_settings_is_checked_once_each_is_valid(styles):
+    """item 8.10: the default paper must be one of the papers."""
+    style = add_style(styles, "a5", {"style.yaml": "extends: zhaotong-daily\npaper: a5\n"})
+    with pytest.raises(StyleError, match=rf"^{style}/style.yaml: paper 'a5' is none of the papers \(a4, a3, "):
+        load_style("a5")
+
+
+def test_a_problem_in_the_extended_style_is_named_in_that_style_s_file(styles):
+    """item 8.10: each key is checked where it was written."""
+    daily = (STYLES_DIR / "zhaotong-daily" / "style.yaml").read_text(encoding="utf-8")
+    base = add_style(styles, "base", {"style.yaml": daily.replace("folio_height: 2 ", "folio_height: 2.4")})
+    child = add_style(styles, "child", {"style.yaml": "extends: base\nguter: 1\n"})
+    line = next(n for n, text in enumerate(daily.splitlines(), start=1) if text.startswith("folio_height"))
+    with pytest.raises(StyleError) as raised:
+        load_style("child")
+    assert str(raised.value).startswith(
+        f"{child}/style.yaml: 2 problems: guter (line 2) is not a setting (did you mean gutter?); "
+        f"folio_height ({base}/style.yaml:{line}) should be a valid integer, not 2.4"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("gutter: [1\n", r"style.yaml:2: broken YAML"),
+        ("- gutter\n- 1.6\n", r"style.yaml: not a mapping of settings"),
+        ("", r"style.yaml: missing settings: language, paper, papers, gutter, body_size, "),
+    ],
+    ids=["broken YAML", "a list", "empty"],
+)
+def test_a_style_yaml_that_is_no_mapping_of_settings_is_a_style_error(styles, text, expected):
+    """item 8.10"""
+    add_style(styles, "odd", {"style.yaml": text})
+    with pytest.raises(StyleError, match=expected):
+        load_style("odd")
+
+
+def test_every_setting_is_declared_with_a_type_and_a_docstring():
+    """item 8.10: the schema documents each key, as the error messages quote it."""
+
+    def undocumented(node: dict, where: str) -> list[str]:
+        found = []
+        for key, value in node.get("properties", {}).items():
+            if "description" not in value:
+                found.append(f"{where}{key}")
+            if "$ref" in value:
+                found += undocumented(SETTINGS_SCHEMA["$defs"][value["$ref"].rsplit("/", 1)[1]], f"{where}{key}.")
+        return found
+
+    assert SETTINGS_SCHEMA["properties"] and undocumented(SETTINGS_SCHEMA, "") == []
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("<p>\n{% if x %}\n", r"print/t.html.j2:2: template syntax: Unexpected end of template"),
+        ('<p>\n{% include "print/nothing.html.j2" %}\n', r"print/t.html.j2:2: no template 'print/nothing.html.j2'"),
+        ("<p>\n\n{{ masthead.titel }}\n", r"print/t.html.j2:3: template error: 'masthead' is undefined"),
+    ],
+    ids=["syntax", "unknown include", "undefined name"],
+)
+def test_a_broken_template_is_a_style_error_naming_its_file_and_line(styles, template, expected):
+    """item 8.10"""
+    add_style(styles, "t", {"style.yaml": "extends: zhaotong-daily\n", "print/t.html.j2": template})
+    style = load_style("t")
+    with pytest.raises(StyleError, match=f"^{styles}/t/{expected}"), style.rendering():
+        style.templates.get_template("print/t.html.j2").render()
+
+
+def test_a_style_that_lacks_a_template_the_engine_asks_for_is_a_style_error(styles, tmp_path):
+    """item 8.10: a style of its own (extending none) without the e-book's templates."""
+    daily = (STYLES_DIR / "zhaotong-daily" / "style.yaml").read_text(encoding="utf-8")
+    add_style(styles, "bare", {"style.yaml": daily})
+    with pytest.raises(StyleError, match=rf"^{styles}/bare: no template 'epub/wording.j2' in style 'bare'"):
+        make(english_issue(tmp_path), BuildOptions(style="bare", pages=2, pdf=False))

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,14 +36,21 @@ class Outcome:
         return [line for line in self.stderr.splitlines() if line.strip()]
 
 
-def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, stdin: bytes = b"") -> Outcome:
-    """``reissue ARGS`` in ``cwd``; killed (and failed) past ``SECONDS``."""
+def run(
+    *args: str | Path,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    stdin: bytes = b"",
+    under: Sequence[str] = (),
+) -> Outcome:
+    """``reissue ARGS`` in ``cwd``; killed (and failed) past ``SECONDS``. ``under`` is a command that
+    runs it in other conditions and then execs it (``prlimit --fsize=…``, ``setpriv …``)."""
     started = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as given:
         given.write(stdin)
         given.seek(0)
         process = subprocess.Popen(
-            [sys.executable, "-m", "layout", *map(str, args)],
+            [*under, sys.executable, "-m", "layout", *map(str, args)],
             cwd=cwd,
             env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", **(env or {})},
             stdin=given,
