@@ -98,7 +98,8 @@ class Builds:
 
 def make_builds(folder: Path) -> None:
     """first: the default build, in this process through ``main``; second: the same in another process;
-    archival: --archival with SOURCE_DATE_EPOCH set; short: a copy of the sample without one paragraph."""
+    archival: --archival with SOURCE_DATE_EPOCH set; short: a copy of the sample without one paragraph;
+    ua: PDF/UA-1 with the source and model attached, verified."""
     paragraph = SAMPLE.read_text(encoding="utf-8").splitlines()[source_line(MISSING) - 1]
     short = copy_of_sample(folder / "short", paragraph + "\n", "")
     quiet = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
@@ -114,6 +115,9 @@ def make_builds(folder: Path) -> None:
             env={**quiet, "SOURCE_DATE_EPOCH": str(EPOCH)},
         ),
         "short": reissue("build", short, "--out", folder / "short" / "build", "--pdf-only", "--no-verify", env=quiet),
+        "ua": reissue(
+            "build", SAMPLE, "--out", folder / "ua" / "build", "--pdf-variant", "pdf/ua-1", "--attach", "--pdf-only"
+        ),
     }
     with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit) as exit:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -195,6 +199,16 @@ def test_archival_pdf_carries_its_source_and_model(builds):
         (f"{STEM}.model.json", "/Data"),
     }
     assert len(associated) == 2
+
+
+def test_only_the_archival_pdf_carries_the_source_and_model_unless_asked(builds):
+    """item 8.19: the print PDF is what the printer and the reader get; --attach puts the files into any
+    other variant."""
+    plain = PdfReader(builds.pdf("first"))
+    assert dict(plain.attachments) == {} and "/AF" not in plain.root_object
+    asked = PdfReader(builds.pdf("ua"))
+    assert sorted(asked.attachments) == [f"{STEM}.md", f"{STEM}.model.json"]
+    assert asked.attachments[SAMPLE.name] == [SAMPLE.read_bytes()]
 
 
 def test_archival_pdf_is_pdf_a_3b_with_srgb_output_intent_and_full_xmp(builds):

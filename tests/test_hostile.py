@@ -25,3 +25,14 @@ def test_the_sample_builds(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["missing.md"])
 def test_a_missing_issue_is_refused(tmp_path: Path, name: str) -> None:
     assert_refused(run("inspect", tmp_path / name, cwd=tmp_path), name, "no such file")
+
+
+# --- items 17-19: the archival PDF ---
+
+
+def test_attach_with_a_variant_that_may_embed_no_files_is_refused(tmp_path: Path) -> None:
+    """item 8.19: a PDF/A-2 may embed only PDF/A files; the source and model are never dropped silently."""
+    out = tmp_path / "out"
+    outcome = run("build", SAMPLE, "--attach", "--pdf-variant", "pdf/a-2b", "--out", out, cwd=tmp_path)
+    assert_refused(outcome, "pdf/a-2b", "--attach", out_dir=out)
+    assert not out.exists()
