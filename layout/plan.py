@@ -37,6 +37,9 @@ class Row:
     kind: str  # text | subhead | byline | caption | credit | jump-to | jump-from
     line: Line | None = None
     space_before: float = 0.0  # pt of air above a paragraph, when a lone story is stretched to fill its page
+    # which paragraph of its section the row sets (byline, blocks, caption, credit, counted from 0); the
+    # print edition makes one element of each paragraph's rows, whichever columns and lines they fill
+    paragraph: int | None = None
 
     @property
     def starts_paragraph(self) -> bool:
@@ -302,21 +305,18 @@ class _Measure:
     def _body(self, section: Section) -> list[Row]:
         width, size = self.geometry.column_width, self.geometry.body_size
         setter = self.typesetter
-        rows: list[Row] = []
+        paragraphs: list[tuple[str, list[Line]]] = []
         if section.byline and section.kind is not SectionKind.COMMENTARY:
-            rows += [Row("byline", line) for line in _by_words(section.byline, width, size, setter)]
+            paragraphs.append(("byline", _by_words(section.byline, width, size, setter)))
         for block in section.blocks:
             if block.role is BlockRole.SUBHEAD:
-                rows += [Row("subhead", line) for line in self._subhead(block.text)]
+                paragraphs.append(("subhead", self._subhead(block.text)))
                 continue
             runs = [Run(block.text)]
             if block.run_in and block.text.startswith(block.run_in):
                 runs = [Run(block.run_in, bold=True), Run(block.text[len(block.run_in) :])]
-            rows += [
-                Row("text", line)
-                for line in setter.set_paragraph(runs, width, size, indent_em=self.style.paragraph_indent)
-            ]
-        return rows
+            paragraphs.append(("text", setter.set_paragraph(runs, width, size, indent_em=self.style.paragraph_indent)))
+        return _rows(paragraphs)
 
     def _subhead(self, text: str) -> list[Line]:
         """A subhead on one line if it fits, else broken at its phrases, each set ragged."""
@@ -331,17 +331,19 @@ class _Measure:
 
 def _caption_rows(section: Section, geometry: Geometry, typesetter: Typesetter, width: float) -> list[Row]:
     size = geometry.caption_size
-    rows = (
-        [Row("caption", line) for line in typesetter.set_paragraph([Run(section.caption)], width, size, indent_em=0)]
-        if section.caption
-        else []
-    )
+    paragraphs: list[tuple[str, list[Line]]] = []
+    if section.caption:
+        paragraphs.append(("caption", typesetter.set_paragraph([Run(section.caption)], width, size, indent_em=0)))
     if section.credit:
-        rows += [
-            Row("credit", line)
-            for line in _ragged(typesetter.set_paragraph([Run(section.credit)], width, size, indent_em=0))
-        ]
-    return rows
+        paragraphs.append(
+            ("credit", _ragged(typesetter.set_paragraph([Run(section.credit)], width, size, indent_em=0)))
+        )
+    return _rows(paragraphs)
+
+
+def _rows(paragraphs: Sequence[tuple[str, list[Line]]]) -> list[Row]:
+    """The rows of a section's paragraphs, given as (kind, lines) in reading order."""
+    return [Row(kind, line, paragraph=number) for number, (kind, lines) in enumerate(paragraphs) for line in lines]
 
 
 def _by_words(text: str, width: float, size: float, typesetter: Typesetter) -> list[Line]:
