@@ -24,7 +24,9 @@ from layout.plan import Plan, plan_issue
 from layout.style import load_style
 from layout.verify import verify_epub, verify_pdf
 
-# PDF/A-1 and PDF/A-2 allow no attached files of other kinds; every other variant carries the source
+# A PDF/A-3 is the archive's copy: it carries the issue's source and model inside (its associated
+# files). Any other PDF carries them only when asked; PDF/A-1 and PDF/A-2 allow no files of these kinds.
+ARCHIVAL = ("pdf/a-3",)
 NO_ATTACHMENTS = ("pdf/a-1", "pdf/a-2")
 
 
@@ -37,6 +39,7 @@ class BuildOptions:
     pdf: bool = True
     epub: bool = True
     html: bool = False
+    attach: bool = False  # the source and model inside any PDF, not only an archival one
     printing: PrintOptions = field(default_factory=PrintOptions)
 
 
@@ -77,7 +80,7 @@ def make(source: Path, options: BuildOptions) -> Built:
     with style.rendering():  # a broken template of the style is a StyleError naming its file and line
         if options.pdf:
             print_options = options.printing
-            if not (print_options.variant or "").startswith(NO_ATTACHMENTS):
+            if options.attach or (print_options.variant or "").startswith(ARCHIVAL):
                 print_options = replace(print_options, attachments=_attachments(source, issue))
             html = render_html(issue, plan, style, print_options, photos)
             if options.html:

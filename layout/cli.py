@@ -105,6 +105,7 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
     help="Archival or accessible PDF variant.",
 )
 @click.option("--archival", is_flag=True, help="PDF/A-3b, tagged, with the source and model inside.")
+@click.option("--attach", is_flag=True, help="The source and model inside the PDF, as an archival PDF has them.")
 @click.option("--no-verify", is_flag=True, help="Skip proving the outputs faithful.")
 def build(
     issue: Path,
@@ -119,6 +120,7 @@ def build(
     marks: bool,
     pdf_variant: str | None,
     archival: bool,
+    attach: bool,
     no_verify: bool,
 ) -> None:
     """Lay out ISSUE as a print PDF and an EPUB in --out, and prove both faithful."""
@@ -129,6 +131,8 @@ def build(
 
     if pdf_only and epub_only:
         raise click.UsageError("--pdf-only and --epub-only exclude each other")
+    if attach and not archival and pdf_variant and pdf_variant.startswith(building.NO_ATTACHMENTS):
+        raise click.UsageError(f"a {pdf_variant} may embed only PDF/A files: --attach needs another variant")
     options = building.BuildOptions(
         out_dir=out_dir,
         style=style,
@@ -137,6 +141,7 @@ def build(
         pdf=not epub_only,
         epub=not pdf_only,
         html=html,
+        attach=attach,
         printing=PrintOptions(bleed=bleed, marks=marks, variant="pdf/a-3b" if archival else pdf_variant),
     )
     with console.status(f"building {issue} …", spinner="dots"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
@@ -21,8 +21,9 @@ from layout.errors import ReissueError
 from layout.identity import build_time, issue_urn, issue_uuid
 from layout.model import Issue
 from layout.photos import PhotoFile
-from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Plan
+from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Geometry, Piece, Plan, Row
 from layout.style import Style
+from layout.tagging import finish_tags
 
 
 class SafeFetcher(URLFetcher):
@@ -53,6 +54,46 @@ class PrintOptions:
     attachments: tuple[tuple[str, bytes, str], ...] = field(default=())  # (name, data, description)
 
 
+@dataclass(frozen=True)
+class SetLine:
+    """A row of a piece where the page sets it: ``x`` and ``y`` in pt from the top left of the piece's
+    body (its columns under the headline block, or a photo's caption)."""
+
+    row: Row
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a piece (or its subhead, byline, caption, credit, or a jump line) with its
+    lines in whichever columns they stand: one element of the print HTML, so that the tagged PDF
+    holds each paragraph as one P (a subhead as one H3) however the columns break it."""
+
+    kind: str
+    lines: tuple[SetLine, ...]
+
+
+def paragraphs(piece: Piece, geometry: Geometry) -> list[Paragraph]:
+    """The piece's rows grouped into paragraphs in reading order, each line placed as the planner
+    planned it: columns side by side, rows at the body's line height (a caption's at its own), each
+    row lowered by the air the planner put above it."""
+    found: list[Paragraph] = []
+    last: Row | None = None
+    for index, column in enumerate(piece.columns):
+        x, y = index * (geometry.column_width + geometry.gutter), 0.0
+        for row in column:
+            y += row.space_before
+            line = SetLine(row, x, y)
+            y += geometry.caption_line_height if row.kind in ("caption", "credit") else geometry.line_height
+            if last and row.paragraph is not None and (row.kind, row.paragraph) == (last.kind, last.paragraph):
+                found[-1] = replace(found[-1], lines=(*found[-1].lines, line))
+            else:
+                found.append(Paragraph(row.kind, (line,)))
+            last = row
+    return found
+
+
 def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions, photos: Mapping[int, PhotoFile]) -> str:
     """The final HTML of the fitted issue, with absolute ``file:`` links to the style and the photos
     (``photos.photo_files``: a photo without one keeps an empty frame of its planned size)."""
@@ -70,6 +111,7 @@ def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions, p
         options=options,
         style_urls=[path.resolve().as_uri() for path in style.stylesheets("print/print.css")],
         image_urls={index: photo.path.as_uri() for index, photo in photos.items()},
+        paragraphs=lambda piece: paragraphs(piece, geometry),
         created=_creation_date(issue),
     )
 
@@ -101,7 +143,7 @@ def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> 
         attachments=attachments or None,
         pdf_identifier=issue_uuid(issue.masthead).hex.encode("ascii"),
         uncompressed_pdf=False,
-        finisher=_each_associated_file_once,
+        finisher=_finish,
     )
     if fetcher.refused:
         raise ReissueError(
@@ -148,7 +190,13 @@ def _issue_metadata(metadata, issue: Issue):
     return IssueMetadata(**vars(metadata))
 
 
-def _each_associated_file_once(document, pdf) -> None:
+def _finish(document, pdf) -> None:
+    """The last touches to WeasyPrint's PDF objects before they are written."""
+    _each_associated_file_once(pdf)
+    finish_tags(pdf)
+
+
+def _each_associated_file_once(pdf) -> None:
     """WeasyPrint 70 lists each attached file twice in the catalog's /AF (associated files) of a PDF/A-3."""
     if "AF" in pdf.catalog:
         pdf.catalog["AF"][:] = list(dict.fromkeys(pdf.catalog["AF"]))

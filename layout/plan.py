@@ -39,9 +39,12 @@ class Row:
     kind: str  # text | subhead | byline | caption | credit | jump-to | jump-from
     line: Line | None = None
     space_before: float = 0.0  # pt of air above a paragraph, when a lone story is stretched to fill its page
-    # where the line begins in its section's body; a byline belongs to the heading, so its rows
-    # stand at the body's beginning; None for a caption's and a jump's rows
+    # where the line begins in its section's body (the e-book cuts its pages there); a byline belongs
+    # to the heading, so its rows stand at the body's beginning; None for a caption's and a jump's rows
     start: TextPosition | None = None
+    # which paragraph of its section the row sets (byline, blocks, caption, credit, counted from 0); the
+    # print edition makes one element of each paragraph's rows, whichever columns and lines they fill
+    paragraph: int | None = None
 
     @property
     def starts_paragraph(self) -> bool:
@@ -324,11 +327,12 @@ class _Measure:
     def _body(self, section: Section) -> list[Row]:
         width, size = self.geometry.column_width, self.geometry.body_size
         setter = self.typesetter
-        rows: list[Row] = []
+        paragraphs: list[tuple[str, list[Line]]] = []
+        starts: list[TextPosition] = []
         if section.byline and section.kind is not SectionKind.COMMENTARY:
-            rows += [
-                Row("byline", line, start=TextPosition(0)) for line in _by_words(section.byline, width, size, setter)
-            ]
+            lines = _by_words(section.byline, width, size, setter)
+            paragraphs.append(("byline", lines))
+            starts += [TextPosition(0)] * len(lines)
         for index, block in enumerate(section.blocks):
             if block.role is BlockRole.SUBHEAD:
                 kind, lines = "subhead", self._subhead(block.text)
@@ -338,9 +342,9 @@ class _Measure:
                     runs = [Run(block.run_in, bold=True), Run(block.text[len(block.run_in) :])]
                 kind = "text"
                 lines = setter.set_paragraph(runs, width, size, indent_em=self.style.paragraph_indent)
-            starts = line_starts(block.text, lines)
-            rows += [Row(kind, line, start=TextPosition(index, at)) for line, at in zip(lines, starts)]
-        return rows
+            paragraphs.append((kind, lines))
+            starts += [TextPosition(index, at) for at in line_starts(block.text, lines)]
+        return [replace(row, start=start) for row, start in zip(_rows(paragraphs), starts, strict=True)]
 
     def _subhead(self, text: str) -> list[Line]:
         """A subhead on one line if it fits, else broken at its phrases, each set ragged."""
@@ -355,17 +359,19 @@ class _Measure:
 
 def _caption_rows(section: Section, geometry: Geometry, typesetter: Typesetter, width: float) -> list[Row]:
     size = geometry.caption_size
-    rows = (
-        [Row("caption", line) for line in typesetter.set_paragraph([Run(section.caption)], width, size, indent_em=0)]
-        if section.caption
-        else []
-    )
+    paragraphs: list[tuple[str, list[Line]]] = []
+    if section.caption:
+        paragraphs.append(("caption", typesetter.set_paragraph([Run(section.caption)], width, size, indent_em=0)))
     if section.credit:
-        rows += [
-            Row("credit", line)
-            for line in _ragged(typesetter.set_paragraph([Run(section.credit)], width, size, indent_em=0))
-        ]
-    return rows
+        paragraphs.append(
+            ("credit", _ragged(typesetter.set_paragraph([Run(section.credit)], width, size, indent_em=0)))
+        )
+    return _rows(paragraphs)
+
+
+def _rows(paragraphs: Sequence[tuple[str, list[Line]]]) -> list[Row]:
+    """The rows of a section's paragraphs, given as (kind, lines) in reading order."""
+    return [Row(kind, line, paragraph=number) for number, (kind, lines) in enumerate(paragraphs) for line in lines]
 
 
 def _by_words(text: str, width: float, size: float, typesetter: Typesetter) -> list[Line]:

@@ -18,19 +18,23 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 from xml.etree import ElementTree
 
 import pdfplumber
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ContentStream, DictionaryObject, IndirectObject
 
 from layout.build import BuildOptions, make
 from layout.cli import main
 from layout.identity import issue_urn
-from layout.model import to_dict
+from layout.model import Issue, SectionKind, to_dict
 from layout.parse import parse_issue
+from layout.verify import normalize as norm  # NFKC, no white space: the PDF's spaces are positions
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
@@ -98,7 +102,8 @@ class Builds:
 
 def make_builds(folder: Path) -> None:
     """first: the default build, in this process through ``main``; second: the same in another process;
-    archival: --archival with SOURCE_DATE_EPOCH set; short: a copy of the sample without one paragraph."""
+    archival: --archival with SOURCE_DATE_EPOCH set; short: a copy of the sample without one paragraph;
+    ua: PDF/UA-1 with the source and model attached, verified."""
     paragraph = SAMPLE.read_text(encoding="utf-8").splitlines()[source_line(MISSING) - 1]
     short = copy_of_sample(folder / "short", paragraph + "\n", "")
     quiet = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
@@ -114,6 +119,9 @@ def make_builds(folder: Path) -> None:
             env={**quiet, "SOURCE_DATE_EPOCH": str(EPOCH)},
         ),
         "short": reissue("build", short, "--out", folder / "short" / "build", "--pdf-only", "--no-verify", env=quiet),
+        "ua": reissue(
+            "build", SAMPLE, "--out", folder / "ua" / "build", "--pdf-variant", "pdf/ua-1", "--attach", "--pdf-only"
+        ),
     }
     with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit) as exit:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -197,6 +205,16 @@ def test_archival_pdf_carries_its_source_and_model(builds):
     assert len(associated) == 2
 
 
+def test_only_the_archival_pdf_carries_the_source_and_model_unless_asked(builds):
+    """item 8.19: the print PDF is what the printer and the reader get; --attach puts the files into any
+    other variant."""
+    plain = PdfReader(builds.pdf("first"))
+    assert dict(plain.attachments) == {} and "/AF" not in plain.root_object
+    asked = PdfReader(builds.pdf("ua"))
+    assert sorted(asked.attachments) == [f"{STEM}.md", f"{STEM}.model.json"]
+    assert asked.attachments[SAMPLE.name] == [SAMPLE.read_bytes()]
+
+
 def test_archival_pdf_is_pdf_a_3b_with_srgb_output_intent_and_full_xmp(builds):
     reader = PdfReader(builds.pdf("archival"))
     assert reader.pdf_header == "%PDF-1.7"
@@ -236,48 +254,185 @@ def test_epub_and_pdf_name_the_issue_alike(builds):
 
 # ---------------------------------------------------------------- the tagged PDF
 
+PAINTING = {b"Tj", b"TJ", b"'", b'"', b"Do", b"sh", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"S", b"s"}
+HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")
 
-def headings(pdf: Path) -> list[tuple[str, str]]:
-    """(H1 or H2, its text) for each heading of the PDF's structure tree, in the tree's order; the text is
-    that of the marked content the heading's element owns (its MCIDs on their pages)."""
+
+@dataclass(frozen=True)
+class Element:
+    """A structure element of a tagged PDF as read back: its type (P, H2 ...), its page (0-based; -1 for
+    the document), the text of the marked content it and its descendants own, in the tree's order, and
+    its children."""
+
+    kind: str
+    page: int
+    text: str
+    kids: tuple[Element, ...]
+
+    def walk(self) -> Iterator[Element]:
+        yield self
+        for kid in self.kids:
+            yield from kid.walk()
+
+
+@dataclass(frozen=True)
+class Tagged:
+    root: Element
+    loose: tuple[str, ...]  # what the pages paint that is neither in the tree nor an artifact
+
+    def of_kind(self, *kinds: str) -> list[Element]:
+        return [element for element in self.root.walk() if element.kind in kinds]
+
+
+def tagged(pdf: Path) -> Tagged:
+    """The PDF's structure tree, each element with its text (the glyphs of the marked content it owns,
+    as pdfplumber reads them), and what the pages paint outside both the tree and any artifact: the
+    content ISO 14289-1 (PDF/UA-1) 7.1 forbids."""
     reader = PdfReader(pdf)
-    page_of = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
-    found: list[tuple[str, list[tuple[int, int]]]] = []
+    page_of = {cast(IndirectObject, page.indirect_reference).idnum: n for n, page in enumerate(reader.pages)}
+    text = marked_text(pdf)
+    owned: set[tuple[int, int]] = set()
 
-    def marked(kid, page: int | None) -> list[tuple[int, int]]:
-        kid = kid.get_object()
-        if isinstance(kid, int):
-            return [(page, kid)]
-        if kid.get("/Type") == "/MCR":
-            return [(page_of[kid.raw_get("/Pg").idnum] if "/Pg" in kid else page, kid["/MCID"])]
-        if "/Pg" in kid:
-            page = page_of[kid.raw_get("/Pg").idnum]
-        kids = kid.get("/K", [])
-        kids = kids if isinstance(kids, list) else [kids]
-        if kid.get("/S") in ("/H1", "/H2"):
-            found.append((kid["/S"][1:], [m for k in kids for m in marked(k, page)]))
-            return []
-        return [m for k in kids for m in marked(k, page)]
+    def own(page: int, mcid: int) -> str:
+        owned.add((page, mcid))
+        return text.get((page, mcid), "")
 
-    marked(reader.trailer["/Root"]["/StructTreeRoot"], None)
+    def read(node: DictionaryObject, page: int) -> Element:
+        page = page_of[node.raw_get("/Pg").idnum] if "/Pg" in node else page
+        kids, texts = [], []
+        for kid in node_kids(node):
+            if isinstance(kid, int):
+                texts.append(own(page, kid))
+            elif kid.get("/Type") == "/MCR":
+                texts.append(own(page_of[kid.raw_get("/Pg").idnum] if "/Pg" in kid else page, kid["/MCID"]))
+            elif kid.get("/Type") != "/OBJR":  # an annotation has no text of its own
+                element = read(kid, page)
+                kids.append(element)
+                texts.append(element.text)
+        return Element(str(node["/S"])[1:], page, "".join(texts), tuple(kids))
+
+    [document] = node_kids(cast(DictionaryObject, reader.root_object["/StructTreeRoot"]))
+    root = read(document, -1)
+    loose = []
+    for number, page in enumerate(reader.pages):
+        sequences: list[str | int | None] = []  # each open marked-content sequence: Artifact, its MCID or None
+        for operands, operator in cast(ContentStream, page.get_contents()).operations:
+            if operator == b"BMC":
+                sequences.append("Artifact" if operands[0] == "/Artifact" else None)
+            elif operator == b"BDC":
+                tag, properties = operands
+                sequences.append("Artifact" if tag == "/Artifact" else properties.get("/MCID"))
+            elif operator == b"EMC":
+                sequences.pop()
+            elif operator in PAINTING and "Artifact" not in sequences:
+                mcids = [mcid for mcid in sequences if isinstance(mcid, int)]
+                if not mcids or (number, mcids[-1]) not in owned:
+                    loose.append(f"page {number + 1}: {operator.decode()}")
+    return Tagged(root, tuple(loose))
+
+
+def node_kids(node: DictionaryObject) -> list:
+    kids = node.get("/K", [])
+    return [kid.get_object() for kid in (kids if isinstance(kids, list) else [kids])]
+
+
+def marked_text(pdf: Path) -> dict[tuple[int, int], str]:
+    """The text of each marked-content sequence, by (page, MCID), as pdfplumber reads its glyphs."""
     text: dict[tuple[int, int], str] = {}
     with pdfplumber.open(pdf) as document:
         for number, page in enumerate(document.pages):
             for char in page.chars:
-                key = (number, char["mcid"])
-                text[key] = text.get(key, "") + char["text"]
-    return [(level, "".join(text.get(m, "") for m in mcids)) for level, mcids in found]
+                if char["mcid"] is not None:
+                    key = (number, char["mcid"])
+                    text[key] = text.get(key, "") + char["text"]
+    return text
+
+
+def printed_paragraphs(issue: Issue) -> list[str]:
+    """Every paragraph the sections print as running text: bylines, body paragraphs, captions, credits."""
+    return [
+        norm(text)
+        for section in issue.sections
+        for text in (
+            section.byline if section.kind is not SectionKind.COMMENTARY else None,
+            *(block.text for block in section.paragraphs),
+            section.caption,
+            section.credit,
+        )
+        if text
+    ]
+
+
+def assert_tagged_for_reading(pdf: Path) -> None:
+    """What assistive technology needs of the print edition: each paragraph one P (one on each page a
+    jump carries it to), everything the pages paint in the tree or an artifact, the inside pages' folios
+    (running heads) artifacts, and headings that begin at H1 and never skip a level."""
+    tree = tagged(pdf)
+    assert tree.loose == ()
+    ps = [(p.page, norm(p.text)) for p in tree.of_kind("P")]
+    for paragraph in printed_paragraphs(parse_issue(SAMPLE)):
+        parts = [(page, text) for page, text in ps if text and text in paragraph]
+        assert "".join(text for _, text in parts) == paragraph, f"not one P: {paragraph[:20]}…"
+        pages = [page for page, _ in parts]
+        assert pages == sorted(set(pages)), f"more than one P on a page: {paragraph[:20]}…"
+
+    g = make(SAMPLE, BuildOptions(pdf=False, epub=False)).plan.geometry
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages[1:]:
+            folio = {c["tag"] for c in page.chars if c["top"] < g.paper.margin + g.folio_height}
+            rest = {c["tag"] for c in page.chars if c["top"] >= g.paper.margin + g.folio_height}
+            assert (folio, "Artifact" in rest) == ({"Artifact"}, False), f"page {page.page_number}"
+
+    levels = [int(element.kind[1]) for element in tree.of_kind(*HEADINGS)]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+
+@pytest.mark.parametrize("build", ["first", "archival"])
+def test_tagged_pdf_holds_paragraphs_as_p_and_folios_as_artifacts(builds, build):
+    """item 8.17: the tree of the default and the archival build, as a screen reader walks it."""
+    assert_tagged_for_reading(builds.pdf(build))
+
+
+def test_pdf_ua_1_build_has_the_tree_it_claims(builds):
+    """item 8.17: a PDF/UA-1 says so in its XMP only over a tree fit for reading, with the document's
+    language and its title shown."""
+    pdf = builds.pdf("ua")
+    reader = PdfReader(pdf)
+    claims = {d.get("{http://www.aiim.org/pdfua/ns/id/}part") for d in xmp(reader).iter(f"{RDF}Description")}
+    assert "1" in claims
+    catalog, metadata = reader.root_object, reader.metadata
+    assert catalog["/Lang"] == "zh-Hans" and cast(DictionaryObject, catalog["/MarkInfo"])["/Marked"]
+    assert cast(DictionaryObject, catalog["/ViewerPreferences"])["/DisplayDocTitle"]
+    assert metadata and str(metadata.title).startswith("昭通日报")
+    assert_tagged_for_reading(pdf)
 
 
 def test_tagged_pdf_has_the_stories_headlines_as_headings_in_reading_order(builds):
+    """item 8.17: the nameplate is the one H1, every headline an H2 (the lead's too), in reading order."""
     built = make(SAMPLE, BuildOptions(pdf=False, epub=False))  # the plan alone: where each piece stands
     sections = built.issue.sections
     pieces = [sections[piece.section] for page in built.plan.pages for piece in page.pieces]
-    expected = [("H1", built.issue.masthead.title)] + [
-        ("H1" if section.lead else "H2", "".join(section.headline.split())) for section in pieces
-    ]
-    assert headings(builds.pdf("first")) == expected
-    assert {text for _, text in expected[1:]} == {"".join(s.headline.split()) for s in sections}
+    expected = [("H1", built.issue.masthead.title)] + [("H2", norm(section.headline)) for section in pieces]
+    found = [(h.kind, norm(h.text)) for h in tagged(builds.pdf("first")).of_kind("H1", "H2")]
+    assert found == expected
+    assert {text for _, text in expected[1:]} == {norm(s.headline) for s in sections}
+
+
+def test_the_pdf_and_the_epub_give_each_heading_the_same_level(builds):
+    """item 8.17: one hierarchy for both editions: h1 the nameplate (and, in the EPUB, each print page),
+    h2 the headlines, h3 the subheads."""
+    in_pdf = {norm(h.text): h.kind.lower() for h in tagged(builds.pdf("first")).of_kind(*HEADINGS)}
+    in_epub = {}
+    with zipfile.ZipFile(builds.epub("first")) as book:
+        for name in book.namelist():
+            if name.endswith(".xhtml") and not name.endswith("nav.xhtml"):
+                for element in ElementTree.fromstring(book.read(name)).iter():
+                    level = element.tag.rpartition("}")[2]
+                    if level in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                        in_epub[norm("".join(element.itertext()))] = level
+    assert in_pdf.items() <= in_epub.items()
+    subheads = {norm(block.text) for section in parse_issue(SAMPLE).sections for block in section.subheads}
+    assert subheads and {text: "h3" for text in subheads}.items() <= in_pdf.items()
 
 
 # ---------------------------------------------------------------- reproducible

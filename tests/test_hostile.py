@@ -188,3 +188,14 @@ def test_an_undefined_name_in_a_wording_macro_is_refused_naming_the_line(tmp_pat
     outcome, style, out = build_with_style(tmp_path, {"epub/wording.j2": wording}, "--epub-only")
     line = next(n for n, text in enumerate(wording.splitlines(), start=1) if "{{ contents }}" in text)
     assert_refused(outcome, f"{style}/epub/wording.j2:{line}: template error: 'contents' is undefined", out_dir=out)
+
+
+# --- items 17-19: the archival PDF ---
+
+
+def test_attach_with_a_variant_that_may_embed_no_files_is_refused(tmp_path: Path) -> None:
+    """item 8.19: a PDF/A-2 may embed only PDF/A files; the source and model are never dropped silently."""
+    out = tmp_path / "out"
+    outcome = run("build", SAMPLE, "--attach", "--pdf-variant", "pdf/a-2b", "--out", out, cwd=tmp_path)
+    assert_refused(outcome, "pdf/a-2b", "--attach", out_dir=out)
+    assert not out.exists()
