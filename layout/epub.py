@@ -26,7 +26,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from layout.errors import StyleError
-from layout.identity import EARLIEST, generator, issue_urn, organisation, release_time, series_identifier
+from layout.identity import EARLIEST, LATEST, generator, issue_urn, organisation, release_time, series_identifier
 from layout.model import Issue, Masthead, Section, SectionKind
 from layout.photos import PhotoFile
 
@@ -324,7 +324,7 @@ def _package(book: epub.EpubBook, stamp: datetime, language: str) -> bytes:
     page count and page list) and one fixed time on every entry (ebooklib stamps the clock's)."""
     raw = io.BytesIO()
     epub.write_epub(raw, book, {"mtime": stamp, "raise_exceptions": True})
-    date_time = max(stamp, EARLIEST).timetuple()[:6]
+    date_time = min(max(stamp, EARLIEST), LATEST).timetuple()[:6]  # what a zip entry can carry
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w") as target:
         finish = {

@@ -22,10 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from layout import __version__
-from layout.errors import SourceError
+from layout.errors import ReissueError, SourceError
 from layout.model import Issue, Masthead
 
 EARLIEST = datetime(1980, 1, 1, tzinfo=UTC)  # for an undated issue: the earliest time a zip entry can carry
+LATEST = datetime(2107, 12, 31, 23, 59, 58, tzinfo=UTC)  # the latest one
 GIT_SECONDS = 10  # a git that does not answer in this time is taken as no git
 
 # a masthead line naming its publisher or sponsor with the verb: 昭通日报社出版, 中共昭通市委主管主办, Published by …
@@ -66,14 +67,30 @@ def issue_time(masthead: Masthead) -> datetime:
 
 def release_time(issue: Issue) -> datetime:
     """When the issue's content last changed (UTC, whole seconds), never before the issue's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     source = Path(issue.source)
-    seconds = int(epoch) if epoch.isdigit() else _last_commit(source) or _modified(source)
+    released = _source_date_epoch() or _last_commit(source) or _modified(source)
     printed = issue_time(issue.masthead)
-    return max(datetime.fromtimestamp(seconds, tz=UTC), printed) if seconds is not None else printed
+    return max(released, printed) if released is not None else printed
 
 
-def _last_commit(source: Path) -> int | None:
+def _source_date_epoch() -> datetime | None:
+    """``SOURCE_DATE_EPOCH`` when it is set; a value that is not a time stops the build, as the
+    specification asks."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        try:
+            return datetime.fromtimestamp(int(value), tz=UTC)
+        except (OverflowError, ValueError, OSError):
+            pass
+    raise ReissueError(
+        f"SOURCE_DATE_EPOCH is {value[:20]!r}, not a time",
+        hint="unset it, or give the seconds since 1970-01-01 UTC, such as 1700000000",
+    )
+
+
+def _last_commit(source: Path) -> datetime | None:
     """The commit time of the last commit that touched ``source``, when git holds it without changes."""
     folder, name = source.resolve().parent, source.resolve().name
 
@@ -89,13 +106,20 @@ def _last_commit(source: Path) -> int | None:
     if changed is None or changed.returncode != 0 or changed.stdout.strip():  # not in git, untracked or edited
         return None
     last = git("log", "-1", "--format=%ct", "--", name)
-    return int(last.stdout) if last is not None and last.stdout.strip().isdigit() else None
+    return _time(int(last.stdout)) if last is not None and last.stdout.strip().isdigit() else None
 
 
-def _modified(source: Path) -> int | None:
+def _modified(source: Path) -> datetime | None:
     try:
-        return int(source.stat().st_mtime)
+        return _time(int(source.stat().st_mtime))
     except OSError:  # a model made without a file behind it
+        return None
+
+
+def _time(seconds: int) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, ValueError, OSError):  # a file time no calendar holds
         return None
 
 
