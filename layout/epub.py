@@ -18,10 +18,10 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import jinja2
 from ebooklib import epub
-from jinja2.environment import TemplateModule
 from lxml import etree
 from markupsafe import Markup
 
@@ -31,6 +31,7 @@ from layout.model import Issue, Masthead, Section, SectionKind
 from layout.photos import PhotoFile
 
 XHTML = "application/xhtml+xml"
+Wording = Any  # the style's epub/wording.j2 as a module: its macros, called by name
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 NCX = "http://www.daisy.org/z3986/2005/ncx/"
@@ -91,7 +92,7 @@ def build_epub(
     pages = _pages(entries, page_sections, page_names)
     issue_date = date.fromisoformat(issue.masthead.date) if issue.masthead.date else None
     wording = _template(env, "wording.j2").module
-    context = {
+    context: dict[str, object] = {
         "masthead": issue.masthead,
         "date": issue_date,
         "lang": issue.settings.language,
@@ -213,7 +214,7 @@ def _pages(entries: tuple[Entry, ...], page_sections: Sequence[Sequence[int]], p
 
 
 def _book(
-    issue: Issue, issue_date: date | None, wording: TemplateModule, pages: list[Page], *, has_figures: bool
+    issue: Issue, issue_date: date | None, wording: Wording, pages: list[Page], *, has_figures: bool
 ) -> epub.EpubBook:
     """The package's metadata, and the contents and guide that ebooklib writes into the NCX and OPF."""
     masthead = issue.masthead
@@ -244,9 +245,7 @@ def _book(
 Meta = list[tuple[str, str, dict[str, str]]]  # (property, value, further attributes)
 
 
-def _catalogue(
-    book: epub.EpubBook, issue: Issue, issue_date: date | None, wording: TemplateModule, pages: list[Page]
-) -> None:
+def _catalogue(book: epub.EpubBook, issue: Issue, issue_date: date | None, wording: Wording, pages: list[Page]) -> None:
     """What a catalogue (Calibre, a library) files the issue by: the paper as its creator, the publisher
     (without the masthead's verb), the date, subjects, a description and rights (the front matter's, else
     the style's wording), the paper's serial number, and the print edition as the source of the page
@@ -292,7 +291,7 @@ def _collection(masthead: Masthead) -> Meta:
     return meta
 
 
-def _accessibility(wording: TemplateModule, has_figures: bool) -> Meta:
+def _accessibility(wording: Wording, has_figures: bool) -> Meta:
     """EPUB Accessibility 1.1: text always suffices; the cover (and any photo) is an image with alt text."""
     features = [
         "alternativeText",
