@@ -20,17 +20,23 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import jinja2
 from ebooklib import epub
-from jinja2.environment import TemplateModule
+from lxml import etree
 from markupsafe import Markup
 
-from layout.identity import EARLIEST, build_time, issue_urn
+from layout.identity import EARLIEST, LATEST, generator, issue_urn, organisation, release_time, series_identifier
 from layout.model import BlockRole, Issue, Masthead, PagePart, Section, TextPosition
 from layout.photos import PhotoFile
 
 XHTML = "application/xhtml+xml"
+Wording = Any  # the style's epub/wording.j2 as a module: its macros, called by name
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
+NCX = "http://www.daisy.org/z3986/2005/ncx/"
+XML = "http://www.w3.org/XML/1998/namespace"
 
 
 @dataclass(frozen=True)
@@ -121,12 +127,14 @@ def build_epub(
     pages = _pages(entries, page_parts, page_names)
     issue_date = date.fromisoformat(issue.masthead.date) if issue.masthead.date else None
     wording = _template(env, "wording.j2").module
-    context = {
+    context: dict[str, object] = {
         "masthead": issue.masthead,
         "date": issue_date,
         "lang": issue.settings.language,
         "wording": wording,
         "pages": pages,
+        "lead": issue.lead,
+        "front_page": cover_png is not None,  # the cover shows the print front page, not the masthead drawn
     }
     cover = (
         Image("images/cover.png", "image/png", cover_png)
@@ -136,7 +144,7 @@ def build_epub(
     book = _book(issue, issue_date, wording, pages, has_figures=any(e.image for e in entries))
     _add_documents(book, env, context, cover, pages)
     _add_files(book, env, cover, entries)
-    return _package(book, build_time(issue.masthead))
+    return _package(book, release_time(issue), issue.settings.language)
 
 
 def _check_plan(issue: Issue, page_parts: Sequence[Sequence[PagePart]], page_names: Sequence[str]) -> None:
@@ -272,7 +280,7 @@ def _passages(section: Section, start: TextPosition, end: TextPosition) -> tuple
 
 
 def _book(
-    issue: Issue, issue_date: date | None, wording: TemplateModule, pages: list[Page], *, has_figures: bool
+    issue: Issue, issue_date: date | None, wording: Wording, pages: list[Page], *, has_figures: bool
 ) -> epub.EpubBook:
     """The package's metadata, and the contents and guide that ebooklib writes into the NCX and OPF."""
     masthead = issue.masthead
@@ -280,11 +288,8 @@ def _book(
     book.set_identifier(issue_urn(masthead))
     book.set_title(_plain(wording.issue_title(masthead, issue_date)))
     book.set_language(issue.settings.language)
-    if issue_date is not None:
-        book.add_metadata("DC", "date", issue_date.isoformat())
-    if masthead.publisher:
-        book.add_metadata("DC", "publisher", masthead.publisher)
-    book.add_metadata("DC", "source", _plain(wording.source(masthead, issue_date)))
+    book.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": generator()})
+    _catalogue(book, issue, issue_date, wording, pages)
     for prop, value, others in _collection(masthead) + _accessibility(wording, has_figures):
         book.add_metadata(None, "meta", value, {"property": prop, **others})
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # for EPUB 2 readers
@@ -296,7 +301,7 @@ def _book(
         for p in pages
     ]
     book.guide = [
-        {"type": "cover", "href": "cover.xhtml", "title": _plain(wording.cover_alt(masthead, issue_date))},
+        {"type": "cover", "href": "cover.xhtml", "title": _plain(wording.cover_title())},
         {"type": "toc", "href": "nav.xhtml", "title": _plain(wording.toc_title())},
         {"type": "text", "href": pages[0].href, "title": _plain(wording.page_label(1, pages[0].name))},
     ]
@@ -304,6 +309,41 @@ def _book(
 
 
 Meta = list[tuple[str, str, dict[str, str]]]  # (property, value, further attributes)
+
+
+def _catalogue(book: epub.EpubBook, issue: Issue, issue_date: date | None, wording: Wording, pages: list[Page]) -> None:
+    """What a catalogue (Calibre, a library) files the issue by: the paper as its creator, the publisher
+    (without the masthead's verb), the date, subjects, a description and rights (the front matter's, else
+    the style's wording), the paper's serial number, and the print edition as the source of the page
+    numbers (EPUB Accessibility's page source)."""
+    masthead, catalogue = issue.masthead, issue.catalogue
+    publisher = organisation(masthead.publisher) if masthead.publisher else None
+    book.add_metadata("DC", "creator", masthead.title, {"id": "creator"})
+    book.add_metadata(
+        None, "meta", _plain(wording.file_as(masthead.title)), {"property": "file-as", "refines": "#creator"}
+    )
+    if publisher:
+        book.add_metadata("DC", "publisher", publisher)
+    if issue_date is not None:
+        book.add_metadata("DC", "date", issue_date.isoformat())
+    for subject in catalogue.subjects or (_plain(wording.subject()),):
+        book.add_metadata("DC", "subject", subject)
+    description = catalogue.description or _plain(wording.description(masthead, issue_date, len(pages), issue.sections))
+    book.add_metadata("DC", "description", description)
+    rights = catalogue.rights or _plain(wording.rights(publisher, issue_date))
+    if rights:
+        book.add_metadata("DC", "rights", rights)
+    if masthead.serial_number:
+        serial, scheme_code = series_identifier(masthead.serial_number)
+        book.add_metadata("DC", "identifier", serial, {"id": "serial"})
+        book.add_metadata(
+            None,
+            "meta",
+            scheme_code,
+            {"property": "identifier-type", "refines": "#serial", "scheme": "onix:codelist13"},
+        )
+    book.add_metadata("DC", "source", _plain(wording.source(masthead, issue_date)), {"id": "print-edition"})
+    book.add_metadata(None, "meta", "pagination", {"property": "source-of", "refines": "#print-edition"})
 
 
 def _collection(masthead: Masthead) -> Meta:
@@ -317,7 +357,7 @@ def _collection(masthead: Masthead) -> Meta:
     return meta
 
 
-def _accessibility(wording: TemplateModule, has_figures: bool) -> Meta:
+def _accessibility(wording: Wording, has_figures: bool) -> Meta:
     """EPUB Accessibility 1.1: text always suffices; the cover (and any photo) is an image with alt text."""
     features = [
         "alternativeText",
@@ -344,16 +384,63 @@ def _accessibility(wording: TemplateModule, has_figures: bool) -> Meta:
     )
 
 
-def _package(book: epub.EpubBook, stamp: datetime) -> bytes:
-    """ebooklib's zip, rewritten with one fixed time on every entry (ebooklib stamps the clock's)."""
+def _package(book: epub.EpubBook, stamp: datetime, language: str) -> bytes:
+    """ebooklib's zip, rewritten: with what ebooklib cannot write (the package's language; the NCX's depth,
+    page count and page list) and one fixed time on every entry (ebooklib stamps the clock's)."""
     raw = io.BytesIO()
     epub.write_epub(raw, book, {"mtime": stamp, "raise_exceptions": True})
-    date_time = max(stamp, EARLIEST).timetuple()[:6]
+    date_time = min(max(stamp, EARLIEST), LATEST).timetuple()[:6]  # what a zip entry can carry
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w") as target:
+        finish = {
+            "EPUB/content.opf": lambda opf: _with_language(opf, language),
+            "EPUB/toc.ncx": lambda ncx: _with_page_list(ncx, source.read("EPUB/nav.xhtml")),
+        }
         for info in source.infolist():  # ebooklib writes mimetype first; its order is fixed
+            data = source.read(info)
             entry = zipfile.ZipInfo(info.filename, date_time)
             entry.compress_type = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info), compresslevel=9)
+            target.writestr(entry, finish[info.filename](data) if info.filename in finish else data, compresslevel=9)
     return out.getvalue()
+
+
+def _with_language(opf: bytes, language: str) -> bytes:
+    """The package document with ``xml:lang`` on ``<package>``: the language of its metadata's text."""
+    package = etree.fromstring(opf)
+    package.set(f"{{{XML}}}lang", language)
+    return etree.tostring(package, encoding="utf-8", xml_declaration=True)
+
+
+def _with_page_list(ncx: bytes, nav: bytes) -> bytes:
+    """The NCX (for EPUB 2 readers) with its true depth, the print pages counted, and the nav document's
+    page list as its ``pageList``: ebooklib writes 0, 0, 0 and none."""
+    root = etree.fromstring(ncx)
+    page_list = etree.fromstring(nav).find(f".//{{{XHTML_NS}}}nav[@{{{OPS}}}type='page-list']")
+    links = [(a.get("href"), "".join(a.itertext()).strip()) for a in page_list.iter(f"{{{XHTML_NS}}}a")]
+
+    def depth(point: etree._Element) -> int:
+        return max((1 + depth(child) for child in point.iterfind(f"{{{NCX}}}navPoint")), default=0)
+
+    figures = {
+        "dtb:depth": depth(root.find(f"{{{NCX}}}navMap")),
+        "dtb:totalPageCount": len(links),
+        "dtb:maxPageNumber": max((int(label) for _, label in links if label.isdigit()), default=0),
+    }
+    for meta in root.iterfind(f"{{{NCX}}}head/{{{NCX}}}meta"):
+        if meta.get("name") in figures:
+            meta.set("content", str(figures[meta.get("name")]))
+    pages = etree.SubElement(root, f"{{{NCX}}}pageList")
+    _ncx_label(pages, page_list.get("aria-label", ""))
+    for number, (href, label) in enumerate(links, start=1):
+        target = etree.SubElement(
+            pages, f"{{{NCX}}}pageTarget", {"id": f"page-target-{number}", "type": "normal", "value": label}
+        )
+        _ncx_label(target, label)
+        etree.SubElement(target, f"{{{NCX}}}content", {"src": href})
+    etree.indent(root)  # as ebooklib prints the rest
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _ncx_label(parent: etree._Element, text: str) -> None:
+    etree.SubElement(etree.SubElement(parent, f"{{{NCX}}}navLabel"), f"{{{NCX}}}text").text = text

@@ -134,6 +134,10 @@ TOP_KEYS: dict[str, Check] = {
     "page_count": (_positive, "a whole number of pages such as 4"),
     "normalize_punctuation": (_boolean, "true or false"),
     "page_names": (_names, "a list of page names, first page first, such as [要闻, 综合, 评论, 专题]"),
+    # what a library catalogues the issue by (model.Catalogue); printed nowhere
+    "subjects": (_names, "a list of subjects, such as [工业, 经济]"),
+    "description": (_text, "a line of text saying what the issue holds"),
+    "rights": (_text, "a line of text such as '© 2023 昭通日报社'"),
 }
 SECTION_KEYS: dict[str, Check] = {
     "headline": (_text, "the section's headline as the text has it"),

@@ -159,12 +159,22 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Catalogue:
+    """What a library catalogues the issue by besides its masthead (front matter); none of it is printed."""
+
+    subjects: tuple[str, ...] = ()
+    description: str | None = None
+    rights: str | None = None
+
+
+@dataclass(frozen=True)
 class Issue:
     source: str  # the source file's path as given
     masthead: Masthead
     sections: tuple[Section, ...]
     repairs: tuple[Repair, ...] = ()
     settings: Settings = Settings()
+    catalogue: Catalogue = Catalogue()
 
     @property
     def page_count(self) -> int:

@@ -35,7 +35,18 @@ from typing import Any
 
 from layout.errors import SourceError
 from layout.frontmatter import FrontMatter, SectionOverride, read_front_matter
-from layout.model import Block, BlockRole, Issue, Masthead, Repair, RepairKind, Section, SectionKind, Settings
+from layout.model import (
+    Block,
+    BlockRole,
+    Catalogue,
+    Issue,
+    Masthead,
+    Repair,
+    RepairKind,
+    Section,
+    SectionKind,
+    Settings,
+)
 from layout.source import read_source
 
 # Widths are in ems: a Chinese character is one, a Latin letter or digit about half of one.
@@ -195,9 +206,19 @@ def parse_text(text: str, path: Path, *, normalize_punctuation: bool | None = No
         normalize_punctuation=normalize_punctuation,
         page_names=front.values.get("page_names", ()),
     )
+    catalogue = Catalogue(
+        subjects=front.values.get("subjects", ()),
+        description=front.values.get("description"),
+        rights=front.values.get("rights"),
+    )
     repairs.sort(key=lambda repair: repair.lines)
     return Issue(
-        source=str(path), masthead=masthead, sections=tuple(sections), repairs=tuple(repairs), settings=settings
+        source=str(path),
+        masthead=masthead,
+        sections=tuple(sections),
+        repairs=tuple(repairs),
+        settings=settings,
+        catalogue=catalogue,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
@@ -18,7 +19,7 @@ from xml.etree import ElementTree
 from weasyprint.urls import URLFetcher
 
 from layout.errors import ReissueError
-from layout.identity import build_time, issue_urn, issue_uuid
+from layout.identity import instance_urn, issue_time, issue_urn, issue_uuid, organisation, release_time
 from layout.model import Issue
 from layout.photos import PhotoFile
 from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Geometry, Piece, Plan, Row
@@ -112,7 +113,8 @@ def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions, p
         style_urls=[path.resolve().as_uri() for path in style.stylesheets("print/print.css")],
         image_urls={index: photo.path.as_uri() for index, photo in photos.items()},
         paragraphs=lambda piece: paragraphs(piece, geometry),
-        created=_creation_date(issue),
+        created=_w3c(issue_time(issue.masthead)),  # the PDF as a document was made the day it was printed
+        modified=_w3c(release_time(issue)),
     )
 
 
@@ -124,7 +126,7 @@ def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> 
     base = Path(issue.source).resolve().parent.as_uri() + "/"
     document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(font_config=_font_config())
     document.metadata = _issue_metadata(document.metadata, issue)
-    made = build_time(issue.masthead)
+    made = release_time(issue)
     attachments = [
         weasyprint.Attachment(
             string=data,
@@ -162,32 +164,38 @@ def _relationship(name: str, issue: Issue) -> str:
 
 def _issue_metadata(metadata, issue: Issue):
     """``metadata`` (what WeasyPrint read from the HTML's head) plus the Dublin Core fields an archive
-    catalogues an issue by. WeasyPrint writes XMP only for the PDF/A and PDF/UA variants."""
+    catalogues an issue by, the paper as its author, and the XMP media management fields that tell
+    versions apart: the document (the issue, on every build) and the instance (this content of it),
+    with the time of this rendition's metadata (the head's ``dcterms.modified``, the Info dict's ModDate).
+    WeasyPrint writes XMP only for the PDF/A and PDF/UA variants; the plain PDF carries the Info dict."""
     from weasyprint.document import DocumentMetadata
     from weasyprint.pdf.metadata import NS
 
     m = issue.masthead
-    fields = [("identifier", issue_urn(m), None), ("language", issue.settings.language, "Bag")]
+    dc, mm = NS["dc"], NS["xmpMM"]
+    fields = [(dc, "identifier", issue_urn(m), None), (dc, "language", issue.settings.language, "Bag")]
     if m.date:
-        fields.append(("date", m.date, "Seq"))
+        fields.append((dc, "date", m.date, "Seq"))  # the day it was printed, not the day it was built
     if m.publisher:
-        fields.append(("publisher", m.publisher, "Bag"))
+        fields.append((dc, "publisher", organisation(m.publisher), "Bag"))
+    fields += [(mm, "DocumentID", issue_urn(m), None), (mm, "InstanceID", instance_urn(issue), None)]
+    fields.append((NS["xmp"], "MetadataDate", metadata.modified, None))
 
     class IssueMetadata(DocumentMetadata):
         # WeasyPrint's ``xmp_metadata`` option would add a second rdf:RDF after its own, which XMP
         # readers (Adobe's toolkit, veraPDF, pypdf) ignore: the fields go into WeasyPrint's one rdf:RDF
         def generate_rdf_metadata(self, variant, version, conformance):
-            rdf = ElementTree.fromstring(super().generate_rdf_metadata(variant, version, conformance))
+            rdf = ElementTree.fromstring(super().generate_rdf_metadata(variant, version, conformance))  # noqa: S314 - WeasyPrint's own RDF
             description = ElementTree.SubElement(rdf, f"{{{NS['rdf']}}}Description", {f"{{{NS['rdf']}}}about": ""})
-            for name, value, container in fields:
-                element = ElementTree.SubElement(description, f"{{{NS['dc']}}}{name}")
+            for namespace, name, value, container in fields:
+                element = ElementTree.SubElement(description, f"{{{namespace}}}{name}")
                 if container:
                     element = ElementTree.SubElement(element, f"{{{NS['rdf']}}}{container}")
                     element = ElementTree.SubElement(element, f"{{{NS['rdf']}}}li")
                 element.text = value
             return ElementTree.tostring(rdf, encoding="utf-8")
 
-    return IssueMetadata(**vars(metadata))
+    return IssueMetadata(**{**vars(metadata), "authors": [m.title]})
 
 
 def _finish(document, pdf) -> None:
@@ -215,9 +223,9 @@ def _font_config():
     return _FONT_CONFIG
 
 
-def _creation_date(issue: Issue) -> str:
-    """The PDF's creation date (the head's ``dcterms.created``): the build's one time, never the clock."""
-    return build_time(issue.masthead).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _w3c(time: datetime) -> str:
+    """A time as the head's ``dcterms.created`` and ``dcterms.modified`` give it (W3C's profile of ISO 8601)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def front_page_png(pdf: bytes, resolution: int = 100) -> bytes:

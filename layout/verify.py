@@ -11,7 +11,8 @@ It reads the files as a reader, a printer and a library would, never the engine'
   the story's text really continues; fonts embedded and no .notdef glyph (tofu); no glyph off the
   trim box, on top of another, or hidden by a clipping path (text cut off by ``overflow: hidden``).
 - EPUB: EPUBCheck clean (warnings count), a nav document with a toc and a page-list of the issue's
-  pages, no scripts, no remote resources.
+  pages, no scripts, no remote resources; on request, when it is installed, no violation by Ace by
+  DAISY (``layout.ace``; ``reissue verify`` asks for it).
 
 A file that is not a PDF / an EPUB, or that belongs to another issue, raises ``OutputError``; a file of
 this issue with problems gives a ``Report`` whose ``findings`` say what is wrong and where.
@@ -47,6 +48,7 @@ from pdfminer.psparser import PSException
 from pdfminer.utils import apply_matrix_pt, decode_text
 from rich.text import Text
 
+from layout import ace
 from layout.errors import OutputError
 from layout.model import Issue
 
@@ -699,8 +701,9 @@ def _body_text(document: ET.Element) -> str:
     return "".join(body.itertext()) if body is not None else ""
 
 
-def verify_epub(issue: Issue, epub: Path) -> Report:
-    """Check a finished EPUB against the issue; OutputError when it is not an EPUB of this issue."""
+def verify_epub(issue: Issue, epub: Path, *, accessibility: bool = False) -> Report:
+    """Check a finished EPUB against the issue; OutputError when it is not an EPUB of this issue.
+    ``accessibility`` adds Ace by DAISY's check when Ace is installed (about ten seconds more)."""
     book = _read_epub(epub)
     first = normalize(_body_text(book.documents[0][1])) if book.documents else ""
     _check_identity(issue, epub, book.title, book.metadata + first, "EPUB")
@@ -711,8 +714,10 @@ def verify_epub(issue: Issue, epub: Path) -> Report:
     findings += _safety(book)
     messages = _epubcheck(epub)
     findings += [Finding("epubcheck", message) for message in messages]
+    by_ace = accessibility and ace.installed()  # the report's checks say whether Ace ran
+    findings += [Finding("ace", violation) for violation in ace.violations(epub)] if by_ace else []
     stats = {**figures, "documents": len(book.documents), **nav_stats, "epubcheck_messages": len(messages)}
-    return Report("epub", str(epub), EPUB_CHECKS, tuple(findings), stats)
+    return Report("epub", str(epub), EPUB_CHECKS + (("ace",) if by_ace else ()), tuple(findings), stats)
 
 
 def _navigation(book: _Epub, issue: Issue) -> tuple[list[Finding], dict]:

@@ -10,8 +10,10 @@ that writes copies what it needs into its own folder first.
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -31,7 +33,7 @@ from pypdf.generic import ContentStream, DictionaryObject, IndirectObject
 
 from layout.build import BuildOptions, make
 from layout.cli import main
-from layout.identity import issue_urn
+from layout.identity import issue_urn, release_time
 from layout.model import Issue, SectionKind, to_dict
 from layout.parse import parse_issue
 from layout.verify import normalize as norm  # NFKC, no white space: the PDF's spaces are positions
@@ -40,7 +42,7 @@ ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
 STEM = SAMPLE.stem
 OUTPUTS = (f"{STEM}.pdf", f"{STEM}.epub")
-EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z, the day before the issue's date
+EPOCH = 1_700_100_000  # 2023-11-16T02:00:00Z, the day after the issue's date
 MISSING = "今年前三季度,全市能源外工业投资同比增长61.2%"  # the paragraph the short copy leaves out
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
@@ -102,8 +104,8 @@ class Builds:
 
 def make_builds(folder: Path) -> None:
     """first: the default build, in this process through ``main``; second: the same in another process;
-    archival: --archival with SOURCE_DATE_EPOCH set; short: a copy of the sample without one paragraph;
-    ua: PDF/UA-1 with the source and model attached, verified."""
+    archival: --archival with SOURCE_DATE_EPOCH set; short: --archival of a copy of the sample without one
+    paragraph (another content of the same issue); ua: PDF/UA-1 with the source and model attached, verified."""
     paragraph = SAMPLE.read_text(encoding="utf-8").splitlines()[source_line(MISSING) - 1]
     short = copy_of_sample(folder / "short", paragraph + "\n", "")
     quiet = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
@@ -118,7 +120,9 @@ def make_builds(folder: Path) -> None:
             "--no-verify",
             env={**quiet, "SOURCE_DATE_EPOCH": str(EPOCH)},
         ),
-        "short": reissue("build", short, "--out", folder / "short" / "build", "--pdf-only", "--no-verify", env=quiet),
+        "short": reissue(
+            "build", short, "--out", folder / "short" / "build", "--pdf-only", "--archival", "--no-verify", env=quiet
+        ),
         "ua": reissue(
             "build", SAMPLE, "--out", folder / "ua" / "build", "--pdf-variant", "pdf/ua-1", "--attach", "--pdf-only"
         ),
@@ -236,7 +240,8 @@ def test_archival_pdf_is_pdf_a_3b_with_srgb_output_intent_and_full_xmp(builds):
     assert meta.dc_identifier == issue_urn(issue.masthead)
     assert meta.dc_language == ["zh-Hans"] and reader.trailer["/Root"]["/Lang"] == "zh-Hans"
     assert [d.date().isoformat() for d in meta.dc_date] == ["2023-11-15"]  # the issue's date, not the build's
-    assert meta.dc_publisher == ["昭通日报社出版"]
+    assert meta.dc_publisher == ["昭通日报社"]  # the organisation, without the masthead's 出版 (item 8.15)
+    assert meta.dc_creator == ["昭通日报"] and reader.metadata.author == "昭通日报"
 
 
 def test_archival_pdf_passes_verify(builds, capsys):
@@ -444,19 +449,20 @@ def test_two_builds_in_two_processes_give_the_same_bytes(builds):
 
 
 def test_dates_follow_source_date_epoch(builds):
+    """The release time is SOURCE_DATE_EPOCH; the PDF was created, as a document, the day it was printed."""
     reader = PdfReader(builds.pdf("archival"))
-    assert reader.metadata["/CreationDate"] == reader.metadata["/ModDate"] == "D:20231114221320Z"
-    assert reader.xmp_metadata.xmp_create_date.isoformat() == "2023-11-14T22:13:20"
+    assert (reader.metadata["/CreationDate"], reader.metadata["/ModDate"]) == ("D:20231115000000Z", "D:20231116020000Z")
+    assert reader.xmp_metadata.xmp_create_date.isoformat() == "2023-11-15T00:00:00"
+    assert reader.xmp_metadata.xmp_modify_date.isoformat() == "2023-11-16T02:00:00"
     for spec in reader.trailer["/Root"]["/AF"]:
         params = spec.get_object()["/EF"]["/F"].get_object()["/Params"]
-        assert params["/CreationDate"] == params["/ModDate"] == "D:20231114221320Z"
+        assert params["/CreationDate"] == params["/ModDate"] == "D:20231116020000Z"
     with zipfile.ZipFile(builds.epub("archival")) as book:
-        assert {info.date_time for info in book.infolist()} == {(2023, 11, 14, 22, 13, 20)}
-        assert '<meta property="dcterms:modified">2023-11-14T22:13:20Z</meta>' in book.read("EPUB/content.opf").decode(
-            "utf-8"
-        )
-    first = PdfReader(builds.pdf("first")).metadata  # without it, the issue's date
-    assert first["/CreationDate"] == first["/ModDate"] == "D:20231115000000Z"
+        assert {info.date_time for info in book.infolist()} == {(2023, 11, 16, 2, 0, 0)}
+        assert modified(book.read("EPUB/content.opf")) == "2023-11-16T02:00:00Z"
+    first = PdfReader(builds.pdf("first")).metadata  # without it, when the sample last changed
+    released = release_time(parse_issue(SAMPLE)).strftime("D:%Y%m%d%H%M%SZ")
+    assert (first["/CreationDate"], first["/ModDate"]) == ("D:20231115000000Z", released)
 
 
 # ---------------------------------------------------------------- atomic
@@ -528,3 +534,110 @@ def test_a_build_that_fails_verification_keeps_the_earlier_outputs_and_sets_its_
     failed = after.pop(f"{STEM}.failed.pdf")
     assert after == before
     assert failed.startswith(b"%PDF-") and failed != before[f"{STEM}.pdf"]
+
+
+# ---------------------------------------------------------------- versions an archive can tell apart
+
+OPF = "{http://www.idpf.org/2007/opf}"
+XMP_MM = "{http://ns.adobe.com/xap/1.0/mm/}"
+XMP = "{http://ns.adobe.com/xap/1.0/}"
+CORRECTION = ("现场一派繁忙景象。", "现场一片繁忙景象。")  # one character
+
+
+def modified(opf: bytes) -> str:
+    """The EPUB's release time: its package's dcterms:modified."""
+    root = ElementTree.fromstring(opf)
+    [meta] = (m for m in root.iter(f"{OPF}meta") if m.get("property") == "dcterms:modified")
+    return meta.text
+
+
+def epub_of(source: Path) -> tuple[bytes, str, str]:
+    """The EPUB of ``source`` (no PDF: its cover is drawn), its identifier and its dcterms:modified."""
+    data = make(source, BuildOptions(pdf=False)).files[f"{source.stem}.epub"]
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        opf = book.read("EPUB/content.opf")
+    identifier = ElementTree.fromstring(opf).find(f"{OPF}metadata/{{http://purl.org/dc/elements/1.1/}}identifier")
+    return data, identifier.text, modified(opf)
+
+
+def commit(folder: Path, when: str) -> None:
+    """Commit everything in ``folder`` (a git repository) at ``when``."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    for args in (["add", "-A"], ["-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-qm", when]):
+        subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
+
+
+def test_a_corrected_rebuild_is_a_new_release_of_the_same_issue(tmp_path, monkeypatch):
+    """item 8.14: in a git repository the release time is the last commit that touched the source: a
+    rebuild of the same content gives the same bytes, a one-character correction committed later a new
+    dcterms:modified under the same identifier; an uncommitted edit, the file's modification time."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    repo = tmp_path / "archive"
+    repo.mkdir()
+    source = Path(shutil.copy(SAMPLE, repo))
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    commit(repo, "2024-01-02T03:04:05Z")
+    first, identifier, released = epub_of(source)
+    assert released == "2024-01-02T03:04:05Z"
+    assert epub_of(source)[0] == first
+
+    source.write_text(source.read_text(encoding="utf-8").replace(*CORRECTION), encoding="utf-8")
+    os.utime(source, (1_706_000_000, 1_706_000_000))  # 2024-01-23T08:53:20Z, not yet committed
+    assert epub_of(source)[1:] == (identifier, "2024-01-23T08:53:20Z")
+    commit(repo, "2024-02-03T04:05:06Z")
+    corrected, same_identifier, released_again = epub_of(source)
+    assert (same_identifier, released_again) == (identifier, "2024-02-03T04:05:06Z")
+    assert corrected != first
+
+
+def test_outside_git_the_release_is_the_files_time_and_never_before_the_issue(tmp_path, monkeypatch):
+    """item 8.14: outside a repository, the file's modification time; one before the issue's date (a
+    file copied without its times) gives the issue's date; SOURCE_DATE_EPOCH comes before both."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    source = Path(shutil.copy(SAMPLE, tmp_path))
+    os.utime(source, (1_715_000_000, 1_715_000_000))
+    assert epub_of(source)[2] == "2024-05-06T12:53:20Z"
+    os.utime(source, (1_600_000_000, 1_600_000_000))  # 2020
+    assert epub_of(source)[2] == "2023-11-15T00:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    os.utime(source, (1_715_000_000, 1_715_000_000))
+    assert epub_of(source)[2] == "2023-11-16T02:00:00Z"
+
+
+def test_the_pdf_names_the_issue_once_and_each_content_apart(builds):
+    """item 8.14: the XMP's DocumentID is the issue's (the same for the sample and a corrected copy), its
+    InstanceID the content's (different), its MetadataDate the rendition's, agreeing with the Info dict's
+    ModDate; the print date stays the issue's."""
+    fields = {}
+    for name in ("archival", "short"):
+        reader = PdfReader(builds.pdf(name))
+        descriptions = xmp(reader).iter(f"{RDF}Description")
+        values = {child.tag: child.text for d in descriptions for child in d if child.text and child.text.strip()}
+        fields[name] = values
+        assert values[f"{XMP}MetadataDate"] == values[f"{XMP}ModifyDate"]
+        moddate = reader.metadata["/ModDate"]
+        assert moddate == "D:" + values[f"{XMP}ModifyDate"].translate(str.maketrans("", "", "-:T"))
+        assert [d.date().isoformat() for d in reader.xmp_metadata.dc_date] == ["2023-11-15"]
+    archival, short = fields["archival"], fields["short"]
+    assert archival[f"{XMP_MM}DocumentID"] == short[f"{XMP_MM}DocumentID"] == issue_urn(parse_issue(SAMPLE).masthead)
+    assert archival[f"{XMP_MM}InstanceID"] != short[f"{XMP_MM}InstanceID"]
+    assert archival[f"{XMP_MM}InstanceID"].startswith("urn:uuid:")
+
+
+# ---------------------------------------------------------------- accessibility
+
+
+@pytest.mark.slow
+def test_verify_runs_ace_and_fails_an_epub_it_finds_inaccessible(builds, tmp_path, capsys):
+    """item 8.12: ``reissue verify`` adds Ace by DAISY when it is installed: the sample's EPUB passes it;
+    the same EPUB with its cover image's alt text removed fails, and the finding says why."""
+    code, out, _ = run(["verify", SAMPLE, "--epub", builds.epub("first")], capsys)
+    assert code == 0 and "checked text, navigation, safety, epubcheck, ace:" in out
+    damaged = tmp_path / f"{STEM}.epub"
+    with zipfile.ZipFile(builds.epub("first")) as book, zipfile.ZipFile(damaged, "w") as copy:
+        for info in book.infolist():
+            data = book.read(info)
+            copy.writestr(info, re.sub(rb' alt="[^"]*"', b"", data) if info.filename == "EPUB/cover.xhtml" else data)
+    code, out, err = run(["verify", SAMPLE, "--epub", damaged], capsys)
+    assert code == 1
+    assert "ace: critical image-alt cover.xhtml: " in out and "is not faithful (1 finding)" in err

@@ -77,9 +77,13 @@ def body_text(article: ElementTree.Element) -> str:
         "".join(
             "".join(child.itertext())
             for child in article
-            if child.tag in (f"{X}p", f"{X}h2", f"{X}h3") and not {"jump", "headline"} & set((child.get("class") or "").split())
+            if child.tag in (f"{X}p", f"{X}h2", f"{X}h3") and not {"jump", "headline"} & classes(child)
         )
     )
+
+
+def classes(element: ElementTree.Element) -> set[str]:
+    return set((element.get("class") or "").split())
 
 
 def section_index(article: ElementTree.Element) -> int:
