@@ -185,7 +185,7 @@ def _add_documents(
     book: epub.EpubBook, env: jinja2.Environment, context: dict[str, object], cover: Image, pages: list[Page]
 ) -> None:
     """The reading order: cover, title page, contents, then one document per print page."""
-    documents = [
+    documents: list[tuple[str, str, str, dict[str, object]]] = [
         ("cover", "cover.xhtml", "cover.xhtml.j2", {"cover": cover}),
         ("title", "title.xhtml", "title.xhtml.j2", {}),
         ("nav", "nav.xhtml", "nav.xhtml.j2", {}),
@@ -369,19 +369,16 @@ def _accessibility(wording: Wording, has_figures: bool) -> Meta:
         "structuralNavigation",
         "tableOfContents",
     ]
-    return (
-        [
-            ("schema:accessMode", "textual", {}),
-            ("schema:accessMode", "visual", {}),
-            ("schema:accessModeSufficient", "textual", {}),
-        ]
-        + [("schema:accessibilityFeature", feature, {}) for feature in features]
-        + [
-            ("schema:accessibilityHazard", "none", {}),
-            ("schema:accessibilitySummary", _plain(wording.accessibility_summary(has_figures)), {}),
-            ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {}),
-        ]
-    )
+    statements = [
+        ("schema:accessMode", "textual"),
+        ("schema:accessMode", "visual"),
+        ("schema:accessModeSufficient", "textual"),
+        *(("schema:accessibilityFeature", feature) for feature in features),
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", _plain(wording.accessibility_summary(has_figures))),
+        ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
+    ]
+    return [(prop, value, {}) for prop, value in statements]
 
 
 def _package(book: epub.EpubBook, stamp: datetime, language: str) -> bytes:

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
 
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
 from layout.errors import ReissueError
@@ -118,7 +119,7 @@ def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions, p
     )
 
 
-def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> tuple[bytes, object]:
+def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> tuple[bytes, Document]:
     """Render ``html`` with WeasyPrint; returns the PDF's bytes and the laid-out document."""
     import weasyprint
 

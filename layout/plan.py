@@ -198,8 +198,10 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Pla
                     continue
                 score = _blankness(pages)
                 if best is None or score < best[0] - 1e-9:
-                    pages = _spread_slack(_link_jumps(pages), measure.geometry.line_height)
-                    best = (score, Plan(measure.geometry, pages))
+                    best = (
+                        score,
+                        Plan(measure.geometry, _spread_slack(_link_jumps(pages), measure.geometry.line_height)),
+                    )
         if best is not None and best[0] <= BLANK_TOLERANCE / measure.geometry.inside_rows:
             break  # sizes go from large to small: the first full plan is the most readable one
     if best is None and least_overflow is None:
@@ -210,6 +212,7 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Pla
             hint="give a larger paper (--paper) or a style with smaller type",
         )
     if best is None:
+        assert least_overflow is not None  # every candidate overflowed
         rows = least_overflow
         geometry = _geometry(style, paper, style.body_size.min, style.leading.min)
         chars = rows * geometry.columns * int(geometry.column_width // geometry.body_size)
@@ -542,10 +545,10 @@ def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[
             raise _NoFit
     else:
         head = measure.head(top, columns)
-        need = math.ceil(len(top.rows) / columns)
+        top_need = math.ceil(len(top.rows) / columns)
         available = rows - band_depth - head.rows
         # the lead keeps its share of the front page, or all of itself when it is shorter
-        if available < min(need, max(MIN_BODY_ROWS, int(rows * style.front_story_share) - head.rows)):
+        if available < min(top_need, max(MIN_BODY_ROWS, int(rows * style.front_story_share) - head.rows)):
             raise _NoFit
         piece, rest = _text_piece(top, head, available, 0, 0, columns)
         carried += [rest] if rest else []
