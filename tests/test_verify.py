@@ -10,12 +10,15 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import resource
 import zipfile
 from pathlib import Path
+from typing import cast
 
 import pytest
 from ebooklib import epub
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, PdfObject
 from weasyprint import HTML
 
 from layout.cli import main
@@ -23,6 +26,7 @@ from layout.errors import OutputError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind
 from layout.parse import parse_issue
 from layout.verify import Finding, normalize, page_number, verify_epub, verify_pdf
+from tests.hostile import zips
 
 LEAD = (
     "今年以来,昭通市工信局紧扣省委“3815”战略发展目标,深入推进“产业兴市”战略,扎实做好“产”的文章,"
@@ -289,12 +293,18 @@ def test_tofu_fails_and_names_the_source_line(tmp_path):
     assert "1 glyphs drawn as .notdef (tofu)" in finding.message
 
 
+def pdf_dict(value: PdfObject) -> DictionaryObject:
+    dictionary = value.get_object()
+    assert isinstance(dictionary, DictionaryObject)
+    return dictionary
+
+
 def test_font_not_embedded_fails(good_pdf, tmp_path):
     writer = PdfWriter(clone_from=PdfReader(good_pdf))
     for page in writer.pages:
-        for font in page["/Resources"]["/Font"].values():
-            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-            descriptor.pop("/FontFile3", None)
+        for font in pdf_dict(pdf_dict(page["/Resources"])["/Font"]).values():
+            descendant = pdf_dict(cast(ArrayObject, pdf_dict(font)["/DescendantFonts"])[0])
+            pdf_dict(descendant["/FontDescriptor"]).pop("/FontFile3", None)
     stripped = tmp_path / "x.pdf"
     writer.write(stripped)
     report = verify_pdf(ISSUE, stripped)
@@ -362,7 +372,7 @@ def good_epub(tmp_path_factory) -> Path:
 def test_correct_epub_passes(good_epub):
     report = verify_epub(ISSUE, good_epub)
     assert report.findings == ()
-    assert report.checks == ("text", "navigation", "safety", "epubcheck")
+    assert report.checks == ("archive", "text", "navigation", "safety", "epubcheck")
     assert report.stats["page_list_entries"] == 3 and report.stats["toc_entries"] == 3
 
 
@@ -406,12 +416,117 @@ def test_not_an_epub_is_an_output_error(tmp_path, good_pdf):
         verify_epub(ISSUE, plain_zip)
 
 
+# ---------------------------------------------------------------- EPUB archives from anywhere
+
+
+def hostile_epub(path: Path, good: Path, *extra: zips.Member, replace: dict[str, bytes] | None = None) -> Path:
+    """The good EPUB's members (stored), some replaced, then ``extra`` members."""
+    members = [zips.stored(m.name, (replace or {}).get(m.name, m.data)) for m in zips.members_of(good)]
+    path.write_bytes(zips.archive(members + list(extra)))
+    return path
+
+
+def archive_findings(report) -> list[str]:
+    assert report.checks == ("archive",)  # nothing else is read from an unsafe archive
+    return [f.message for f in report.findings]
+
+
+def peak_memory_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def test_a_member_declaring_gigabytes_is_a_finding_and_is_not_unpacked(good_epub, tmp_path):
+    """item 8.8: a 2 MB EPUB with a 2 GiB member of zeros is refused from its declared size, in bounded memory."""
+    bomb = hostile_epub(tmp_path / "x.epub", good_epub, zips.zeros("EPUB/zeros.xhtml", 2047))
+    assert bomb.stat().st_size < 3 * zips.MIB
+    before = peak_memory_mib()
+    messages = archive_findings(verify_epub(ISSUE, bomb))
+    assert messages == ["member 'EPUB/zeros.xhtml' unpacks to 2047 MiB; verify reads members of at most 64 MiB"]
+    assert peak_memory_mib() - before < 100
+
+
+def test_members_unpacking_past_the_archive_limit_together_are_a_finding(good_epub, tmp_path):
+    """item 8.8: each member within its limit, all of them together past the archive's."""
+    many = [zips.zeros(f"EPUB/zeros{n}.bin", 60) for n in range(9)]
+    messages = archive_findings(verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, *many)))
+    assert messages == ["the members unpack to 540 MiB together; verify reads at most 512 MiB"]
+
+
+def test_a_member_whose_data_unpacks_to_more_than_it_declares_is_a_finding(good_epub, tmp_path):
+    """item 8.8: the actual size is bounded too: unpacking stops at the declared size, where the CRC fails."""
+    liar = dataclasses.replace(zips.zeros("EPUB/liar.xhtml", 48), size=1024)
+    messages = archive_findings(verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, liar)))
+    assert messages == ["member 'EPUB/liar.xhtml' cannot be unpacked: Bad CRC-32 for file 'EPUB/liar.xhtml'"]
+
+
+def test_corrupt_deflate_data_is_a_finding(good_epub, tmp_path):
+    """item 8.8"""
+    broken = zips.Member("EPUB/broken.xhtml", b"\xff" * 64, zips.DEFLATED, size=1000)
+    messages = archive_findings(verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, broken)))
+    assert messages == [
+        "member 'EPUB/broken.xhtml' cannot be unpacked: Error -3 while decompressing data: invalid block type"
+    ]
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA, 99], ids=["bzip2", "lzma", "unknown"])
+def test_a_compression_method_epub_does_not_allow_is_a_finding(good_epub, tmp_path, method):
+    """item 8.8: only stored and deflated, even where Python could unpack the member."""
+    odd = zips.Member("EPUB/odd.xhtml", b"data", method)
+    messages = archive_findings(verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, odd)))
+    assert messages == [
+        f"member 'EPUB/odd.xhtml' uses compression method {method}; EPUB allows only stored and deflated"
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["../evil.xhtml", "EPUB/../../evil.xhtml", "/etc/evil", "C:/evil", "EPUB\\..\\..\\evil"]
+)
+def test_a_member_named_outside_the_archive_is_an_unsafe_member_name(good_epub, tmp_path, name):
+    """item 8.8: a name with a .. part or an absolute path is a finding, not "epub ok"."""
+    messages = archive_findings(
+        verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, zips.stored(name, b"")))
+    )
+    assert messages == [f"unsafe member name {name!r}: a path outside the archive"]
+
+
+def test_an_encrypted_member_or_a_name_used_twice_is_a_finding(good_epub, tmp_path):
+    """item 8.8: what a reader would refuse or read differently from verify."""
+    secret = zips.Member("EPUB/secret.xhtml", b"data", flags=0x801)
+    twice = zips.stored("EPUB/nav.xhtml", b"<html/>")
+    messages = archive_findings(verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, secret, twice)))
+    assert messages == [
+        "member 'EPUB/secret.xhtml' is encrypted",
+        "member name 'EPUB/nav.xhtml' is used more than once",
+    ]
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE html [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+<!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+<!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;"><!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">]>
+<html xmlns="http://www.w3.org/1999/xhtml"><body><p>&i;</p></body></html>"""
+
+
+def test_an_xml_entity_bomb_is_refused_without_expanding_it(good_epub, tmp_path):
+    """item 8.8: XML from an EPUB is parsed with entities refused."""
+    bomb = hostile_epub(tmp_path / "x.epub", good_epub, replace={"EPUB/page1.xhtml": BILLION_LAUGHS})
+    with pytest.raises(OutputError, match=r"'EPUB/page1\.xhtml' declares XML entities or external references"):
+        verify_epub(ISSUE, bomb)
+
+
+def test_a_device_given_as_the_epub_is_refused():
+    """item 8.8: /dev/zero would be read without end."""
+    with pytest.raises(OutputError, match="not a regular file"):
+        verify_epub(ISSUE, Path("/dev/zero"))
+
+
 # ---------------------------------------------------------------- the command
 
 SAMPLE = Path(__file__).parent / "issues" / "verify-sample.md"
 
 
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
+def run(argv: list[str], capsys) -> tuple[int | str | None, str, str]:
     with pytest.raises(SystemExit) as exit:
         main(argv)
     captured = capsys.readouterr()
