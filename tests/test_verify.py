@@ -21,6 +21,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, PdfObject
 from weasyprint import HTML
 
+from layout import verify
 from layout.cli import main
 from layout.errors import OutputError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind
@@ -404,6 +405,13 @@ def test_epub_without_page_list_or_with_script_or_remote_image_fails(broken_epub
 def test_epubcheck_errors_are_findings(broken_epub_report):
     epubcheck = [f.message for f in broken_epub_report.findings if f.check == "epubcheck"]
     assert any(m.startswith("ERROR RSC-006 EPUB/page2.xhtml:") for m in epubcheck)
+
+
+def test_epubcheck_that_does_not_finish_in_time_is_a_finding(good_epub, monkeypatch):
+    """item 8.8: EPUBCheck's time is bounded (so is its heap, by -Xmx)."""
+    monkeypatch.setattr(verify, "EPUBCHECK_SECONDS", 0.2)
+    report = verify_epub(ISSUE, good_epub)
+    assert [f.message for f in report.findings] == ["FATAL EPUBCheck did not finish in 0.2 s"]
 
 
 def test_not_an_epub_is_an_output_error(tmp_path, good_pdf):
