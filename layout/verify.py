@@ -8,8 +8,11 @@ It reads the files as a reader, a printer and a library would, never the engine'
   running head drawn in between); every piece but the last must be ``MIN_PIECE`` characters or more,
   so that scattered short strings never count as a paragraph found. A PDF's right-to-left runs
   (Arabic, Hebrew), drawn in visual order, are read back in logical order, line by line.
-- PDF: page count; jump lines (下转第N版 / 上接第M版, Continued on/from page N) pair up and point where
-  the story's text really continues; fonts embedded and no .notdef glyph (tofu); no glyph off the
+- PDF: page count, and no page nearly empty (less than ``NEAR_EMPTY`` of it inked, or far less than the
+  others: ink is the union of glyph, image and painted-shape boxes); no source text printed more often
+  than the source has it (a continued story's headline once more on each page it continues on); jump
+  lines (下转第N版 / 上接第M版, Continued on/from page N) pair up and point where the story's text
+  really continues; fonts embedded and no .notdef glyph (tofu); no glyph off the
   trim box, on top of another, or hidden by a clipping path (text cut off by ``overflow: hidden``).
 - EPUB: first the archive, which may come from anywhere: safe member names, the compression methods
   EPUB allows, every member unpacked in chunks within a size limit and its CRC checked; an archive that
@@ -26,8 +29,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 import posixpath
 import re
+import statistics
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -66,6 +71,8 @@ CONTEXT = 12  # characters of context quoted in a finding
 EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding of font boxes)
 OVERLAP_LIMIT, OVERLAP_LIMIT_PUNCT = 0.6, 0.9  # share of the smaller glyph box; punctuation may be squeezed
 CLIP_VISIBLE = 0.5  # a glyph with less than this share of its box inside its clipping path is clipped
+NEAR_EMPTY = 0.12  # share of a page inked below which it is nearly empty, whatever the other pages carry
+SPARSE = 0.25  # share of the pages' median ink below which a page carries far less than the others
 NOTDEF_CID = 0  # WeasyPrint writes a glyph no font has as a code its encoding maps to CID 0
 EPUBCHECK_HEAP = "512m"  # the sample needs a quarter of it; the JVM's own default is a quarter of the machine
 EPUBCHECK_SECONDS = 300  # the sample takes about 5 s
@@ -254,6 +261,10 @@ def _check_identity(issue: Issue, path: Path, title: str, evidence: str, what: s
 # ---------------------------------------------------------------- PDF
 
 
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page space (y up)
+Point = tuple[float, float]
+
+
 @dataclass(frozen=True)
 class _Glyph:
     text: str
@@ -268,7 +279,8 @@ class _Page:
     trim: tuple[float, float, float, float]
     glyphs: list[_Glyph]
     fonts: dict[str, bool]  # font name -> embedded (Type3 counts as embedded)
-    text: str  # normalized, in drawing order
+    text: str  # normalized, in reading order
+    ink: float  # share of the trim box inked (see ``_ink``)
 
 
 def _read_pdf(path: Path) -> tuple[list[_Page], dict[str, str]]:
@@ -361,13 +373,38 @@ def _encoding_pairs(cmap: bytes) -> list[tuple[bytes, int]]:
 
 
 class _Device(PDFLayoutAnalyzer):
-    """Collects each glyph drawn, with its font and the clipping rectangle in force."""
+    """Collects each glyph drawn, with its font and the clipping rectangle in force, and what images
+    and painted paths cover."""
 
     def __init__(self, resources: PDFResourceManager) -> None:
         super().__init__(resources)
         self.glyphs: list[_Glyph] = []
         self.fonts: dict[str, bool] = {}
         self.interpreter: _Interpreter | None = None
+        self.shapes: list[list[Box]] = []  # the boxes each image, filled path or stroke covers, taken even-odd
+
+    def render_image(self, name, stream):
+        self.shapes.append([self.cur_item.bbox])  # the figure the image is placed in
+
+    def paint_path(self, gstate, stroke, fill, evenodd, path):
+        subpaths: list[list[list[Point]]] = []  # each subpath's segments, each segment's points (page space)
+        for segment in path:
+            if segment[0] == "m" or not subpaths:
+                subpaths.append([])
+            subpaths[-1].append([apply_matrix_pt(self.ctm, point) for point in _points(segment)])
+        if fill:  # a border is filled as two rectangles, outer and inner: the ring between them is inked
+            corners = [[point for segment in subpath for point in segment] for subpath in subpaths]
+            self.shapes.append([_bounds(points) for points in corners if points])
+        if stroke:  # each segment as wide as the line; a closing segment ("h") goes back to the start
+            half = gstate.linewidth * abs(self.ctm[0] * self.ctm[3] - self.ctm[1] * self.ctm[2]) ** 0.5 / 2
+            for first, *rest in subpaths:
+                start = current = first[-1] if first else None
+                for points in rest:
+                    points = points or ([start] if start else [])
+                    if current and points:
+                        x0, y0, x1, y1 = _bounds([current, *points])
+                        self.shapes.append([(x0 - half, y0 - half, x1 + half, y1 + half)])
+                    current = points[-1] if points else current
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
         try:
@@ -424,7 +461,9 @@ def _read_page(resources: PDFResourceManager, page: PDFPage) -> _Page:
     x0, y0 = page.mediabox[0], page.mediabox[1]
     trim = [float(resolve1(v)) for v in resolve1(page.attrs.get("TrimBox") or page.mediabox)]
     box = (trim[0] - x0, trim[1] - y0, trim[2] - x0, trim[3] - y0)
-    return _Page(box, device.glyphs, device.fonts, normalize("".join(map(_logical_order, _lines(device.glyphs)))))
+    text = normalize("".join(map(_logical_order, _lines(device.glyphs))))
+    inked = [[g.box] for g in device.glyphs if not g.text.isspace()] + device.shapes
+    return _Page(box, device.glyphs, device.fonts, text, _ink(box, inked))
 
 
 # Right-to-left text (Arabic, Hebrew) is drawn in visual order, so a PDF holds each line's right-to-left
@@ -474,6 +513,37 @@ def _right_to_left(text: str) -> bool:
     return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
+def _points(segment: tuple) -> list[Point]:
+    """The points of a path segment ("m", x, y), ("l", x, y), ("c", x1, y1, x2, y2, x3, y3), ("h",)."""
+    numbers = segment[1:]
+    return [(numbers[i], numbers[i + 1]) for i in range(0, len(numbers) - 1, 2)]
+
+
+def _bounds(points: list[Point]) -> Box:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _ink(trim: Box, shapes: list[list[Box]]) -> float:
+    """The share of the trim box that shapes cover, on a grid of 1 pt cells: each row of cells is an
+    int whose bits say which cells are inked. A shape's own boxes combine even-odd (a ring is two boxes)."""
+    x0, y0 = trim[0], trim[1]
+    width, height = math.ceil(trim[2] - x0), math.ceil(trim[3] - y0)
+    rows = [0] * height
+    for shape in shapes:
+        painted: dict[int, int] = {}
+        for box in shape:
+            left, right = max(0, math.floor(box[0] - x0)), min(width, math.ceil(box[2] - x0))
+            bottom, top = max(0, math.floor(box[1] - y0)), min(height, math.ceil(box[3] - y0))
+            if left < right:
+                cells = ((1 << (right - left)) - 1) << left
+                for row in range(bottom, top):
+                    painted[row] = painted.get(row, 0) ^ cells
+        for row, cells in painted.items():
+            rows[row] |= cells
+    return sum(row.bit_count() for row in rows) / (width * height) if width > 0 and height > 0 else 0.0
+
+
 def _embedded(descriptor: dict) -> bool:
     return any(key in descriptor for key in ("FontFile", "FontFile2", "FontFile3"))
 
@@ -494,17 +564,73 @@ def verify_pdf(issue: Issue, pdf: Path) -> Report:
     findings: list[Finding] = []
     if len(pages) != issue.page_count:
         findings.append(Finding("pages", f"the PDF has {len(pages)} pages; the issue has {issue.page_count}"))
-    text_findings, placed, figures = _conservation(_units(issue, as_read_from_print), "".join(texts), "PDF")
+    findings += near_empty_pages([p.ink for p in pages])
+    units = _units(issue, as_read_from_print)
+    text_findings, placed, figures = _conservation(units, "".join(texts), "PDF")
     findings += text_findings
     section_pages = {
         index: sorted({_page_of(offset, starts) for offset in offsets}) for index, offsets in placed.items()
     }
+    findings += _printed_twice(units, "".join(texts), section_pages)
     findings += _jumps(texts, section_pages, issue)
     findings += _fonts(pages, issue)
     findings += _layout(pages)
     fonts = sorted({name for p in pages for name in p.fonts})
-    stats = {**figures, "pages": len(pages), "glyphs": sum(len(p.glyphs) for p in pages), "fonts": fonts}
+    stats = {
+        **figures,
+        "pages": len(pages),
+        "ink": [round(p.ink, 2) for p in pages],
+        "glyphs": sum(len(p.glyphs) for p in pages),
+        "fonts": fonts,
+    }
     return Report("pdf", str(pdf), PDF_CHECKS, tuple(findings), stats)
+
+
+def near_empty_pages(inks: list[float]) -> list[Finding]:
+    """Pages with little on them: less than NEAR_EMPTY of the page inked, or far less than the others
+    (a masthead or a folio over empty columns measures about 0.1, a full newspaper page 0.35 or more)."""
+    if not inks:
+        return []
+    median = statistics.median(inks)
+    findings = []
+    for number, ink in enumerate(inks, start=1):
+        if ink < NEAR_EMPTY:
+            findings.append(
+                Finding("pages", f"page {number} is nearly empty: {ink:.0%} of it inked, less than {NEAR_EMPTY:.0%}")
+            )
+        elif ink < SPARSE * median:
+            findings.append(
+                Finding(
+                    "pages",
+                    f"page {number} carries far less than the others: {ink:.0%} of it inked, "
+                    f"the pages' median {median:.0%}",
+                )
+            )
+    return findings
+
+
+def _printed_twice(units: list[_Unit], target: str, section_pages: dict[int, list[int]]) -> list[Finding]:
+    """A story's text printed more often than the source has it (a headline repeated at the top of its
+    body, a paragraph set twice). A story continued on later pages repeats its headline there, once a page.
+    Fields shorter than MIN_PIECE are left out: the page's own furniture may hold them too."""
+    findings = []
+    for unit in units:
+        if unit.section is None or len(unit.text) < MIN_PIECE:
+            continue
+        expected = sum(other.text.count(unit.text) for other in units)
+        if unit.kind == "headline":
+            expected += max(0, len(section_pages.get(unit.section, ())) - 1)
+        printed = target.count(unit.text)
+        if printed > expected:
+            findings.append(
+                Finding(
+                    "text",
+                    f"line {unit.line}: {unit.kind} printed {printed} times in the PDF, {expected} expected: "
+                    f"{_quote(unit.text, 0)}",
+                    unit.line,
+                )
+            )
+    return findings
 
 
 def _page_of(offset: int, starts: list[int]) -> int:
@@ -1011,9 +1137,7 @@ def render_reports(reports: list[Report]) -> Text:
         )
         out.append(f"{report.target} ", style="bold").append(verdict[0], style=verdict[1])
         out.append(f"  {report.path}\n")
-        figures = ", ".join(
-            f"{len(v) if isinstance(v, list) else v} {k.replace('_', ' ')}" for k, v in report.stats.items()
-        )
+        figures = ", ".join(_figure(name, value) for name, value in report.stats.items())
         out.append(f"  checked {', '.join(report.checks)}: {figures}\n", style="dim")
         for finding in report.findings[:SHOWN]:
             out.append(f"  {finding.check}: ", style="yellow").append(f"{finding.message}\n")
@@ -1021,6 +1145,14 @@ def render_reports(reports: list[Report]) -> Text:
             out.append(f"  … and {len(report.findings) - SHOWN} more (--json lists them all)\n")
     out.rstrip()
     return out
+
+
+def _figure(name: str, value: object) -> str:
+    """'4 pages', '4 fonts' (a list counted), 'ink 0.42/0.37' (a list of shares)."""
+    label = name.replace("_", " ")
+    if isinstance(value, list) and value and all(isinstance(v, float) for v in value):
+        return f"{label} {'/'.join(f'{v:.2f}' for v in value)}"
+    return f"{len(value) if isinstance(value, list) else value} {label}"
 
 
 def count(n: int, noun: str) -> str:

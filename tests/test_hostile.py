@@ -113,6 +113,25 @@ def test_arabic_and_hebrew_quoted_in_chinese_text_build_and_verify(tmp_path: Pat
     assert_built(run("build", issue, "--out", tmp_path / "out", cwd=tmp_path))
 
 
+TINY = """# 昭通日报
+
+2023年11月15日 星期三
+
+## 苹果飘香 采摘忙
+
+本报讯(记者 刘建忠)近日,在昭阳区小龙洞回族彝族乡的苹果园里,红彤彤的苹果挂满枝头,果农们忙着采摘苹果。
+今年全乡苹果种植面积达到两万亩,预计产量比去年增长一成以上,果农收入稳步提高,乡里正在建设冷库和分拣中心。
+"""
+
+
+def test_a_short_article_spread_over_four_pages_is_not_faithful(tmp_path: Path) -> None:
+    """item 8.20: three of the four pages would be blank: the build fails verification and says which."""
+    issue = tmp_path / "tiny.md"
+    issue.write_text(TINY, encoding="utf-8")
+    outcome = run("build", issue, "--pages", "4", "--out", tmp_path / "out", cwd=tmp_path)
+    assert_unfaithful(outcome, "page 2 is nearly empty", "page 3 is nearly empty", "page 4 is nearly empty")
+
+
 EPUBCHECK = "epubcheck.jar"  # in the command line of EPUBCheck's Java process
 
 
