@@ -513,6 +513,10 @@ def _right_to_left(text: str) -> bool:
     return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
 
 
+# A page's ink: the union of the boxes its glyphs, images and painted shapes cover (``_Device`` collects
+# them), as a share of the trim box. A glyph counts by its whole em box, as a reader sees a line of type.
+
+
 def _points(segment: tuple) -> list[Point]:
     """The points of a path segment ("m", x, y), ("l", x, y), ("c", x1, y1, x2, y2, x3, y3), ("h",)."""
     numbers = segment[1:]
@@ -962,10 +966,11 @@ def _read_epub(archive: zipfile.ZipFile, path: Path) -> _Epub:
         documents = [(name, _parse_xml(archive, name, path)) for name in spine]
         nav_name = next((href for href, _, props in items.values() if "nav" in props.split()), None)
         nav = _parse_xml(archive, nav_name, path) if nav_name else None
+        members = set(archive.namelist())
         stylesheets = {
             href: archive.read(href).decode("utf-8", "replace")
             for href, media_type, _ in items.values()
-            if media_type == "text/css" and href in archive.namelist()
+            if media_type == "text/css" and href in members
         }
     except (KeyError, AttributeError, TypeError, ET.ParseError) as error:
         raise OutputError(
