@@ -603,10 +603,11 @@ def test_an_xml_entity_bomb_is_refused_without_expanding_it(good_epub, tmp_path)
         verify_epub(ISSUE, bomb)
 
 
-def test_a_device_given_as_the_epub_is_refused():
+@pytest.mark.parametrize("verify_file", [verify_pdf, verify_epub], ids=["pdf", "epub"])
+def test_a_device_given_as_the_file_to_verify_is_refused(verify_file):
     """item 8.8: /dev/zero would be read without end."""
     with pytest.raises(OutputError, match="not a regular file"):
-        verify_epub(ISSUE, Path("/dev/zero"))
+        verify_file(ISSUE, Path("/dev/zero"))
 
 
 # ---------------------------------------------------------------- the command
