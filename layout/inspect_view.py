@@ -93,8 +93,15 @@ def _repair(repair: Repair) -> Text:
     if repair.kind is RepairKind.JOIN:
         before, after = repair.before.split("\n\n", 1)
         return Text.assemble(("join ", "yellow"), (f"lines {lines}: ", "dim"), f"…{before} ¶ {after}…")
+    if repair.kind is RepairKind.JUMP:
+        dropped = f"“{_cut(repair.before)}” left out; the reissue prints its own"
+        return Text.assemble(("jump ", "yellow"), (f"line {lines}: ", "dim"), dropped)
     changed = [(a, b) for a, b in zip(repair.before, repair.after) if a != b]
     marks = " ".join(f"{a}→{b}" for a, b in dict.fromkeys(changed))
     return Text.assemble(
         ("punctuation ", "yellow"), (f"line {lines}: ", "dim"), f"{len(changed)} marks made full width ({marks})"
     )
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= EXCERPT else text[:EXCERPT] + "…"

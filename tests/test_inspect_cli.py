@@ -14,7 +14,7 @@ SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
 ISSUES = ROOT / "tests" / "issues"
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int | str | None, str, str]:
     with pytest.raises(SystemExit) as exit_:
         main(["inspect", *args])
     out, err = capsys.readouterr()
@@ -36,6 +36,14 @@ def test_tree(capsys: pytest.CaptureFixture[str]) -> None:
         "本报讯（记者 陈忠华 通讯员 余明象）",
     ):
         assert text in out
+
+
+def test_a_dropped_jump_line_is_shown_as_a_jump(capsys: pytest.CaptureFixture[str]) -> None:
+    """item 8.21: the original edition's jump line, left out of the model, is listed as that, not as punctuation."""
+    status, out, _ = run(capsys, str(ISSUES / "gazette.md"))
+    assert status == 0
+    assert "jump line 21: “Continued on page 3” left out; the reissue prints its own" in out
+    assert "0 marks made full width" not in out
 
 
 def test_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,12 +34,43 @@ def nfkc(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
+def assert_matches_golden(actual: dict, golden: Path) -> None:
+    """``actual`` is what ``golden`` holds. With REISSUE_ACCEPT_GOLDEN=1 a golden that differs is rewritten
+    and the test still fails, naming the file to review: a run that accepts is green only when nothing changed,
+    so a CI run with the variable set cannot pass by accident."""
+    expected = json.loads(golden.read_text(encoding="utf-8")) if golden.exists() else None
+    if actual == expected:
+        return
+    if os.environ.get("REISSUE_ACCEPT_GOLDEN") == "1":
+        golden.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        pytest.fail(f"{golden} rewritten: review the change (git diff), then test again without REISSUE_ACCEPT_GOLDEN")
+    assert actual == expected, f"{golden} differs; after a deliberate change, rewrite it with REISSUE_ACCEPT_GOLDEN=1"
+
+
 def test_sample_matches_golden(sample: Issue) -> None:
     """The whole model of the sample; REISSUE_ACCEPT_GOLDEN=1 rewrites the golden file after a deliberate change."""
-    actual = {**to_dict(sample), "source": "issues/zhaotong-2023-11-15.md"}
-    if os.environ.get("REISSUE_ACCEPT_GOLDEN") == "1":
-        GOLDEN.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    assert actual == json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert_matches_golden({**to_dict(sample), "source": "issues/zhaotong-2023-11-15.md"}, GOLDEN)
+
+
+def test_accepting_a_changed_golden_rewrites_it_and_still_fails(tmp_path: Path, monkeypatch) -> None:
+    """item 8.21: the accepting run fails once, so that the change is reviewed; the next run passes."""
+    golden = tmp_path / "golden.json"
+    golden.write_text('{"headline": "old"}', encoding="utf-8")
+    monkeypatch.setenv("REISSUE_ACCEPT_GOLDEN", "1")
+    with pytest.raises(pytest.fail.Exception, match="rewritten: review the change"):
+        assert_matches_golden({"headline": "new"}, golden)
+    assert json.loads(golden.read_text(encoding="utf-8")) == {"headline": "new"}
+    assert_matches_golden({"headline": "new"}, golden)
+
+
+def test_a_changed_golden_fails_and_is_left_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    """item 8.21: without the switch, a difference fails and the golden file is not touched."""
+    golden = tmp_path / "golden.json"
+    golden.write_text('{"headline": "old"}', encoding="utf-8")
+    monkeypatch.delenv("REISSUE_ACCEPT_GOLDEN", raising=False)
+    with pytest.raises(AssertionError, match="differs"):
+        assert_matches_golden({"headline": "new"}, golden)
+    assert json.loads(golden.read_text(encoding="utf-8")) == {"headline": "old"}
 
 
 def test_sample_masthead(sample: Issue) -> None:
@@ -90,7 +121,7 @@ def test_sample_sections(sample: Issue) -> None:
     )
     assert (story.lines["kicker"], story.lines["overline"], story.line) == (42, 44, 46)
     assert nfkc(story.byline) == nfkc("本报讯(记者 钱江)")
-    assert photo.credit == "记者 刘建忠 摄" and photo.caption.startswith("近日，在昭阳区") and not photo.blocks
+    assert photo.credit == "记者 刘建忠 摄" and (photo.caption or "").startswith("近日，在昭阳区") and not photo.blocks
     assert commentary.author == "申正勇" and commentary.byline is None and len(commentary.paragraphs) == 5
     assert feature.byline == "◆通讯员 黄梓 张萍"
     assert [b.text for b in feature.subheads] == [

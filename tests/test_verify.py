@@ -10,19 +10,24 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import resource
 import zipfile
 from pathlib import Path
+from typing import cast
 
 import pytest
 from ebooklib import epub
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, PdfObject
 from weasyprint import HTML
 
+from layout import verify
 from layout.cli import main
 from layout.errors import OutputError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind
 from layout.parse import parse_issue
-from layout.verify import Finding, normalize, page_number, verify_epub, verify_pdf
+from layout.verify import Finding, near_empty_pages, normalize, page_number, verify_epub, verify_pdf
+from tests.hostile import zips
 
 LEAD = (
     "今年以来,昭通市工信局紧扣省委“3815”战略发展目标,深入推进“产业兴市”战略,扎实做好“产”的文章,"
@@ -104,8 +109,8 @@ ISSUE = Issue(
 )
 
 CSS = """
-@page { size: 160mm 220mm; margin: 12mm }
-body { font-family: 'Noto Serif CJK SC'; font-size: 10pt; line-height: 1.5 }
+@page { size: 110mm 160mm; margin: 8mm }
+body { font-family: 'Noto Serif CJK SC'; font-size: 12pt; line-height: 1.5 }
 h1 { font-size: 16pt } .masthead { font-size: 9pt } .jump { text-align: right }
 section + section { margin-top: 8mm }
 """
@@ -141,13 +146,14 @@ def section_html(s: Section, blocks: slice = slice(None), head: bool = True) -> 
 
 
 def pages_html(issue: Issue, jump: tuple[int, int] = (3, 1)) -> list[str]:
-    """Page 1: masthead and the lead story's start; page 2: the other stories; page 3: the lead's rest."""
+    """Page 1: masthead and the lead story's first paragraph; page 2: the second story; page 3: the lead's
+    rest and the photo's caption."""
     lead, second, photo = issue.sections
     to, frm = jump
     return [
-        masthead_html(issue.masthead) + section_html(lead, slice(0, 2)) + f"<p class=jump>(下转第{to}版)</p>",
-        section_html(second) + section_html(photo),
-        f"<p class=jump>(上接第{frm}版)</p>" + section_html(lead, slice(2, None), head=False),
+        masthead_html(issue.masthead) + section_html(lead, slice(0, 1)) + f"<p class=jump>(下转第{to}版)</p>",
+        section_html(second),
+        f"<p class=jump>(上接第{frm}版)</p>" + section_html(lead, slice(1, None), head=False) + section_html(photo),
     ]
 
 
@@ -193,7 +199,7 @@ def test_pdf_missing_a_paragraph_names_its_source_line(tmp_path):
     pdf = write_pdf(tmp_path / "x.pdf", pages_html(without(ISSUE, 27)))
     report = verify_pdf(ISSUE, pdf)
     assert not report.ok
-    [finding] = report.findings
+    [finding] = [f for f in report.findings if f.check == "text"]  # the page left with one paragraph is another
     assert finding == Finding("text", finding.message, 27)
     assert finding.message.startswith("line 27: paragraph missing from the PDF (")
     assert finding.message.endswith("first at “11月13日,市委副书记…”")
@@ -212,21 +218,100 @@ def test_pdf_missing_part_of_a_paragraph_quotes_where(tmp_path):
 
 
 def test_a_paragraph_continued_on_a_later_page_is_found_in_its_pieces(tmp_path):
-    # the lead's second paragraph is cut in two by the jump: its pieces are on pages 1 and 3
-    lead = ISSUE.sections[0]
-    head, tail = LEAD[1][:40], LEAD[1][40:]
+    # the lead's first paragraph is cut in two by the jump: its pieces are on pages 1 and 3
+    head, tail = LEAD[0][:80], LEAD[0][80:]
     pages = pages_html(ISSUE)
-    pages[0] = pages[0].replace(_e(LEAD[1]), _e(head))
+    assert _e(LEAD[0]) in pages[0]
+    pages[0] = pages[0].replace(_e(LEAD[0]), _e(head))
     pages[2] = pages[2].replace("</p><section>", f"</p><section><p>{_e(tail)}</p>", 1)
     report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages))
     assert report.ok, report.findings
-    assert lead.blocks[2].text == LEAD[1]
+
+
+RIGHT_TO_LEFT = (
+    "联合国六种正式语文中,阿拉伯文写作السلام عليكم ورحمة الله وبركاته,意为“愿你平安”,"
+    "希伯来文写作שלום עליכם,在عام 2023年的会议上,代表们用(العربية)和עברית 123 עברית发言,"
+    "这一句很长的阿拉伯文会被折到下一行:اللغة العربية هي إحدى اللغات الرسمية الست في الأمم المتحدة。"
+)
+
+
+def with_first_paragraph_of_second_story(issue: Issue, text: str) -> Issue:
+    lead, second, photo = issue.sections
+    return dataclasses.replace(
+        issue, sections=(lead, dataclasses.replace(second, blocks=(Block(text, 27, 27), second.blocks[1])), photo)
+    )
+
+
+def test_arabic_and_hebrew_inside_chinese_text_are_found_in_reading_order(tmp_path):
+    """item 8.9: a PDF draws right-to-left runs in visual order (pdfminer reads them so); verify reads each
+    line back in logical order, with numbers, brackets, ligatures and runs broken across lines."""
+    issue = with_first_paragraph_of_second_story(ISSUE, RIGHT_TO_LEFT)
+    report = verify_pdf(issue, write_pdf(tmp_path / "x.pdf", pages_html(issue)))
+    assert report.findings == ()
+
+
+def test_right_to_left_text_printed_backwards_is_missing(tmp_path):
+    """item 8.9: reading in logical order is no licence: an Arabic word forced left to right (so that it
+    reads backwards) is not found."""
+    issue = with_first_paragraph_of_second_story(ISSUE, RIGHT_TO_LEFT)
+    backwards = with_first_paragraph_of_second_story(ISSUE, RIGHT_TO_LEFT.replace("السلام", "\u202dالسلام\u202c"))
+    report = verify_pdf(issue, write_pdf(tmp_path / "x.pdf", pages_html(backwards)))
+    assert [(f.check, f.source_line) for f in report.findings] == [("text", 27)]
 
 
 def test_page_count_must_be_the_issues(good_pdf):
     four = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, page_count=4))
     report = verify_pdf(four, good_pdf)
     assert [f.message for f in report.findings if f.check == "pages"] == ["the PDF has 3 pages; the issue has 4"]
+
+
+def test_a_nearly_empty_page_fails(tmp_path):
+    """item 8.20: a page with next to nothing on it, here a fourth page with one line, is a finding."""
+    four = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, page_count=4))
+    report = verify_pdf(four, write_pdf(tmp_path / "x.pdf", [*pages_html(four), "<p>(本版完)</p>"]))
+    assert [f.message for f in report.findings] == ["page 4 is nearly empty: 0% of it inked, less than 12%"]
+    assert report.stats["ink"][:3] == [pytest.approx(share, abs=0.03) for share in (0.22, 0.19, 0.27)]
+
+
+def test_a_page_far_emptier_than_the_others_fails():
+    """item 8.20: inked above the floor, but far below what the issue's other pages carry."""
+    assert near_empty_pages([0.45, 0.4, 0.64, 0.37]) == []
+    assert [f.message for f in near_empty_pages([0.62, 0.58, 0.14, 0.6])] == [
+        "page 3 carries far less than the others: 14% of it inked, the pages' median 59%"
+    ]
+
+
+def test_ink_counts_glyphs_pictures_and_rules_but_not_the_inside_of_a_frame(tmp_path):
+    """item 8.20: what "inked" means: the boxes of glyphs, images and painted shapes; a border drawn as a
+    ring covers the ring only, so an empty frame leaves the page nearly empty."""
+    four = dataclasses.replace(ISSUE, masthead=dataclasses.replace(ISSUE.masthead, page_count=4))
+    frame = "<div style='height: 120mm; border: 1pt solid #000'></div>"
+    solid = "<div style='height: 40mm; background: #333'></div>"
+    framed = verify_pdf(four, write_pdf(tmp_path / "x.pdf", [*pages_html(four), frame]))
+    filled = verify_pdf(four, write_pdf(tmp_path / "y.pdf", [*pages_html(four), solid]))
+    assert framed.stats["ink"][3] < 0.05
+    assert filled.stats["ink"][3] == pytest.approx(94 * 40 / (110 * 160), abs=0.01)
+
+
+def test_a_headline_printed_again_at_the_top_of_its_body_fails(tmp_path):
+    """item 8.20: source text printed twice, where the source has it once."""
+    second = ISSUE.sections[1]
+    pages = pages_html(ISSUE)
+    pages[1] = pages[1].replace(
+        f"<p>{_e(second.byline)}</p>", f"<p>{_e(second.byline)}</p><p>{_e(second.headline)}</p>"
+    )
+    report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages))
+    assert report.findings == (
+        Finding("text", "line 25: headline printed 2 times in the PDF, 1 expected: “高质高效办理建议提案为昭…”", 25),
+    )
+
+
+def test_a_continued_story_repeats_its_headline_on_the_page_it_continues_on(tmp_path):
+    """item 8.20: the 上接 piece of a story carries its headline by design: not text printed twice."""
+    lead = ISSUE.sections[0]
+    pages = pages_html(ISSUE)
+    pages[2] = f"<p>{_e(lead.headline)}</p>" + pages[2]
+    assert verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages)).findings == ()
 
 
 def test_wrong_jump_line_fails(tmp_path):
@@ -262,7 +347,7 @@ def test_glyph_off_the_page_fails(tmp_path):
 
 def test_glyphs_drawn_over_each_other_fail(tmp_path):
     pages = pages_html(ISSUE)
-    pages[1] += "<div style='position: absolute; left: 30mm; top: 150mm'>重叠</div>" * 2
+    pages[1] += "<div style='position: absolute; left: 30mm; top: 100mm'>重叠</div>" * 2
     report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages))
     assert [f.message for f in report.findings] == [
         "page 2: 2 pairs of glyphs drawn over each other, first “重” and “重” "
@@ -289,12 +374,18 @@ def test_tofu_fails_and_names_the_source_line(tmp_path):
     assert "1 glyphs drawn as .notdef (tofu)" in finding.message
 
 
+def pdf_dict(value: PdfObject) -> DictionaryObject:
+    dictionary = value.get_object()
+    assert isinstance(dictionary, DictionaryObject)
+    return dictionary
+
+
 def test_font_not_embedded_fails(good_pdf, tmp_path):
     writer = PdfWriter(clone_from=PdfReader(good_pdf))
     for page in writer.pages:
-        for font in page["/Resources"]["/Font"].values():
-            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-            descriptor.pop("/FontFile3", None)
+        for font in pdf_dict(pdf_dict(page["/Resources"])["/Font"]).values():
+            descendant = pdf_dict(cast(ArrayObject, pdf_dict(font)["/DescendantFonts"])[0])
+            pdf_dict(descendant["/FontDescriptor"]).pop("/FontFile3", None)
     stripped = tmp_path / "x.pdf"
     writer.write(stripped)
     report = verify_pdf(ISSUE, stripped)
@@ -362,7 +453,7 @@ def good_epub(tmp_path_factory) -> Path:
 def test_correct_epub_passes(good_epub):
     report = verify_epub(ISSUE, good_epub)
     assert report.findings == ()
-    assert report.checks == ("text", "navigation", "safety", "epubcheck")
+    assert report.checks == ("archive", "text", "navigation", "safety", "epubcheck")
     assert report.stats["page_list_entries"] == 3 and report.stats["toc_entries"] == 3
 
 
@@ -396,6 +487,13 @@ def test_epubcheck_errors_are_findings(broken_epub_report):
     assert any(m.startswith("ERROR RSC-006 EPUB/page2.xhtml:") for m in epubcheck)
 
 
+def test_epubcheck_that_does_not_finish_in_time_is_a_finding(good_epub, monkeypatch):
+    """item 8.8: EPUBCheck's time is bounded (so is its heap, by -Xmx)."""
+    monkeypatch.setattr(verify, "EPUBCHECK_SECONDS", 0.2)
+    report = verify_epub(ISSUE, good_epub)
+    assert [f.message for f in report.findings] == ["FATAL EPUBCheck did not finish in 0.2 s"]
+
+
 def test_not_an_epub_is_an_output_error(tmp_path, good_pdf):
     with pytest.raises(OutputError, match="not an EPUB file"):
         verify_epub(ISSUE, good_pdf)
@@ -406,12 +504,118 @@ def test_not_an_epub_is_an_output_error(tmp_path, good_pdf):
         verify_epub(ISSUE, plain_zip)
 
 
+# ---------------------------------------------------------------- EPUB archives from anywhere
+
+
+def hostile_epub(path: Path, good: Path, *extra: zips.Member, replace: dict[str, bytes] | None = None) -> Path:
+    """The good EPUB's members (stored), some replaced, then ``extra`` members."""
+    members = [zips.stored(m.name, (replace or {}).get(m.name, m.data)) for m in zips.members_of(good)]
+    path.write_bytes(zips.archive(members + list(extra)))
+    return path
+
+
+def archive_findings(report) -> list[str]:
+    assert report.checks == ("archive",)  # nothing else is read from an unsafe archive
+    return [f.message for f in report.findings]
+
+
+def peak_memory_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def test_a_member_declaring_gigabytes_is_a_finding_and_is_not_unpacked(good_epub, tmp_path):
+    """item 8.8: a 2 MB EPUB with a 2 GiB member of zeros is refused from its declared size, in bounded memory."""
+    bomb = hostile_epub(tmp_path / "x.epub", good_epub, zips.zeros("EPUB/zeros.xhtml", 2047))
+    assert bomb.stat().st_size < 3 * zips.MIB
+    before = peak_memory_mib()
+    messages = archive_findings(verify_epub(ISSUE, bomb))
+    assert messages == ["member 'EPUB/zeros.xhtml' unpacks to 2047 MiB; verify reads members of at most 64 MiB"]
+    assert peak_memory_mib() - before < 100
+
+
+def test_members_unpacking_past_the_archive_limit_together_are_a_finding(good_epub, tmp_path):
+    """item 8.8: each member within its limit, all of them together past the archive's."""
+    many = [zips.zeros(f"EPUB/zeros{n}.bin", 60) for n in range(9)]
+    messages = archive_findings(verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, *many)))
+    assert messages == ["the members unpack to 540 MiB together; verify reads at most 512 MiB"]
+
+
+def test_a_member_whose_data_unpacks_to_more_than_it_declares_is_a_finding(good_epub, tmp_path):
+    """item 8.8: the actual size is bounded too: unpacking stops at the declared size, where the CRC fails."""
+    liar = dataclasses.replace(zips.zeros("EPUB/liar.xhtml", 48), size=1024)
+    messages = archive_findings(verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, liar)))
+    assert messages == ["member 'EPUB/liar.xhtml' cannot be unpacked: Bad CRC-32 for file 'EPUB/liar.xhtml'"]
+
+
+def test_corrupt_deflate_data_is_a_finding(good_epub, tmp_path):
+    """item 8.8"""
+    broken = zips.Member("EPUB/broken.xhtml", b"\xff" * 64, zips.DEFLATED, size=1000)
+    messages = archive_findings(verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, broken)))
+    assert messages == [
+        "member 'EPUB/broken.xhtml' cannot be unpacked: Error -3 while decompressing data: invalid block type"
+    ]
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA, 99], ids=["bzip2", "lzma", "unknown"])
+def test_a_compression_method_epub_does_not_allow_is_a_finding(good_epub, tmp_path, method):
+    """item 8.8: only stored and deflated, even where Python could unpack the member."""
+    odd = zips.Member("EPUB/odd.xhtml", b"data", method)
+    messages = archive_findings(verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, odd)))
+    assert messages == [
+        f"member 'EPUB/odd.xhtml' uses compression method {method}; EPUB allows only stored and deflated"
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["../evil.xhtml", "EPUB/../../evil.xhtml", "/etc/evil", "C:/evil", "EPUB\\..\\..\\evil"]
+)
+def test_a_member_named_outside_the_archive_is_an_unsafe_member_name(good_epub, tmp_path, name):
+    """item 8.8: a name with a .. part or an absolute path is a finding, not "epub ok"."""
+    messages = archive_findings(
+        verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, zips.stored(name, b"")))
+    )
+    assert messages == [f"unsafe member name {name!r}: a path outside the archive"]
+
+
+def test_an_encrypted_member_or_a_name_used_twice_is_a_finding(good_epub, tmp_path):
+    """item 8.8: what a reader would refuse or read differently from verify."""
+    secret = zips.Member("EPUB/secret.xhtml", b"data", flags=0x801)
+    twice = zips.stored("EPUB/nav.xhtml", b"<html/>")
+    messages = archive_findings(verify_epub(ISSUE, hostile_epub(tmp_path / "x.epub", good_epub, secret, twice)))
+    assert messages == [
+        "member 'EPUB/secret.xhtml' is encrypted",
+        "member name 'EPUB/nav.xhtml' is used more than once",
+    ]
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE html [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+<!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+<!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;"><!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">]>
+<html xmlns="http://www.w3.org/1999/xhtml"><body><p>&i;</p></body></html>"""
+
+
+def test_an_xml_entity_bomb_is_refused_without_expanding_it(good_epub, tmp_path):
+    """item 8.8: XML from an EPUB is parsed with entities refused."""
+    bomb = hostile_epub(tmp_path / "x.epub", good_epub, replace={"EPUB/page1.xhtml": BILLION_LAUGHS})
+    with pytest.raises(OutputError, match=r"'EPUB/page1\.xhtml' declares XML entities or external references"):
+        verify_epub(ISSUE, bomb)
+
+
+@pytest.mark.parametrize("verify_file", [verify_pdf, verify_epub], ids=["pdf", "epub"])
+def test_a_device_given_as_the_file_to_verify_is_refused(verify_file):
+    """item 8.8: /dev/zero would be read without end."""
+    with pytest.raises(OutputError, match="not a regular file"):
+        verify_file(ISSUE, Path("/dev/zero"))
+
+
 # ---------------------------------------------------------------- the command
 
 SAMPLE = Path(__file__).parent / "issues" / "verify-sample.md"
 
 
-def run(argv: list[str], capsys) -> tuple[int, str, str]:
+def run(argv: list[str], capsys) -> tuple[int | str | None, str, str]:
     with pytest.raises(SystemExit) as exit:
         main(argv)
     captured = capsys.readouterr()

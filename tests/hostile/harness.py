@@ -3,7 +3,8 @@
 Each case runs the real command in a child process (``python -m layout``) with a time limit, and
 reads the child's peak memory from ``wait4``. A case passes when the command either built
 correctly (exit 0) or refused with the promised error: exactly one line on stderr, exit status 2,
-no traceback, and nothing half-written in the output folder.
+no traceback, and nothing half-written in the output folder; or, for outputs found not faithful,
+reported the findings with exit status 1.
 """
 
 from __future__ import annotations
@@ -96,6 +97,18 @@ def assert_refused(outcome: Outcome, *expected: str, out_dir: Path | None = None
     assert_bounded(outcome)
     if out_dir is not None:
         assert_nothing_half_written(out_dir)
+
+
+def assert_unfaithful(outcome: Outcome, *expected: str) -> None:
+    """What verify and build promise for outputs they find wrong: the findings, each of ``expected``
+    among them, one error line saying so, exit 1, no traceback."""
+    assert outcome.status == 1, f"exit {outcome.status}, stderr: {outcome.stderr[-2000:]}"
+    assert "Traceback" not in outcome.stderr, outcome.stderr[-2000:]
+    errors = [line for line in outcome.error_lines if line.startswith("error:")]
+    assert len(errors) == 1 and "not faithful" in errors[0], outcome.stderr[-2000:]
+    for text in expected:
+        assert text in outcome.stdout + outcome.stderr, f"{text!r} not in the report"
+    assert_bounded(outcome)
 
 
 def assert_built(outcome: Outcome) -> None:
