@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from layout.model import Issue, Section, SectionKind
+from layout.model import Issue, Section, SectionKind, issue_folder
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def photo_files(issue: Issue) -> dict[int, PhotoFile]:
     files = {}
     for index, section in enumerate(issue.sections):
         if section.image:
-            file = _read(issue, section)
+            file = _read(issue, section, section.image)
             if file is not None:
                 files[index] = file
         elif section.kind is SectionKind.PHOTO:
@@ -46,8 +46,8 @@ def photo_files(issue: Issue) -> dict[int, PhotoFile]:
     return files
 
 
-def _read(issue: Issue, section: Section) -> PhotoFile | None:
-    path = (Path(issue.source).parent / section.image).resolve()
+def _read(issue: Issue, section: Section, image: str) -> PhotoFile | None:
+    path = (issue_folder(issue.source) / image).resolve()
     where = f"{issue.source}:{section.lines.get('image', section.line)}"
     try:
         data = path.read_bytes()
@@ -55,14 +55,12 @@ def _read(issue: Issue, section: Section) -> PhotoFile | None:
         log.warning(
             "%s: image %s cannot be read (%s); its figure keeps caption and credit without it",
             where,
-            section.image,
+            image,
             error.strerror,
         )
         return None
     for signature, media_type, extension in SIGNATURES:
         if data.startswith(signature):
             return PhotoFile(path, media_type, extension, data)
-    log.warning(
-        "%s: %s is not a PNG, JPEG or GIF image; its figure keeps caption and credit without it", where, section.image
-    )
+    log.warning("%s: %s is not a PNG, JPEG or GIF image; its figure keeps caption and credit without it", where, image)
     return None
