@@ -209,7 +209,7 @@ def _show_warnings() -> None:
 
     class OneLine(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            console.print(f"[yellow]warning:[/] {escape(record.getMessage())}", soft_wrap=True)
+            console.print(f"[yellow]warning:[/] {escape(shortened(record.getMessage()))}", soft_wrap=True)
 
     logging.basicConfig(level=logging.WARNING, handlers=[OneLine()])
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

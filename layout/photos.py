@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from layout.errors import quoted
 from layout.model import Issue, Section, SectionKind, issue_folder
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,9 @@ def photo_files(issue: Issue) -> dict[int, PhotoFile]:
                 files[index] = file
         elif section.kind is SectionKind.PHOTO:
             log.warning(
-                "%s: photo %r has no image; its caption and credit stand without it", issue.source, section.headline
+                "%s: photo %s has no image; its caption and credit stand without it",
+                issue.source,
+                quoted(section.headline),
             )
     return files
 
@@ -55,12 +58,14 @@ def _read(issue: Issue, section: Section, image: str) -> PhotoFile | None:
         log.warning(
             "%s: image %s cannot be read (%s); its figure keeps caption and credit without it",
             where,
-            image,
+            quoted(image),
             error.strerror,
         )
         return None
     for signature, media_type, extension in SIGNATURES:
         if data.startswith(signature):
             return PhotoFile(path, media_type, extension, data)
-    log.warning("%s: %s is not a PNG, JPEG or GIF image; its figure keeps caption and credit without it", where, image)
+    log.warning(
+        "%s: %s is not a PNG, JPEG or GIF image; its figure keeps caption and credit without it", where, quoted(image)
+    )
     return None
