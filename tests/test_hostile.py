@@ -167,8 +167,8 @@ def test_a_section_page_beyond_the_command_lines_page_count_is_refused(tmp_path:
 def test_inspecting_a_6_mb_issue_takes_memory_linear_in_it_and_bounded_time(tmp_path: Path) -> None:
     """item 8.3: inspect of a 50 MB issue took 7.8 GB and 205 s. Here 6 MB of the sample's sections, as the
     tree and as JSON (each rendered whole, they took 36 times the file), and 6 MB of one paragraph in
-    wrapped lines (joined line by line, it was quadratic): each within ten times the file beyond what
-    inspecting a small issue takes."""
+    wrapped lines (joined line by line, it was quadratic): each within twelve times the file beyond what
+    inspecting a small issue takes (bench/bench_inspect.py measures 4 to 8)."""
     sample = SAMPLE.read_text(encoding="utf-8")
     masthead, body = sample.split("\n## ", 1)
     sections = write(tmp_path, "sections.md", masthead + ("\n## " + body) * (6_000_000 // len(body.encode())))
@@ -181,7 +181,7 @@ def test_inspecting_a_6_mb_issue_takes_memory_linear_in_it_and_bounded_time(tmp_
         outcome = run("inspect", *options, issue, cwd=tmp_path)
         assert_built(outcome)
         grown = outcome.peak_bytes - small.peak_bytes
-        assert grown < 10 * issue.stat().st_size, f"{issue.name} {options}: {grown / 2**20:.0f} MiB more"
+        assert grown < 12 * issue.stat().st_size, f"{issue.name} {options}: {grown / 2**20:.0f} MiB more"
 
 
 @pytest.mark.parametrize(
