@@ -331,7 +331,7 @@ def test_nothing_outside_the_epub_is_referenced(small):
 
 def test_a_missing_template_is_a_style_error(tmp_path):
     (tmp_path / "epub").mkdir()
-    with pytest.raises(StyleError, match="wording.j2"):
+    with pytest.raises(StyleError, match=r"wording\.j2"):
         build_small(tmp_path, templates=template_environment(tmp_path))
 
 

@@ -8,14 +8,14 @@ import pytest
 
 from layout.errors import SourceError
 from layout.frontmatter import read_front_matter
-from layout.model import RepairKind, SectionKind
+from layout.model import Issue, RepairKind, SectionKind
 from layout.parse import parse_issue, parse_text
 
 ISSUES = Path(__file__).resolve().parent / "issues"
 BODY = "# 昭通日报\n\n## 苹果飘香 采摘忙\n\n近日,果农们忙着采摘苹果。\n\n记者 刘建忠 摄\n"
 
 
-def parse(front: str, body: str = BODY, folder: Path = ISSUES) -> object:
+def parse(front: str, body: str = BODY, folder: Path = ISSUES) -> Issue:
     return parse_text(f"---\n{front}---\n{body}", folder / "test.md")
 
 
@@ -181,7 +181,7 @@ def test_a_message_quotes_a_short_excerpt_of_any_value(front: str) -> None:
 
 def test_page_count_is_capped_like_the_command_lines() -> None:
     """item 8.3: --pages takes 1 to 200; so does the front matter."""
-    assert parse("page_count: 200\n").masthead.page_count == 200  # type: ignore[attr-defined]
+    assert parse("page_count: 200\n").masthead.page_count == 200
     for count in ("0", "201", "100000"):
         assert "'page_count' must be a whole number of pages from 1 to 200" in str(error(f"page_count: {count}\n"))
 
@@ -207,7 +207,7 @@ def test_a_section_put_on_a_page_the_issue_does_not_have_is_an_error() -> None:
 @pytest.mark.parametrize("tag", ["zh-Hans", "zh-Hant-TW", "en-GB", "de-1996", "sr-Latn", "yue", "x-private"])
 def test_a_language_is_a_bcp_47_tag(tag: str) -> None:
     """item 8.3: what EPUB's dc:language and the PDF's /Lang accept."""
-    assert parse(f"language: {tag}\n").settings.language == tag  # type: ignore[attr-defined]
+    assert parse(f"language: {tag}\n").settings.language == tag
 
 
 @pytest.mark.parametrize("tag", ["english", "zh_CN", "en-", "xx", "中文", "en GB", "zz-ZZ"])

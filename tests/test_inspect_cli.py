@@ -14,7 +14,7 @@ SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
 ISSUES = ROOT / "tests" / "issues"
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int | str | None, str, str]:
     with pytest.raises(SystemExit) as exit_:
         main(["inspect", *args])
     out, err = capsys.readouterr()
