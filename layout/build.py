@@ -64,9 +64,7 @@ def make(source: Path, options: BuildOptions) -> Built:
         seconds[stage] = now - clock
         clock = now
 
-    issue = parse_issue(source)
-    if options.pages:  # the command line's page count is the issue's, for every later stage
-        issue = replace(issue, masthead=replace(issue.masthead, page_count=options.pages))
+    issue = parse_issue(source, page_count=options.pages)
     style = load_style(options.style or issue.settings.style)
     paper = style.paper(options.paper or issue.settings.paper)
     page_count = issue.page_count

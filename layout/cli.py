@@ -6,6 +6,7 @@ all went well, 1 when a build or check found the outputs unfaithful, 2 for bad i
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -13,11 +14,13 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
-from layout.errors import ReissueError
+from layout.errors import ReissueError, quoted, shortened
+from layout.model import MAX_PAGES
 from layout.output import OUT_DIR
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, emoji=False)  # a path with :smile: in it is a path
 
 ISSUE = click.argument("issue", type=click.Path(path_type=Path, dir_okay=False))
 
@@ -34,15 +37,20 @@ def cli() -> None:
 @click.option("--keep-punctuation", is_flag=True, help="Keep half-width punctuation in Chinese text as it is.")
 def inspect(issue: Path, as_json: bool, keep_punctuation: bool) -> None:
     """Print the model the parser reads from ISSUE, with the repairs it made."""
-    from layout.inspect_view import render_tree
+    from layout.inspect_view import tree_lines
     from layout.model import to_dict
     from layout.parse import parse_issue
 
     model = parse_issue(issue, normalize_punctuation=False if keep_punctuation else None)
-    if as_json:
-        click.echo(json.dumps(to_dict(model), ensure_ascii=False, indent=2))
+    out = sys.stdout
+    if as_json:  # written as it is encoded: the whole text of a large issue would be many times the source
+        json.dump(to_dict(model), out, ensure_ascii=False, indent=2)
+        out.write("\n")
     else:
-        Console(highlight=False).print(render_tree(model))
+        terminal = Console(file=out, highlight=False)
+        lines = tree_lines(model)
+        while batch := list(itertools.islice(lines, 500)):  # rich renders each print whole before writing it
+            terminal.print(Text("\n").join(batch), soft_wrap=True)
 
 
 @cli.command()
@@ -91,7 +99,7 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
 )
 @click.option("--style", help="Style folder under styles/ (default: the front matter's, else zhaotong-daily).")
 @click.option("--paper", help="Paper preset: a4, a3, tabloid, berliner, broadsheet.")
-@click.option("--pages", type=click.IntRange(1, 200), help="Page count (default: the masthead's, else 4).")
+@click.option("--pages", type=click.IntRange(1, MAX_PAGES), help="Page count (default: the masthead's, else 4).")
 @click.option("--pdf-only", is_flag=True, help="Build only the print PDF.")
 @click.option("--epub-only", is_flag=True, help="Build only the EPUB (its cover is made from the masthead).")
 @click.option("--html", is_flag=True, help="Also write <name>.print.html, the final HTML of the print edition.")
@@ -146,17 +154,18 @@ def build(
         attach=attach,
         printing=PrintOptions(bleed=bleed, marks=marks, variant="pdf/a-3b" if archival else pdf_variant),
     )
-    with console.status(f"building {issue} …", spinner="dots"):
+    # paths are the user's text: a folder named x[/]y must print as itself, not as rich markup
+    with console.status(f"building {escape(str(issue))} …", spinner="dots"):
         result = building.build(issue, options, verify=not no_verify)
     geometry = result.built.plan.geometry
     console.print(
-        f"{issue}: {len(result.built.plan.pages)} pages of {geometry.paper.name}, "
+        f"{escape(str(issue))}: {len(result.built.plan.pages)} pages of {geometry.paper.name}, "
         f"{geometry.columns} columns, body {geometry.body_size:g}pt"
     )
     if result.reports:
         console.print(render_reports(result.reports), soft_wrap=True)
     for path in result.written:
-        console.print(f"  wrote {path}")
+        console.print(f"  wrote {escape(str(path))}")
     if result.failed:
         raise VerificationFailed(
             "the outputs are not faithful to the source; kept as .failed files beside the previous good ones",
@@ -175,7 +184,7 @@ def _length(value: str | None) -> str | None:
     try:
         to_pt(value)
     except StyleError:
-        raise click.BadParameter(f"{value!r} is not a length; write e.g. 3mm, 0.125in or 9pt") from None
+        raise click.BadParameter(f"{quoted(value)} is not a length; write e.g. 3mm, 0.125in or 9pt") from None
     return value
 
 
@@ -185,16 +194,15 @@ def main(argv: list[str] | None = None) -> None:
     try:
         status = cli.main(args=argv, prog_name="reissue", standalone_mode=False)
     except ReissueError as error:
-        console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True, emoji=False)
+        console.print(f"[bold red]error:[/] {escape(str(error))}", soft_wrap=True)
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         console.print("aborted")
         sys.exit(130)
     except click.ClickException as error:  # a mistyped command line: one line too, with what to do
         console.print(
-            f"[bold red]error:[/] {escape(error.format_message().rstrip('.'))} (see reissue --help)",
+            f"[bold red]error:[/] {escape(shortened(error.format_message().rstrip('.')))} (see reissue --help)",
             soft_wrap=True,
-            emoji=False,
         )
         sys.exit(2)
     except KeyboardInterrupt:
@@ -208,7 +216,7 @@ def _show_warnings() -> None:
 
     class OneLine(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            console.print(f"[yellow]warning:[/] {escape(record.getMessage())}", soft_wrap=True, emoji=False)
+            console.print(f"[yellow]warning:[/] {escape(shortened(record.getMessage()))}", soft_wrap=True)
 
     logging.basicConfig(level=logging.WARNING, handlers=[OneLine()])
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -1,8 +1,32 @@
-"""The engine's own exceptions. Stages raise them; only the CLI turns them into messages and exit codes."""
+"""The engine's own exceptions. Stages raise them; only the CLI turns them into messages and exit codes.
+
+A message may quote what the user wrote, and what they wrote may be megabytes long: ``quoted`` gives the
+short excerpt a message shows of any value, and no message, whatever it quotes, prints longer than
+``MESSAGE_LIMIT`` characters.
+"""
 
 from __future__ import annotations
 
+import reprlib
 from pathlib import Path
+
+EXCERPT = 40  # characters of a quoted value that a message shows
+MESSAGE_LIMIT = 1200  # characters of a message (room for every problem of a style file), and of its hint
+
+_excerpt = reprlib.Repr()
+_excerpt.maxstring = _excerpt.maxother = EXCERPT
+_excerpt.maxlist = _excerpt.maxtuple = _excerpt.maxdict = _excerpt.maxset = 4
+_excerpt.maxlevel = 2
+
+
+def quoted(value: object) -> str:
+    """``value`` as a message quotes it: in quotes, on one line, cut to a short excerpt (``'abc...xyz'``)."""
+    return shortened(_excerpt.repr(value), 2 * EXCERPT)
+
+
+def shortened(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis where it was cut."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 class ReissueError(Exception):
@@ -26,8 +50,8 @@ class ReissueError(Exception):
         where = ""
         if self.path is not None:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        text = f"{where}{self.message}"
-        return f"{text}; {self.hint}" if self.hint else text
+        text = f"{where}{shortened(self.message)}"
+        return f"{text}; {shortened(self.hint)}" if self.hint else text
 
 
 class SourceError(ReissueError):

@@ -3,25 +3,30 @@
 In: the source text (and its path, for messages and for resolving images). Out: a ``FrontMatter``:
 masthead values and settings by key, per-section overrides found by headline, and the line where
 the body starts. The front matter is optional; it sits between a ``---`` first line and the next
-``---`` line and is read with yaml's safe loader. Every key is checked against its type; the first
-problem becomes a ``SourceError`` naming the file, the line and what to write instead.
+``---`` line and is read with yaml's safe loader, less anchors, aliases, merge keys and deep nesting,
+which no front matter needs (an alias bomb of 500 bytes expands to gigabytes). Every key is checked
+against its type; the first problem becomes a ``SourceError`` naming the file, the line and what to
+write instead, quoting at most a short excerpt of the value.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+import langcodes
 import yaml
 
-from layout.errors import SourceError
-from layout.model import SectionKind
+from layout.errors import SourceError, quoted
+from layout.model import MAX_PAGES, SectionKind, issue_folder
 
 FENCE = "---"
-FENCE_ENDS = ("---", "...")
+FENCE_END = re.compile(r"^[^\S\n]*(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
+MAX_DEPTH = 8  # levels of nesting; the deepest a front matter needs is three (sections, an item, a key)
 
 MASTHEAD_TEXT_KEYS = (
     "title",
@@ -36,7 +41,7 @@ MASTHEAD_TEXT_KEYS = (
     "website",
     "editor_on_duty",
 )
-SETTING_TEXT_KEYS = ("paper", "style", "language")
+SETTING_TEXT_KEYS = ("paper", "style")
 SECTION_KINDS = tuple(kind.value for kind in SectionKind)
 
 
@@ -60,39 +65,72 @@ class FrontMatter:
 
 def read_front_matter(text: str, path: Path) -> FrontMatter:
     """The front matter of ``text`` (an empty one when the text does not open with ``---``)."""
-    lines = text.split("\n")
-    if lines[0].strip() != FENCE:
+    found = _front_matter(text, path)
+    if found is None:
         return FrontMatter()
-    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in FENCE_ENDS), None)
-    if end is None:
+    source, body_line = found
+    reader, root = _compose(source, path)
+    if root is None:
+        return FrontMatter(body_line=body_line)
+    values, key_lines, sections = reader.top(root)
+    return FrontMatter(values=values, lines=key_lines, sections=sections, body_line=body_line)
+
+
+def declared_encoding(text: str, path: Path) -> str | None:
+    """The ``encoding:`` that the front matter of ``text``, decoded provisionally, declares, if any.
+
+    Only the front matter's ASCII is read. A front matter that cannot be read is reported later, when
+    the decoded text is read; an encoding Python does not know is reported now, with its line."""
+    try:
+        found = _front_matter(text, path)
+        if found is None:
+            return None
+        reader, root = _compose(found[0].encode("ascii", "replace").decode("ascii"), path)
+    except SourceError:
+        return None
+    for key_node, value_node in root.value if root is not None else ():
+        if key_node.value == "encoding":
+            encoding: str = reader.checked("encoding", key_node, value_node, TOP_KEYS, "front matter key")
+            return encoding
+    return None
+
+
+def _front_matter(text: str, path: Path) -> tuple[str, int] | None:
+    """The YAML between the fences and the line where the body starts; None without a front matter."""
+    first_end = text.find("\n")
+    if text[: first_end if first_end >= 0 else len(text)].strip() != FENCE:
+        return None
+    fence = FENCE_END.search(text, first_end + 1) if first_end >= 0 else None
+    if fence is None:
         raise SourceError(
             "the front matter opened by '---' is never closed", path=path, line=1, hint="end it with a '---' line"
         )
-    source = "\n".join(lines[1:end])
+    return text[first_end + 1 : fence.start()].removesuffix("\n"), text.count("\n", 0, fence.start()) + 2
+
+
+def _compose(source: str, path: Path) -> tuple[_Reader, yaml.MappingNode | None]:
+    """The front matter's YAML as a tree of nodes (None when it is empty), and the reader to check it."""
     reader = _Reader(path, first_line=2)
     try:
-        root = yaml.compose(source, Loader=_SafeLoader)
-        data = yaml.load(source, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader: no Python objects
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        reader.loader = _SafeLoader(source)  # which reads the text's first characters already
+        root = reader.loader.get_single_node()
+    except _Unsupported as refused:
         raise SourceError(
-            f"the front matter is not valid YAML: {problem}",
+            f"the front matter uses {refused.what}, which reissue does not read",
             path=path,
-            line=reader.line(mark),
-            hint="fix the YAML between the '---' lines",
+            line=reader.line(refused.mark),
+            hint="write each value out in full",
         ) from None
-    if data is None:
-        return FrontMatter(body_line=end + 2)
-    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
+    except yaml.YAMLError as error:
+        raise reader.yaml_error(error) from None
+    if root is not None and not isinstance(root, yaml.MappingNode):
         raise SourceError(
             "the front matter must be a mapping of keys to values",
             path=path,
             line=2,
             hint="write one 'key: value' a line",
         )
-    values, key_lines, sections = reader.top(root, data)
-    return FrontMatter(values=values, lines=key_lines, sections=sections, body_line=end + 2)
+    return reader, root
 
 
 def _text(value: Any) -> str | None:
@@ -101,6 +139,27 @@ def _text(value: Any) -> str | None:
 
 def _positive(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _page_count(value: Any) -> int | None:
+    count = _positive(value)
+    return count if count is not None and count <= MAX_PAGES else None
+
+
+def _language_tag(value: Any) -> str | None:
+    """A well-formed BCP 47 tag of registered subtags (zh-Hans, en-GB), as EPUB and PDF need it."""
+    tag = _text(value)
+    return tag if tag and LANGUAGE_TAG.fullmatch(tag) and langcodes.tag_is_valid(tag) else None
+
+
+def _encoding(value: Any) -> str | None:
+    """The name of a text encoding Python knows (latin-1, cp1252, shift_jis)."""
+    name = _text(value)
+    try:
+        b"\0".decode(name or "", "ignore")  # not b"": Python decodes no bytes without looking up the codec
+    except LookupError:  # unknown, or a codec that is not a text encoding (base64, rot13)
+        return None
+    return name
 
 
 def _boolean(value: Any) -> bool | None:
@@ -119,19 +178,60 @@ def _iso_date(value: Any) -> str | None:
         return None
 
 
+LANGUAGE_TAG = re.compile(r"[A-Za-z0-9]{1,8}(?:-[A-Za-z0-9]{1,8})*")  # the shape; langcodes knows the subtags
+MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Unsupported(yaml.YAMLError):
+    """What the front matter's loader refuses to read, and where."""
+
+    def __init__(self, what: str, mark: Any) -> None:
+        super().__init__(what)
+        self.what = what
+        self.mark = mark
+
+
 class _SafeLoader(yaml.SafeLoader):
-    """yaml's safe loader, but dates stay text so that a bad one (2023-13-45) is checked with its key's line."""
+    """yaml's safe loader, less anchors, aliases, merge keys and deep nesting. Dates stay text so that
+    a bad one (2023-13-45) is checked with its key's line."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Unsupported("an anchor or alias (&name, *name)", event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise _Unsupported(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def compose_mapping_node(self, anchor: Any) -> Any:
+        node = super().compose_mapping_node(anchor)
+        if merge := next((key for key, _ in node.value if key.tag == MERGE), None):
+            raise _Unsupported("a merge key (<<)", merge.start_mark)
+        return node
 
 
-_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+def _timestamp_as_text(loader: _SafeLoader, node: yaml.ScalarNode) -> str:
+    text: str = loader.construct_scalar(node)
+    return text
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 # key -> (read the value or None when it has the wrong type, what to write instead)
 Check = tuple[Callable[[Any], Any], str]
 TOP_KEYS: dict[str, Check] = {
     **{key: (_text, "a line of text") for key in MASTHEAD_TEXT_KEYS + SETTING_TEXT_KEYS},
+    "language": (_language_tag, "a BCP 47 language tag such as zh-Hans or en-GB"),
+    "encoding": (_encoding, "a text encoding such as latin-1, cp1252 or gb18030"),
     "date": (_iso_date, "a date such as 2023-11-15"),
     "issue_number": (_positive, "a whole number such as 9642"),
-    "page_count": (_positive, "a whole number of pages such as 4"),
+    "page_count": (_page_count, f"a whole number of pages from 1 to {MAX_PAGES}"),
     "normalize_punctuation": (_boolean, "true or false"),
     "page_names": (_names, "a list of page names, first page first, such as [要闻, 综合, 评论, 专题]"),
     # what a library catalogues the issue by (model.Catalogue); printed nowhere
@@ -151,7 +251,9 @@ SECTION_KEYS: dict[str, Check] = {
 
 
 class _Reader:
-    """Checks the parsed YAML against the keys, using the composed nodes for line numbers."""
+    """Checks the composed YAML against the keys; the nodes give the line of each key and value."""
+
+    loader: _SafeLoader
 
     def __init__(self, path: Path, first_line: int) -> None:
         self.path = path
@@ -163,38 +265,62 @@ class _Reader:
     def error(self, message: str, node: yaml.Node, hint: str) -> SourceError:
         return SourceError(message, path=self.path, line=self.line(node.start_mark), hint=hint)
 
-    def top(
-        self, root: yaml.MappingNode, data: dict[str, Any]
-    ) -> tuple[dict[str, Any], dict[str, int], tuple[SectionOverride, ...]]:
+    def yaml_error(self, error: yaml.YAMLError) -> SourceError:
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return SourceError(
+            f"the front matter is not valid YAML: {problem}",
+            path=self.path,
+            line=self.line(getattr(error, "problem_mark", None)),
+            hint="fix the YAML between the '---' lines",
+        )
+
+    def value(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as error:
+            raise self.yaml_error(error) from None
+        except ValueError:  # a number of more digits than Python converts
+            raise self.error(
+                f"{quoted(node.value)} is not a value reissue reads", node, "write a shorter value"
+            ) from None
+
+    def key(self, node: yaml.Node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.error(f"a {what} must be a word, not a list or a mapping", node, "write one 'key: value' a line")
+        key: str = node.value
+        return key
+
+    def top(self, root: yaml.MappingNode) -> tuple[dict[str, Any], dict[str, int], tuple[SectionOverride, ...]]:
         values: dict[str, Any] = {}
         lines: dict[str, int] = {}
         sections: tuple[SectionOverride, ...] = ()
         for key_node, value_node in root.value:
-            key = key_node.value
+            key = self.key(key_node, "front matter key")
             if key == "sections":
-                sections = self.sections(value_node, data[key])
+                sections = self.sections(value_node)
             else:
-                values[key] = self.checked(key, key_node, data[key], TOP_KEYS, "front matter key")
+                values[key] = self.checked(key, key_node, value_node, TOP_KEYS, "front matter key")
             lines[key] = self.line(key_node.start_mark)
         return values, lines, sections
 
-    def checked(self, key: str, node: yaml.Node, value: Any, keys: dict[str, Check], what: str) -> Any:
+    def checked(self, key: str, node: yaml.Node, value_node: yaml.Node, keys: dict[str, Check], what: str) -> Any:
         if key not in keys:
             allowed = ", ".join(sorted(keys) + (["sections"] if keys is TOP_KEYS else []))
-            raise self.error(f"unknown {what} '{key}'", node, f"use one of {allowed}")
+            raise self.error(f"unknown {what} {quoted(key)}", node, f"use one of {allowed}")
         read, expected = keys[key]
+        value = self.value(value_node)
         checked = read(value)
         if checked is None:
-            raise self.error(f"'{key}' must be {expected}, not {value!r}", node, f"write {key}: <{expected}>")
+            raise self.error(f"'{key}' must be {expected}, not {quoted(value)}", node, f"write {key}: <{expected}>")
         return checked
 
-    def sections(self, node: yaml.Node, items: Any) -> tuple[SectionOverride, ...]:
+    def sections(self, node: yaml.Node) -> tuple[SectionOverride, ...]:
         if not isinstance(node, yaml.SequenceNode):
             raise self.error("'sections' must be a list", node, "write one '- headline: …' item per section")
-        return tuple(self.section(item_node, item) for item_node, item in zip(node.value, items))
+        return tuple(self.section(item_node) for item_node in node.value)
 
-    def section(self, node: yaml.Node, item: Any) -> SectionOverride:
-        if not isinstance(node, yaml.MappingNode) or not isinstance(item, dict) or "headline" not in item:
+    def section(self, node: yaml.Node) -> SectionOverride:
+        if not isinstance(node, yaml.MappingNode) or not any(key.value == "headline" for key, _ in node.value):
             raise self.error(
                 "each item of 'sections' needs a 'headline'",
                 node,
@@ -203,12 +329,14 @@ class _Reader:
         values: dict[str, Any] = {}
         lines: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value
-            values[key] = self.checked(key, key_node, item[key], SECTION_KEYS, "section key")
+            key = self.key(key_node, "section key")
+            values[key] = self.checked(key, key_node, value_node, SECTION_KEYS, "section key")
             lines[key] = self.line(key_node.start_mark)
             if key == "kind" and values[key] not in SECTION_KINDS:
                 raise self.error(
-                    f"unknown section kind '{values[key]}'", value_node, f"use one of {', '.join(SECTION_KINDS)}"
+                    f"unknown section kind {quoted(values[key])}",
+                    value_node,
+                    f"use one of {', '.join(SECTION_KINDS)}",
                 )
             if key == "image":
                 values[key] = self.image(values[key], value_node)
@@ -217,13 +345,16 @@ class _Reader:
 
     def image(self, image: str, node: yaml.Node) -> str:
         """The image's path relative to the issue's folder; it must be a file inside that folder."""
-        folder = self.path.parent.resolve()
-        hint = f"put the image in {self.path.parent.as_posix() or '.'}/ and give its path relative to the issue"
+        folder = issue_folder(self.path)
+        hint = f"put the image in {folder.as_posix()}/ and give its path relative to the issue"
         if PurePosixPath(image).is_absolute() or PureWindowsPath(image).is_absolute():
-            raise self.error(f"image '{image}' is an absolute path", node, hint)
-        resolved = (folder / image).resolve()
-        if not resolved.is_relative_to(folder):
-            raise self.error(f"image '{image}' is outside the issue's folder", node, hint)
-        if not resolved.is_file():
-            raise self.error(f"image '{image}' does not exist", node, hint)
+            raise self.error(f"image {quoted(image)} is an absolute path", node, hint)
+        try:
+            resolved = (folder / image).resolve()
+            if not resolved.is_relative_to(folder):
+                raise self.error(f"image {quoted(image)} is outside the issue's folder", node, hint)
+            if not resolved.is_file():
+                raise self.error(f"image {quoted(image)} does not exist", node, hint)
+        except (OSError, RuntimeError):  # a name longer than the system allows, a loop of symlinks
+            raise self.error(f"image {quoted(image)} cannot be opened", node, hint) from None
         return resolved.relative_to(folder).as_posix()

@@ -1,15 +1,17 @@
 """Model -> a readable tree for ``reissue inspect``: the masthead, the sections with their blocks, the repairs.
 
-In: an ``Issue``. Out: a ``rich.tree.Tree``. All text goes in as ``rich.text.Text`` so that brackets in
-the source are never read as markup. Paragraphs are cut to their opening words; ``--json`` has them whole.
+In: an ``Issue``. Out: the tree's lines, one ``rich.text.Text`` each, drawn with guides as ``rich.tree``
+draws them, and made one at a time: a rich ``Tree`` renders whole before it prints, which for an issue
+of 50 MB took gigabytes. All text goes in as ``Text`` so that brackets in the source are never read as
+markup. Paragraphs are cut to their opening words; ``--json`` has them whole.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Iterator
 
 from rich.text import Text
-from rich.tree import Tree
 
 from layout.model import Block, BlockRole, Issue, Masthead, Repair, RepairKind, Section
 
@@ -21,47 +23,61 @@ MASTHEAD_FIELDS = tuple(
 )
 
 
-def render_tree(issue: Issue) -> Tree:
+# a node of the tree: its label and its children, made when the tree is drawn down to them
+Node = tuple[Text, Iterable["Node"]]
+
+
+def tree_lines(issue: Issue) -> Iterator[Text]:
     """The issue's model as a tree: one branch for the masthead, one per section, one for the repairs."""
     settings = issue.settings
-    root = Tree(
-        Text.assemble(
-            (issue.masthead.title, "bold"),
-            f"  {issue.source}  ",
-            (
-                f"{settings.language}, {issue.page_count} pages, punctuation "
-                f"{'normalised' if settings.normalize_punctuation else 'kept'}"
-                f"{f', style {settings.style}' if settings.style else ''}"
-                f"{f', paper {settings.paper}' if settings.paper else ''}",
-                "dim",
-            ),
-        )
+    yield Text.assemble(
+        (issue.masthead.title, "bold"),
+        f"  {issue.source}  ",
+        (
+            f"{settings.language}, {issue.page_count} pages, punctuation "
+            f"{'normalised' if settings.normalize_punctuation else 'kept'}"
+            f"{f', style {settings.style}' if settings.style else ''}"
+            f"{f', paper {settings.paper}' if settings.paper else ''}",
+            "dim",
+        ),
     )
-    _masthead(root.add(Text("masthead", "bold")), issue.masthead)
-    sections = root.add(Text(f"sections ({len(issue.sections)})", "bold"))
-    for number, section in enumerate(issue.sections, 1):
-        _section(sections, number, section)
-    repairs = root.add(Text(f"repairs ({len(issue.repairs)})", "bold"))
-    for repair in issue.repairs:
-        repairs.add(_repair(repair))
-    return root
+    sections = ((_section_label(number, s), _section(s)) for number, s in enumerate(issue.sections, 1))
+    yield from _draw(
+        [
+            (Text("masthead", "bold"), _masthead(issue.masthead)),
+            (Text(f"sections ({len(issue.sections)})", "bold"), sections),
+            (Text(f"repairs ({len(issue.repairs)})", "bold"), ((_repair(r), ()) for r in issue.repairs)),
+        ],
+        indent="",
+    )
+
+
+def _draw(nodes: Iterable[Node], indent: str) -> Iterator[Text]:
+    """The lines of ``nodes`` and of all below them, each behind its guides."""
+    iterator = iter(nodes)
+    following = next(iterator, None)
+    while following is not None:
+        (label, children), following = following, next(iterator, None)
+        last = following is None
+        yield Text.assemble(indent + ("└── " if last else "├── "), label)
+        yield from _draw(children, indent + ("    " if last else "│   "))
 
 
 def _field(name: str, value: object, line: int | None) -> Text:
     return Text.assemble((f"{name}: ", "cyan"), str(value), (f"  line {line}" if line else "", "dim"))
 
 
-def _masthead(branch: Tree, masthead: Masthead) -> None:
+def _masthead(masthead: Masthead) -> Iterator[Node]:
     for name in MASTHEAD_FIELDS:
         value = getattr(masthead, name)
         if value is not None:
-            branch.add(_field(name, value, masthead.lines.get(name)))
+            yield _field(name, value, masthead.lines.get(name)), ()
     for text, line in zip(masthead.furniture, masthead.furniture_lines):
-        branch.add(_field("furniture", text, line))
+        yield _field("furniture", text, line), ()
 
 
-def _section(branch: Tree, number: int, section: Section) -> None:
-    label = Text.assemble(
+def _section_label(number: int, section: Section) -> Text:
+    return Text.assemble(
         f"{number} ",
         (section.kind.value, "magenta"),
         (" lead" if section.lead else "", "yellow"),
@@ -69,13 +85,15 @@ def _section(branch: Tree, number: int, section: Section) -> None:
         (section.headline, "bold"),
         (f"  line {section.line}", "dim"),
     )
-    node = branch.add(label)
+
+
+def _section(section: Section) -> Iterator[Node]:
     for name in SECTION_FIELDS:
         value = getattr(section, name)
         if value is not None:
-            node.add(_field(name, value, section.lines.get(name)))
+            yield _field(name, value, section.lines.get(name)), ()
     for block in section.blocks:
-        node.add(_block(block))
+        yield _block(block), ()
 
 
 def _block(block: Block) -> Text:

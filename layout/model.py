@@ -12,7 +12,17 @@ import dataclasses
 import enum
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+MAX_PAGES = 200  # an issue's page count, from the command line or the front matter, is at most this
+
+
+def issue_folder(source: Path | str) -> Path:
+    """The issue's own folder: where its images are, and the only folder besides the style's that
+    rendering reads. It is the real folder of the source file, a symlink followed, so that the check of
+    the front matter's images, the photos and the renderer all read the one folder."""
+    return Path(source).resolve().parent
 
 
 def phrases(text: str) -> tuple[str, ...]:

@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from layout.errors import SourceError
+from layout.errors import SourceError, quoted
 from layout.frontmatter import FrontMatter, SectionOverride, read_front_matter
 from layout.model import (
+    MAX_PAGES,
     Block,
     BlockRole,
     Catalogue,
@@ -60,9 +61,12 @@ RUN_IN_SPREAD = 1.5  # the longest run-in head of a series is at most this many 
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CHINESE = re.compile(f"[{HAN}\u3000-\u303f\uff00-\uffef]")  # Han characters and full-width marks
+HAN_CHAR = re.compile(f"[{HAN}]")
+LATIN_LETTER = re.compile("[A-Za-z]")
 QUOTES = "“”‘’\"'"
 
-HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+# a heading's marks; its text is the rest of the line, less a closing run of marks (## Title ##)
+HEADING = re.compile(r"^ {0,3}(#{1,6})\s+")
 HARD_BREAK = "  "
 STOP = re.compile(r"[。！？!?….][”’」』\"')）\]]*$")  # ends a sentence: no display line has one
 PARAGRAPH_END = re.compile(r"(?:[。！？!?….]|[”」』])[”’」』\"')）\]]*$")  # a paragraph may end here
@@ -76,7 +80,7 @@ DATELINE = re.compile(
     r"|[^\s（(，,。]{2,16}?[讯电]\s*[（(][^（()）]{1,60}[）)])"
 )
 AUTHOR = re.compile(f"^[{HAN}]{{2,4}}$")
-CREDIT = re.compile(r"^(?:.+\s*摄(?:影)?|(?:Photos?|Photograph|Picture) by\s+.+)$", re.IGNORECASE)
+CREDIT = re.compile(r"^(?:.+摄(?:影)?|(?:Photos?|Photograph|Picture) by\s+.+)$", re.IGNORECASE)
 JUMP = re.compile(
     r"^(?:(?:Continued|See)\b.*\bpage\s+\d+\.?|[（(]?(?:下转|上接|转|接)第?\s*\d+\s*版.*)$", re.IGNORECASE
 )
@@ -119,8 +123,15 @@ def _date(match: re.Match[str]) -> str | None:
     return _iso(match["year"], match["month"], match["day"])
 
 
-def _number(match: re.Match[str]) -> int:
-    return int(match["value"])
+def _number(match: re.Match[str]) -> int | None:
+    """The number matched; a run of more than nine digits is no number a masthead states."""
+    return int(match["value"]) if len(match["value"]) <= 9 else None
+
+
+def _page_count(match: re.Match[str]) -> int | None:
+    """A page count the masthead states, if an issue can have it (今日 0 版 or 共 9999 版 is text, not a count)."""
+    count = _number(match)
+    return count if count is not None and 1 <= count <= MAX_PAGES else None
 
 
 # Masthead fields found inside a line by their form: (field, pattern, value of the match). A field is
@@ -130,19 +141,21 @@ def _number(match: re.Match[str]) -> int:
 MASTHEAD_FIELDS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Any]], ...] = (
     (
         "serial_number",
-        re.compile(r"(?:国内统一连续出版物号|国内统一刊号)?\s*[:：]?\s*(?P<value>CN\s*\d{2}-\d{4}(?:/[A-Z])?)"),
+        # the spaces belong to the optional parts: a pattern that could open with spaces would try
+        # every space of a long run as its start, and each way to share the run between two \s*
+        re.compile(r"(?:(?:国内统一连续出版物号|国内统一刊号)\s*)?(?:[:：]\s*)?(?P<value>CN\s*\d{2}-\d{4}(?:/[A-Z])?)"),
         _value,
     ),
     ("issue_number", re.compile(r"第\s*(?P<value>\d+)\s*期"), _number),
     ("issue_number", re.compile(r"\b(?:No\.|Issue)\s*(?P<value>\d+)"), _number),
-    ("postal_code", re.compile(r"邮发代号\s*[:：]?\s*(?P<value>\d+-\d+)"), _value),
+    ("postal_code", re.compile(r"邮发代号\s*(?:[:：]\s*)?(?P<value>\d+-\d+)"), _value),
     ("website_name", re.compile(f"(?P<value>[{HAN}]{{2,10}}网)(?=\\s*(?:https?://|www\\.))"), _value),
     ("website", re.compile(r"(?P<value>(?:https?://|www\.)[\w.\-/~%?=&#]*[\w/])", re.ASCII), _value),
-    ("page_count", re.compile(r"(?:今日|本期|共)\s*(?P<value>\d+)\s*版"), _number),
-    ("page_count", re.compile(r"\b(?P<value>\d+)\s+pages\b", re.IGNORECASE), _number),
+    ("page_count", re.compile(r"(?:今日|本期|共)\s*(?P<value>\d+)\s*版"), _page_count),
+    ("page_count", re.compile(r"\b(?P<value>\d+)\s+pages\b", re.IGNORECASE), _page_count),
     (
         "editor_on_duty",
-        re.compile(f"(?:值班编审|值班编辑|值班总编|责任编辑|本版编辑)\\s*[:：]?\\s*(?P<value>[{HAN}·]{{2,5}})"),
+        re.compile(f"(?:值班编审|值班编辑|值班总编|责任编辑|本版编辑)\\s*(?:[:：]\\s*)?(?P<value>[{HAN}·]{{2,5}})"),
         _value,
     ),
     ("editor_on_duty", re.compile(r"\bEditor(?: on duty)?\s*:\s*(?P<value>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)"), _value),
@@ -174,15 +187,19 @@ class _Piece:
     new_block: bool = True  # a blank line (or a heading) comes before it: the break a join may repair
 
 
-def parse_issue(path: Path, *, normalize_punctuation: bool | None = None) -> Issue:
+def parse_issue(path: Path, *, normalize_punctuation: bool | None = None, page_count: int | None = None) -> Issue:
     """The model of the issue at ``path``.
 
-    ``normalize_punctuation`` None means as the front matter says (on by default).
+    ``normalize_punctuation`` None means as the front matter says (on by default); ``page_count`` (the
+    command line's) replaces the issue's own for every later stage.
     """
-    return parse_text(read_source(path), path, normalize_punctuation=normalize_punctuation)
+    text = read_source(path)
+    return parse_text(text, path, normalize_punctuation=normalize_punctuation, page_count=page_count)
 
 
-def parse_text(text: str, path: Path, *, normalize_punctuation: bool | None = None) -> Issue:
+def parse_text(
+    text: str, path: Path, *, normalize_punctuation: bool | None = None, page_count: int | None = None
+) -> Issue:
     """The model of an issue whose source ``text`` was read from ``path`` (for messages and images)."""
     front = read_front_matter(text, path)
     if normalize_punctuation is None:
@@ -198,6 +215,8 @@ def parse_text(text: str, path: Path, *, normalize_punctuation: bool | None = No
     # the masthead's items stand on lines of their own, hard break or not
     masthead_lines = _pieces(lines[: body[0].line - front.body_line], front.body_line, wrap=False)
     masthead = _masthead(masthead_lines, title_heading, front, path)
+    if page_count:
+        masthead = dataclasses.replace(masthead, page_count=page_count)
     sections = _apply_overrides(_sections(body, level, repairs), front.sections, path)
     settings = Settings(
         language=front.values.get("language") or _language(body),
@@ -212,7 +231,7 @@ def parse_text(text: str, path: Path, *, normalize_punctuation: bool | None = No
         rights=front.values.get("rights"),
     )
     repairs.sort(key=lambda repair: repair.lines)
-    return Issue(
+    issue = Issue(
         source=str(path),
         masthead=masthead,
         sections=tuple(sections),
@@ -220,6 +239,8 @@ def parse_text(text: str, path: Path, *, normalize_punctuation: bool | None = No
         settings=settings,
         catalogue=catalogue,
     )
+    _check_section_pages(issue, path)
+    return issue
 
 
 # ---- reading the text into pieces ----
@@ -228,31 +249,46 @@ def parse_text(text: str, path: Path, *, normalize_punctuation: bool | None = No
 def _pieces(lines: list[str], first_line: int, *, wrap: bool = True) -> list[_Piece]:
     """The pieces of ``lines`` (numbered from ``first_line``); without ``wrap`` each line is a piece."""
     pieces: list[_Piece] = []
-    current: _Piece | None = None
+    wrapped: list[str] = []  # the lines of the piece being read, joined once it ends: joining line by line is quadratic
     new_block = True
+
+    def end_piece() -> None:
+        if wrapped:
+            pieces[-1].text = _soft_joined(wrapped)
+            wrapped.clear()
+
     for number, raw in enumerate(lines, first_line):
         heading = HEADING.match(raw)
         if not raw.strip() or heading:
-            current = None
+            end_piece()
             new_block = True
             if heading:
-                pieces.append(_Piece(heading[2], number, number, level=len(heading[1])))
+                pieces.append(_Piece(_heading_text(raw[heading.end() :]), number, number, level=len(heading[1])))
             continue
-        if current is None:
-            current = _Piece(raw.strip(), number, number, new_block=new_block)
-            pieces.append(current)
-        else:
-            current.text = _soft_join(current.text, raw.strip())
-            current.last_line = number
+        if not wrapped:
+            pieces.append(_Piece("", number, number, new_block=new_block))
+        wrapped.append(raw.strip())
+        pieces[-1].last_line = number
         new_block = False
         if raw.endswith(HARD_BREAK) or not wrap:
-            current = None
+            end_piece()
+    end_piece()
     return pieces
 
 
-def _soft_join(left: str, right: str) -> str:
-    """Wrapped lines of one paragraph: Chinese runs on without a space, Latin words need one."""
-    return left + right if CHINESE.match(left[-1]) or CHINESE.match(right[0]) else f"{left} {right}"
+def _heading_text(rest: str) -> str:
+    """A heading's text: the line after its marks, less a closing run of marks set off by a space."""
+    text = rest.strip()
+    unmarked = text.rstrip("#")
+    return unmarked.rstrip() if unmarked != text and unmarked[-1:].isspace() else text
+
+
+def _soft_joined(lines: list[str]) -> str:
+    """Wrapped lines of one paragraph as one: Chinese runs on without a space, Latin words need one."""
+    parts = [lines[0]]
+    for left, right in zip(lines, lines[1:]):
+        parts.append(right if CHINESE.match(left[-1]) or CHINESE.match(right[0]) else f" {right}")
+    return "".join(parts)
 
 
 def _heading_levels(pieces: list[_Piece], path: Path) -> tuple[_Piece | None, int]:
@@ -273,9 +309,10 @@ def _heading_levels(pieces: list[_Piece], path: Path) -> tuple[_Piece | None, in
 
 
 def _language(pieces: list[_Piece]) -> str:
-    text = "".join(piece.text for piece in pieces)
-    han = len(re.findall(f"[{HAN}]", text))
-    latin = len(re.findall(r"[A-Za-z]", text))
+    han = latin = 0
+    for piece in pieces:  # counted, not listed: a list of every character would be many times the text
+        han += len(piece.text) - len(HAN_CHAR.sub("", piece.text))
+        latin += len(piece.text) - len(LATIN_LETTER.sub("", piece.text))
     return "zh-Hans" if han >= latin else "en"
 
 
@@ -283,9 +320,22 @@ def _width(text: str) -> float:
     return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text if not c.isspace())
 
 
+def _fits(text: str, width: float) -> bool:
+    """Whether ``text`` is at most ``width`` ems wide. It stops reading once past the width: every
+    paragraph is tested for a display line, and that must cost a display line's length, not the paragraph's."""
+    total = 0.0
+    for char in text:
+        if not char.isspace():
+            total += 1 if unicodedata.east_asian_width(char) in "WF" else 0.5
+            if total > width:
+                return False
+    return True
+
+
 # ---- punctuation ----
 
 HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+HALF_WIDTH = re.compile("[" + re.escape("".join(HALF_TO_FULL)) + "]")
 
 
 def full_width_punctuation(text: str) -> str:
@@ -294,19 +344,23 @@ def full_width_punctuation(text: str) -> str:
     A mark between two digits (1,000 or 10:30) and marks inside Latin runs (www.ztnews.net) stay.
     A bracket pair changes as a pair, when it follows or holds Chinese text: 县(市、区) -> 县（市、区）.
     """
-    chars = list(text)
+    changes: dict[int, str] = {}  # index -> full-width mark; a list of every character would be many times the text
     for match in re.finditer(r"\(([^()]*)\)", text):
         if CHINESE.search(match[1]) or _chinese_beside(text, match.start(), -1):
-            chars[match.start()], chars[match.end() - 1] = "（", "）"
-    for index, char in enumerate(text):
+            changes[match.start()], changes[match.end() - 1] = "（", "）"
+    for match in HALF_WIDTH.finditer(text):
+        index = match.start()
         if (
-            char in HALF_TO_FULL
-            and chars[index] == char
+            index not in changes
             and not _between_digits(text, index)
             and (_chinese_beside(text, index, -1) or _chinese_beside(text, index, 1))
         ):
-            chars[index] = HALF_TO_FULL[char]
-    return "".join(chars)
+            changes[index] = HALF_TO_FULL[match[0]]
+    parts, start = [], 0
+    for index in sorted(changes):
+        parts += [text[start:index], changes[index]]
+        start = index + 1
+    return "".join(parts) + text[start:]
 
 
 def _chinese_beside(text: str, index: int, step: int) -> bool:
@@ -422,7 +476,7 @@ def _is_display(piece: _Piece, width: float) -> bool:
     return (
         not piece.level
         and piece.line == piece.last_line
-        and _width(text) <= width
+        and _fits(text, width)
         and not STOP.search(text)
         and not MID_SENTENCE.search(text)
         and not COLON_END.search(text)
@@ -463,11 +517,11 @@ def _section(
     if rest and (rest[0].level > level or (not rest[0].level and SUBHEADLINE.match(rest[0].text))):
         take("subheadline", rest.pop(0))
     if rest and not rest[0].level:
-        if BYLINE.match(rest[0].text) and _width(rest[0].text) <= BYLINE_WIDTH and not STOP.search(rest[0].text):
+        if BYLINE.match(rest[0].text) and _fits(rest[0].text, BYLINE_WIDTH) and not STOP.search(rest[0].text):
             take("byline", rest.pop(0))
         elif AUTHOR.match(rest[0].text):
             take("author", rest.pop(0))
-    if rest and not rest[-1].level and CREDIT.match(rest[-1].text) and _width(rest[-1].text) <= CREDIT_WIDTH:
+    if rest and not rest[-1].level and CREDIT.match(rest[-1].text) and _fits(rest[-1].text, CREDIT_WIDTH):
         take("credit", rest.pop())
     blocks = _blocks(rest, repairs)
     if (
@@ -528,7 +582,7 @@ def _continues(text: str, piece: _Piece) -> bool:
     if MID_SENTENCE.search(text):
         return True
     if CHINESE.match(text[-1]):
-        return _width(text) > SUBHEAD_WIDTH  # a short line without a stop is a subhead, not a cut paragraph
+        return not _fits(text, SUBHEAD_WIDTH)  # a short line without a stop is a subhead, not a cut paragraph
     return piece.text[0].islower()
 
 
@@ -549,7 +603,8 @@ def _mark_run_ins(blocks: list[Block]) -> list[Block]:
     start = 0
     while start < len(blocks):
         end = start + 1
-        while heads[start] and end < len(blocks) and heads[end] and _shape(heads[end]) == _shape(heads[start]):
+        first = heads[start]
+        while first and end < len(blocks) and (head := heads[end]) and _shape(head) == _shape(first):
             end += 1
         series = heads[start:end]
         widths = [_width(head) for head in series if head]
@@ -564,7 +619,7 @@ def _run_in_candidate(block: Block) -> str | None:
     if block.role is not BlockRole.PARAGRAPH or not (match := FIRST_SENTENCE.match(block.text)):
         return None
     head = match[0]
-    return head if 4 <= _width(head) <= RUN_IN_WIDTH and block.text[len(head) :].strip() else None
+    return head if _fits(head, RUN_IN_WIDTH) and _width(head) >= 4 and block.text[len(head) :].strip() else None
 
 
 def _shape(head: str) -> str:
@@ -580,7 +635,7 @@ def _apply_overrides(sections: list[Section], overrides: tuple[SectionOverride, 
         index = next((i for i, s in enumerate(sections) if _same_headline(s.headline, override.headline)), None)
         if index is None:
             raise SourceError(
-                f"no section has the headline '{override.headline}'",
+                f"no section has the headline {quoted(override.headline)}",
                 path=path,
                 line=override.line,
                 hint="copy the headline as 'reissue inspect' shows it",
@@ -593,6 +648,19 @@ def _apply_overrides(sections: list[Section], overrides: tuple[SectionOverride, 
         lines = {**sections[index].lines, **override.lines}
         sections[index] = dataclasses.replace(sections[index], **values, lines=lines)
     return sections
+
+
+def _check_section_pages(issue: Issue, path: Path) -> None:
+    """A section the front matter puts on a page must find that page in the issue."""
+    for section in issue.sections:
+        if section.page is not None and section.page > issue.page_count:
+            raise SourceError(
+                f"section {quoted(section.headline)} is put on page {section.page}; "
+                f"the issue's last page is {issue.page_count}",
+                path=path,
+                line=section.lines.get("page", section.line),
+                hint=f"give a page from 1 to {issue.page_count}, or more pages (page_count, --pages)",
+            )
 
 
 def _same_headline(a: str, b: str) -> bool:

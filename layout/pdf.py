@@ -21,7 +21,7 @@ from weasyprint.urls import URLFetcher
 
 from layout.errors import ReissueError
 from layout.identity import instance_urn, issue_time, issue_urn, issue_uuid, organisation, release_time
-from layout.model import Issue
+from layout.model import Issue, issue_folder
 from layout.photos import PhotoFile
 from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Geometry, Piece, Plan, Row
 from layout.style import Style
@@ -123,8 +123,8 @@ def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> 
     """Render ``html`` with WeasyPrint; returns the PDF's bytes and the laid-out document."""
     import weasyprint
 
-    fetcher = SafeFetcher([*style.folders, Path(issue.source).resolve().parent])
-    base = Path(issue.source).resolve().parent.as_uri() + "/"
+    fetcher = SafeFetcher([*style.folders, issue_folder(issue.source)])
+    base = issue_folder(issue.source).as_uri() + "/"
     document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(font_config=_font_config())
     document.metadata = _issue_metadata(document.metadata, issue)
     made = release_time(issue)

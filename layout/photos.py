@@ -11,7 +11,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from layout.model import Issue, Section, SectionKind
+from layout.errors import quoted
+from layout.model import Issue, Section, SectionKind, issue_folder
 
 log = logging.getLogger(__name__)
 
@@ -36,18 +37,20 @@ def photo_files(issue: Issue) -> dict[int, PhotoFile]:
     files = {}
     for index, section in enumerate(issue.sections):
         if section.image:
-            file = _read(issue, section)
+            file = _read(issue, section, section.image)
             if file is not None:
                 files[index] = file
         elif section.kind is SectionKind.PHOTO:
             log.warning(
-                "%s: photo %r has no image; its caption and credit stand without it", issue.source, section.headline
+                "%s: photo %s has no image; its caption and credit stand without it",
+                issue.source,
+                quoted(section.headline),
             )
     return files
 
 
-def _read(issue: Issue, section: Section) -> PhotoFile | None:
-    path = (Path(issue.source).parent / section.image).resolve()
+def _read(issue: Issue, section: Section, image: str) -> PhotoFile | None:
+    path = (issue_folder(issue.source) / image).resolve()
     where = f"{issue.source}:{section.lines.get('image', section.line)}"
     try:
         data = path.read_bytes()
@@ -55,7 +58,7 @@ def _read(issue: Issue, section: Section) -> PhotoFile | None:
         log.warning(
             "%s: image %s cannot be read (%s); its figure keeps caption and credit without it",
             where,
-            section.image,
+            quoted(image),
             error.strerror,
         )
         return None
@@ -63,6 +66,6 @@ def _read(issue: Issue, section: Section) -> PhotoFile | None:
         if data.startswith(signature):
             return PhotoFile(path, media_type, extension, data)
     log.warning(
-        "%s: %s is not a PNG, JPEG or GIF image; its figure keeps caption and credit without it", where, section.image
+        "%s: %s is not a PNG, JPEG or GIF image; its figure keeps caption and credit without it", where, quoted(image)
     )
     return None

@@ -360,7 +360,7 @@ def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplo
         )
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 2
-    assert "broken.jpg is not a PNG" in messages[0] and "gone.jpg cannot be read" in messages[1]
+    assert "'broken.jpg' is not a PNG" in messages[0] and "image 'gone.jpg' cannot be read" in messages[1]
     page = book.doc("page-2.xhtml")
     photo, broken, gone = (page.find(f".//x:article[@id='{uid}']", NS) for uid in ("s2", "s3", "s4"))
     assert photo.find(".//x:img", NS).get("alt") == "一张红色的小图"

@@ -8,14 +8,14 @@ import pytest
 
 from layout.errors import SourceError
 from layout.frontmatter import read_front_matter
-from layout.model import RepairKind, SectionKind
+from layout.model import Issue, RepairKind, SectionKind
 from layout.parse import parse_issue, parse_text
 
 ISSUES = Path(__file__).resolve().parent / "issues"
 BODY = "# 昭通日报\n\n## 苹果飘香 采摘忙\n\n近日,果农们忙着采摘苹果。\n\n记者 刘建忠 摄\n"
 
 
-def parse(front: str, body: str = BODY, folder: Path = ISSUES) -> object:
+def parse(front: str, body: str = BODY, folder: Path = ISSUES) -> Issue:
     return parse_text(f"---\n{front}---\n{body}", folder / "test.md")
 
 
@@ -128,3 +128,97 @@ def test_image_must_be_a_file_inside_the_folder(image: str, problem: str) -> Non
     message = str(error(f"sections:\n  - headline: 苹果飘香 采摘忙\n    image: {image}\n"))
     assert f":4: image '{image}' is" in message or f":4: image '{image}' does" in message
     assert problem in message
+
+
+@pytest.mark.parametrize(
+    ("front", "what", "line"),
+    [
+        ("title: &t 昭通日报\npublisher: *t\n", "an anchor or alias (&name, *name)", 2),
+        ("title: 昭通日报\npublisher: *t\n", "an anchor or alias (&name, *name)", 3),
+        ("sections:\n  - &s {headline: 苹果飘香 采摘忙}\n", "an anchor or alias (&name, *name)", 3),
+        ("<<: {title: 昭通日报}\n", "a merge key (<<)", 2),
+        ("sections:\n  - headline: 苹果飘香 采摘忙\n    <<: {kind: photo}\n", "a merge key (<<)", 4),
+        ("title: [[[[[[[[[[x]]]]]]]]]]\n", "nesting deeper than 8 levels", 2),
+    ],
+)
+def test_anchors_aliases_merge_keys_and_deep_nesting_are_refused(front: str, what: str, line: int) -> None:
+    """item 8.4: an alias bomb expands 500 bytes into gigabytes; a merge key gave a KeyError."""
+    refused = error(front)
+    assert f"the front matter uses {what}, which reissue does not read" in refused.message
+    assert refused.line == line and refused.hint == "write each value out in full"
+
+
+def test_keys_that_are_not_words_are_named_not_looked_up() -> None:
+    """item 8.4: a key YAML reads as a number or a list is an error with its line, not a KeyError."""
+    assert "unknown front matter key '1'" in str(error("1: x\n"))
+    assert ":2: a front matter key must be a word" in str(error("[a, b]: x\n"))
+    assert ":4: a section key must be a word" in str(error("sections:\n  - headline: 苹果飘香 采摘忙\n    [a]: b\n"))
+
+
+def test_a_number_too_long_to_convert_is_an_error() -> None:
+    """item 8.4: int() refuses more than 4300 digits with a ValueError that was a traceback."""
+    refused = error(f"issue_number: {'9' * 5000}\n")
+    assert refused.line == 2 and "is not a value reissue reads" in refused.message
+    assert len(str(refused)) < 300
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        f"title: [{', '.join(['很长的标题'] * 10_000)}]\n",
+        f"{'colour' * 150}: red\n",  # YAML reads keys of up to 1024 characters
+        f"sections:\n  - headline: {'不存在的标题' * 10_000}\n",
+        f"sections:\n  - headline: 苹果飘香 采摘忙\n    kind: {'gallery' * 10_000}\n",
+        f"sections:\n  - headline: 苹果飘香 采摘忙\n    image: {'a/' * 10_000}x.png\n",
+        f"title: {'x' * 100_000}\ndate: {'2023-13-45' * 10_000}\n",
+    ],
+)
+def test_a_message_quotes_a_short_excerpt_of_any_value(front: str) -> None:
+    """item 8.4: a long value is cut in the message to its first and last few characters."""
+    message = str(error(front))
+    assert "..." in message and len(message) < 500
+
+
+def test_page_count_is_capped_like_the_command_lines() -> None:
+    """item 8.3: --pages takes 1 to 200; so does the front matter."""
+    assert parse("page_count: 200\n").masthead.page_count == 200
+    for count in ("0", "201", "100000"):
+        assert "'page_count' must be a whole number of pages from 1 to 200" in str(error(f"page_count: {count}\n"))
+
+
+def test_a_masthead_page_count_beyond_the_cap_stays_text() -> None:
+    """item 8.3: 共 9999 版 in the masthead is no page count an issue can have."""
+    issue = parse_text("# 日报\n\n共 9999 版\n\n## 标题\n\n正文。\n", ISSUES / "test.md")
+    assert issue.masthead.page_count is None and "共 9999 版" in issue.masthead.furniture
+
+
+def test_a_section_put_on_a_page_the_issue_does_not_have_is_an_error() -> None:
+    """item 8.3: page 99 of a one-page issue was silently ignored."""
+    front = "page_count: 1\nsections:\n  - headline: 苹果飘香 采摘忙\n    page: 2\n"
+    refused = error(front)
+    assert refused.line == 5 and "is put on page 2; the issue's last page is 1" in refused.message
+    front = "sections:\n  - headline: 苹果飘香 采摘忙\n    page: 2\n"
+    text = f"---\n{front}---\n{BODY}"
+    assert parse_text(text, ISSUES / "test.md", page_count=2).sections[0].page == 2
+    with pytest.raises(SourceError, match="the issue's last page is 1"):
+        parse_text(text, ISSUES / "test.md", page_count=1)  # the command line's --pages 1
+
+
+@pytest.mark.parametrize("tag", ["zh-Hans", "zh-Hant-TW", "en-GB", "de-1996", "sr-Latn", "yue", "x-private"])
+def test_a_language_is_a_bcp_47_tag(tag: str) -> None:
+    """item 8.3: what EPUB's dc:language and the PDF's /Lang accept."""
+    assert parse(f"language: {tag}\n").settings.language == tag
+
+
+@pytest.mark.parametrize("tag", ["english", "zh_CN", "en-", "xx", "中文", "en GB", "zz-ZZ"])
+def test_a_language_that_is_no_bcp_47_tag_is_refused(tag: str) -> None:
+    """item 8.3: checked before the build, with its line."""
+    refused = error(f"title: 昭通日报\nlanguage: {tag}\n")
+    assert refused.line == 3 and "'language' must be a BCP 47 language tag such as zh-Hans" in refused.message
+
+
+def test_heading_marks_closing_a_heading_are_not_its_text() -> None:
+    """A heading's text is read without backtracking over its spaces (item 8.3), as before."""
+    issue = parse_text("# 日报 #\n\n## Title ##  \n\nText.\n\n## C#\n\nMore.\n", ISSUES / "test.md")
+    assert issue.masthead.title == "日报"
+    assert [s.headline for s in issue.sections] == ["Title", "C#"]

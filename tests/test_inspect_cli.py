@@ -75,7 +75,7 @@ BAD_BYTES = {
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("latin1.md", "latin1.md:1: the text is neither UTF-8 nor GB18030; convert it to UTF-8"),
+        ("latin1.md", "latin1.md:1: the text is neither UTF-8 nor Chinese in GB18030"),
         ("empty.md", "empty.md: the file is empty"),
         ("blank.md", "blank.md: the file is empty"),
         ("binary.md", "binary.md: this is a binary file, not text"),
@@ -126,3 +126,12 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_2(tmp_path
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot write the outputs here" in err and "--out" in err
+
+
+def test_paths_are_printed_as_text_not_as_markup(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """item 8.6: issue[draft].md was reported as issue.md; rich read [draft] as a style."""
+    status, _, err = run(capsys, str(tmp_path / "issue[draft].md"))
+    assert status == 2 and "issue[draft].md: no such file" in err
+    (tmp_path / "[bold]x[red].md").write_text("# 日报\n\n## [red]标题[/red]\n\n正文。\n", encoding="utf-8")
+    status, out, _ = run(capsys, str(tmp_path / "[bold]x[red].md"))
+    assert status == 0 and "[bold]x[red].md" in out and "[red]标题[/red]" in out
