@@ -20,10 +20,9 @@ from xml.etree import ElementTree
 
 import pytest
 from faults import file_size_limit, small_disk, unprivileged
+from hostile import zips
+from hostile.harness import ROOT, assert_built, assert_refused, assert_unfaithful, run
 from pypdf import PdfReader
-
-import tests.hostile.zips as zips
-from tests.hostile.harness import ROOT, assert_built, assert_refused, assert_unfaithful, run
 
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
 

@@ -114,5 +114,5 @@ def test_no_text_lost(text: str, normalize: bool) -> None:
 def test_sample_loses_only_masthead_labels() -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     lost = source_characters(text) - model_characters(parse_issue(SAMPLE))
-    # the wording around the masthead's fields: 国内统一连续出版物号 CN…, 第…期, 邮发代号:, 值班编审:, 今日…版, …年…月…日
+    # the wording around the masthead fields: 国内统一连续出版物号 CN…, 第…期, 邮发代号:, 值班编审:, 今日…版, …年…月…日
     assert lost == characters("国内统一连续出版物号第期邮发代号:值班编审:今日版年月日")

@@ -17,6 +17,7 @@ from typing import cast
 
 import pytest
 from ebooklib import epub
+from hostile import zips
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, PdfObject
 from weasyprint import HTML
@@ -27,7 +28,6 @@ from layout.errors import OutputError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind
 from layout.parse import parse_issue
 from layout.verify import Finding, near_empty_pages, normalize, page_number, verify_epub, verify_pdf
-from tests.hostile import zips
 
 LEAD = (
     "今年以来,昭通市工信局紧扣省委“3815”战略发展目标,深入推进“产业兴市”战略,扎实做好“产”的文章,"
