@@ -374,10 +374,10 @@ def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplo
     assert book.doc("page-1.xhtml").find(".//x:script", NS) is None
 
 
-def test_epubcheck_passes_the_sample_and_the_test_issue(tmp_path):
-    """Two runs side by side (each a JVM of about ten seconds): the sample, and the test issue with a
-    good image, one that is not an image and a missing one, markup-like text and the print cover."""
-    issue = photos_issue(tmp_path)
+def sample_and_photos_epubs(folder: Path) -> list[Path]:
+    """The sample and the test issue with a good image, one that is not an image and a missing one,
+    markup-like text and the print cover, written as EPUBs in ``folder``."""
+    issue = photos_issue(folder)
     photos = build_epub(
         issue,
         page_parts=PHOTOS_PAGES,
@@ -386,9 +386,15 @@ def test_epubcheck_passes_the_sample_and_the_test_issue(tmp_path):
         cover_png=png(6, 8),
         templates=STYLE,
     )
-    files = {tmp_path / "sample.epub": build_sample(), tmp_path / "photos.epub": photos}
+    files = {folder / "sample.epub": build_sample(), folder / "photos.epub": photos}
     for path, data in files.items():
         path.write_bytes(data)
+    return list(files)
+
+
+def test_epubcheck_passes_the_sample_and_the_test_issue(tmp_path):
+    """Two runs side by side, each a JVM of about ten seconds."""
+    files = sample_and_photos_epubs(tmp_path)
     with ThreadPoolExecutor(len(files)) as pool:
         results = list(pool.map(lambda path: EpubCheck(str(path)), files))
     for path, result in zip(files, results):
@@ -561,20 +567,8 @@ def ace_installed() -> None:
 
 @pytest.mark.slow
 def test_ace_finds_no_violation_in_the_sample_or_the_test_issue(ace_installed, tmp_path):
-    """item 8.12: Ace by DAISY (two runs side by side, about ten seconds each) on the sample and on the
-    test issue with a good image, a broken one, a missing one, markup-like text and the print cover."""
-    issue = photos_issue(tmp_path)
-    photos = build_epub(
-        issue,
-        page_parts=PHOTOS_PAGES,
-        page_names=("", ""),
-        photos=photo_files(issue),
-        cover_png=png(6, 8),
-        templates=STYLE,
-    )
-    files = {tmp_path / "sample.epub": build_sample(), tmp_path / "photos.epub": photos}
-    for path, data in files.items():
-        path.write_bytes(data)
+    """item 8.12: Ace by DAISY, two runs side by side, about ten seconds each."""
+    files = sample_and_photos_epubs(tmp_path)
     with ThreadPoolExecutor(len(files)) as pool:
         found = dict(zip(files, pool.map(ace.violations, files)))
     assert found == {path: [] for path in files}
