@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 import weasyprint  # noqa: E402
 
 from layout.build import BuildOptions, make  # noqa: E402
-from layout.parse import parse_issue  # noqa: E402
 from layout.pdf import _font_config  # noqa: E402 - the build's own font configuration, warm
 from layout.plan import plan_issue  # noqa: E402
+from layout.readers.parse import parse_issue  # noqa: E402
 from layout.style import load_style  # noqa: E402
 from layout.verify import verify_pdf  # noqa: E402
 

@@ -17,10 +17,10 @@ from layout.epub import build_epub
 from layout.errors import FitError, OutputError
 from layout.model import Issue, to_dict
 from layout.output import OUT_DIR, failed_path, staged_outputs
-from layout.parse import parse_issue
 from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
 from layout.photos import photo_files
 from layout.plan import Plan, plan_issue
+from layout.readers.parse import parse_issue
 from layout.style import load_style
 from layout.verify import verify_epub, verify_pdf
 

@@ -39,7 +39,7 @@ def inspect(issue: Path, as_json: bool, keep_punctuation: bool) -> None:
     """Print the model the parser reads from ISSUE, with the repairs it made."""
     from layout.inspect_view import tree_lines
     from layout.model import to_dict
-    from layout.parse import parse_issue
+    from layout.readers.parse import parse_issue
 
     model = parse_issue(issue, normalize_punctuation=False if keep_punctuation else None)
     out = sys.stdout
@@ -61,7 +61,7 @@ def inspect(issue: Path, as_json: bool, keep_punctuation: bool) -> None:
 def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> None:
     """Prove the built PDF and EPUB of ISSUE faithful to its text (by default build/<name>.pdf and .epub)."""
     from layout.errors import OutputError, VerificationFailed
-    from layout.parse import parse_issue
+    from layout.readers.parse import parse_issue
     from layout.verify import count, render_reports, report_dict, verify_epub, verify_pdf
 
     model = parse_issue(issue)

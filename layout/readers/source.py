@@ -26,7 +26,7 @@ from pathlib import Path
 import charset_normalizer
 
 from layout.errors import ReissueError, SourceError, quoted
-from layout.frontmatter import declared_encoding
+from layout.readers.frontmatter import declared_encoding
 
 LIMIT_VARIABLE = "REISSUE_MAX_SOURCE_MB"
 DEFAULT_LIMIT_MB = 20
