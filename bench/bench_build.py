@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/bench_build.py [ISSUE]`` (default: the sample issue). Measures, in
 one process and with WeasyPrint's font configuration warm:
 
-* the whole ``make()`` of the PDF (parse + plan + HTML + WeasyPrint), best of 3, and how many
+* the whole ``make()`` of the PDF (read + plan + HTML + WeasyPrint), best of 3, and how many
   WeasyPrint layout passes one ``make()`` runs (calls of ``weasyprint.HTML.render``, counted by
   wrapping it for the run; the behaviour is unchanged);
 * ``plan_issue`` alone, best of 3, and the verify step on the finished PDF;
@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 import weasyprint  # noqa: E402
 
 from layout.build import BuildOptions, make  # noqa: E402
-from layout.parse import parse_issue  # noqa: E402
 from layout.pdf import _font_config  # noqa: E402 - the build's own font configuration, warm
 from layout.plan import plan_issue  # noqa: E402
+from layout.readers import read_issue  # noqa: E402
 from layout.style import load_style  # noqa: E402
 from layout.verify import verify_pdf  # noqa: E402
 
@@ -111,7 +111,7 @@ def main(argv: list[str]) -> None:
         )
     build_seconds, single_seconds, tagged_seconds = min(build), min(single), min(tagged)
 
-    issue = parse_issue(source)
+    issue = read_issue(source)
     style = load_style(issue.settings.style)
     paper = style.paper(issue.settings.paper)
     plan_seconds, _ = best_of(lambda: plan_issue(issue, style, paper, issue.page_count))

@@ -1,7 +1,7 @@
 """One build of one issue: source path and options in; the PDF and EPUB (and optionally the final
 HTML) in the output folder out, verified, written together and atomically.
 
-The stages run in order and each reads only what the one before made: parse -> plan -> render
+The stages run in order and each reads only what the one before made: read -> plan -> render
 (PDF, then the EPUB with the PDF's front page as its cover) -> verify.
 """
 
@@ -17,10 +17,10 @@ from layout.epub import build_epub
 from layout.errors import FitError, OutputError
 from layout.model import Issue, to_dict
 from layout.output import OUT_DIR, failed_path, staged_outputs
-from layout.parse import parse_issue
 from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
 from layout.photos import photo_files
 from layout.plan import Plan, plan_issue
+from layout.readers import read_issue
 from layout.style import load_style
 from layout.verify import verify_epub, verify_pdf
 
@@ -32,6 +32,7 @@ NO_ATTACHMENTS = ("pdf/a-1", "pdf/a-2")
 
 @dataclass(frozen=True)
 class BuildOptions:
+    format: str | None = None  # the issue's format, when not told from its content
     out_dir: Path = OUT_DIR
     style: str | None = None
     paper: str | None = None
@@ -64,12 +65,12 @@ def make(source: Path, options: BuildOptions) -> Built:
         seconds[stage] = now - clock
         clock = now
 
-    issue = parse_issue(source, page_count=options.pages)
+    issue = read_issue(source, format=options.format, page_count=options.pages)
     style = load_style(options.style or issue.settings.style)
     paper = style.paper(options.paper or issue.settings.paper)
     page_count = issue.page_count
     photos = photo_files(issue)
-    lap("parse")
+    lap("read")
     plan = plan_issue(issue, style, paper, page_count)
     lap("plan")
     stem = source.stem

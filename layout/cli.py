@@ -19,10 +19,16 @@ from rich.text import Text
 from layout.errors import ReissueError, quoted, shortened
 from layout.model import MAX_PAGES
 from layout.output import OUT_DIR
+from layout.readers import format_names
 
 console = Console(stderr=True, highlight=False, emoji=False)  # a path with :smile: in it is a path
 
 ISSUE = click.argument("issue", type=click.Path(path_type=Path, dir_okay=False))
+FORMAT = click.option(
+    "--format",
+    type=click.Choice(format_names()),
+    help="Read ISSUE in this format (default: the one its content is in).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,38 +39,42 @@ def cli() -> None:
 
 @cli.command()
 @ISSUE
+@FORMAT
 @click.option("--json", "as_json", is_flag=True, help="Print the model as JSON.")
 @click.option("--keep-punctuation", is_flag=True, help="Keep half-width punctuation in Chinese text as it is.")
-def inspect(issue: Path, as_json: bool, keep_punctuation: bool) -> None:
-    """Print the model the parser reads from ISSUE, with the repairs it made."""
+def inspect(issue: Path, format: str | None, as_json: bool, keep_punctuation: bool) -> None:
+    """Print the model the reader of its format reads from ISSUE, with the repairs it made."""
     from layout.inspect_view import tree_lines
     from layout.model import to_dict
-    from layout.parse import parse_issue
+    from layout.readers import reader_for
 
-    model = parse_issue(issue, normalize_punctuation=False if keep_punctuation else None)
+    reader = reader_for(issue, format)
+    model = reader.read(issue, normalize_punctuation=False if keep_punctuation else None)
     out = sys.stdout
     if as_json:  # written as it is encoded: the whole text of a large issue would be many times the source
-        json.dump(to_dict(model), out, ensure_ascii=False, indent=2)
+        json.dump({"reader": reader.name, **to_dict(model)}, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         terminal = Console(file=out, highlight=False)
-        lines = tree_lines(model)
+        read_by = Text(f"read by the {reader.name} reader ({reader.description})", "dim")
+        lines = itertools.chain([read_by], tree_lines(model))
         while batch := list(itertools.islice(lines, 500)):  # rich renders each print whole before writing it
             terminal.print(Text("\n").join(batch), soft_wrap=True)
 
 
 @cli.command()
 @ISSUE
+@FORMAT
 @click.option("--pdf", type=click.Path(path_type=Path, dir_okay=False), help="The PDF to check.")
 @click.option("--epub", type=click.Path(path_type=Path, dir_okay=False), help="The EPUB to check.")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
-def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> None:
+def verify(issue: Path, format: str | None, pdf: Path | None, epub: Path | None, as_json: bool) -> None:
     """Prove the built PDF and EPUB of ISSUE faithful to its text (by default build/<name>.pdf and .epub)."""
     from layout.errors import OutputError, VerificationFailed
-    from layout.parse import parse_issue
+    from layout.readers import read_issue
     from layout.verify import count, render_reports, report_dict, verify_epub, verify_pdf
 
-    model = parse_issue(issue)
+    model = read_issue(issue, format=format)
     if pdf is None and epub is None:
         built = [OUT_DIR / f"{issue.stem}{suffix}" for suffix in (".pdf", ".epub")]
         pdf, epub = (path if path.exists() else None for path in built)
@@ -89,6 +99,7 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
 
 @cli.command()
 @ISSUE
+@FORMAT
 @click.option(
     "--out",
     "out_dir",
@@ -119,6 +130,7 @@ def verify(issue: Path, pdf: Path | None, epub: Path | None, as_json: bool) -> N
 @click.option("--no-verify", is_flag=True, help="Skip proving the outputs faithful.")
 def build(
     issue: Path,
+    format: str | None,
     out_dir: Path,
     style: str | None,
     paper: str | None,
@@ -144,6 +156,7 @@ def build(
     if attach and not archival and pdf_variant and pdf_variant.startswith(building.NO_ATTACHMENTS):
         raise click.UsageError(f"a {pdf_variant} may embed only PDF/A files: --attach needs another variant")
     options = building.BuildOptions(
+        format=format,
         out_dir=out_dir,
         style=style,
         paper=paper,

@@ -37,7 +37,7 @@ from layout.build import BuildOptions, make
 from layout.cli import main
 from layout.identity import issue_urn, release_time
 from layout.model import Issue, SectionKind, to_dict
-from layout.parse import parse_issue
+from layout.readers.parse import parse_issue
 from layout.verify import normalize as norm  # NFKC, no white space: the PDF's spaces are positions
 
 ROOT = Path(__file__).parent.parent

@@ -21,8 +21,8 @@ from layout.build import BuildOptions, make
 from layout.epub import build_epub
 from layout.identity import organisation, series_identifier
 from layout.model import Block, BlockRole, Issue, Masthead, PagePart, Section, SectionKind, Settings, TextPosition
-from layout.parse import parse_issue
 from layout.photos import photo_files
+from layout.readers.parse import parse_issue
 from layout.style import load_style
 
 ROOT = Path(__file__).resolve().parent.parent

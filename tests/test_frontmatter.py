@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from layout.errors import SourceError
-from layout.frontmatter import read_front_matter
 from layout.model import Issue, RepairKind, SectionKind
-from layout.parse import parse_issue, parse_text
+from layout.readers.frontmatter import read_front_matter
+from layout.readers.parse import parse_issue, parse_text
 
 ISSUES = Path(__file__).resolve().parent / "issues"
 BODY = "# 昭通日报\n\n## 苹果飘香 采摘忙\n\n近日,果农们忙着采摘苹果。\n\n记者 刘建忠 摄\n"

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from layout.model import Issue, RepairKind
-from layout.parse import parse_issue, parse_text
+from layout.readers.parse import parse_issue, parse_text
 
 SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "zhaotong-2023-11-15.md"
 MASTHEAD_TEXT = (

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from layout.errors import SourceError
 from layout.model import BlockRole, Issue, RepairKind, SectionKind, to_dict
-from layout.parse import full_width_punctuation, parse_issue, parse_text
+from layout.readers.parse import full_width_punctuation, parse_issue, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"

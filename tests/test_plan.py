@@ -11,8 +11,8 @@ import pytest
 
 from layout.errors import FitError
 from layout.model import SectionKind, TextPosition
-from layout.parse import parse_issue
 from layout.plan import Plan, plan_issue
+from layout.readers.parse import parse_issue
 from layout.style import load_style
 
 SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "zhaotong-2023-11-15.md"

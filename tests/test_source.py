@@ -10,9 +10,9 @@ import pytest
 
 from layout.errors import ReissueError, SourceError
 from layout.model import issue_folder
-from layout.parse import parse_issue
 from layout.photos import photo_files
-from layout.source import read_source
+from layout.readers.parse import parse_issue
+from layout.readers.source import read_source
 
 ISSUES = Path(__file__).resolve().parent / "issues"
 GERMAN = "# Zeitung\n\n## Über die Straßenbahn\n\nDie Bahn fährt heute nicht. Sie fährt morgen wieder.\n"

@@ -26,7 +26,7 @@ from layout import verify
 from layout.cli import main
 from layout.errors import OutputError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind
-from layout.parse import parse_issue
+from layout.readers.parse import parse_issue
 from layout.verify import Finding, near_empty_pages, normalize, page_number, verify_epub, verify_pdf
 
 LEAD = (

@@ -19,7 +19,7 @@ The rules read the shapes editors use in any daily, Chinese or English, not the 
   commentary; two or more subheads make a feature; the first story is the lead.
 - Half-width , ( ) : ; ? ! next to Chinese text become full width (PUNCTUATION repairs).
 
-The front matter (``layout.frontmatter``) then overrides what was inferred.
+The front matter (``layout.readers.frontmatter``) then overrides what was inferred.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 from layout.errors import SourceError, quoted
-from layout.frontmatter import FrontMatter, SectionOverride, read_front_matter
 from layout.model import (
     MAX_PAGES,
     Block,
@@ -48,7 +47,8 @@ from layout.model import (
     SectionKind,
     Settings,
 )
-from layout.source import read_source
+from layout.readers.frontmatter import FrontMatter, SectionOverride, read_front_matter
+from layout.readers.source import read_source
 
 # Widths are in ems: a Chinese character is one, a Latin letter or digit about half of one.
 KICKER_WIDTH = 16

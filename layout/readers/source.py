@@ -13,6 +13,9 @@ In: a path. Out: the decoded text with ``\\n`` line ends. The file must be a reg
 Anything else is refused with the line where UTF-8 fails and a way to convert it. Empty and binary
 files are refused, and so are characters XML forbids (controls other than tab and line ends,
 noncharacters), with their line: neither edition could carry them.
+
+``read_head`` and ``head_text`` give a file's first bytes, read with the same care, and their text: what
+the readers tell a format by.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 import charset_normalizer
 
 from layout.errors import ReissueError, SourceError, quoted
-from layout.frontmatter import declared_encoding
+from layout.readers.frontmatter import declared_encoding
 
 LIMIT_VARIABLE = "REISSUE_MAX_SOURCE_MB"
 DEFAULT_LIMIT_MB = 20
@@ -75,8 +78,27 @@ def source_limit() -> int:
     return int(megabytes * MEGABYTE)
 
 
+def read_head(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of the file at ``path`` (all of a shorter one), read as carefully as the
+    whole: only from a regular file, a ``SourceError`` when there is none to read."""
+    return _read_regular(path, size)[0]
+
+
 def _read_bytes(path: Path, limit: int) -> bytes:
-    """The file's bytes; never more than ``limit`` of them are read, and only from a regular file."""
+    """The file's bytes; never more than ``limit`` of them are read."""
+    data, size = _read_regular(path, limit + 1)
+    if len(data) > limit:
+        size = max(size, len(data))
+        raise SourceError(
+            f"the file is {size / MEGABYTE:.1f} MB, more than the {limit / MEGABYTE:g} MB reissue reads",
+            path=path,
+            hint=f"split the issue, or set {LIMIT_VARIABLE} to a larger number of megabytes",
+        )
+    return data
+
+
+def _read_regular(path: Path, count: int) -> tuple[bytes, int]:
+    """At most ``count`` bytes from the start of the file, only from a regular file; and the file's size."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a named pipe must not block the open
     except FileNotFoundError:
@@ -92,23 +114,28 @@ def _read_bytes(path: Path, limit: int) -> bytes:
                 hint="give the issue's extracted text as a file",
             )
         with os.fdopen(descriptor, "rb", closefd=False) as file:
-            data = file.read(limit + 1)
+            data = file.read(count)
     except OSError as error:
         raise SourceError(f"cannot read the file ({error.strerror})", path=path) from None
     finally:
         os.close(descriptor)
-    if len(data) > limit:
-        size = max(status.st_size, len(data))
-        raise SourceError(
-            f"the file is {size / MEGABYTE:.1f} MB, more than the {limit / MEGABYTE:g} MB reissue reads",
-            path=path,
-            hint=f"split the issue, or set {LIMIT_VARIABLE} to a larger number of megabytes",
-        )
-    return data
+    return data, status.st_size
+
+
+def head_text(head: bytes) -> str:
+    """A file's first bytes as text, for a reader to tell its content or a message to quote it: decoded
+    as their byte-order mark says, else as UTF-8, with what does not decode (another encoding's bytes,
+    a character cut off at the end) replaced."""
+    return head.decode(_marked_encoding(head) or "utf-8", errors="replace").removeprefix("\ufeff")
+
+
+def _marked_encoding(data: bytes) -> str | None:
+    """The encoding the byte-order mark ``data`` opens with names, if it opens with one."""
+    return next((encoding for mark, encoding in BYTE_ORDER_MARKS if data.startswith(mark)), None)
 
 
 def _decode(data: bytes, path: Path) -> str:
-    marked = next((encoding for mark, encoding in BYTE_ORDER_MARKS if data.startswith(mark)), None)
+    marked = _marked_encoding(data)
     # decoded provisionally, to read the front matter's declaration: Latin-1 maps ASCII to itself
     declared = declared_encoding(data.decode(marked or "latin-1", errors="replace"), path)
     if encoding := declared or marked:

@@ -1,0 +1,11 @@
+"""The reading stage: an issue's source file, in any format reissue reads -> ``model.Issue``.
+
+``registry`` picks the reader of a file's format (``read_issue``); each reader is a module that
+registers itself: ``text``, the Markdown-like extracted text, which ``parse`` reads into the model.
+``source`` reads a file's bytes into text (encodings, limits), ``frontmatter`` its YAML front matter.
+"""
+
+import layout.readers.text  # noqa: F401 - registers the text reader
+from layout.readers.registry import Reader, format_names, read_issue, reader_for, register
+
+__all__ = ["Reader", "format_names", "read_issue", "reader_for", "register"]
