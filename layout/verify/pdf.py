@@ -1,0 +1,292 @@
+"""Checks of a finished PDF: an ``Issue`` and a PDF -> a ``Report``; ``OutputError`` when it is not a
+PDF of this issue.
+
+The PDF is read as ``pdf_pages`` reads it. Checked: the page count, and no page nearly empty (less
+than ``NEAR_EMPTY`` of it inked, or far less than the others); every source unit in the text
+(``text``); no source text printed more often than the source has it (a continued story's headline
+once more on each page it continues on); jump lines (下转第N版 / 上接第M版, Continued on/from page N)
+pair up and point where the story's text really continues; fonts embedded and no .notdef glyph
+(tofu); no glyph off the trim box, on top of another, or hidden by a clipping path (text cut off by
+``overflow: hidden``).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from pathlib import Path
+
+from layout.model import Issue
+from layout.verify.files import check_identity
+from layout.verify.pdf_pages import EDGE_TOLERANCE, Glyph, Page, as_read_from_print, intersect, read_pdf
+from layout.verify.report import Finding, Report
+from layout.verify.text import CONTEXT, MIN_PIECE, Unit, conservation, normalize, quote, text_units
+
+OVERLAP_LIMIT, OVERLAP_LIMIT_PUNCT = 0.6, 0.9  # share of the smaller glyph box; punctuation may be squeezed
+CLIP_VISIBLE = 0.5  # a glyph with less than this share of its box inside its clipping path is clipped
+NEAR_EMPTY = 0.12  # share of a page inked below which it is nearly empty, whatever the other pages carry
+SPARSE = 0.25  # share of the pages' median ink below which a page carries far less than the others
+NOTDEF_CID = 0  # WeasyPrint writes a glyph no font has as a code its encoding maps to CID 0
+
+PDF_CHECKS = ("pages", "text", "jumps", "fonts", "layout")
+
+
+def verify_pdf(issue: Issue, pdf: Path) -> Report:
+    """Check a finished PDF against the issue; OutputError when it is not a PDF of this issue."""
+    pages, info = read_pdf(pdf)
+    first = pages[0].text if pages else ""
+    check_identity(issue, pdf, info.get("Title", ""), " ".join(info.values()) + first, "PDF")
+    texts = [p.text for p in pages]
+    starts = [sum(len(t) for t in texts[:i]) for i in range(len(texts))]
+    findings: list[Finding] = []
+    if len(pages) != issue.page_count:
+        findings.append(Finding("pages", f"the PDF has {len(pages)} pages; the issue has {issue.page_count}"))
+    findings += near_empty_pages([p.ink for p in pages])
+    units = text_units(issue, as_read_from_print)
+    text_findings, placed, figures = conservation(units, "".join(texts), "PDF")
+    findings += text_findings
+    section_pages = {
+        index: sorted({_page_of(offset, starts) for offset in offsets}) for index, offsets in placed.items()
+    }
+    findings += _printed_twice(units, "".join(texts), section_pages)
+    findings += _jumps(texts, section_pages, issue)
+    findings += _fonts(pages, issue)
+    findings += _layout(pages)
+    fonts = sorted({name for p in pages for name in p.fonts})
+    stats = {
+        **figures,
+        "pages": len(pages),
+        "ink": [round(p.ink, 2) for p in pages],
+        "glyphs": sum(len(p.glyphs) for p in pages),
+        "fonts": fonts,
+    }
+    return Report("pdf", str(pdf), PDF_CHECKS, tuple(findings), stats)
+
+
+def near_empty_pages(inks: list[float]) -> list[Finding]:
+    """Pages with little on them: less than NEAR_EMPTY of the page inked, or far less than the others
+    (a masthead or a folio over empty columns measures about 0.1, a full newspaper page 0.35 or more)."""
+    if not inks:
+        return []
+    median = statistics.median(inks)
+    findings = []
+    for number, ink in enumerate(inks, start=1):
+        if ink < NEAR_EMPTY:
+            findings.append(
+                Finding("pages", f"page {number} is nearly empty: {ink:.0%} of it inked, less than {NEAR_EMPTY:.0%}")
+            )
+        elif ink < SPARSE * median:
+            findings.append(
+                Finding(
+                    "pages",
+                    f"page {number} carries far less than the others: {ink:.0%} of it inked, "
+                    f"the pages' median {median:.0%}",
+                )
+            )
+    return findings
+
+
+def _printed_twice(units: list[Unit], target: str, section_pages: dict[int, list[int]]) -> list[Finding]:
+    """A story's text printed more often than the source has it (a headline repeated at the top of its
+    body, a paragraph set twice). A story continued on later pages repeats its headline there, once a page.
+    Fields shorter than MIN_PIECE are left out: the page's own furniture may hold them too."""
+    findings = []
+    for unit in units:
+        if unit.section is None or len(unit.text) < MIN_PIECE:
+            continue
+        expected = sum(other.text.count(unit.text) for other in units)
+        if unit.kind == "headline":
+            expected += max(0, len(section_pages.get(unit.section, ())) - 1)
+        printed = target.count(unit.text)
+        if printed > expected:
+            findings.append(
+                Finding(
+                    "text",
+                    f"line {unit.line}: {unit.kind} printed {printed} times in the PDF, {expected} expected: "
+                    f"{quote(unit.text, 0)}",
+                    unit.line,
+                )
+            )
+    return findings
+
+
+def _page_of(offset: int, starts: list[int]) -> int:
+    return max(i for i, start in enumerate(starts) if start <= offset) + 1
+
+
+_NUMBER = "[0-9一二三四五六七八九十]+"
+JUMP_TO = re.compile(rf"(?:下转|转)第?({_NUMBER})版|continuedonpage(\d+)", re.I)
+JUMP_FROM = re.compile(rf"(?:上接|接)第?({_NUMBER})版|continuedfrompage(\d+)", re.I)
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def page_number(token: str) -> int:
+    """'3' -> 3, '三' -> 3, '十二' -> 12, '二十' -> 20."""
+    if token.isdigit():
+        return int(token)
+    tens, _, ones = token.rpartition("十")
+    if "十" not in token:
+        return _DIGITS[token] if len(token) == 1 else 0
+    return (_DIGITS.get(tens, 0) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
+
+
+def _jumps(texts: list[str], section_pages: dict[int, list[int]], issue: Issue) -> list[Finding]:
+    """Jump lines pair up (p -> N on page p, N <- p on page N) and follow a story that really continues."""
+    to, frm = set(), set()
+    for number, text in enumerate(texts, start=1):
+        to |= {(number, page_number(m.group(1) or m.group(2))) for m in JUMP_TO.finditer(text)}
+        frm |= {(page_number(m.group(1) or m.group(2)), number) for m in JUMP_FROM.finditer(text)}
+    findings = []
+    for src, dst in sorted(to):
+        if dst == src or not 1 <= dst <= len(texts):
+            findings.append(
+                Finding("jumps", f"page {src} says continued on page {dst}, which is not another page of this PDF")
+            )
+        elif (src, dst) not in frm:
+            findings.append(
+                Finding(
+                    "jumps",
+                    f"page {src} says continued on page {dst}, but page {dst} has no line continued from page {src}",
+                )
+            )
+    for src, dst in sorted(frm - to):
+        findings.append(
+            Finding(
+                "jumps",
+                f"page {dst} says continued from page {src}, but page {src} has no line continued on page {dst}",
+            )
+        )
+    runs: dict[tuple[int, int], int] = {}
+    for index, numbers in section_pages.items():
+        for a, b in zip(numbers, numbers[1:]):
+            runs.setdefault((a, b), index)
+    for (a, b), index in sorted(runs.items()):
+        if (a, b) not in to:
+            section = issue.sections[index]
+            findings.append(
+                Finding(
+                    "jumps",
+                    f"line {section.line}: the story “{section.headline}” runs from page "
+                    f"{a} on page {b} without a line continued on page {b}",
+                    section.line,
+                )
+            )
+    for src, dst in sorted(to & frm):
+        if (src, dst) not in runs:
+            findings.append(
+                Finding(
+                    "jumps",
+                    f"page {src} says continued on page {dst}, but no story's text "
+                    f"continues from page {src} on page {dst}",
+                )
+            )
+    return findings
+
+
+def _fonts(pages: list[Page], issue: Issue) -> list[Finding]:
+    findings = []
+    missing = sorted({name for p in pages for name, embedded in p.fonts.items() if not embedded})
+    findings += [Finding("fonts", f"font {name} is not embedded") for name in missing]
+    for number, page in enumerate(pages, start=1):
+        tofu = [g for g in page.glyphs if g.cid == NOTDEF_CID]
+        if tofu:
+            chars = "".join(sorted({g.text for g in tofu}))
+            line = next((u.line for u in text_units(issue) for c in normalize(chars) if c in u.text), None)
+            where = f"line {line}: " if line else ""
+            findings.append(
+                Finding(
+                    "fonts",
+                    f"{where}page {number}: {len(tofu)} glyphs drawn as .notdef (tofu) "
+                    f"in {tofu[0].font}, for {chars!r}: no font has them",
+                    line,
+                )
+            )
+    return findings
+
+
+def _layout(pages: list[Page]) -> list[Finding]:
+    findings = []
+    for number, page in enumerate(pages, start=1):
+        glyphs = [g for g in page.glyphs if g.text.strip()]
+        off = [g for g in glyphs if not _inside(g.box, page.trim, EDGE_TOLERANCE)]
+        clipped = [g for g in glyphs if g.clip is not None and _share_inside(g.box, g.clip) < CLIP_VISIBLE]
+        pairs = _overlaps(glyphs)
+        if off:
+            findings.append(
+                Finding(
+                    "layout",
+                    f"page {number}: {len(off)} glyphs outside the trim box, first “{_run(off)}” at {_at(off[0])}",
+                )
+            )
+        if clipped:
+            findings.append(
+                Finding(
+                    "layout",
+                    f"page {number}: {len(clipped)} glyphs hidden by a clipping path "
+                    f"(text overflowing its box), first “{_run(clipped)}” at "
+                    f"{_at(clipped[0])}",
+                )
+            )
+        if pairs:
+            a, b = pairs[0]
+            findings.append(
+                Finding(
+                    "layout",
+                    f"page {number}: {len(pairs)} pairs of glyphs drawn over each "
+                    f"other, first “{a.text}” and “{b.text}” at {_at(a)}",
+                )
+            )
+    return findings
+
+
+def _run(glyphs: list[Glyph]) -> str:
+    return "".join(g.text for g in glyphs[:CONTEXT])
+
+
+def _at(glyph: Glyph) -> str:
+    return f"({glyph.box[0]:.0f}, {glyph.box[1]:.0f}) pt"
+
+
+def _inside(box, frame, tolerance: float) -> bool:
+    return (
+        box[0] >= frame[0] - tolerance
+        and box[1] >= frame[1] - tolerance
+        and box[2] <= frame[2] + tolerance
+        and box[3] <= frame[3] + tolerance
+    )
+
+
+def _area(box) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def _share_inside(box, frame) -> float:
+    area = _area(box)
+    return _area(intersect(box, frame)) / area if area else 1.0
+
+
+def _overlaps(glyphs: list[Glyph], cell: float = 24.0) -> list[tuple[Glyph, Glyph]]:
+    """Pairs of glyphs whose boxes cover more than OVERLAP_LIMIT of the smaller one (a grid keeps it linear)."""
+    grid: dict[tuple[int, int], list[int]] = {}
+    for index, g in enumerate(glyphs):
+        for gx in range(int(g.box[0] // cell), int(g.box[2] // cell) + 1):
+            for gy in range(int(g.box[1] // cell), int(g.box[3] // cell) + 1):
+                grid.setdefault((gx, gy), []).append(index)
+    seen, pairs = set(), []
+    for members in grid.values():
+        for n, i in enumerate(members):
+            for j in members[n + 1 :]:
+                if (i, j) in seen:
+                    continue
+                seen.add((i, j))
+                a, b = glyphs[i], glyphs[j]
+                smaller = min(_area(a.box), _area(b.box))
+                limit = OVERLAP_LIMIT_PUNCT if _is_punct(a.text) or _is_punct(b.text) else OVERLAP_LIMIT
+                if smaller and _area(intersect(a.box, b.box)) / smaller > limit:
+                    pairs.append((a, b))
+    return pairs
+
+
+def _is_punct(text: str) -> bool:
+    return bool(text) and unicodedata.category(text[0])[0] in "PSZ"

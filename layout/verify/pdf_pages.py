@@ -1,0 +1,321 @@
+"""A PDF read as a printer would draw it: a file -> its pages (each glyph with its font, box and the
+clipping path in force; the fonts and whether they are embedded; the text in reading order; the share
+of the page inked) and the document's info; ``OutputError`` when it is not a PDF.
+
+It reads with pdfminer, and adds what pdfminer leaves out: the encoding CMaps WeasyPrint embeds for a
+glyph no font has, clipping paths (text cut off by ``overflow: hidden``), and what images and painted
+shapes cover. Ink is the union of glyph, image and painted-shape boxes. A PDF's right-to-left runs
+(Arabic, Hebrew), drawn in visual order, are read back in logical order, line by line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from bidi import get_display
+from pdfminer.cmapdb import FileCMap, FileUnicodeMap
+from pdfminer.converter import PDFLayoutAnalyzer
+from pdfminer.layout import LTChar
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdffont import PDFCIDFont, PDFType3Font
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFException, PDFStream, resolve1
+from pdfminer.psparser import PSException
+from pdfminer.utils import apply_matrix_pt, decode_text
+
+from layout.errors import OutputError
+from layout.verify.files import check_regular_file, unreadable
+from layout.verify.text import normalize
+
+EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding of font boxes)
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page space (y up)
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Glyph:
+    text: str
+    cid: int
+    font: str
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1 in page space (y up)
+    clip: tuple[float, float, float, float] | None  # bounding box of the clipping path in force
+
+
+@dataclass
+class Page:
+    trim: tuple[float, float, float, float]
+    glyphs: list[Glyph]
+    fonts: dict[str, bool]  # font name -> embedded (Type3 counts as embedded)
+    text: str  # normalized, in reading order
+    ink: float  # share of the trim box inked (see ``_ink``)
+
+
+def read_pdf(path: Path) -> tuple[list[Page], dict[str, str]]:
+    """The pages' glyphs (in drawing order, with their clipping), fonts and boxes, and the document info."""
+    data = _read_bytes(path)
+    if data.lstrip()[:5] != b"%PDF-":
+        raise OutputError("not a PDF file", path=path, hint="give the PDF that `reissue build` wrote")
+    try:
+        document = PDFDocument(PDFParser(BytesIO(data)))
+        info = {k: _decode(v) for d in document.info for k, v in d.items()}
+        resources = _Resources()
+        pages = [_read_page(resources, page) for page in PDFPage.create_pages(document)]
+    except (PSException, PDFException, ValueError, KeyError, TypeError, AssertionError) as error:
+        raise OutputError(
+            f"cannot read this PDF ({type(error).__name__}: {error})", path=path, hint="rebuild it with `reissue build`"
+        ) from None
+    return pages, info
+
+
+def _read_bytes(path: Path) -> bytes:
+    check_regular_file(path)
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise unreadable(path, error) from None
+
+
+def _decode(value: object) -> str:
+    value = resolve1(value)
+    return decode_text(value) if isinstance(value, bytes) else str(value)
+
+
+class _Resources(PDFResourceManager):
+    """A pdfminer resource manager that reads the embedded encoding CMaps WeasyPrint writes.
+
+    WeasyPrint writes fonts with Identity-H, except when a glyph is missing from every font: then the
+    font gets its own encoding CMap that maps that glyph's code to CID 0 (.notdef). pdfminer does not
+    read an embedded encoding and would drop the whole font's text; here it is read, and ToUnicode
+    (keyed by code) is re-keyed by CID, which is what pdfminer looks up."""
+
+    def get_font(self, objid, spec):
+        font = super().get_font(objid, spec)
+        encoding = resolve1(spec.get("Encoding"))
+        if isinstance(font, PDFCIDFont) and isinstance(encoding, PDFStream) and not isinstance(font.cmap, _Read):
+            pairs = _encoding_pairs(encoding.get_data())
+            font.cmap = _Read()
+            for code, cid in pairs:
+                font.cmap.add_code2cid(code.decode("latin-1"), cid)
+            if isinstance(font.unicode_map, FileUnicodeMap):
+                by_code, by_cid = font.unicode_map.cid2unichr, FileUnicodeMap()
+                for code, cid in pairs:
+                    if int.from_bytes(code, "big") in by_code:
+                        by_cid.cid2unichr[cid] = by_code[int.from_bytes(code, "big")]
+                font.unicode_map = by_cid
+        return font
+
+
+class _Read(FileCMap):
+    """An encoding CMap read from the PDF (marks a font already fixed by ``_Resources``)."""
+
+
+_CIDCHARS = re.compile(rb"begincidchar(.*?)endcidchar", re.S)
+_CIDRANGES = re.compile(rb"begincidrange(.*?)endcidrange", re.S)
+
+
+def _encoding_pairs(cmap: bytes) -> list[tuple[bytes, int]]:
+    """(code, CID) pairs of an embedded encoding CMap's cidchar and cidrange entries."""
+    pairs = []
+    for block in _CIDCHARS.findall(cmap):
+        pairs += [
+            (bytes.fromhex(code.decode()), int(cid)) for code, cid in re.findall(rb"<([0-9a-fA-F]+)>\s*(\d+)", block)
+        ]
+    for block in _CIDRANGES.findall(cmap):
+        for low, high, cid in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\d+)", block):
+            first, width = int(low, 16), len(low) // 2
+            pairs += [((first + n).to_bytes(width, "big"), int(cid) + n) for n in range(int(high, 16) - first + 1)]
+    return pairs
+
+
+class _Device(PDFLayoutAnalyzer):
+    """Collects each glyph drawn, with its font and the clipping rectangle in force, and what images
+    and painted paths cover."""
+
+    def __init__(self, resources: PDFResourceManager) -> None:
+        super().__init__(resources)
+        self.glyphs: list[Glyph] = []
+        self.fonts: dict[str, bool] = {}
+        self.interpreter: _Interpreter | None = None
+        self.shapes: list[list[Box]] = []  # the boxes each image, filled path or stroke covers, taken even-odd
+
+    def render_image(self, name, stream):
+        self.shapes.append([self.cur_item.bbox])  # the figure the image is placed in
+
+    def paint_path(self, gstate, stroke, fill, evenodd, path):
+        subpaths: list[list[list[Point]]] = []  # each subpath's segments, each segment's points (page space)
+        for segment in path:
+            if segment[0] == "m" or not subpaths:
+                subpaths.append([])
+            subpaths[-1].append([apply_matrix_pt(self.ctm, point) for point in _points(segment)])
+        if fill:  # a border is filled as two rectangles, outer and inner: the ring between them is inked
+            corners = [[point for segment in subpath for point in segment] for subpath in subpaths]
+            self.shapes.append([_bounds(points) for points in corners if points])
+        if stroke:  # each segment as wide as the line; a closing segment ("h") goes back to the start
+            half = gstate.linewidth * abs(self.ctm[0] * self.ctm[3] - self.ctm[1] * self.ctm[2]) ** 0.5 / 2
+            for first, *rest in subpaths:
+                start = current = first[-1] if first else None
+                for points in rest:
+                    points = points or ([start] if start else [])
+                    if current and points:
+                        x0, y0, x1, y1 = _bounds([current, *points])
+                        self.shapes.append([(x0 - half, y0 - half, x1 + half, y1 + half)])
+                    current = points[-1] if points else current
+
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
+        try:
+            text = font.to_unichr(cid)
+        except Exception:  # pdfminer's PDFUnicodeNotDefined, and KeyErrors of broken maps
+            text = ""
+        char = LTChar(
+            matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate
+        )
+        name = font.basefont or font.fontname
+        self.fonts[name] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
+        assert self.interpreter is not None, "set by _read_page before drawing"
+        self.glyphs.append(Glyph(text, cid, name, char.bbox, self.interpreter.clip))
+        return char.adv
+
+
+class _Interpreter(PDFPageInterpreter):
+    """Tracks the clipping path's bounding box (pdfminer ignores W and W*), saved and restored by q and Q."""
+
+    clip = None
+
+    def init_state(self, ctm):
+        super().init_state(ctm)
+        self.clips: list = []
+
+    def dup(self):
+        child = super().dup()
+        assert isinstance(child, _Interpreter)
+        child.clip = self.clip  # a form XObject draws inside the clipping of where it is placed
+        return child
+
+    def do_q(self):
+        super().do_q()
+        self.clips.append(self.clip)
+
+    def do_Q(self):
+        super().do_Q()
+        if self.clips:
+            self.clip = self.clips.pop()
+
+    def do_W(self):
+        points = [apply_matrix_pt(self.ctm, seg[-2:]) for seg in self.curpath if len(seg) >= 3]
+        if points:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            self.clip = intersect(self.clip, (min(xs), min(ys), max(xs), max(ys)))
+
+    do_W_a = do_W
+
+
+def _read_page(resources: PDFResourceManager, page: PDFPage) -> Page:
+    device = _Device(resources)
+    device.interpreter = _Interpreter(resources, device)
+    device.interpreter.process_page(page)
+    x0, y0 = page.mediabox[0], page.mediabox[1]
+    trim = [float(resolve1(v)) for v in resolve1(page.attrs.get("TrimBox") or page.mediabox)]
+    box = (trim[0] - x0, trim[1] - y0, trim[2] - x0, trim[3] - y0)
+    text = normalize("".join(map(_logical_order, _lines(device.glyphs))))
+    inked = [[g.box] for g in device.glyphs if not g.text.isspace()] + device.shapes
+    return Page(box, device.glyphs, device.fonts, text, _ink(box, inked))
+
+
+# Right-to-left text (Arabic, Hebrew) is drawn in visual order, so a PDF holds each line's right-to-left
+# runs reversed, as pdfminer reads them. WeasyPrint lays out each line as a paragraph of its own, left to
+# right (Pango restarts the bidi algorithm at the line's start), so the Unicode bidi algorithm run on the
+# line as drawn puts its runs back in logical order. Where two logical orders draw alike (a number after
+# an Arabic word, before Chinese, is drawn left of the word either way), both sides are read the same way:
+# the source's text is drawn and read back (``as_read_from_print``) before it is compared.
+
+
+def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Glyphs in drawing order, cut where the next glyph is not to the right on the same line."""
+    lines: list[list[Glyph]] = []
+    for glyph in glyphs:
+        if lines and _same_line(lines[-1][-1].box, glyph.box):
+            lines[-1].append(glyph)
+        else:
+            lines.append([glyph])
+    return lines
+
+
+def _same_line(before, after) -> bool:
+    overlap = min(before[3], after[3]) - max(before[1], after[1])
+    height = min(before[3] - before[1], after[3] - after[1])
+    return after[0] >= before[0] - EDGE_TOLERANCE and overlap > height / 2
+
+
+def _logical_order(line: list[Glyph]) -> str:
+    """A line's text in logical order. A glyph may stand for several characters (the lam-alef ligature
+    for لا), which it holds in logical order: a right-to-left glyph's characters are reversed first, so that
+    reordering its run puts them back."""
+    texts = [g.text[::-1] if _right_to_left(g.text) else g.text for g in line]
+    if not any(_right_to_left(text) for text in texts):
+        return "".join(texts)
+    return str(get_display("".join(texts), base_dir="L"))
+
+
+def as_read_from_print(text: str) -> str:
+    """The source's text as verify reads it back from a PDF: drawn as a line in visual order, then read
+    in logical order (the same for all text but right-to-left runs next to numbers or neutral signs)."""
+    if not _right_to_left(text):
+        return text
+    return str(get_display(str(get_display(text, base_dir="L")), base_dir="L"))
+
+
+def _right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+# A page's ink: the union of the boxes its glyphs, images and painted shapes cover (``_Device`` collects
+# them), as a share of the trim box. A glyph counts by its whole em box, as a reader sees a line of type.
+
+
+def _points(segment: tuple) -> list[Point]:
+    """The points of a path segment ("m", x, y), ("l", x, y), ("c", x1, y1, x2, y2, x3, y3), ("h",)."""
+    numbers = segment[1:]
+    return [(numbers[i], numbers[i + 1]) for i in range(0, len(numbers) - 1, 2)]
+
+
+def _bounds(points: list[Point]) -> Box:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _ink(trim: Box, shapes: list[list[Box]]) -> float:
+    """The share of the trim box that shapes cover, on a grid of 1 pt cells: each row of cells is an
+    int whose bits say which cells are inked. A shape's own boxes combine even-odd (a ring is two boxes)."""
+    x0, y0 = trim[0], trim[1]
+    width, height = math.ceil(trim[2] - x0), math.ceil(trim[3] - y0)
+    rows = [0] * height
+    for shape in shapes:
+        painted: dict[int, int] = {}
+        for box in shape:
+            left, right = max(0, math.floor(box[0] - x0)), min(width, math.ceil(box[2] - x0))
+            bottom, top = max(0, math.floor(box[1] - y0)), min(height, math.ceil(box[3] - y0))
+            if left < right:
+                cells = ((1 << (right - left)) - 1) << left
+                for row in range(bottom, top):
+                    painted[row] = painted.get(row, 0) ^ cells
+        for row, cells in painted.items():
+            rows[row] |= cells
+    return sum(row.bit_count() for row in rows) / (width * height) if width > 0 and height > 0 else 0.0
+
+
+def _embedded(descriptor: dict) -> bool:
+    return any(key in descriptor for key in ("FontFile", "FontFile2", "FontFile3"))
+
+
+def intersect(a, b):
+    if a is None:
+        return b
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
