@@ -68,6 +68,14 @@ def test_paper_yaml_fills_a_title_the_text_lacks(archive: Path) -> None:
     assert "title" not in masthead.lines  # no line of the source gives it
 
 
+def test_a_title_the_text_gives_that_paper_yaml_replaces_is_kept_as_furniture(archive: Path) -> None:
+    write(archive / "paper.yaml", "title: The Riverside Gazette\n")
+    masthead = read_issue(write(archive / "15.md", "# Tbe Rivcrside Gazettc\n\nNo. 345\n\n" + UNTITLED)).masthead
+    assert masthead.title == "The Riverside Gazette"
+    assert (masthead.furniture, masthead.furniture_lines) == (("Tbe Rivcrside Gazettc",), (1,))
+    assert masthead.issue_number == 345
+
+
 def test_the_front_matter_overrides_paper_yaml(archive: Path) -> None:
     write(archive / "paper.yaml", "title: 昭通日报\npublisher: 昭通日报社出版\nrights: © 昭通日报社\npage_count: 8\n")
     issue = read_issue(write(archive / "15.md", "---\ntitle: 昭通日报 特刊\npage_count: 2\n---\n" + UNTITLED))

@@ -433,6 +433,9 @@ def _masthead(
             lines.pop(key.name, None)
             if key.name in front_lines:
                 lines[key.name] = front_lines[key.name]
+    if title_heading is not None and values["title"] != title_heading.text:
+        # the text's own title, replaced by a declared one, stays with the furniture: nothing of the text is lost
+        furniture = sorted([*furniture, (title_heading.text, title_heading.line)], key=lambda item: item[1])
     if "title" not in values:
         raise SourceError(
             "the paper has no title",
