@@ -46,18 +46,21 @@ def inspect(issue: Path, format: str | None, as_json: bool, keep_punctuation: bo
     """Print the model the reader of its format reads from ISSUE, with the repairs it made."""
     from layout.inspect_view import tree_lines
     from layout.model import to_dict
-    from layout.readers import reader_for
+    from layout.readers import find_paper_file, read_issue, reader_for
 
     reader = reader_for(issue, format)
-    model = reader.read(issue, normalize_punctuation=False if keep_punctuation else None)
+    model = read_issue(issue, format=reader.name, normalize_punctuation=False if keep_punctuation else None)
+    paper = find_paper_file(issue)
     out = sys.stdout
     if as_json:  # written as it is encoded: the whole text of a large issue would be many times the source
-        json.dump({"reader": reader.name, **to_dict(model)}, out, ensure_ascii=False, indent=2)
+        about = {"reader": reader.name, "paper_settings": str(paper) if paper else None}
+        json.dump({**about, **to_dict(model)}, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         terminal = Console(file=out, highlight=False)
         read_by = Text(f"read by the {reader.name} reader ({reader.description})", "dim")
-        lines = itertools.chain([read_by], tree_lines(model))
+        settings = Text(f"paper settings: {paper if paper else 'none (no paper.yaml)'}", "dim")
+        lines = itertools.chain([read_by, settings], tree_lines(model))
         while batch := list(itertools.islice(lines, 500)):  # rich renders each print whole before writing it
             terminal.print(Text("\n").join(batch), soft_wrap=True)
 

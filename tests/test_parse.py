@@ -26,8 +26,8 @@ def sample() -> Issue:
     return parse_issue(SAMPLE)
 
 
-def parse(text: str, **options: bool) -> Issue:
-    return parse_text(text, Path("test.md"), **options)
+def parse(text: str) -> Issue:
+    return parse_text(text, Path("test.md"))
 
 
 def nfkc(text: str | None) -> str:

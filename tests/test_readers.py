@@ -13,6 +13,7 @@ from layout.cli import main
 from layout.errors import SourceError
 from layout.model import Issue, to_dict
 from layout.readers import format_names, read_issue, reader_for, register, registry
+from layout.readers.paper import PaperSettings
 from layout.readers.parse import parse_issue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,13 +135,16 @@ def test_inspect_names_the_reader_first(capsys: pytest.CaptureFixture[str]) -> N
     status, out, _ = run(capsys, "inspect", SAMPLE)
     assert status == 0
     assert out.splitlines()[0] == "read by the text reader (Markdown-like extracted text)"
-    assert out.splitlines()[1].startswith("昭通日报")
+    assert out.splitlines()[1] == "paper settings: none (no paper.yaml)"
+    assert out.splitlines()[2].startswith("昭通日报")
 
 
-def test_inspect_json_adds_the_reader_and_nothing_else_to_the_model(capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_json_adds_the_reader_and_the_paper_settings_and_nothing_else_to_the_model(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     status, out, _ = run(capsys, "inspect", SAMPLE, "--json")
     shown = json.loads(out)
-    assert status == 0 and shown.pop("reader") == "text"
+    assert status == 0 and shown.pop("reader") == "text" and shown.pop("paper_settings") is None
     assert shown == json.loads(json.dumps(to_dict(parse_issue(SAMPLE)), ensure_ascii=False))
 
 
@@ -169,7 +173,14 @@ class MadeUpReader:
     def sniff(self, head: bytes) -> bool:
         return head.startswith(self.claims)
 
-    def read(self, path: Path, *, normalize_punctuation: bool | None = None, page_count: int | None = None) -> Issue:
+    def read(
+        self,
+        path: Path,
+        *,
+        normalize_punctuation: bool | None = None,
+        page_count: int | None = None,
+        paper: PaperSettings | None = None,
+    ) -> Issue:
         raise AssertionError("these tests only pick readers")
 
 

@@ -2,10 +2,12 @@
 
 ``registry`` picks the reader of a file's format (``read_issue``); each reader is a module that
 registers itself: ``text``, the Markdown-like extracted text, which ``parse`` reads into the model.
-``source`` reads a file's bytes into text (encodings, limits), ``frontmatter`` its YAML front matter.
+``source`` reads a file's bytes into text (encodings, limits), ``frontmatter`` its YAML front matter;
+``paper`` reads the settings of the issue's paper (``paper.yaml``) that every reader is given.
 """
 
 import layout.readers.text  # noqa: F401 - registers the text reader
+from layout.readers.paper import find_paper_file
 from layout.readers.registry import Reader, format_names, read_issue, reader_for, register
 
-__all__ = ["Reader", "format_names", "read_issue", "reader_for", "register"]
+__all__ = ["Reader", "find_paper_file", "format_names", "read_issue", "reader_for", "register"]

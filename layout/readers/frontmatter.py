@@ -7,6 +7,9 @@ the body starts. The front matter is optional; it sits between a ``---`` first l
 which no front matter needs (an alias bomb of 500 bytes expands to gigabytes). Every key is checked
 against its type; the first problem becomes a ``SourceError`` naming the file, the line and what to
 write instead, quoting at most a short excerpt of the value.
+
+``read_settings`` is the same checker for a YAML document of its own against a table of these keys:
+a paper's settings file (``paper``) is read by it.
 """
 
 from __future__ import annotations
@@ -63,17 +66,37 @@ class FrontMatter:
     body_line: int = 1  # the source line where the issue's text begins
 
 
+@dataclass(frozen=True)
+class Document:
+    """A YAML document of keys the checker reads, as its messages name it."""
+
+    name: str  # what a message calls it: "the front matter", "paper.yaml"
+    key: str  # what a message calls one of its keys
+    first_line: int  # the line of the file its first line is
+    fix: str  # what to do when its YAML cannot be read
+
+
+FRONT_MATTER = Document("the front matter", "front matter key", 2, "fix the YAML between the '---' lines")
+
+
 def read_front_matter(text: str, path: Path) -> FrontMatter:
     """The front matter of ``text`` (an empty one when the text does not open with ``---``)."""
     found = _front_matter(text, path)
     if found is None:
         return FrontMatter()
     source, body_line = found
-    reader, root = _compose(source, path)
+    reader, root = _compose(source, path, FRONT_MATTER)
     if root is None:
         return FrontMatter(body_line=body_line)
-    values, key_lines, sections = reader.top(root)
+    values, key_lines, sections = reader.top(root, TOP_KEYS)
     return FrontMatter(values=values, lines=key_lines, sections=sections, body_line=body_line)
+
+
+def read_settings(source: str, path: Path, keys: dict[str, Check], document: Document) -> dict[str, Any]:
+    """The values of the YAML ``source`` read from ``path``, each key one of ``keys`` and checked as the
+    front matter's are; ``sections`` is a key only of the front matter."""
+    reader, root = _compose(source, path, document)
+    return reader.top(root, keys)[0] if root is not None else {}
 
 
 def declared_encoding(text: str, path: Path) -> str | None:
@@ -85,12 +108,12 @@ def declared_encoding(text: str, path: Path) -> str | None:
         found = _front_matter(text, path)
         if found is None:
             return None
-        reader, root = _compose(found[0].encode("ascii", "replace").decode("ascii"), path)
+        reader, root = _compose(found[0].encode("ascii", "replace").decode("ascii"), path, FRONT_MATTER)
     except SourceError:
         return None
     for key_node, value_node in root.value if root is not None else ():
         if key_node.value == "encoding":
-            encoding: str = reader.checked("encoding", key_node, value_node, TOP_KEYS, "front matter key")
+            encoding: str = reader.checked("encoding", key_node, value_node, TOP_KEYS, FRONT_MATTER.key)
             return encoding
     return None
 
@@ -108,15 +131,15 @@ def _front_matter(text: str, path: Path) -> tuple[str, int] | None:
     return text[first_end + 1 : fence.start()].removesuffix("\n"), text.count("\n", 0, fence.start()) + 2
 
 
-def _compose(source: str, path: Path) -> tuple[_Reader, yaml.MappingNode | None]:
-    """The front matter's YAML as a tree of nodes (None when it is empty), and the reader to check it."""
-    reader = _Reader(path, first_line=2)
+def _compose(source: str, path: Path, document: Document) -> tuple[_Reader, yaml.MappingNode | None]:
+    """The document's YAML as a tree of nodes (None when it is empty), and the reader to check it."""
+    reader = _Reader(path, document)
     try:
         reader.loader = _SafeLoader(source)  # which reads the text's first characters already
         root = reader.loader.get_single_node()
     except _Unsupported as refused:
         raise SourceError(
-            f"the front matter uses {refused.what}, which reissue does not read",
+            f"{document.name} uses {refused.what}, which reissue does not read",
             path=path,
             line=reader.line(refused.mark),
             hint="write each value out in full",
@@ -125,9 +148,9 @@ def _compose(source: str, path: Path) -> tuple[_Reader, yaml.MappingNode | None]
         raise reader.yaml_error(error) from None
     if root is not None and not isinstance(root, yaml.MappingNode):
         raise SourceError(
-            "the front matter must be a mapping of keys to values",
+            f"{document.name} must be a mapping of keys to values",
             path=path,
-            line=2,
+            line=document.first_line,
             hint="write one 'key: value' a line",
         )
     return reader, root
@@ -255,12 +278,13 @@ class _Reader:
 
     loader: _SafeLoader
 
-    def __init__(self, path: Path, first_line: int) -> None:
+    def __init__(self, path: Path, document: Document) -> None:
         self.path = path
-        self.first_line = first_line
+        self.document = document
 
     def line(self, mark: Any) -> int:
-        return mark.line + self.first_line if mark is not None else self.first_line - 1
+        first_line = self.document.first_line
+        return mark.line + first_line if mark is not None else first_line - 1
 
     def error(self, message: str, node: yaml.Node, hint: str) -> SourceError:
         return SourceError(message, path=self.path, line=self.line(node.start_mark), hint=hint)
@@ -268,10 +292,10 @@ class _Reader:
     def yaml_error(self, error: yaml.YAMLError) -> SourceError:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         return SourceError(
-            f"the front matter is not valid YAML: {problem}",
+            f"{self.document.name} is not valid YAML: {problem}",
             path=self.path,
             line=self.line(getattr(error, "problem_mark", None)),
-            hint="fix the YAML between the '---' lines",
+            hint=self.document.fix,
         )
 
     def value(self, node: yaml.Node) -> Any:
@@ -290,16 +314,18 @@ class _Reader:
         key: str = node.value
         return key
 
-    def top(self, root: yaml.MappingNode) -> tuple[dict[str, Any], dict[str, int], tuple[SectionOverride, ...]]:
+    def top(
+        self, root: yaml.MappingNode, keys: dict[str, Check]
+    ) -> tuple[dict[str, Any], dict[str, int], tuple[SectionOverride, ...]]:
         values: dict[str, Any] = {}
         lines: dict[str, int] = {}
         sections: tuple[SectionOverride, ...] = ()
         for key_node, value_node in root.value:
-            key = self.key(key_node, "front matter key")
-            if key == "sections":
+            key = self.key(key_node, self.document.key)
+            if key == "sections" and keys is TOP_KEYS:
                 sections = self.sections(value_node)
             else:
-                values[key] = self.checked(key, key_node, value_node, TOP_KEYS, "front matter key")
+                values[key] = self.checked(key, key_node, value_node, keys, self.document.key)
             lines[key] = self.line(key_node.start_mark)
         return values, lines, sections
 

@@ -19,7 +19,8 @@ The rules read the shapes editors use in any daily, Chinese or English, not the 
   commentary; two or more subheads make a feature; the first story is the lead.
 - Half-width , ( ) : ; ? ! next to Chinese text become full width (PUNCTUATION repairs).
 
-The front matter (``layout.readers.frontmatter``) then overrides what was inferred.
+The paper's settings (``layout.readers.paper``) then override what was inferred, and the issue's front
+matter (``layout.readers.frontmatter``) overrides both.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ from layout.model import (
     SectionKind,
     Settings,
 )
-from layout.readers.frontmatter import FrontMatter, SectionOverride, read_front_matter
+from layout.readers.frontmatter import SectionOverride, read_front_matter
+from layout.readers.paper import PaperSettings
 from layout.readers.source import read_source
 
 # Widths are in ems: a Chinese character is one, a Latin letter or digit about half of one.
@@ -187,23 +189,36 @@ class _Piece:
     new_block: bool = True  # a blank line (or a heading) comes before it: the break a join may repair
 
 
-def parse_issue(path: Path, *, normalize_punctuation: bool | None = None, page_count: int | None = None) -> Issue:
+def parse_issue(
+    path: Path,
+    *,
+    normalize_punctuation: bool | None = None,
+    page_count: int | None = None,
+    paper: PaperSettings | None = None,
+) -> Issue:
     """The model of the issue at ``path``.
 
-    ``normalize_punctuation`` None means as the front matter says (on by default); ``page_count`` (the
-    command line's) replaces the issue's own for every later stage.
+    ``normalize_punctuation`` None means as the front matter or the paper's settings say (on by
+    default); ``page_count`` (the command line's) replaces the issue's own for every later stage;
+    ``paper`` are the settings of the issue's paper, none unless given.
     """
     text = read_source(path)
-    return parse_text(text, path, normalize_punctuation=normalize_punctuation, page_count=page_count)
+    return parse_text(text, path, normalize_punctuation=normalize_punctuation, page_count=page_count, paper=paper)
 
 
 def parse_text(
-    text: str, path: Path, *, normalize_punctuation: bool | None = None, page_count: int | None = None
+    text: str,
+    path: Path,
+    *,
+    normalize_punctuation: bool | None = None,
+    page_count: int | None = None,
+    paper: PaperSettings | None = None,
 ) -> Issue:
     """The model of an issue whose source ``text`` was read from ``path`` (for messages and images)."""
     front = read_front_matter(text, path)
+    declared = (paper or PaperSettings()).declared(front.values)
     if normalize_punctuation is None:
-        normalize_punctuation = front.values.get("normalize_punctuation", True)
+        normalize_punctuation = declared.get("normalize_punctuation", True)
     lines = text.split("\n")[front.body_line - 1 :]
     pieces = _pieces(lines, front.body_line)
     title_heading, level = _heading_levels(pieces, path)
@@ -214,21 +229,21 @@ def parse_text(
         body = [_normalized(piece, repairs) for piece in body]
     # the masthead's items stand on lines of their own, hard break or not
     masthead_lines = _pieces(lines[: body[0].line - front.body_line], front.body_line, wrap=False)
-    masthead = _masthead(masthead_lines, title_heading, front, path)
+    masthead = _masthead(masthead_lines, title_heading, declared, front.lines, path)
     if page_count:
         masthead = dataclasses.replace(masthead, page_count=page_count)
     sections = _apply_overrides(_sections(body, level, repairs), front.sections, path)
     settings = Settings(
-        language=front.values.get("language") or _language(body),
-        style=front.values.get("style"),
-        paper=front.values.get("paper"),
+        language=declared.get("language") or _language(body),
+        style=declared.get("style"),
+        paper=declared.get("paper"),
         normalize_punctuation=normalize_punctuation,
-        page_names=front.values.get("page_names", ()),
+        page_names=declared.get("page_names", ()),
     )
     catalogue = Catalogue(
-        subjects=front.values.get("subjects", ()),
-        description=front.values.get("description"),
-        rights=front.values.get("rights"),
+        subjects=declared.get("subjects", ()),
+        description=declared.get("description"),
+        rights=declared.get("rights"),
     )
     repairs.sort(key=lambda repair: repair.lines)
     issue = Issue(
@@ -386,31 +401,47 @@ def _normalized(piece: _Piece, repairs: list[Repair]) -> _Piece:
 # ---- the masthead ----
 
 
-def _masthead(pieces: list[_Piece], title_heading: _Piece | None, front: FrontMatter, path: Path) -> Masthead:
+def _masthead(
+    pieces: list[_Piece],
+    title_heading: _Piece | None,
+    declared: dict[str, Any],
+    front_lines: dict[str, int],
+    path: Path,
+) -> Masthead:
+    """The masthead read from ``pieces``, under what the front matter and the paper's settings declare
+    (``declared``); ``lines`` keeps the source line of each field the source gives, the front matter's
+    line of each it declares (``front_lines``), and none for a field from the paper's settings."""
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
     furniture: list[tuple[str, int]] = []
     texts = [piece for piece in pieces if title_heading is None or piece.line != title_heading.line]
     if title_heading is not None:
         values["title"], lines["title"] = title_heading.text, title_heading.line
-    elif texts and "title" not in front.values:
+    elif texts and "title" not in declared:
         values["title"], lines["title"] = texts[0].text, texts[0].line
         texts = texts[1:]
     for piece in texts:
         leftovers = _masthead_fields(piece, values, lines)
-        title = front.values.get("title") or values.get("title", "")
+        title = declared.get("title") or values.get("title", "")
         if leftovers == [piece.text] and (field := _masthead_line_field(piece.text, title, values)):
             values[field], lines[field] = piece.text, piece.line
         else:
             furniture.extend((text, piece.line) for text in leftovers)
     for key in dataclasses.fields(Masthead):
-        if key.name in front.values:
-            values[key.name], lines[key.name] = front.values[key.name], front.lines[key.name]
+        if key.name in declared:
+            values[key.name] = declared[key.name]
+            lines.pop(key.name, None)
+            if key.name in front_lines:
+                lines[key.name] = front_lines[key.name]
+    if title_heading is not None and values["title"] != title_heading.text:
+        # the text's own title, replaced by a declared one, stays with the furniture: nothing of the text is lost
+        furniture = sorted([*furniture, (title_heading.text, title_heading.line)], key=lambda item: item[1])
     if "title" not in values:
         raise SourceError(
             "the paper has no title",
             path=path,
-            hint="put a '# <title>' line above the first headline or set 'title:' in the front matter",
+            hint="put a '# <title>' line above the first headline, or set 'title:' in the front matter "
+            "or in a paper.yaml in the issue's folder or a folder above it",
         )
     return Masthead(
         **values, furniture=tuple(t for t, _ in furniture), furniture_lines=tuple(n for _, n in furniture), lines=lines

@@ -9,6 +9,9 @@ The content decides, not the name: an archive names its files anyhow. A file goe
 sniff claims it; when several do, to the one that also claims the file's extension, else to the first
 registered. Content no reader claims is refused, never read as the nearest format, with the formats
 reissue reads in the message.
+
+``read_issue`` gives every reader the settings of the issue's paper (``paper``: its nearest
+``paper.yaml``), which the reader applies beneath what the issue declares and above what it infers.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Protocol
 
 from layout.errors import SourceError, quoted
 from layout.model import Issue
+from layout.readers.paper import PaperSettings, read_paper_settings
 from layout.readers.source import head_text, read_head
 
 HEAD_SIZE = 4096  # bytes a sniff sees: room for an XML declaration, a doctype, comments and the root element
@@ -34,9 +38,18 @@ class Reader(Protocol):
         """Whether the file that opens with ``head`` (its first ``HEAD_SIZE`` bytes, or all of it) is in this format."""
         ...
 
-    def read(self, path: Path, *, normalize_punctuation: bool | None = None, page_count: int | None = None) -> Issue:
+    def read(
+        self,
+        path: Path,
+        *,
+        normalize_punctuation: bool | None = None,
+        page_count: int | None = None,
+        paper: PaperSettings | None = None,
+    ) -> Issue:
         """The model of the issue at ``path``. ``normalize_punctuation`` None means as the source says (on
-        by default); ``page_count`` (the command line's) replaces the issue's own."""
+        by default); ``page_count`` (the command line's) replaces the issue's own; ``paper`` are the
+        settings of the issue's paper: they override what the reader infers, and the issue's own
+        declarations (a front matter) override them."""
         ...
 
 
@@ -81,9 +94,11 @@ def reader_for(path: Path, format: str | None = None) -> Reader:
 def read_issue(
     path: Path, *, format: str | None = None, normalize_punctuation: bool | None = None, page_count: int | None = None
 ) -> Issue:
-    """The model of the issue at ``path``, read by the reader of its format (see ``reader_for``)."""
+    """The model of the issue at ``path``, read by the reader of its format (see ``reader_for``) with the
+    settings of its paper."""
     reader = reader_for(path, format)
-    return reader.read(path, normalize_punctuation=normalize_punctuation, page_count=page_count)
+    paper = read_paper_settings(path)
+    return reader.read(path, normalize_punctuation=normalize_punctuation, page_count=page_count, paper=paper)
 
 
 def _known_formats() -> str:

@@ -78,10 +78,11 @@ def source_limit() -> int:
     return int(megabytes * MEGABYTE)
 
 
-def read_head(path: Path, size: int) -> bytes:
+def read_head(path: Path, size: int, *, what: str = "the issue's extracted text") -> bytes:
     """The first ``size`` bytes of the file at ``path`` (all of a shorter one), read as carefully as the
-    whole: only from a regular file, a ``SourceError`` when there is none to read."""
-    return _read_regular(path, size)[0]
+    whole: only from a regular file, a ``SourceError`` when there is none to read; ``what`` the file
+    should hold, for that error's hint."""
+    return _read_regular(path, size, what)[0]
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:
@@ -97,7 +98,7 @@ def _read_bytes(path: Path, limit: int) -> bytes:
     return data
 
 
-def _read_regular(path: Path, count: int) -> tuple[bytes, int]:
+def _read_regular(path: Path, count: int, what: str = "the issue's extracted text") -> tuple[bytes, int]:
     """At most ``count`` bytes from the start of the file, only from a regular file; and the file's size."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a named pipe must not block the open
@@ -111,7 +112,7 @@ def _read_regular(path: Path, count: int) -> tuple[bytes, int]:
             raise SourceError(
                 "not a regular file (a device, a pipe or a folder)",
                 path=path,
-                hint="give the issue's extracted text as a file",
+                hint=f"give {what} as a file",
             )
         with os.fdopen(descriptor, "rb", closefd=False) as file:
             data = file.read(count)
