@@ -197,6 +197,7 @@ def _text_block(block: Any, styles: dict[str, _Style]) -> _TextBlock:
     text_lines = descendants(block, "TextLine")
     for text_line in text_lines:
         strings = children(text_line, "String")
+        hyphens = children(text_line, "HYP")  # the hyphen printed at the line's end, in every ALTO version
         for string in strings:
             content = string.get("CONTENT") or ""
             style = _style_of(string, styles, block_style)
@@ -207,7 +208,6 @@ def _text_block(block: Any, styles: dict[str, _Style]) -> _TextBlock:
                 words.append(_rejoined(*broken, string, repairs))
                 broken = None
                 continue
-            hyphens = children(text_line, "HYP")
             if string is strings[-1] and (string.get("SUBS_TYPE") == "HypPart1" or hyphens):
                 broken = (string, hyphens[0].get("CONTENT", "-") if hyphens else "")
             else:
@@ -230,7 +230,7 @@ def _text_block(block: Any, styles: dict[str, _Style]) -> _TextBlock:
 
 def _style_of(element: Any, styles: dict[str, _Style], default: _Style) -> _Style:
     """The TextStyle an element refers to (STYLEREFS may name ParagraphStyles too), else ``default``."""
-    refs = [styles[ref] for ref in (element.get("STYLEREFS") or element.get("STYLE") or "").split() if ref in styles]
+    refs = [styles[ref] for ref in (element.get("STYLEREFS") or "").split() if ref in styles]
     return refs[0] if refs else default
 
 
