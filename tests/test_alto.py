@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "issues" / "alto"
 METS = FIXTURE / "1911051901.xml"
 GOLDEN = ROOT / "tests" / "golden" / "alto-harlow-1911-05-19.json"
-NDNP = ROOT.parent.parent / "shared" / "samples" / "ndnp-daily-national-democrat-1858-08-13"
+# the NDNP sample is kept beside the repository (../shared), a worktree's repository one folder deeper
+NDNP_SAMPLE = Path("shared", "samples", "ndnp-daily-national-democrat-1858-08-13")
+NDNP = next((p / NDNP_SAMPLE for p in (ROOT.parent, ROOT.parent.parent) if (p / NDNP_SAMPLE).exists()), NDNP_SAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +161,19 @@ def test_a_block_set_markedly_larger_than_the_body_starts_a_section(tmp_path: Pa
     assert [s.headline for s in issue.sections] == ["", "FLOOD AT THE MILL", "COUNCIL MEETS"]
     assert issue.sections[1].blocks[1].text.startswith("A line set a size larger")  # 10 pt over 9 is no headline
     assert issue.masthead.title == "THE EXAMPLE STAR"  # a lone page: its nameplate names the paper
+
+
+def test_a_lone_page_finds_its_date_in_its_dateline_by_the_shared_masthead_rules(tmp_path: Path) -> None:
+    page = tmp_path / "page.xml"
+    page.write_bytes(
+        alto_page(
+            text_block("HARLOW, OREGON, FRIDAY, MAY 19, 1911.", top=600, lines=1)
+            + text_block("The river rose in the night.", top=1000)
+        )
+    )
+    masthead = read_issue(page).masthead
+    assert (masthead.title, masthead.date) == ("THE EXAMPLE STAR", "1911-05-19")
+    assert masthead.furniture == ("HARLOW, OREGON, FRIDAY, MAY 19, 1911.",)  # kept whole
 
 
 def test_alto_without_a_namespace_reads_as_with_one(tmp_path: Path) -> None:
