@@ -46,6 +46,7 @@ class RepairKind(str, enum.Enum):
     JOIN = "join"  # a paragraph cut by a column break, joined again
     PUNCTUATION = "punctuation"  # half-width punctuation inside Chinese text made full width
     JUMP = "jump"  # the original edition's jump line (Continued on page 3), replaced by the reissue's own
+    HYPHEN = "hyphen"  # a word hyphenated across lines (PRINT- ING) made whole again (PRINTING)
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,8 @@ class Masthead:
     slogan: str | None = None
     serial_number: str | None = None  # CN 53-0003
     issue_number: int | None = None
+    volume: str | None = None  # as the catalogue gives it (METS/MODS): 1, or XII
+    lccn: str | None = None  # the Library of Congress Control Number of the paper (sn84038814)
     postal_code: str | None = None
     website_name: str | None = None  # 昭通新闻网: the site's name, printed before its address
     website: str | None = None

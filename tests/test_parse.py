@@ -312,3 +312,9 @@ def test_any_text_gives_a_model_or_one_line_error(text: str) -> None:
         parse_text(text, Path("soup.md"))
     except SourceError as error:
         assert "\n" not in str(error)
+
+
+def test_a_masthead_date_with_its_month_in_capitals_is_read() -> None:
+    """Old mastheads and datelines set the month in capitals (AUGUST 13, 1858)."""
+    issue = parse("# The Daily Star\n\nFRIDAY, AUGUST 13, 1858\n\n## Headline\n\nThe text of the story.\n")
+    assert issue.masthead.date == "1858-08-13"

@@ -20,6 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
 GAZETTE = ROOT / "tests" / "issues" / "gazette.md"
 
+TEI = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><div type="article">'
+    b"<head>WASHINGTON</head><p>The Senate met at noon.</p></div></body></text></TEI>\n"
+)
 ALTO = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
     b'<alto xmlns="http://www.loc.gov/standards/alto/ns-v3#"><Layout><Page ID="P1"><PrintSpace>'
@@ -29,10 +34,10 @@ ALTO = (
 
 # documents in formats reissue does not read yet: whatever their names, no reader claims them
 MARKUP = {
-    "ALTO with an XML declaration": ALTO,
-    "ALTO without one": ALTO.split(b"\n", 1)[1],
-    "XML in UTF-16 with a byte-order mark": ALTO.decode("ascii").encode("utf-16"),
-    "a comment before the root element": b"<!-- scanned 1858 -->\n" + ALTO.split(b"\n", 1)[1],
+    "TEI with an XML declaration": TEI,
+    "TEI without one": TEI.split(b"\n", 1)[1],
+    "XML in UTF-16 with a byte-order mark": TEI.decode("ascii").encode("utf-16"),
+    "a comment before the root element": b"<!-- scanned 1858 -->\n" + TEI.split(b"\n", 1)[1],
     "hOCR": b'<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><div class="ocr_page">',
 }
 
@@ -44,8 +49,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int | str | 
     return exit_.value.code, out, err
 
 
-def test_text_is_the_one_format_so_far() -> None:
-    assert format_names() == ["text"]
+def test_the_formats_are_text_alto_and_mets_text_first() -> None:
+    assert format_names() == ["text", "alto", "mets"]
 
 
 @pytest.mark.parametrize("name", ["gazette.md", "gazette.txt", "gazette", "gazette.markdown"])
@@ -87,7 +92,7 @@ def test_the_text_reader_reads_what_parse_reads() -> None:
 def test_content_no_reader_claims_is_refused_whatever_its_name(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str, name: str
 ) -> None:
-    """issue 9: an ALTO file was read as Markdown and refused for its missing headings."""
+    """issue 9: an ALTO file was read as Markdown and refused for its missing headings; other XML still is not read."""
     (tmp_path / name).write_bytes(MARKUP[case])
     status, out, err = run(capsys, "inspect", tmp_path / name)
     assert status == 2 and not out and err.count("\n") == 1
@@ -97,7 +102,7 @@ def test_content_no_reader_claims_is_refused_whatever_its_name(
 
 
 def test_the_refusal_is_a_source_error_naming_the_file(tmp_path: Path) -> None:
-    (tmp_path / "page.xml").write_bytes(ALTO)
+    (tmp_path / "page.xml").write_bytes(TEI)
     with pytest.raises(SourceError) as refused:
         read_issue(tmp_path / "page.xml")
     assert refused.value.path == tmp_path / "page.xml"
@@ -117,17 +122,18 @@ def test_format_text_forces_the_text_reader(capsys: pytest.CaptureFixture[str], 
 
 @pytest.mark.parametrize("command", ["inspect", "build", "verify"])
 def test_an_unknown_format_is_one_line_listing_the_formats(capsys: pytest.CaptureFixture[str], command: str) -> None:
-    status, out, err = run(capsys, command, GAZETTE, "--format", "alto")
+    status, out, err = run(capsys, command, GAZETTE, "--format", "hocr")
     assert status == 2 and not out
-    assert err.count("\n") == 1 and "--format" in err and "'alto' is not 'text'" in err
+    assert err.count("\n") == 1 and "--format" in err and "'hocr' is not one of 'text', 'alto', 'mets'" in err
 
 
 def test_an_unknown_format_name_is_a_source_error_listing_the_formats() -> None:
     with pytest.raises(SourceError) as refused:
-        read_issue(GAZETTE, format="alto")
+        read_issue(GAZETTE, format="hocr")
     assert str(refused.value) == (
-        f"{GAZETTE}: 'alto' is not a format reissue reads; "
-        "name one of those it reads: text (Markdown-like extracted text)"
+        f"{GAZETTE}: 'hocr' is not a format reissue reads; "
+        "name one of those it reads: text (Markdown-like extracted text), "
+        "alto (an ALTO page (OCR layout XML, 1.x-4.x)), mets (a METS issue with ALTO pages)"
     )
 
 
@@ -149,7 +155,7 @@ def test_inspect_json_adds_the_reader_and_the_paper_settings_and_nothing_else_to
 
 
 def test_verify_and_build_read_through_the_registry(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    (tmp_path / "page.xml").write_bytes(ALTO)
+    (tmp_path / "page.xml").write_bytes(TEI)
     for command in (["verify"], ["build", "--out", tmp_path / "out"]):
         status, _, err = run(capsys, command[0], tmp_path / "page.xml", *command[1:])
         assert status == 2 and "no reader reads this content yet" in err
@@ -186,8 +192,8 @@ class MadeUpReader:
 
 @pytest.fixture
 def readers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The registry as it is, for a test to register more readers in."""
-    monkeypatch.setattr(registry, "_READERS", dict(registry._READERS))
+    """The registry with the text reader alone, for a test to register readers of made-up formats in."""
+    monkeypatch.setattr(registry, "_READERS", {"text": registry._READERS["text"]})
 
 
 @pytest.mark.usefixtures("readers")
@@ -215,3 +221,9 @@ def test_the_refusal_lists_every_format(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as refused:
         read_issue(tmp_path / "page.xml")
     assert str(refused.value.hint).endswith("text (Markdown-like extracted text), alto (a format made up for a test)")
+
+
+def test_an_alto_page_goes_to_the_alto_reader_whatever_its_name(tmp_path: Path) -> None:
+    for name in ("page.xml", "page.md", "page"):
+        (tmp_path / name).write_bytes(ALTO)
+        assert reader_for(tmp_path / name).name == "alto"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from layout.errors import SourceError
-from layout.model import issue_folder
+from layout.model import Catalogue, Settings, issue_folder
 from layout.readers.frontmatter import TOP_KEYS, Document, read_settings
 from layout.readers.source import read_head
 
@@ -43,6 +43,26 @@ class PaperSettings:
     def declared(self, issue_values: dict[str, Any]) -> dict[str, Any]:
         """What the issue declares (``issue_values``, its front matter's) over what its paper does."""
         return {**self.values, **issue_values}
+
+
+def declared_settings(declared: dict[str, Any], *, language: str, normalize_punctuation: bool) -> Settings:
+    """How the issue asks to be made: what it or its paper declares, over the ``language`` a reader found."""
+    return Settings(
+        language=declared.get("language") or language,
+        style=declared.get("style"),
+        paper=declared.get("paper"),
+        normalize_punctuation=normalize_punctuation,
+        page_names=declared.get("page_names", ()),
+    )
+
+
+def declared_catalogue(declared: dict[str, Any]) -> Catalogue:
+    """What a catalogue files the issue by, as it or its paper declares it."""
+    return Catalogue(
+        subjects=declared.get("subjects", ()),
+        description=declared.get("description"),
+        rights=declared.get("rights"),
+    )
 
 
 def find_paper_file(source: Path) -> Path | None:

@@ -26,30 +26,26 @@ matter (``layout.readers.frontmatter``) overrides both.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from layout.errors import SourceError, quoted
 from layout.model import (
-    MAX_PAGES,
     Block,
     BlockRole,
-    Catalogue,
     Issue,
     Masthead,
     Repair,
     RepairKind,
     Section,
     SectionKind,
-    Settings,
 )
 from layout.readers.frontmatter import SectionOverride, read_front_matter
-from layout.readers.paper import PaperSettings
+from layout.readers.newspaper import HAN, language_of, take_masthead_fields
+from layout.readers.paper import PaperSettings, declared_catalogue, declared_settings
 from layout.readers.source import read_source
 
 # Widths are in ems: a Chinese character is one, a Latin letter or digit about half of one.
@@ -61,10 +57,7 @@ BYLINE_WIDTH = 40
 CREDIT_WIDTH = 30
 RUN_IN_SPREAD = 1.5  # the longest run-in head of a series is at most this many times the shortest
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CHINESE = re.compile(f"[{HAN}\u3000-\u303f\uff00-\uffef]")  # Han characters and full-width marks
-HAN_CHAR = re.compile(f"[{HAN}]")
-LATIN_LETTER = re.compile("[A-Za-z]")
 QUOTES = "“”‘’\"'"
 
 # a heading's marks; its text is the rest of the line, less a closing run of marks (## Title ##)
@@ -91,91 +84,6 @@ SLOGAN_QUOTED = re.compile(r"^[“\"].+[”\"]$")
 ROMANIZED = re.compile(r"^[A-Z][A-Z .'&-]*[A-Z]$")
 SPONSOR = re.compile(r".+(?:主管主办|主办|主管)$")
 PUBLISHER = re.compile(r"^(?:.+出版|Published by .+)$")
-
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-MONTH = "(?P<month>" + "|".join(m.capitalize() for m in MONTHS) + ")"
-
-
-def _iso(year: str, month: str | int, day: str) -> str | None:
-    try:
-        number = MONTHS.index(month.lower()) + 1 if isinstance(month, str) and month.isalpha() else int(month)
-        return datetime.date(int(year), number, int(day)).isoformat()
-    except ValueError:
-        return None
-
-
-def _value(match: re.Match[str]) -> str:
-    return re.sub(r"\s+", " ", match["value"])
-
-
-def _date(match: re.Match[str]) -> str | None:
-    return _iso(match["year"], match["month"], match["day"])
-
-
-def _number(match: re.Match[str]) -> int | None:
-    """The number matched; a run of more than nine digits is no number a masthead states."""
-    return int(match["value"]) if len(match["value"]) <= 9 else None
-
-
-def _page_count(match: re.Match[str]) -> int | None:
-    """A page count the masthead states, if an issue can have it (今日 0 版 or 共 9999 版 is text, not a count)."""
-    count = _number(match)
-    return count if count is not None and 1 <= count <= MAX_PAGES else None
-
-
-# Masthead fields found inside a line by their form: (field, pattern, value of the match). A field is
-# taken from its first match; what a line holds besides its matches is furniture. Order matters where
-# patterns touch: the page count goes before the editor so 今日4版 is not read as part of a name. An
-# English weekday takes its comma: it only separates it from the date.
-MASTHEAD_FIELDS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Any]], ...] = (
-    (
-        "serial_number",
-        # the spaces belong to the optional parts: a pattern that could open with spaces would try
-        # every space of a long run as its start, and each way to share the run between two \s*
-        re.compile(r"(?:(?:国内统一连续出版物号|国内统一刊号)\s*)?(?:[:：]\s*)?(?P<value>CN\s*\d{2}-\d{4}(?:/[A-Z])?)"),
-        _value,
-    ),
-    ("issue_number", re.compile(r"第\s*(?P<value>\d+)\s*期"), _number),
-    ("issue_number", re.compile(r"\b(?:No\.|Issue)\s*(?P<value>\d+)"), _number),
-    ("postal_code", re.compile(r"邮发代号\s*(?:[:：]\s*)?(?P<value>\d+-\d+)"), _value),
-    ("website_name", re.compile(f"(?P<value>[{HAN}]{{2,10}}网)(?=\\s*(?:https?://|www\\.))"), _value),
-    ("website", re.compile(r"(?P<value>(?:https?://|www\.)[\w.\-/~%?=&#]*[\w/])", re.ASCII), _value),
-    ("page_count", re.compile(r"(?:今日|本期|共)\s*(?P<value>\d+)\s*版"), _page_count),
-    ("page_count", re.compile(r"\b(?P<value>\d+)\s+pages\b", re.IGNORECASE), _page_count),
-    (
-        "editor_on_duty",
-        re.compile(f"(?:值班编审|值班编辑|值班总编|责任编辑|本版编辑)\\s*(?:[:：]\\s*)?(?P<value>[{HAN}·]{{2,5}})"),
-        _value,
-    ),
-    ("editor_on_duty", re.compile(r"\bEditor(?: on duty)?\s*:\s*(?P<value>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)"), _value),
-    ("date", re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"), _date),
-    ("date", re.compile(MONTH + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"), _date),
-    ("date", re.compile(r"(?P<day>\d{1,2})\s+" + MONTH + r"\s+(?P<year>\d{4})"), _date),
-    ("date", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"), _date),
-    ("weekday", re.compile(r"(?P<value>(?:星期|礼拜)[一二三四五六日天])"), _value),
-    ("weekday", re.compile(r"\b(?P<value>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b,?"), _value),
-    (
-        "lunar_date",
-        re.compile(
-            r"(?P<value>(?:农历)?[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年闰?"
-            r"[正一二三四五六七八九十冬腊]{1,2}月(?:初|十|廿|卅|二十|三十)[一二三四五六七八九十]?)"
-        ),
-        _value,
-    ),
-)
 
 
 @dataclass
@@ -233,18 +141,10 @@ def parse_text(
     if page_count:
         masthead = dataclasses.replace(masthead, page_count=page_count)
     sections = _apply_overrides(_sections(body, level, repairs), front.sections, path)
-    settings = Settings(
-        language=declared.get("language") or _language(body),
-        style=declared.get("style"),
-        paper=declared.get("paper"),
-        normalize_punctuation=normalize_punctuation,
-        page_names=declared.get("page_names", ()),
+    settings = declared_settings(
+        declared, language=language_of(piece.text for piece in body), normalize_punctuation=normalize_punctuation
     )
-    catalogue = Catalogue(
-        subjects=declared.get("subjects", ()),
-        description=declared.get("description"),
-        rights=declared.get("rights"),
-    )
+    catalogue = declared_catalogue(declared)
     repairs.sort(key=lambda repair: repair.lines)
     issue = Issue(
         source=str(path),
@@ -321,14 +221,6 @@ def _heading_levels(pieces: list[_Piece], path: Path) -> tuple[_Piece | None, in
     if len(headings) > 1 and headings[0].level == top and sum(h.level == top for h in headings) == 1:
         return headings[0], min(h.level for h in headings[1:])
     return None, top
-
-
-def _language(pieces: list[_Piece]) -> str:
-    han = latin = 0
-    for piece in pieces:  # counted, not listed: a list of every character would be many times the text
-        han += len(piece.text) - len(HAN_CHAR.sub("", piece.text))
-        latin += len(piece.text) - len(LATIN_LETTER.sub("", piece.text))
-    return "zh-Hans" if han >= latin else "en"
 
 
 def _width(text: str) -> float:
@@ -421,7 +313,7 @@ def _masthead(
         values["title"], lines["title"] = texts[0].text, texts[0].line
         texts = texts[1:]
     for piece in texts:
-        leftovers = _masthead_fields(piece, values, lines)
+        leftovers = take_masthead_fields(piece.text, piece.line, values, lines)
         title = declared.get("title") or values.get("title", "")
         if leftovers == [piece.text] and (field := _masthead_line_field(piece.text, title, values)):
             values[field], lines[field] = piece.text, piece.line
@@ -446,17 +338,6 @@ def _masthead(
     return Masthead(
         **values, furniture=tuple(t for t, _ in furniture), furniture_lines=tuple(n for _, n in furniture), lines=lines
     )
-
-
-def _masthead_fields(piece: _Piece, values: dict[str, Any], lines: dict[str, int]) -> list[str]:
-    """Take the fields found in ``piece`` into ``values``; return the text left around them."""
-    remaining = piece.text
-    for name, pattern, read in MASTHEAD_FIELDS:
-        match = None if name in values else pattern.search(remaining)
-        if match and (value := read(match)) is not None:
-            values[name], lines[name] = value, piece.line
-            remaining = f"{remaining[: match.start()]}\0{remaining[match.end() :]}"
-    return [text.strip() for text in remaining.split("\0") if text.strip()]
 
 
 def _masthead_line_field(text: str, title: str, values: dict[str, Any]) -> str | None:

@@ -63,6 +63,11 @@ def read_source(path: Path) -> str:
     return text
 
 
+def read_source_bytes(path: Path) -> bytes:
+    """The bytes of the issue's file at ``path`` (markup its reader decodes), within the same limit as text."""
+    return _read_bytes(path, source_limit())
+
+
 def source_limit() -> int:
     """The largest source reissue reads, in bytes: ``REISSUE_MAX_SOURCE_MB`` megabytes, 20 unless set."""
     value = os.environ.get(LIMIT_VARIABLE, str(DEFAULT_LIMIT_MB))

@@ -39,7 +39,9 @@ class Unit:
     section: int | None = None  # index in issue.sections
 
 
-NOT_PRINTED_AS_IS = {"date", "image", "alt"}  # ISO date (printed in the paper's own form), file name, alt text
+# ISO date (printed in the paper's own form), file name, alt text; a catalogue's volume and LCCN (METS),
+# which the paper prints, if at all, in its own furniture (VOL. I.)
+NOT_PRINTED_AS_IS = {"date", "image", "alt", "volume", "lccn"}
 
 
 def text_units(issue: Issue, reading: Callable[[str], str] = lambda text: text) -> list[Unit]:

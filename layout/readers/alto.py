@@ -1,0 +1,327 @@
+"""The ALTO reader: ALTO pages (OCR layout XML) -> ``model.Issue``; a lone ALTO file is a one-page issue.
+
+In: ALTO files, 1.x to 4.x, with or without a namespace (elements are matched on their local names),
+and the masthead fields a METS file gave (``layout.readers.mets``), if any. Out: the issue's model.
+
+- TextBlocks are read in the file's order, the reading order ALTO keeps; each is one paragraph, its
+  lines joined by spaces. A word hyphenated across lines (``SUBS_TYPE`` HypPart1/HypPart2 with its
+  ``SUBS_CONTENT``, or a line ending in a ``HYP``) is made whole, each time a HYPHEN repair.
+- A page's body size is the font size most of its characters are set in (TextStyle ``FONTSIZE``). A
+  short TextBlock set markedly larger, or all in bold capitals, is a headline: it starts a section.
+  Text above a page's first headline is a section of its own, with no headline.
+- One-line blocks above all the page's longer blocks (nameplate, dateline, running heads) and lone page
+  numbers are the masthead's furniture, verbatim, but for a headline its story's text follows right
+  below; page 1's largest is the nameplate, the paper's title when no METS names it. The shared
+  newspaper rules read masthead fields (a date) from the furniture.
+
+Lines in the model are lines of the ALTO file a piece came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from layout.errors import SourceError
+from layout.model import Block, Issue, Masthead, Repair, RepairKind, Section, SectionKind
+from layout.readers.newspaper import language_of, take_masthead_fields
+from layout.readers.paper import PaperSettings, declared_catalogue, declared_settings
+from layout.readers.registry import register
+from layout.readers.source import head_text, read_source_bytes
+
+HEADLINE_SCALE = 1.25  # a headline is set at least this many times the page's body size
+HEADLINE_LINES = 3  # a headline is display type: a block of more lines is text, whatever its size
+# the masthead's fields a paper's settings may give (its page count is the issue's, set apart)
+MASTHEAD_FIELDS = {f.name for f in dataclasses.fields(Masthead)} - {
+    "page_count",
+    "furniture",
+    "furniture_lines",
+    "lines",
+}
+PAGE_NUMBER = re.compile(r"^\W*(?:\d{1,3}|[IVXLC]{1,6})\W*$")
+
+# the root element's name after the XML declaration, comments, instructions and a doctype
+ROOT = re.compile(
+    r"\s*(?:<\?(?:(?!\?>).)*\?>\s*|<!--(?:(?!-->).)*-->\s*|<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>\s*)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)",
+    re.DOTALL,
+)
+
+# no entities expanded, no DTD or anything else fetched: the file is data, never a reference to more
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True)
+
+
+def root_name(head: bytes) -> str | None:
+    """The local name of the root element of the XML that opens with ``head``, if it opens as XML."""
+    match = ROOT.match(head_text(head))
+    return match[1] if match else None
+
+
+def parse_xml(path: Path) -> Any:
+    """The root element of the XML file at ``path``; a ``SourceError`` naming the line where it is not XML."""
+    try:
+        return etree.fromstring(read_source_bytes(path), PARSER)
+    except etree.XMLSyntaxError as error:
+        message = f"not well-formed XML ({error.msg})"
+        raise SourceError(message, path=path, line=error.lineno, hint="give the file as the archive made it") from None
+
+
+def local(element: Any) -> str:
+    """An element's name without its namespace: ALTO's versions differ only there."""
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def children(element: Any, name: str) -> list[Any]:
+    return [child for child in element if local(child) == name]
+
+
+def descendants(element: Any, name: str) -> list[Any]:
+    return [child for child in element.iter() if local(child) == name]
+
+
+@dataclass(frozen=True)
+class _Style:
+    size: float | None
+    bold: bool
+
+
+@dataclass(frozen=True)
+class _TextBlock:
+    text: str
+    line: int
+    last_line: int
+    size: float | None  # the font size most of its characters are set in
+    bold: bool  # most of its characters are bold
+    line_count: int
+    top: float | None  # where it starts and ends, down from the page's top, in the file's units
+    bottom: float | None
+    repairs: tuple[Repair, ...]
+
+
+@dataclass(frozen=True)
+class AltoPage:
+    """One ALTO page as the issue needs it: its TextBlocks in reading order, where its text of more than one
+    line starts (the furniture stands above), and its body size."""
+
+    path: Path
+    blocks: tuple[_TextBlock, ...]
+    text_top: float | None
+    body_size: float | None
+
+
+def read_page(path: Path) -> AltoPage:
+    """The ALTO page at ``path``."""
+    root = parse_xml(path)
+    if local(root) != "alto":
+        raise SourceError(f"the root element is <{local(root)}>, not <alto>", path=path, hint="give an ALTO page")
+    styles = {
+        style.get("ID"): _Style(_number(style.get("FONTSIZE")), "bold" in (style.get("FONTSTYLE") or ""))
+        for style in descendants(root, "TextStyle")
+    }
+    blocks = tuple(_text_block(block, styles) for block in descendants(root, "TextBlock"))
+    tops = [block.top for block in blocks if block.line_count > 1 and block.top is not None]
+    sizes: Counter[float] = Counter()
+    for block in blocks:
+        if block.size is not None:
+            sizes[block.size] += len(block.text)
+    body = sizes.most_common(1)[0][0] if sizes else None
+    return AltoPage(path, tuple(b for b in blocks if b.text), min(tops, default=None), body)
+
+
+def issue_from_pages(
+    source: Path,
+    pages: list[AltoPage],
+    *,
+    values: dict[str, Any],
+    lines: dict[str, int],
+    page_count: int | None = None,
+    paper: PaperSettings | None = None,
+) -> Issue:
+    """The issue made of ``pages``, first page first, with the masthead ``values`` (at ``lines``) known so
+    far; what the paper's settings (``paper``) declare overrides what the source says."""
+    declared = (paper or PaperSettings()).values
+    values, lines = dict(values), dict(lines)
+    for key in MASTHEAD_FIELDS & declared.keys():
+        values[key] = declared[key]
+        lines.pop(key, None)
+    furniture: list[_TextBlock] = []
+    sections: list[Section] = []
+    repairs: list[Repair] = []
+    title_block = None  # the nameplate, when no METS names the paper
+    for number, page in enumerate(pages, start=1):
+        nameplate = _nameplate(page) if number == 1 else None
+        if nameplate is not None and "title" not in values:
+            values["title"], lines["title"] = nameplate.text, nameplate.line
+            title_block = nameplate
+        following = (*page.blocks[1:], None)
+        page_furniture = [
+            block
+            for block, after in zip(page.blocks, following)
+            if block is nameplate or _is_furniture(block, after, page)
+        ]
+        furniture += [block for block in page_furniture if block is not title_block]
+        for block in page.blocks:
+            repairs += block.repairs
+        sections += _sections([b for b in page.blocks if b not in page_furniture], page, number)
+    for block in furniture:
+        take_masthead_fields(block.text, block.line, values, lines)  # the furniture itself is kept whole
+    if "title" not in values:
+        raise SourceError(
+            "the paper has no title", path=source, hint="give the issue as its METS file, whose MODS names the paper"
+        )
+    if not sections:
+        raise SourceError("no text blocks found", path=source, hint="give ALTO pages that hold OCR text")
+    masthead = Masthead(
+        **values,
+        page_count=page_count or declared.get("page_count") or len(pages),
+        furniture=tuple(block.text for block in furniture),
+        furniture_lines=tuple(block.line for block in furniture),
+        lines=lines,
+    )
+    sections[0] = dataclasses.replace(sections[0], lead=True)
+    texts = (block.text for section in sections for block in section.blocks)
+    return Issue(
+        source=str(source),
+        masthead=masthead,
+        sections=tuple(sections),
+        repairs=tuple(repairs),
+        settings=declared_settings(declared, language=language_of(texts), normalize_punctuation=False),
+        catalogue=declared_catalogue(declared),
+    )
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _text_block(block: Any, styles: dict[str, _Style]) -> _TextBlock:
+    block_style = _style_of(block, styles, _Style(None, False))
+    words: list[str] = []
+    repairs: list[Repair] = []
+    sizes: Counter[float | None] = Counter()
+    bold = characters = 0
+    broken: tuple[Any, str] | None = None  # a word's first part at a line's end, and the hyphen printed after it
+    text_lines = descendants(block, "TextLine")
+    for text_line in text_lines:
+        strings = children(text_line, "String")
+        hyphens = children(text_line, "HYP")  # the hyphen printed at the line's end, in every ALTO version
+        for string in strings:
+            content = string.get("CONTENT") or ""
+            style = _style_of(string, styles, block_style)
+            sizes[style.size] += len(content)
+            bold += len(content) if style.bold or "bold" in (string.get("STYLE") or "") else 0
+            characters += len(content)
+            if broken is not None:  # this is the first word of the line after the break
+                words.append(_rejoined(*broken, string, repairs))
+                broken = None
+                continue
+            if string is strings[-1] and (string.get("SUBS_TYPE") == "HypPart1" or hyphens):
+                broken = (string, hyphens[0].get("CONTENT", "-") if hyphens else "")
+            else:
+                words.append(content)
+    if broken is not None:  # a block's last word stays as printed: it continues nowhere
+        words.append(f"{broken[0].get('CONTENT') or ''}{broken[1]}")
+    top, height = _number(block.get("VPOS")), _number(block.get("HEIGHT"))
+    return _TextBlock(
+        text=" ".join(word for word in words if word),
+        line=block.sourceline,
+        last_line=text_lines[-1].sourceline if text_lines else block.sourceline,
+        size=sizes.most_common(1)[0][0] if sizes else None,
+        bold=characters > 0 and bold * 2 > characters,
+        line_count=len(text_lines),
+        top=top,
+        bottom=top + height if top is not None and height is not None else None,
+        repairs=tuple(repairs),
+    )
+
+
+def _style_of(element: Any, styles: dict[str, _Style], default: _Style) -> _Style:
+    """The TextStyle an element refers to (STYLEREFS may name ParagraphStyles too), else ``default``."""
+    refs = [styles[ref] for ref in (element.get("STYLEREFS") or "").split() if ref in styles]
+    return refs[0] if refs else default
+
+
+def _rejoined(first: Any, hyphen: str, second: Any, repairs: list[Repair]) -> str:
+    """The word whose parts end one line and open the next, as SUBS_CONTENT gives it, else the parts joined."""
+    start, end = first.get("CONTENT") or "", second.get("CONTENT") or ""
+    word = first.get("SUBS_CONTENT") or second.get("SUBS_CONTENT") or start.removesuffix(hyphen) + end
+    repairs.append(Repair(RepairKind.HYPHEN, (first.sourceline, second.sourceline), f"{start}{hyphen} {end}", word))
+    return word
+
+
+def _nameplate(page: AltoPage) -> _TextBlock | None:
+    """The paper's name on its first page: the largest of the one-line blocks above the text."""
+    above = [b for b in page.blocks if b.line_count == 1 and _above_text(b, page) and b.size is not None]
+    return max(above, key=lambda block: block.size or 0, default=None)
+
+
+def _above_text(block: _TextBlock, page: AltoPage) -> bool:
+    return block.bottom is not None and page.text_top is not None and block.bottom <= page.text_top
+
+
+def _is_furniture(block: _TextBlock, after: _TextBlock | None, page: AltoPage) -> bool:
+    """Whether ``block`` is the page's furniture; ``after`` is the block that follows it in reading order."""
+    if PAGE_NUMBER.match(block.text):
+        return True
+    return block.line_count == 1 and _above_text(block, page) and not _heads_text(block, after, page)
+
+
+def _heads_text(block: _TextBlock, after: _TextBlock | None, page: AltoPage) -> bool:
+    """A headline with the text of its story right below it: less than its own depth between them."""
+    if after is None or not _is_headline(block, page) or _is_headline(after, page):
+        return False
+    if None in (block.top, block.bottom, after.top):
+        return False
+    return 0 <= after.top - block.bottom < block.bottom - block.top  # type: ignore[operator]
+
+
+def _is_headline(block: _TextBlock, page: AltoPage) -> bool:
+    if block.line_count > HEADLINE_LINES:
+        return False
+    larger = block.size is not None and page.body_size is not None and block.size >= page.body_size * HEADLINE_SCALE
+    capitals = block.text.upper() == block.text and any(c.isalpha() for c in block.text)
+    return larger or (block.bold and capitals)
+
+
+def _sections(blocks: list[_TextBlock], page: AltoPage, number: int) -> list[Section]:
+    sections: list[Section] = []
+    for block in blocks:
+        if _is_headline(block, page):
+            sections.append(Section(SectionKind.STORY, block.text, block.line, page=number))
+            continue
+        if not sections:  # text above the page's first headline
+            sections.append(Section(SectionKind.STORY, "", block.line, page=number))
+        paragraph = Block(block.text, block.line, block.last_line)
+        sections[-1] = dataclasses.replace(sections[-1], blocks=(*sections[-1].blocks, paragraph))
+    return sections
+
+
+class AltoReader:
+    name = "alto"
+    description = "an ALTO page (OCR layout XML, 1.x-4.x)"
+    file_extensions: tuple[str, ...] = (".xml", ".alto")
+
+    def sniff(self, head: bytes) -> bool:
+        return root_name(head) == "alto"
+
+    def read(
+        self,
+        path: Path,
+        *,
+        normalize_punctuation: bool | None = None,
+        page_count: int | None = None,
+        paper: PaperSettings | None = None,
+    ) -> Issue:
+        # OCR's punctuation is kept as printed: normalize_punctuation is for Chinese extracted text
+        return issue_from_pages(path, [read_page(path)], values={}, lines={}, page_count=page_count, paper=paper)
+
+
+register(AltoReader())
