@@ -21,7 +21,7 @@ from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
 from layout.photos import photo_files
 from layout.plan import Plan, plan_issue
 from layout.readers import read_issue
-from layout.style import load_style
+from layout.style import load_style, style_for_language
 from layout.verify import verify_epub, verify_pdf
 
 # A PDF/A-3 is the archive's copy: it carries the issue's source and model inside (its associated
@@ -66,7 +66,7 @@ def make(source: Path, options: BuildOptions) -> Built:
         clock = now
 
     issue = read_issue(source, format=options.format, page_count=options.pages)
-    style = load_style(options.style or issue.settings.style)
+    style = load_style(options.style or issue.settings.style or style_for_language(issue.settings.language))
     paper = style.paper(options.paper or issue.settings.paper)
     page_count = issue.page_count
     photos = photo_files(issue)

@@ -111,7 +111,9 @@ def verify(issue: Path, format: str | None, pdf: Path | None, epub: Path | None,
     show_default=True,
     help="Folder for the outputs.",
 )
-@click.option("--style", help="Style folder under styles/ (default: the front matter's, else zhaotong-daily).")
+@click.option(
+    "--style", help="Style folder under styles/ (default: the issue's or its paper's, else the style of its language)."
+)
 @click.option("--paper", help="Paper preset: a4, a3, tabloid, berliner, broadsheet.")
 @click.option("--pages", type=click.IntRange(1, MAX_PAGES), help="Page count (default: the masthead's, else 4).")
 @click.option("--pdf-only", is_flag=True, help="Build only the print PDF.")

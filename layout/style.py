@@ -282,6 +282,18 @@ def load_style(name: str | None = None) -> Style:
     return Style(**vars(settings), name=chain[0].path.parent.name, folders=tuple(f.path.parent for f in chain))
 
 
+def style_for_language(language: str) -> str:
+    """The style for an issue that names none: the default style when it is set in the issue's language,
+    else the first style, by name, whose language is the issue's (``en-US`` takes an ``en`` style), else the
+    default style."""
+    primary = language.split("-")[0].lower()
+    others = sorted(p.name for p in STYLES_DIR.iterdir() if (p / "style.yaml").is_file() and p.name != DEFAULT_STYLE)
+    for name in (DEFAULT_STYLE, *others):
+        if load_style(name).language.split("-")[0].lower() == primary:
+            return name
+    return DEFAULT_STYLE
+
+
 @dataclass(frozen=True)
 class SettingsFile:
     """One ``style.yaml``: its settings as written, and the YAML tree they came from (for line numbers)."""

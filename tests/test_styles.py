@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from layout.build import BuildOptions, make
 from layout.errors import StyleError
-from layout.style import SETTINGS_SCHEMA, STYLES_DIR, load_style
+from layout.style import SETTINGS_SCHEMA, STYLES_DIR, load_style, style_for_language
 
 WORDS = (
     "council road bridge school budget river market harbour station library hospital "
@@ -53,8 +53,8 @@ def test_an_unknown_style_is_a_style_error_naming_the_known_ones():
         load_style("tabloid-pink")
 
 
-def test_an_english_paper_jumps_with_english_jump_lines(tmp_path):
-    built = make(english_issue(tmp_path), BuildOptions(style="gazette", pages=2, epub=False))
+def test_an_english_paper_naming_no_style_gets_the_english_one_and_jumps_with_english_jump_lines(tmp_path):
+    built = make(english_issue(tmp_path), BuildOptions(pages=2, epub=False))
     pages = [page.extract_text() for page in read_pdf(built.files["gazette.pdf"]).pages]
     assert len(pages) == 2
     to = re.findall(r"Continued on page (\d)", pages[0])
@@ -199,3 +199,12 @@ def test_a_style_that_lacks_a_template_the_engine_asks_for_is_a_style_error(styl
     add_style(styles, "bare", {"style.yaml": daily})
     with pytest.raises(StyleError, match=rf"^{styles}/bare: no template 'epub/wording.j2' in style 'bare'"):
         make(english_issue(tmp_path), BuildOptions(style="bare", pages=2, pdf=False))
+
+
+@pytest.mark.parametrize(
+    ("language", "style"),
+    [("zh-Hans", "zhaotong-daily"), ("en", "gazette"), ("en-US", "gazette"), ("de", "zhaotong-daily")],
+)
+def test_an_issue_that_names_no_style_gets_the_style_of_its_language(language, style):
+    """Issue 9: an English issue gets the English style; a language no style is set in, the default."""
+    assert style_for_language(language) == style
