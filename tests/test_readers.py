@@ -38,7 +38,7 @@ MARKUP = {
     "TEI without one": TEI.split(b"\n", 1)[1],
     "XML in UTF-16 with a byte-order mark": TEI.decode("ascii").encode("utf-16"),
     "a comment before the root element": b"<!-- scanned 1858 -->\n" + TEI.split(b"\n", 1)[1],
-    "hOCR": b'<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><div class="ocr_page">',
+    "HTML that is not hOCR": b'<!DOCTYPE html>\n<html lang="en"><body><div class="page"><p>Page one</p>',
 }
 
 
@@ -49,8 +49,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int | str | 
     return exit_.value.code, out, err
 
 
-def test_the_formats_are_text_alto_and_mets_text_first() -> None:
-    assert format_names() == ["text", "alto", "mets"]
+def test_the_formats_are_text_alto_mets_and_hocr_text_first() -> None:
+    assert format_names() == ["text", "alto", "mets", "hocr"]
 
 
 @pytest.mark.parametrize("name", ["gazette.md", "gazette.txt", "gazette", "gazette.markdown"])
@@ -122,18 +122,19 @@ def test_format_text_forces_the_text_reader(capsys: pytest.CaptureFixture[str], 
 
 @pytest.mark.parametrize("command", ["inspect", "build", "verify"])
 def test_an_unknown_format_is_one_line_listing_the_formats(capsys: pytest.CaptureFixture[str], command: str) -> None:
-    status, out, err = run(capsys, command, GAZETTE, "--format", "hocr")
+    status, out, err = run(capsys, command, GAZETTE, "--format", "tei")
     assert status == 2 and not out
-    assert err.count("\n") == 1 and "--format" in err and "'hocr' is not one of 'text', 'alto', 'mets'" in err
+    assert err.count("\n") == 1 and "--format" in err and "'tei' is not one of 'text', 'alto', 'mets', 'hocr'" in err
 
 
 def test_an_unknown_format_name_is_a_source_error_listing_the_formats() -> None:
     with pytest.raises(SourceError) as refused:
-        read_issue(GAZETTE, format="hocr")
+        read_issue(GAZETTE, format="tei")
     assert str(refused.value) == (
-        f"{GAZETTE}: 'hocr' is not a format reissue reads; "
+        f"{GAZETTE}: 'tei' is not a format reissue reads; "
         "name one of those it reads: text (Markdown-like extracted text), "
-        "alto (an ALTO page (OCR layout XML, 1.x-4.x)), mets (a METS issue with ALTO pages)"
+        "alto (an ALTO page (OCR layout XML, 1.x-4.x)), mets (a METS issue with ALTO pages), "
+        "hocr (an hOCR file (OCR layout HTML, as Tesseract writes it))"
     )
 
 

@@ -91,7 +91,9 @@ class _Style:
 
 
 @dataclass(frozen=True)
-class _TextBlock:
+class TextBlock:
+    """One block of OCR text (an ALTO TextBlock, an hOCR paragraph): a paragraph, a headline or furniture."""
+
     text: str
     line: int
     last_line: int
@@ -104,17 +106,17 @@ class _TextBlock:
 
 
 @dataclass(frozen=True)
-class AltoPage:
-    """One ALTO page as the issue needs it: its TextBlocks in reading order, where its text of more than one
-    line starts (the furniture stands above), and its body size."""
+class OcrPage:
+    """One OCR page (of ALTO, or hOCR) as the issue needs it: its text blocks in reading order, where its text
+    of more than one line starts (the furniture stands above), and its body size."""
 
     path: Path
-    blocks: tuple[_TextBlock, ...]
+    blocks: tuple[TextBlock, ...]
     text_top: float | None
     body_size: float | None
 
 
-def read_page(path: Path) -> AltoPage:
+def read_page(path: Path) -> OcrPage:
     """The ALTO page at ``path``."""
     root = parse_xml(path)
     if local(root) != "alto":
@@ -123,19 +125,23 @@ def read_page(path: Path) -> AltoPage:
         style.get("ID"): _Style(_number(style.get("FONTSIZE")), "bold" in (style.get("FONTSTYLE") or ""))
         for style in descendants(root, "TextStyle")
     }
-    blocks = tuple(_text_block(block, styles) for block in descendants(root, "TextBlock"))
+    return page_of(path, [_text_block(block, styles) for block in descendants(root, "TextBlock")])
+
+
+def page_of(path: Path, blocks: list[TextBlock]) -> OcrPage:
+    """The page of ``blocks``, in reading order: its body size is the size most of their characters are set in."""
     tops = [block.top for block in blocks if block.line_count > 1 and block.top is not None]
     sizes: Counter[float] = Counter()
     for block in blocks:
         if block.size is not None:
             sizes[block.size] += len(block.text)
     body = sizes.most_common(1)[0][0] if sizes else None
-    return AltoPage(path, tuple(b for b in blocks if b.text), min(tops, default=None), body)
+    return OcrPage(path, tuple(b for b in blocks if b.text), min(tops, default=None), body)
 
 
 def issue_from_pages(
     source: Path,
-    pages: list[AltoPage],
+    pages: list[OcrPage],
     *,
     values: dict[str, Any],
     lines: dict[str, int],
@@ -149,7 +155,7 @@ def issue_from_pages(
     for key in MASTHEAD_FIELDS & declared.keys():
         values[key] = declared[key]
         lines.pop(key, None)
-    furniture: list[_TextBlock] = []
+    furniture: list[TextBlock] = []
     sections: list[Section] = []
     repairs: list[Repair] = []
     title_block = None  # the nameplate, when no METS names the paper
@@ -175,7 +181,7 @@ def issue_from_pages(
             "the paper has no title", path=source, hint="give the issue as its METS file, whose MODS names the paper"
         )
     if not sections:
-        raise SourceError("no text blocks found", path=source, hint="give ALTO pages that hold OCR text")
+        raise SourceError("no text blocks found", path=source, hint="give pages that hold OCR text")
     masthead = Masthead(
         **values,
         page_count=page_count or declared.get("page_count") or len(pages),
@@ -202,7 +208,7 @@ def _number(value: str | None) -> float | None:
         return None
 
 
-def _text_block(block: Any, styles: dict[str, _Style]) -> _TextBlock:
+def _text_block(block: Any, styles: dict[str, _Style]) -> TextBlock:
     block_style = _style_of(block, styles, _Style(None, False))
     words: list[str] = []
     repairs: list[Repair] = []
@@ -230,7 +236,7 @@ def _text_block(block: Any, styles: dict[str, _Style]) -> _TextBlock:
     if broken is not None:  # a block's last word stays as printed: it continues nowhere
         words.append(f"{broken[0].get('CONTENT') or ''}{broken[1]}")
     top, height = _number(block.get("VPOS")), _number(block.get("HEIGHT"))
-    return _TextBlock(
+    return TextBlock(
         text=" ".join(word for word in words if word),
         line=block.sourceline,
         last_line=text_lines[-1].sourceline if text_lines else block.sourceline,
@@ -257,24 +263,24 @@ def _rejoined(first: Any, hyphen: str, second: Any, repairs: list[Repair]) -> st
     return word
 
 
-def _nameplate(page: AltoPage) -> _TextBlock | None:
+def _nameplate(page: OcrPage) -> TextBlock | None:
     """The paper's name on its first page: the largest of the one-line blocks above the text."""
     above = [b for b in page.blocks if b.line_count == 1 and _above_text(b, page) and b.size is not None]
     return max(above, key=lambda block: block.size or 0, default=None)
 
 
-def _above_text(block: _TextBlock, page: AltoPage) -> bool:
+def _above_text(block: TextBlock, page: OcrPage) -> bool:
     return block.bottom is not None and page.text_top is not None and block.bottom <= page.text_top
 
 
-def _is_furniture(block: _TextBlock, after: _TextBlock | None, page: AltoPage) -> bool:
+def _is_furniture(block: TextBlock, after: TextBlock | None, page: OcrPage) -> bool:
     """Whether ``block`` is the page's furniture; ``after`` is the block that follows it in reading order."""
     if PAGE_NUMBER.match(block.text):
         return True
     return block.line_count == 1 and _above_text(block, page) and not _heads_text(block, after, page)
 
 
-def _heads_text(block: _TextBlock, after: _TextBlock | None, page: AltoPage) -> bool:
+def _heads_text(block: TextBlock, after: TextBlock | None, page: OcrPage) -> bool:
     """A headline with the text of its story right below it: less than its own depth between them."""
     if after is None or not _is_headline(block, page) or _is_headline(after, page):
         return False
@@ -283,7 +289,7 @@ def _heads_text(block: _TextBlock, after: _TextBlock | None, page: AltoPage) -> 
     return 0 <= after.top - block.bottom < block.bottom - block.top  # type: ignore[operator]
 
 
-def _is_headline(block: _TextBlock, page: AltoPage) -> bool:
+def _is_headline(block: TextBlock, page: OcrPage) -> bool:
     if block.line_count > HEADLINE_LINES:
         return False
     larger = block.size is not None and page.body_size is not None and block.size >= page.body_size * HEADLINE_SCALE
@@ -291,7 +297,7 @@ def _is_headline(block: _TextBlock, page: AltoPage) -> bool:
     return larger or (block.bold and capitals)
 
 
-def _sections(blocks: list[_TextBlock], page: AltoPage, number: int) -> list[Section]:
+def _sections(blocks: list[TextBlock], page: OcrPage, number: int) -> list[Section]:
     sections: list[Section] = []
     for block in blocks:
         if _is_headline(block, page):
