@@ -12,8 +12,11 @@ The rules read the shapes editors use in any daily, Chinese or English, not the 
   one before it is the kicker (栏目). After a heading: a deeper heading or a line opening with a dash
   is the subheadline, then a byline (◆通讯员 …, By …) or a lone person's name (a commentary's author).
   A dateline that opens the first paragraph (本报讯(记者 …)) becomes the byline.
+- Paragraphs end at blank lines, or, in a run of lines where two or more open with an indent (four
+  spaces, a tab, 　　), where an indented line begins the next one.
 - Inside the body, a short display line followed by text (often set off by a hard line break) is a
-  subhead; a paragraph that stops mid-sentence at a blank line is joined with the next (a JOIN
+  subhead, and so is a numbered section head (一、… （一）… II. … 1. … short, no closing stop), a
+  heading too; a paragraph that stops mid-sentence at a blank line is joined with the next (a JOIN
   repair); paragraphs that open with first sentences of the same short shape have run-in heads.
 - One paragraph and a credit line (… 摄, Photo by …) make a photo; a byline-less name makes a
   commentary; two or more subheads make a feature; the first story is the lead.
@@ -55,6 +58,7 @@ RUN_IN_WIDTH = 24
 OVERLINE_WIDTH = 40
 BYLINE_WIDTH = 40
 CREDIT_WIDTH = 30
+NUMBERED_HEAD_WIDTH = 40
 RUN_IN_SPREAD = 1.5  # the longest run-in head of a series is at most this many times the shortest
 
 CHINESE = re.compile(f"[{HAN}\u3000-\u303f\uff00-\uffef]")  # Han characters and full-width marks
@@ -63,6 +67,11 @@ QUOTES = "“”‘’\"'"
 # a heading's marks; its text is the rest of the line, less a closing run of marks (## Title ##)
 HEADING = re.compile(r"^ {0,3}(#{1,6})\s+")
 HARD_BREAK = "  "
+INDENT = re.compile("^(?: {4}|\t|\u3000\u3000)")  # a paragraph's first-line indent
+CHINESE_NUMERAL = "一二三四五六七八九十百零〇"
+NUMBERED_HEAD = re.compile(  # a section's number: 一、 （一） (1) II. 1. 1、
+    rf"^(?:[{CHINESE_NUMERAL}]+、|[（(](?:[{CHINESE_NUMERAL}]+|\d{{1,2}})[）)]|[IVXLC]{{1,7}}\.\s|\d{{1,2}}[.．、](?!\d))"
+)
 STOP = re.compile(r"[。！？!?….][”’」』\"')）\]]*$")  # ends a sentence: no display line has one
 PARAGRAPH_END = re.compile(r"(?:[。！？!?….]|[”」』])[”’」』\"')）\]]*$")  # a paragraph may end here
 MID_SENTENCE = re.compile(r"[、，,；;—–-]$")
@@ -164,31 +173,45 @@ def parse_text(
 def _pieces(lines: list[str], first_line: int, *, wrap: bool = True) -> list[_Piece]:
     """The pieces of ``lines`` (numbered from ``first_line``); without ``wrap`` each line is a piece."""
     pieces: list[_Piece] = []
-    wrapped: list[str] = []  # the lines of the piece being read, joined once it ends: joining line by line is quadratic
-    new_block = True
-
-    def end_piece() -> None:
-        if wrapped:
-            pieces[-1].text = _soft_joined(wrapped)
-            wrapped.clear()
-
+    run: list[tuple[int, str]] = []  # the text lines since the last blank line or heading
     for number, raw in enumerate(lines, first_line):
         heading = HEADING.match(raw)
-        if not raw.strip() or heading:
-            end_piece()
-            new_block = True
-            if heading:
-                pieces.append(_Piece(_heading_text(raw[heading.end() :]), number, number, level=len(heading[1])))
+        if raw.strip() and not heading:
+            run.append((number, raw))
             continue
-        if not wrapped:
-            pieces.append(_Piece("", number, number, new_block=new_block))
-        wrapped.append(raw.strip())
-        pieces[-1].last_line = number
-        new_block = False
-        if raw.endswith(HARD_BREAK) or not wrap:
-            end_piece()
-    end_piece()
-    return pieces
+        pieces += _run_pieces(run, wrap=wrap)
+        run = []
+        if heading:
+            pieces.append(_Piece(_heading_text(raw[heading.end() :]), number, number, level=len(heading[1])))
+    return pieces + _run_pieces(run, wrap=wrap)
+
+
+def _run_pieces(run: list[tuple[int, str]], *, wrap: bool) -> list[_Piece]:
+    """The pieces of a run of text lines with no blank line between them.
+
+    A piece ends at a hard line break. Where two or more of the run's lines open with an indent, the run
+    is paragraphs marked by their first line's indent: each indented line, and each numbered section
+    head, begins a piece of its own (without the indent, which is white space: nothing of the text goes).
+    """
+    indented = wrap and sum(bool(INDENT.match(raw)) for _, raw in run) >= 2
+    groups: list[list[tuple[int, str]]] = []
+    for number, raw in run:
+        previous = groups[-1][-1][1] if groups else None
+        if (
+            previous is None
+            or not wrap
+            or previous.endswith(HARD_BREAK)
+            or (
+                indented
+                and (INDENT.match(raw) or _is_numbered_head(raw.strip()) or _is_numbered_head(previous.strip()))
+            )
+        ):
+            groups.append([])
+        groups[-1].append((number, raw))
+    return [
+        _Piece(_soft_joined([raw.strip() for _, raw in group]), group[0][0], group[-1][0], new_block=index == 0)
+        for index, group in enumerate(groups)
+    ]
 
 
 def _heading_text(rest: str) -> str:
@@ -367,7 +390,9 @@ def _is_slogan(text: str) -> bool:
 
 
 def _sections(pieces: list[_Piece], level: int, repairs: list[Repair]) -> list[Section]:
-    starts = [i for i, piece in enumerate(pieces) if piece.level == level] + [len(pieces)]
+    # a numbered head marked as a headline heads a part of the story above it, not a story of its own
+    starts = [i for i, p in enumerate(pieces) if p.level == level and not (i and _is_numbered_head_piece(p))]
+    starts.append(len(pieces))
     bodies = [pieces[start + 1 : end] for start, end in zip(starts, starts[1:])]
     display: list[tuple[_Piece | None, _Piece | None]] = [(None, None)]
     for body in bodies[:-1]:
@@ -384,11 +409,21 @@ def _sections(pieces: list[_Piece], level: int, repairs: list[Repair]) -> list[S
 
 def _is_display(piece: _Piece, width: float) -> bool:
     """A short line that is not a sentence: a headline's companion or a subhead."""
-    text = piece.text
+    return not piece.level and piece.line == piece.last_line and _is_display_text(piece.text, width)
+
+
+def _is_numbered_head(text: str) -> bool:
+    """A numbered section head (一、… （一）… II. … 1. …): a display line opening with a section's number."""
+    return bool(NUMBERED_HEAD.match(text)) and _is_display_text(text, NUMBERED_HEAD_WIDTH)
+
+
+def _is_numbered_head_piece(piece: _Piece) -> bool:
+    return piece.line == piece.last_line and _is_numbered_head(piece.text)
+
+
+def _is_display_text(text: str, width: float) -> bool:
     return (
-        not piece.level
-        and piece.line == piece.last_line
-        and _fits(text, width)
+        _fits(text, width)
         and not STOP.search(text)
         and not MID_SENTENCE.search(text)
         and not COLON_END.search(text)
@@ -473,7 +508,11 @@ def _blocks(pieces: list[_Piece], repairs: list[Repair]) -> list[Block]:
             repairs.append(Repair(RepairKind.JUMP, tuple(range(piece.line, piece.last_line + 1)), piece.text, ""))
         elif previous and previous.role is BlockRole.PARAGRAPH and _continues(previous.text, piece):
             blocks[-1] = _join(previous, piece, repairs)
-        elif piece.level or (_is_display(piece, SUBHEAD_WIDTH) and following is not None and not following.level):
+        elif (
+            piece.level
+            or _is_numbered_head_piece(piece)
+            or (_is_display(piece, SUBHEAD_WIDTH) and following is not None and not following.level)
+        ):
             blocks.append(Block(piece.text, piece.line, piece.last_line, role=BlockRole.SUBHEAD))
         else:
             blocks.append(Block(piece.text, piece.line, piece.last_line))
@@ -485,6 +524,7 @@ def _continues(text: str, piece: _Piece) -> bool:
     if (
         not piece.new_block
         or piece.level
+        or _is_numbered_head_piece(piece)
         or PARAGRAPH_END.search(text)
         or COLON_END.search(text)
         or JUMP.match(text)
