@@ -13,8 +13,8 @@ from layout.cli import main
 from layout.errors import SourceError
 from layout.model import Issue, to_dict
 from layout.readers import format_names, read_issue, reader_for, register, registry
-from layout.readers.paper import PaperSettings
 from layout.readers.parse import parse_issue
+from layout.readers.registry import Reading
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
@@ -180,14 +180,7 @@ class MadeUpReader:
     def sniff(self, head: bytes) -> bool:
         return head.startswith(self.claims)
 
-    def read(
-        self,
-        path: Path,
-        *,
-        normalize_punctuation: bool | None = None,
-        page_count: int | None = None,
-        paper: PaperSettings | None = None,
-    ) -> Issue:
+    def read(self, path: Path, reading: Reading) -> Issue:
         raise AssertionError("these tests only pick readers")
 
 

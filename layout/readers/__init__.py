@@ -17,6 +17,6 @@ from layout.readers import hocr  # noqa: F401
 
 # isort: on
 from layout.readers.paper import find_paper_file
-from layout.readers.registry import Reader, format_names, read_issue, reader_for, register
+from layout.readers.registry import Reader, Reading, format_names, read_issue, reader_for, register
 
-__all__ = ["Reader", "find_paper_file", "format_names", "read_issue", "reader_for", "register"]
+__all__ = ["Reader", "Reading", "find_paper_file", "format_names", "read_issue", "reader_for", "register"]

@@ -31,8 +31,8 @@ from lxml import etree
 from layout.errors import SourceError
 from layout.model import Block, Issue, Masthead, Repair, RepairKind, Section, SectionKind
 from layout.readers.newspaper import language_of, take_masthead_fields
-from layout.readers.paper import PaperSettings, declared_catalogue, declared_settings
-from layout.readers.registry import register
+from layout.readers.paper import declared_catalogue, declared_settings
+from layout.readers.registry import Reading, register
 from layout.readers.source import head_text, read_source_bytes
 
 HEADLINE_SCALE = 1.25  # a headline is set at least this many times the page's body size
@@ -145,12 +145,11 @@ def issue_from_pages(
     *,
     values: dict[str, Any],
     lines: dict[str, int],
-    page_count: int | None = None,
-    paper: PaperSettings | None = None,
+    reading: Reading,
 ) -> Issue:
     """The issue made of ``pages``, first page first, with the masthead ``values`` (at ``lines``) known so
-    far; what the paper's settings (``paper``) declare overrides what the source says."""
-    declared = (paper or PaperSettings()).values
+    far; what the paper's settings declare overrides what the source says."""
+    declared = reading.paper.values
     values, lines = dict(values), dict(lines)
     for key in MASTHEAD_FIELDS & declared.keys():
         values[key] = declared[key]
@@ -184,7 +183,7 @@ def issue_from_pages(
         raise SourceError("no text blocks found", path=source, hint="give pages that hold OCR text")
     masthead = Masthead(
         **values,
-        page_count=page_count or declared.get("page_count") or len(pages),
+        page_count=reading.page_count or declared.get("page_count") or len(pages),
         furniture=tuple(block.text for block in furniture),
         furniture_lines=tuple(block.line for block in furniture),
         lines=lines,
@@ -318,16 +317,9 @@ class AltoReader:
     def sniff(self, head: bytes) -> bool:
         return root_name(head) == "alto"
 
-    def read(
-        self,
-        path: Path,
-        *,
-        normalize_punctuation: bool | None = None,
-        page_count: int | None = None,
-        paper: PaperSettings | None = None,
-    ) -> Issue:
+    def read(self, path: Path, reading: Reading) -> Issue:
         # OCR's punctuation is kept as printed: normalize_punctuation is for Chinese extracted text
-        return issue_from_pages(path, [read_page(path)], values={}, lines={}, page_count=page_count, paper=paper)
+        return issue_from_pages(path, [read_page(path)], values={}, lines={}, reading=reading)
 
 
 register(AltoReader())

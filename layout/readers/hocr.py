@@ -28,8 +28,7 @@ from lxml import etree
 from layout.errors import SourceError
 from layout.model import Issue, Repair, RepairKind
 from layout.readers.alto import OcrPage, TextBlock, issue_from_pages, page_of, root_name
-from layout.readers.paper import PaperSettings
-from layout.readers.registry import register
+from layout.readers.registry import Reading, register
 from layout.readers.source import head_text, read_source
 
 LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
@@ -130,16 +129,9 @@ class HocrReader:
     def sniff(self, head: bytes) -> bool:
         return (root_name(head) or "").lower() == "html" and HOCR_MARK.search(head_text(head)) is not None
 
-    def read(
-        self,
-        path: Path,
-        *,
-        normalize_punctuation: bool | None = None,
-        page_count: int | None = None,
-        paper: PaperSettings | None = None,
-    ) -> Issue:
+    def read(self, path: Path, reading: Reading) -> Issue:
         # OCR's punctuation is kept as printed: normalize_punctuation is for Chinese extracted text
-        return issue_from_pages(path, read_hocr(path), values={}, lines={}, page_count=page_count, paper=paper)
+        return issue_from_pages(path, read_hocr(path), values={}, lines={}, reading=reading)
 
 
 register(HocrReader())

@@ -22,22 +22,21 @@ from layout.errors import SourceError, quoted
 from layout.model import Issue, issue_folder
 from layout.readers.alto import descendants, issue_from_pages, local, parse_xml, read_page, root_name
 from layout.readers.newspaper import take_masthead_fields
-from layout.readers.paper import PaperSettings
-from layout.readers.registry import HEAD_SIZE, register
+from layout.readers.registry import HEAD_SIZE, Reading, register
 from layout.readers.source import read_head
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 LABEL_DATE = re.compile(r",?\s*\d{4}-\d{2}-\d{2}$")  # "Daily national Democrat (Marysville, Calif.), 1858-08-13"
 
 
-def read_mets(path: Path, *, page_count: int | None = None, paper: PaperSettings | None = None) -> Issue:
+def read_mets(path: Path, reading: Reading) -> Issue:
     root = parse_xml(path)
     values, lines = _masthead_values(root)
     pages = [read_page(page) for page in _page_files(root, path)]
     if not pages:
         hint = "give a METS whose fileSec lists the ALTO files"
         raise SourceError("the METS names no ALTO page", path=path, hint=hint)
-    return issue_from_pages(path, pages, values=values, lines=lines, page_count=page_count, paper=paper)
+    return issue_from_pages(path, pages, values=values, lines=lines, reading=reading)
 
 
 def _page_files(root: Any, path: Path) -> list[Path]:
@@ -118,16 +117,9 @@ class MetsReader:
     def sniff(self, head: bytes) -> bool:
         return root_name(head) == "mets"
 
-    def read(
-        self,
-        path: Path,
-        *,
-        normalize_punctuation: bool | None = None,
-        page_count: int | None = None,
-        paper: PaperSettings | None = None,
-    ) -> Issue:
+    def read(self, path: Path, reading: Reading) -> Issue:
         # OCR's punctuation is kept as printed: normalize_punctuation is for Chinese extracted text
-        return read_mets(path, page_count=page_count, paper=paper)
+        return read_mets(path, reading)
 
 
 register(MetsReader())

@@ -16,6 +16,7 @@ reissue reads in the message.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +26,17 @@ from layout.readers.paper import PaperSettings, read_paper_settings
 from layout.readers.source import head_text, read_head
 
 HEAD_SIZE = 4096  # bytes a sniff sees: room for an XML declaration, a doctype, comments and the root element
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How an issue is read, beyond its source: what the command line and the paper's settings say."""
+
+    normalize_punctuation: bool | None = None  # None: as the source says (on by default)
+    page_count: int | None = None  # the command line's, replacing the issue's own
+    # the settings of the issue's paper: they override what the reader infers, and the issue's own
+    # declarations (a front matter) override them
+    paper: PaperSettings = field(default_factory=PaperSettings)
 
 
 class Reader(Protocol):
@@ -38,18 +50,8 @@ class Reader(Protocol):
         """Whether the file that opens with ``head`` (its first ``HEAD_SIZE`` bytes, or all of it) is in this format."""
         ...
 
-    def read(
-        self,
-        path: Path,
-        *,
-        normalize_punctuation: bool | None = None,
-        page_count: int | None = None,
-        paper: PaperSettings | None = None,
-    ) -> Issue:
-        """The model of the issue at ``path``. ``normalize_punctuation`` None means as the source says (on
-        by default); ``page_count`` (the command line's) replaces the issue's own; ``paper`` are the
-        settings of the issue's paper: they override what the reader infers, and the issue's own
-        declarations (a front matter) override them."""
+    def read(self, path: Path, reading: Reading) -> Issue:
+        """The model of the issue at ``path``, read as ``reading`` asks."""
         ...
 
 
@@ -96,9 +98,8 @@ def read_issue(
 ) -> Issue:
     """The model of the issue at ``path``, read by the reader of its format (see ``reader_for``) with the
     settings of its paper."""
-    reader = reader_for(path, format)
-    paper = read_paper_settings(path)
-    return reader.read(path, normalize_punctuation=normalize_punctuation, page_count=page_count, paper=paper)
+    reading = Reading(normalize_punctuation, page_count, read_paper_settings(path))
+    return reader_for(path, format).read(path, reading)
 
 
 def _known_formats() -> str:

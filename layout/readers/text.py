@@ -16,9 +16,8 @@ import re
 from pathlib import Path
 
 from layout.model import Issue
-from layout.readers.paper import PaperSettings
 from layout.readers.parse import parse_issue
-from layout.readers.registry import register
+from layout.readers.registry import Reading, register
 from layout.readers.source import head_text
 
 # after white space and comments, '<?' (a declaration or instruction), '<!' not opening a comment (a
@@ -34,15 +33,13 @@ class TextReader:
     def sniff(self, head: bytes) -> bool:
         return MARKUP.match(head_text(head)) is None
 
-    def read(
-        self,
-        path: Path,
-        *,
-        normalize_punctuation: bool | None = None,
-        page_count: int | None = None,
-        paper: PaperSettings | None = None,
-    ) -> Issue:
-        return parse_issue(path, normalize_punctuation=normalize_punctuation, page_count=page_count, paper=paper)
+    def read(self, path: Path, reading: Reading) -> Issue:
+        return parse_issue(
+            path,
+            normalize_punctuation=reading.normalize_punctuation,
+            page_count=reading.page_count,
+            paper=reading.paper,
+        )
 
 
 register(TextReader())
