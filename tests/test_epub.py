@@ -113,7 +113,11 @@ SMALL_NAMES = ("要闻", "", "副刊")
 
 
 def build_small(folder: Path, **options) -> bytes:
-    issue = small_issue(folder)
+    return small_epub(small_issue(folder), **options)
+
+
+def small_epub(issue: Issue, **options) -> bytes:
+    """``issue`` (the small test issue, or one made from it) as an EPUB, laid out as ``SMALL_PAGES``."""
     return build_epub(
         issue,
         **{
@@ -235,16 +239,7 @@ def test_every_character_of_the_model_is_in_the_text(small, tmp_path):
 def test_images_copied_missing_ones_warned_and_their_captions_kept(tmp_path, caplog):
     issue = small_issue(tmp_path)
     with caplog.at_level(logging.WARNING, logger="layout.photos"):
-        book = Epub(
-            build_epub(
-                issue,
-                page_parts=SMALL_PAGES,
-                page_names=SMALL_NAMES,
-                photos=photo_files(issue),
-                cover_png=None,
-                templates=STYLE,
-            )
-        )
+        book = Epub(small_epub(issue))
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 2
     assert "missing.jpg" in messages[0] and "epub-small.md:24" in messages[0]
@@ -524,16 +519,7 @@ def test_a_photo_without_alt_text_does_not_repeat_its_caption(tmp_path):
     issue = small_issue(tmp_path)
     photo = dataclasses.replace(issue.sections[1], alt=None)
     issue = dataclasses.replace(issue, sections=(issue.sections[0], photo, *issue.sections[2:]))
-    book = Epub(
-        build_epub(
-            issue,
-            page_parts=SMALL_PAGES,
-            page_names=SMALL_NAMES,
-            photos=photo_files(issue),
-            cover_png=None,
-            templates=STYLE,
-        )
-    )
+    book = Epub(small_epub(issue))
     figure = one(book.doc("page-1.xhtml"), ".//x:article[@id='s2']/x:figure", NS)
     assert one(figure, "x:img", NS).get("alt") == "新闻照片"
     assert one(figure, "x:figcaption/x:p[@class='caption']", NS).text == photo.caption
