@@ -15,6 +15,7 @@ from pathlib import Path
 
 from layout.epub import build_epub
 from layout.errors import FitError, OutputError
+from layout.identity import release_time
 from layout.model import Issue, to_dict
 from layout.output import OUT_DIR, failed_path, staged_outputs
 from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
@@ -75,16 +76,17 @@ def make(source: Path, options: BuildOptions) -> Built:
     lap("plan")
     stem = source.stem
     files: dict[str, bytes] = {}
+    released = release_time(issue)  # once: it may ask git
     pdf = None
     with style.rendering():  # a broken template of the style is a StyleError naming its file and line
         if options.pdf:
             print_options = options.printing
             if options.attach or (print_options.variant or "").startswith(ARCHIVAL):
                 print_options = replace(print_options, attachments=_attachments(source, issue))
-            html = render_html(issue, plan, style, print_options, photos)
+            html = render_html(issue, plan, style, print_options, photos, released)
             if options.html:
                 files[f"{stem}.print.html"] = html.encode("utf-8")
-            pdf, document = render_pdf(html, issue, style, print_options)
+            pdf, document = render_pdf(html, issue, style, print_options, released)
             if len(document.pages) != page_count:
                 raise FitError(
                     f"the planned {page_count} pages rendered as {len(document.pages)}",
@@ -102,6 +104,7 @@ def make(source: Path, options: BuildOptions) -> Built:
                 page_names=[page.name for page in plan.pages],
                 cover_png=cover,
                 templates=style.templates,
+                released=released,
             )
             lap("epub")
     return Built(issue, plan, files, seconds)

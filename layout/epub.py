@@ -27,7 +27,7 @@ from ebooklib import epub
 from lxml import etree
 from markupsafe import Markup
 
-from layout.identity import EARLIEST, LATEST, generator, issue_urn, organisation, release_time, series_identifier
+from layout.identity import EARLIEST, LATEST, generator, issue_urn, organisation, series_identifier
 from layout.model import BlockRole, Issue, Masthead, PagePart, Section, TextPosition
 from layout.photos import PhotoFile
 
@@ -110,13 +110,14 @@ def build_epub(
     photos: Mapping[int, PhotoFile],
     cover_png: bytes | None,
     templates: jinja2.Environment,
+    released: datetime,
 ) -> bytes:
     """The issue as an EPUB 3, byte for byte the same for the same arguments.
 
     ``page_parts[p - 1]`` holds, in reading order, what of each section print page ``p`` holds
     (``Plan.page_parts``); ``page_names[p - 1]`` names it ("" when unnamed). ``photos`` holds the
     usable image of each section that has one (``photos.photo_files``); a figure without one keeps
-    caption and credit.
+    caption and credit. ``released`` (``identity.release_time``) is its ``dcterms:modified``.
     """
     _check_plan(issue, page_parts, page_names)
     env = templates
@@ -144,7 +145,7 @@ def build_epub(
     book = _book(issue, issue_date, wording, pages, has_figures=any(e.image for e in entries))
     _add_documents(book, env, context, cover, pages)
     _add_files(book, env, cover, entries)
-    return _package(book, release_time(issue), issue.settings.language)
+    return _package(book, released, issue.settings.language)
 
 
 def _check_plan(issue: Issue, page_parts: Sequence[Sequence[PagePart]], page_names: Sequence[str]) -> None:

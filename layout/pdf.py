@@ -20,7 +20,7 @@ from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
 from layout.errors import ReissueError
-from layout.identity import instance_urn, issue_time, issue_urn, issue_uuid, organisation, release_time
+from layout.identity import instance_urn, issue_time, issue_urn, issue_uuid, organisation
 from layout.model import Issue, issue_folder
 from layout.photos import PhotoFile
 from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Geometry, Piece, Plan, Row
@@ -96,9 +96,12 @@ def paragraphs(piece: Piece, geometry: Geometry) -> list[Paragraph]:
     return found
 
 
-def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions, photos: Mapping[int, PhotoFile]) -> str:
+def render_html(
+    issue: Issue, plan: Plan, style: Style, options: PrintOptions, photos: Mapping[int, PhotoFile], released: datetime
+) -> str:
     """The final HTML of the fitted issue, with absolute ``file:`` links to the style and the photos
-    (``photos.photo_files``: a photo without one keeps an empty frame of its planned size)."""
+    (``photos.photo_files``: a photo without one keeps an empty frame of its planned size), modified
+    when the issue was ``released`` (``identity.release_time``)."""
     template = style.templates.get_template("print/issue.html.j2")
     geometry = plan.geometry
     return template.render(
@@ -115,11 +118,13 @@ def render_html(issue: Issue, plan: Plan, style: Style, options: PrintOptions, p
         image_urls={index: photo.path.as_uri() for index, photo in photos.items()},
         paragraphs=lambda piece: paragraphs(piece, geometry),
         created=_w3c(issue_time(issue.masthead)),  # the PDF as a document was made the day it was printed
-        modified=_w3c(release_time(issue)),
+        modified=_w3c(released),
     )
 
 
-def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> tuple[bytes, Document]:
+def render_pdf(
+    html: str, issue: Issue, style: Style, options: PrintOptions, released: datetime
+) -> tuple[bytes, Document]:
     """Render ``html`` with WeasyPrint; returns the PDF's bytes and the laid-out document."""
     import weasyprint
 
@@ -127,15 +132,14 @@ def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions) -> 
     base = issue_folder(issue.source).as_uri() + "/"
     document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(font_config=_font_config())
     document.metadata = _issue_metadata(document.metadata, issue)
-    made = release_time(issue)
     attachments = [
         weasyprint.Attachment(
             string=data,
             base_url=base,
             name=name,
             description=description,
-            created=made,
-            modified=made,
+            created=released,
+            modified=released,
             relationship=_relationship(name, issue),
         )
         for name, data, description in options.attachments

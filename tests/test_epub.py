@@ -19,7 +19,7 @@ from readback import attr, one, text_of
 from layout import __version__, ace
 from layout.build import BuildOptions, make
 from layout.epub import build_epub
-from layout.identity import organisation, series_identifier
+from layout.identity import organisation, release_time, series_identifier
 from layout.model import Block, BlockRole, Issue, Masthead, PagePart, Section, SectionKind, Settings, TextPosition
 from layout.photos import photo_files
 from layout.readers.parse import parse_issue
@@ -126,19 +126,22 @@ def small_epub(issue: Issue, **options) -> bytes:
             "photos": photo_files(issue),
             "cover_png": None,
             "templates": STYLE,
+            "released": release_time(issue),
             **options,
         },
     )
 
 
 def build_sample() -> bytes:
+    issue = parse_issue(SAMPLE)
     return build_epub(
-        parse_issue(SAMPLE),
+        issue,
         page_parts=SAMPLE_PAGES,
         page_names=("要闻", "综合", "", ""),
         photos={},
         cover_png=None,
         templates=STYLE,
+        released=release_time(issue),
     )
 
 
@@ -353,6 +356,7 @@ def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplo
                 photos=photo_files(issue),
                 cover_png=None,
                 templates=STYLE,
+                released=release_time(issue),
             )
         )
     messages = [record.getMessage() for record in caplog.records]
@@ -380,6 +384,7 @@ def sample_and_photos_epubs(folder: Path) -> list[Path]:
         photos=photo_files(issue),
         cover_png=png(6, 8),
         templates=STYLE,
+        released=release_time(issue),
     )
     files = {folder / "sample.epub": build_sample(), folder / "photos.epub": photos}
     for path, data in files.items():
@@ -451,7 +456,17 @@ def test_subjects_description_and_rights_come_from_the_front_matter(tmp_path):
         encoding="utf-8",
     )
     issue = parse_issue(source)
-    book = Epub(build_epub(issue, page_parts=(whole(0),), page_names=("",), photos={}, cover_png=None, templates=STYLE))
+    book = Epub(
+        build_epub(
+            issue,
+            page_parts=(whole(0),),
+            page_names=("",),
+            photos={},
+            cover_png=None,
+            templates=STYLE,
+            released=release_time(issue),
+        )
+    )
     assert book.dc("subject") == ["工业", "经济"]
     assert book.dc("description") == ["一期关于<工业>的报纸"]
     assert book.dc("rights") == ["CC BY 4.0 & <b>"]

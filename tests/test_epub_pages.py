@@ -17,6 +17,7 @@ from readback import attr, one
 
 from layout.build import BuildOptions, Built, make
 from layout.epub import build_epub
+from layout.identity import issue_time
 from layout.model import Block, Issue, Masthead, PagePart, Section, SectionKind, TextPosition
 from layout.style import load_style
 from layout.verify import JUMP_FROM, normalize
@@ -175,6 +176,7 @@ def test_a_paragraph_cut_inside_its_run_in_head_keeps_both_halves_bold() -> None
         photos={},
         cover_png=None,
         templates=load_style().templates,
+        released=issue_time(issue.masthead),  # a model made without a source file: released the day it is dated
     )
     book = zipfile.ZipFile(BytesIO(data))
     first, second = (ElementTree.fromstring(book.read(f"EPUB/page-{n}.xhtml")) for n in (1, 2))
