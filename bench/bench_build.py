@@ -34,7 +34,7 @@ import weasyprint  # noqa: E402
 
 from layout.build import BuildOptions, make  # noqa: E402
 from layout.pdf import _font_config  # noqa: E402 - the build's own font configuration, warm
-from layout.plan import plan_issue  # noqa: E402
+from layout.plan import pages_filled, plan_issue  # noqa: E402
 from layout.readers import read_issue  # noqa: E402
 from layout.style import load_style  # noqa: E402
 from layout.verify import verify_pdf  # noqa: E402
@@ -113,8 +113,9 @@ def main(argv: list[str]) -> None:
 
     issue = read_issue(source)
     style = load_style(issue.settings.style)
-    paper = style.paper(issue.settings.paper)
-    plan_seconds, _ = best_of(lambda: plan_issue(issue, style, paper, issue.page_count))
+    paper = style.paper(issue.settings.paper, issue.settings.page_size)
+    page_count = issue.page_count or pages_filled(issue, style, paper)
+    plan_seconds, _ = best_of(lambda: plan_issue(issue, style, paper, page_count))
     with tempfile.TemporaryDirectory() as folder:
         pdf = Path(folder) / f"{source.stem}.pdf"
         pdf.write_bytes(built.files[pdf.name])

@@ -20,7 +20,7 @@ from layout.model import Issue, to_dict
 from layout.output import OUT_DIR, failed_path, staged_outputs
 from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
 from layout.photos import photo_files
-from layout.plan import Plan, plan_issue
+from layout.plan import Plan, pages_filled, plan_issue
 from layout.readers import read_issue
 from layout.style import load_style, style_for_language
 from layout.verify import verify_epub, verify_pdf
@@ -68,8 +68,8 @@ def make(source: Path, options: BuildOptions) -> Built:
 
     issue = read_issue(source, format=options.format, page_count=options.pages)
     style = load_style(options.style or issue.settings.style or style_for_language(issue.settings.language))
-    paper = style.paper(options.paper or issue.settings.paper)
-    page_count = issue.page_count
+    paper = style.paper(options.paper or issue.settings.paper, issue.settings.page_size)
+    page_count = issue.page_count or pages_filled(issue, style, paper)
     photos = photo_files(issue)
     lap("read")
     plan = plan_issue(issue, style, paper, page_count)

@@ -34,7 +34,8 @@ def tree_lines(issue: Issue) -> Iterator[Text]:
         (issue.masthead.title, "bold"),
         f"  {issue.source}  ",
         (
-            f"{settings.language}, {issue.page_count} pages, punctuation "
+            f"{settings.language}, {f'{issue.page_count} pages' if issue.page_count else 'pages as its text fills'}, "
+            "punctuation "
             f"{'normalised' if settings.normalize_punctuation else 'kept'}"
             f"{f', style {settings.style}' if settings.style else ''}"
             f"{f', paper {settings.paper}' if settings.paper else ''}",

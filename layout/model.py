@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+LABEL_LENGTH = 40  # characters of a headless section's text that name it in a table of contents
 MAX_PAGES = 200  # an issue's page count, from the command line or the front matter, is at most this
 
 
@@ -94,6 +95,18 @@ class Section:
         return phrases(self.headline)
 
     @property
+    def label(self) -> str:
+        """What names the section in a table of contents or a bookmark: its headline, else (OCR text that
+        stands under no headline) the opening words of its text."""
+        if self.headline.strip():
+            return " ".join(self.headline.split())
+        text = " ".join(next((b.text for b in self.blocks), self.caption or "").split())
+        if len(text) <= LABEL_LENGTH:
+            return text
+        cut = text[:LABEL_LENGTH]
+        return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+
+    @property
     def paragraphs(self) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.role is BlockRole.PARAGRAPH)
 
@@ -169,6 +182,9 @@ class Settings:
     paper: str | None = None
     normalize_punctuation: bool = True
     page_names: tuple[str, ...] = ()  # the print pages' names (版名), first page first; else the style's
+    # the source's printed page, width and height in mm, when it says (an ALTO page in physical units):
+    # the print edition takes the style's paper nearest to it unless a paper is named
+    page_size: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -190,8 +206,15 @@ class Issue:
     catalogue: Catalogue = Catalogue()
 
     @property
-    def page_count(self) -> int:
-        return self.masthead.page_count or 4
+    def page_count(self) -> int | None:
+        """The pages the issue says it has (front matter, the paper's settings, the source, --pages);
+        None when nothing says, and the print edition takes as many as its content fills."""
+        return self.masthead.page_count
+
+    @property
+    def paged(self) -> bool:
+        """Whether the source says on which page any piece was printed."""
+        return any(section.page is not None for section in self.sections)
 
     @property
     def lead(self) -> Section | None:

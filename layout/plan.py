@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from layout.errors import FitError
-from layout.model import BlockRole, Issue, PagePart, Section, SectionKind, TextPosition, phrases
+from layout.model import MAX_PAGES, BlockRole, Issue, PagePart, Section, SectionKind, TextPosition, phrases
 from layout.style import Bounds, Paper, Style
 from layout.typeset import Line, Run, Typesetter, line_starts
 
@@ -30,6 +30,7 @@ MIN_BODY_ROWS = 3  # fewer rows of a story at the foot of a page read as a mista
 MAX_PARAGRAPH_AIR = 0.6  # rows of air a stretched column may put above each paragraph
 UNDERFULL = 0.25  # a page with more of its rows blank is reported: the issue has too little for its pages
 BLANK_TOLERANCE = 2  # rows per page a plan may leave blank (spread between the page's sections)
+OFF_ITS_PAGE = 0.5  # what a story set (wholly or in part) off the page its source names costs, in blank pages
 
 
 @dataclass(frozen=True)
@@ -180,23 +181,50 @@ class _NoFit(Exception):
 
 
 def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
-    """The fullest plan of ``issue`` on exactly ``page_count`` pages, or a ``FitError``."""
+    """The fullest plan of ``issue`` on exactly ``page_count`` pages, or a ``FitError``: within the style's
+    bounds, else within its dense preset's."""
+    try:
+        return _fit(issue, style, paper, page_count)
+    except FitError:
+        dense = style.densest()
+        if dense is None:
+            raise
+        plan = _fit(issue, dense, paper, page_count)
+        log.info("%s: set with the style's dense preset (%gpt body)", issue.source, plan.geometry.body_size)
+        return plan
+
+
+def pages_filled(issue: Issue, style: Style, paper: Paper) -> int:
+    """How many pages the issue's content fills at the style's preferred body size and its most open
+    leading: the page count of an issue that names none."""
+    size = style.body_size.preferred or style.body_size.max
+    measure = _Measure(issue, _geometry(style, paper, size, style.leading.max), style, Typesetter.noto_serif_sc(), {})
+    for photo_rows in _photo_depths(style, measure.geometry):
+        try:
+            pages, _ = _flow(measure, None, photo_rows)
+        except _NoFit:
+            continue
+        return len(pages)
+    return MAX_PAGES
+
+
+def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     typesetter = Typesetter.noto_serif_sc()
+    smallest = _geometry(style, paper, style.body_size.min, style.leading.min)
+    overflows = [overflow for overflow, _ in _tries(_Measure(issue, smallest, style, typesetter, {}), page_count)]
+    if overflows and all(overflows):  # the smallest type holds the most: no larger size fits either
+        raise _overflow_error(issue, style, paper, page_count, min(overflows))
     best: tuple[float, Plan] | None = None
     least_overflow: int | None = None
     for size in _steps(style.body_size):
         bodies: dict[int, list[Row]] = {}  # the body lines depend on the size, not on the leading
         for leading in _steps(style.leading):
             measure = _Measure(issue, _geometry(style, paper, size, leading), style, typesetter, bodies)
-            for photo_rows in _photo_depths(style, measure.geometry):
-                try:
-                    pages, overflow = _flow(measure, page_count, photo_rows)
-                except _NoFit:
-                    continue
+            for overflow, pages in _tries(measure, page_count):
                 if overflow:
                     least_overflow = overflow if least_overflow is None else min(least_overflow, overflow)
                     continue
-                score = _blankness(pages)
+                score = _blankness(pages, issue)
                 if best is None or score < best[0] - 1e-9:
                     best = (
                         score,
@@ -213,15 +241,7 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Pla
         )
     if best is None:
         assert least_overflow is not None  # every candidate overflowed
-        rows = least_overflow
-        geometry = _geometry(style, paper, style.body_size.min, style.leading.min)
-        chars = rows * geometry.columns * int(geometry.column_width // geometry.body_size)
-        raise FitError(
-            f"the content needs about {rows} more rows (about {chars} characters) than {page_count} pages "
-            f"of {paper.name} hold at the style's smallest body size ({style.body_size.min:g}pt)",
-            path=issue.source,
-            hint="give more pages (--pages), a larger paper (--paper) or a style with smaller type",
-        )
+        raise _overflow_error(issue, style, paper, page_count, least_overflow)
     plan = best[1]
     empty = [page.number for page in plan.pages if page.blank_rows > UNDERFULL * page.rows]
     if empty:
@@ -235,14 +255,39 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Pla
     return plan
 
 
-def _blankness(pages: list[Page]) -> float:
-    """What a reader sees as unfinished: blank rows (as page shares), and stories jumping twice."""
+def _tries(measure: _Measure, page_count: int) -> Iterator[tuple[int, list[Page]]]:
+    """The pages of each photo depth whose front page holds the top of the issue, and their overflow."""
+    for photo_rows in _photo_depths(measure.style, measure.geometry):
+        try:
+            pages, overflow = _flow(measure, page_count, photo_rows)
+        except _NoFit:
+            continue
+        yield overflow, pages
+
+
+def _overflow_error(issue: Issue, style: Style, paper: Paper, page_count: int, rows: int) -> FitError:
+    geometry = _geometry(style, paper, style.body_size.min, style.leading.min)
+    chars = rows * geometry.columns * int(geometry.column_width // geometry.body_size)
+    return FitError(
+        f"the content needs about {rows} more rows (about {chars} characters) than {page_count} pages "
+        f"of {paper.name} hold at the style's smallest body size ({style.body_size.min:g}pt)",
+        path=issue.source,
+        hint="give more pages (--pages), a larger paper (--paper) or a style with smaller type",
+    )
+
+
+def _blankness(pages: list[Page], issue: Issue) -> float:
+    """What a reader sees as unfinished: blank rows (as page shares), stories jumping twice, and stories
+    the source printed on one page jumping off it."""
     blank = sum(max(0, p.blank_rows) / p.rows for p in pages)
     parts: dict[int, int] = {}
+    off_their_page: set[int] = set()
     for page in pages:
         for piece in page.pieces:
             parts[piece.section] = max(parts.get(piece.section, 0), piece.part)
-    return blank + 0.2 * sum(max(0, n - 1) for n in parts.values())
+            if issue.sections[piece.section].page not in (None, page.number):
+                off_their_page.add(piece.section)
+    return blank + 0.2 * sum(max(0, n - 1) for n in parts.values()) + OFF_ITS_PAGE * len(off_their_page)
 
 
 def _steps(bounds: Bounds) -> Iterable[float]:
@@ -406,10 +451,14 @@ HEAD_PADDING = 1.0  # rows of air inside a headline block, above and below toget
 
 
 def _head(section: Section, geometry: Geometry, style: Style, typesetter: Typesetter, rank: str, span: int) -> Head:
+    """The headline block; none at all for OCR text that stands under no headline."""
     width = geometry.span_width(span)
-    size, lines = _fit_headline(
-        section.headline_lines, width, geometry.body_size * style.headline_size[rank], typesetter
-    )
+    size = 0.0
+    lines: tuple[str, ...] = ()
+    if section.headline.strip():
+        size, lines = _fit_headline(
+            section.headline_lines, width, geometry.body_size * style.headline_size[rank], typesetter
+        )
     height = len(lines) * size * HEADLINE_LINE_HEIGHT
     if rank != "continuation":
         for part, (scale, leading) in HEAD_PARTS.items():
@@ -418,7 +467,7 @@ def _head(section: Section, geometry: Geometry, style: Style, typesetter: Typese
                 part_size = geometry.body_size * scale
                 count = len(typesetter.set_paragraph([Run(text, bold=True)], width, part_size, indent_em=0))
                 height += count * part_size * leading
-    rows = math.ceil(height / geometry.line_height + HEAD_PADDING - 1e-6)
+    rows = math.ceil(height / geometry.line_height + HEAD_PADDING - 1e-6) if height else 0
     return Head(rows, round(size, 2), lines)
 
 
@@ -444,10 +493,13 @@ def _fit_headline(
 
 
 def _front_sections(issue: Issue) -> list[int]:
-    """The top of the issue: the sections up to the lead, the next story and the first photo."""
+    """The top of the issue: the sections up to the lead, the next story and the first photo, of those
+    the source does not put on a later page."""
     chosen: list[int] = []
     stories = photos = 0
     for index, section in enumerate(issue.sections[:4]):
+        if (section.page or 1) > 1:
+            break
         chosen.append(index)
         if section.kind is SectionKind.PHOTO:
             photos += 1
@@ -458,38 +510,55 @@ def _front_sections(issue: Issue) -> list[int]:
     return chosen
 
 
+def _front_band_holds_page_one(issue: Issue, chosen: list[int]) -> bool:
+    """Whether the front page's top story and band take every section the source put on page 1."""
+    return not any(section.page == 1 for index, section in enumerate(issue.sections) if index not in chosen)
+
+
 def _photo_span(columns: int) -> int:
     """A front-page photo beside a story takes about a third of the page's columns."""
     return max(1, round(columns / 3))
 
 
-def _flow(measure: _Measure, page_count: int, photo_rows: int) -> tuple[list[Page], int]:
-    """Pages for the issue's sections in reading order, and how many rows overflow the last page."""
+def _flow(measure: _Measure, page_count: int | None, photo_rows: int) -> tuple[list[Page], int]:
+    """Pages for the issue's sections in reading order, and how many rows overflow the last page; with
+    no ``page_count``, as many pages as the sections fill.
+
+    The front page sets the top story across the page and a band of the next stories beside the photo,
+    unless the source put more on page 1 than that: then page 1, like every other, takes its sections
+    one under another across the page, each cut where the page ends and continued on the next."""
     issue, geometry, style = measure.issue, measure.geometry, measure.style
     columns = geometry.columns
+    last = page_count or MAX_PAGES
     chosen = _front_sections(issue)
-    front, carried = _front_page(measure, chosen, photo_rows)
-    queue = carried + [item for item in measure.items if item.section not in chosen]
-    pages = [front]
+    pages: list[Page] = []
+    queue = list(measure.items)
+    if chosen and _front_band_holds_page_one(issue, chosen):
+        front, carried = _front_page(measure, chosen, photo_rows)
+        pages.append(front)
+        queue = carried + [item for item in measure.items if item.section not in chosen]
     pieces: list[Piece] = []
-    row, number, overflow = 0, 2, 0
+    row, number, overflow = 0, len(pages) + 1, 0
+
+    def page_rows() -> int:
+        return geometry.front_rows if number == 1 else geometry.inside_rows
 
     def close_page() -> None:
         nonlocal pieces, row, number
-        pages.append(Page(number, _page_name(issue, style, number), False, geometry.inside_rows, tuple(pieces)))
+        pages.append(Page(number, _page_name(issue, style, number), number == 1, page_rows(), tuple(pieces)))
         pieces, row, number = [], 0, number + 1
 
     for item in queue:
         wanted = issue.sections[item.section].page
-        while wanted and number < wanted <= page_count:
+        while wanted and number < wanted <= last:
             close_page()
         rest: _Item | None = item
         while rest is not None:
-            if number > page_count:
+            if number > last:
                 overflow += _depth(measure, rest)
                 break
             top = row + (1 if pieces else 0)
-            left = geometry.inside_rows - top
+            left = page_rows() - top
             if rest.photo:
                 piece = _photo_piece(measure, rest, top, 0, columns, photo_rows)
                 if piece.rows <= left:
@@ -511,7 +580,7 @@ def _flow(measure: _Measure, page_count: int, photo_rows: int) -> tuple[list[Pag
                 close_page()
     if pieces:
         close_page()
-    while len(pages) < page_count:
+    while len(pages) < (page_count or 0):
         close_page()
     return pages, overflow
 
@@ -536,7 +605,9 @@ def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[
 
     photo_depth = sum(_photo_piece(measure, item, 0, 0, photo_span, photo_rows).rows + 1 for item in photos)
     text_depth = sum(measure.head(item, text_span).rows + MIN_BODY_ROWS + 1 for item in texts)
-    share_depth = math.floor(rows * (1 - style.front_story_share)) if texts and not photos else 0
+    # without a photo the band takes what the lead leaves of its share, or less when its stories are short
+    band_need = sum(measure.head(item, text_span).rows + math.ceil(len(item.rows) / text_span) + 1 for item in texts)
+    share_depth = min(math.floor(rows * (1 - style.front_story_share)), band_need) if texts and not photos else 0
     band_depth = max(photo_depth, text_depth, share_depth)
 
     if top.photo:

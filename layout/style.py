@@ -15,11 +15,12 @@ undefined name) is a ``StyleError`` naming the template file and line (``Style.r
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -107,10 +108,29 @@ class Bounds:
     """The largest value tried."""
     step: Positive = 0.25
     """The step between two tries."""
+    preferred: Positive | None = None
+    """The body size an issue that names no page count is reckoned at: it takes as many pages as its
+    content fills at this size (then fitted to them within the bounds). The largest when not given."""
 
     def __post_init__(self) -> None:
         if self.min > self.max:
             raise ValueError(f"min {self.min:g} is larger than max {self.max:g}")
+        if self.preferred is not None and not self.min <= self.preferred <= self.max:
+            raise ValueError(f"preferred {self.preferred:g} is not between min {self.min:g} and max {self.max:g}")
+
+
+@with_config(SCHEMA)
+@dataclass(frozen=True)
+class Dense:
+    """The dense preset: tighter bounds the planner goes on to when an issue's text does not fit its pages
+    within the style's own (a nineteenth-century page held 25,000-30,000 characters)."""
+
+    body_size: Bounds
+    """The body text's size in pt."""
+    leading: Bounds
+    """The body's line height as a multiple of its size."""
+    gutter: Positive
+    """The space between columns, as a multiple of the body size."""
 
 
 def _below_one(share: Bounds) -> Bounds:
@@ -179,6 +199,9 @@ class Settings:
     """The page names (版名) used where the issue names none."""
     paragraph_indent: Annotated[float, Strict(), Field(ge=0)]
     """A paragraph's first-line indent, in ems of the body."""
+    dense: Dense | None = None
+    """The dense preset, if the style has one: what the planner tries when the issue's text does not fit
+    its pages within the bounds above."""
 
     def __post_init__(self) -> None:  # checked once every key is valid
         if self.default_paper not in self.papers:
@@ -189,20 +212,36 @@ SETTINGS = TypeAdapter(Settings)
 SETTINGS_SCHEMA = SETTINGS.json_schema()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Style(Settings):
     """A style: its settings, and the folders its templates come from."""
 
     name: str
     folders: tuple[Path, ...]  # this style's folder first, then the folders of the styles it extends
 
-    def paper(self, name: str | None) -> Paper:
+    def paper(self, name: str | None, page_size: tuple[float, float] | None = None) -> Paper:
+        """The paper named; else a sheet of the source's printed ``page_size`` (mm), with the margin and
+        columns of the style's paper nearest to it, so that a page is reissued at its own size (an 1858
+        page held its 35,000 characters on a sheet larger than any broadsheet); else the style's default."""
+        if name is None and page_size is not None:
+            nearest = min(self.papers.values(), key=lambda paper: _size_difference(paper, page_size))
+            width, height = (length * PT_PER_MM for length in page_size)
+            return replace(
+                nearest, name=f"the source's {page_size[0]:.0f}x{page_size[1]:.0f}mm page", width=width, height=height
+            )
         key = (name or self.default_paper).lower()
         if key not in self.papers:
             raise StyleError(
                 f"unknown paper {name!r} in style {self.name!r}", hint=f"use one of {', '.join(sorted(self.papers))}"
             )
         return self.papers[key]
+
+    def densest(self) -> Style | None:
+        """This style with its dense preset's bounds for its own, if it has one."""
+        if self.dense is None:
+            return None
+        dense = self.dense
+        return replace(self, body_size=dense.body_size, leading=dense.leading, gutter=dense.gutter, dense=None)
 
     @cached_property
     def templates(self) -> jinja2.Environment:
@@ -237,6 +276,16 @@ class Style(Settings):
             )
         hint = "correct the name" if isinstance(error, jinja2.UndefinedError) else None
         return StyleError(f"template error: {error.message}", path=path, line=line, hint=hint)
+
+
+PT_PER_MM = 72 / 25.4
+
+
+def _size_difference(paper: Paper, size_mm: tuple[float, float]) -> float:
+    """How far a paper is from a page of ``size_mm``: the ratios of widths and of heights, as logarithms,
+    so that a sheet twice as large and one half as large are as far."""
+    width, height = (length * PT_PER_MM for length in size_mm)
+    return abs(math.log(paper.width / width)) + abs(math.log(paper.height / height))
 
 
 def _template_line(error: jinja2.TemplateError, folders: tuple[Path, ...]) -> tuple[Path | None, int | None]:

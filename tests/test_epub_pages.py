@@ -25,7 +25,8 @@ from layout.verify import JUMP_FROM, normalize
 ROOT = Path(__file__).resolve().parent.parent
 BUILDS = {
     "the Chinese sample": (ROOT / "issues" / "zhaotong-2023-11-15.md", BuildOptions()),
-    "an English daily": (ROOT / "tests" / "issues" / "gazette.md", BuildOptions(style="gazette")),
+    # two pages for its 650 characters, so that a story goes on from one page to the next
+    "an English daily": (ROOT / "tests" / "issues" / "gazette.md", BuildOptions(style="gazette", pages=2)),
 }
 X = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"

@@ -109,12 +109,28 @@ def test_every_page_is_full(plan):
 
 def test_too_much_content_is_a_fit_error_saying_how_much_is_left_over(issue):
     story = issue.sections[0]
-    long = dataclasses.replace(story, blocks=story.blocks * 12)
+    long = dataclasses.replace(story, blocks=story.blocks * 40)
     crowded = dataclasses.replace(issue, sections=(long, *issue.sections[1:]))
     style = load_style()
-    with pytest.raises(FitError, match=r"needs about \d+ more rows .* than 4 pages of a4") as error:
+    with pytest.raises(FitError, match=r"needs about \d+ more rows .* than 4 pages of a4 .* \(7.5pt\)") as error:
         plan_issue(crowded, style, style.paper("a4"), 4)
     assert "--pages" in str(error.value) and "--paper" in str(error.value)
+
+
+def test_text_denser_than_the_styles_bounds_is_set_with_its_dense_preset(issue):
+    """issue 9: a page of the nineteenth century held far more than a modern one; the style's dense
+    preset (smaller type, tighter leading and gutters) lets it keep its own page count."""
+    story = issue.sections[0]
+    crowded = dataclasses.replace(
+        issue, sections=(dataclasses.replace(story, blocks=story.blocks * 12), *issue.sections[1:])
+    )
+    style = load_style()
+    dense = style.dense
+    assert dense is not None
+    plan = plan_issue(crowded, style, style.paper("a4"), 4)
+    assert len(plan.pages) == 4
+    assert dense.body_size.min <= plan.geometry.body_size < style.body_size.min
+    assert plan.geometry.gutter == pytest.approx(plan.geometry.body_size * dense.gutter)
 
 
 def test_a_larger_paper_takes_more_columns(issue):

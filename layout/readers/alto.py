@@ -56,6 +56,9 @@ ROOT = re.compile(
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True)
 
 
+MM_PER_UNIT = {"mm10": 0.1, "inch1200": 25.4 / 1200}  # ALTO's physical units; "pixel" says no size
+
+
 def root_name(head: bytes) -> str | None:
     """The local name of the root element of the XML that opens with ``head``, if it opens as XML."""
     match = ROOT.match(head_text(head))
@@ -114,6 +117,7 @@ class OcrPage:
     blocks: tuple[TextBlock, ...]
     text_top: float | None
     body_size: float | None
+    size_mm: tuple[float, float] | None = None  # the printed page's width and height, when the file says
 
 
 def read_page(path: Path) -> OcrPage:
@@ -125,7 +129,19 @@ def read_page(path: Path) -> OcrPage:
         style.get("ID"): _Style(_number(style.get("FONTSIZE")), "bold" in (style.get("FONTSTYLE") or ""))
         for style in descendants(root, "TextStyle")
     }
-    return page_of(path, [_text_block(block, styles) for block in descendants(root, "TextBlock")])
+    page = page_of(path, [_text_block(block, styles) for block in descendants(root, "TextBlock")])
+    return dataclasses.replace(page, size_mm=_page_size_mm(root))
+
+
+def _page_size_mm(root: Any) -> tuple[float, float] | None:
+    """The page's width and height in mm, when its measurement unit is a physical one (not pixels)."""
+    units = [unit.text.strip() for unit in descendants(root, "MeasurementUnit") if unit.text]
+    per_mm = MM_PER_UNIT.get(units[0]) if units else None
+    page = next(iter(descendants(root, "Page")), None)
+    if per_mm is None or page is None:
+        return None
+    width, height = _number(page.get("WIDTH")), _number(page.get("HEIGHT"))
+    return (width * per_mm, height * per_mm) if width and height else None
 
 
 def page_of(path: Path, blocks: list[TextBlock]) -> OcrPage:
@@ -195,7 +211,9 @@ def issue_from_pages(
         masthead=masthead,
         sections=tuple(sections),
         repairs=tuple(repairs),
-        settings=declared_settings(declared, language=language_of(texts), normalize_punctuation=False),
+        settings=declared_settings(
+            declared, language=language_of(texts), normalize_punctuation=False, page_size=pages[0].size_mm
+        ),
         catalogue=declared_catalogue(declared),
     )
 

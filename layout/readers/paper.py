@@ -45,14 +45,22 @@ class PaperSettings:
         return {**self.values, **issue_values}
 
 
-def declared_settings(declared: dict[str, Any], *, language: str, normalize_punctuation: bool) -> Settings:
-    """How the issue asks to be made: what it or its paper declares, over the ``language`` a reader found."""
+def declared_settings(
+    declared: dict[str, Any],
+    *,
+    language: str,
+    normalize_punctuation: bool,
+    page_size: tuple[float, float] | None = None,
+) -> Settings:
+    """How the issue asks to be made: what it or its paper declares, over the ``language`` and the
+    printed ``page_size`` a reader found."""
     return Settings(
         language=declared.get("language") or language,
         style=declared.get("style"),
         paper=declared.get("paper"),
         normalize_punctuation=normalize_punctuation,
         page_names=declared.get("page_names", ()),
+        page_size=page_size,
     )
 
 

@@ -605,7 +605,7 @@ def _apply_overrides(sections: list[Section], overrides: tuple[SectionOverride, 
 def _check_section_pages(issue: Issue, path: Path) -> None:
     """A section the front matter puts on a page must find that page in the issue."""
     for section in issue.sections:
-        if section.page is not None and section.page > issue.page_count:
+        if section.page is not None and issue.page_count and section.page > issue.page_count:
             raise SourceError(
                 f"section {quoted(section.headline)} is put on page {section.page}; "
                 f"the issue's last page is {issue.page_count}",

@@ -266,7 +266,7 @@ def _navigation(book: _Epub, issue: Issue) -> tuple[list[Finding], dict]:
     findings = []
     if not toc:
         findings.append(Finding("navigation", "the navigation document has no table of contents (toc)"))
-    if pages != issue.page_count:
+    if issue.page_count and pages != issue.page_count:
         findings.append(
             Finding("navigation", f"the page-list has {pages} entries; the issue has {issue.page_count} pages")
         )

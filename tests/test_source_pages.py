@@ -1,0 +1,102 @@
+"""Source pages and page counts (issue 9): where the source says a piece was printed, the print edition
+keeps it there; the page count is the source's, else the pages the content fills; a source that knows
+its printed page's size is reissued at that size; OCR text under no headline stands without one."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from layout.build import BuildOptions, make
+from layout.model import Block, Issue, Masthead, Section, SectionKind
+from layout.plan import pages_filled, plan_issue
+from layout.readers import read_issue
+from layout.style import load_style
+from layout.verify import normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+NDNP = ROOT / "tests" / "issues" / "ndnp" / "1858081301.xml"
+WORDS = "The council met on Monday and voted to mend the roads before the winter comes to the valley."
+
+
+def story(headline: str, paragraphs: int, *, page: int | None = None, line: int = 1) -> Section:
+    blocks = tuple(Block(f"{n}. {WORDS}", line + n, line + n) for n in range(1, paragraphs + 1))
+    return Section(SectionKind.STORY, headline, line, blocks=blocks, page=page)
+
+
+def english(*sections: Section, page_count: int | None = None) -> Issue:
+    masthead = Masthead(title="The Valley Courier", date="1911-05-19", page_count=page_count)
+    lead = dataclasses.replace(sections[0], lead=True)
+    return Issue("courier.md", masthead, (lead, *sections[1:]))
+
+
+def test_an_issue_that_names_no_page_count_takes_the_pages_its_text_fills() -> None:
+    style = load_style("gazette")
+    paper = style.paper("a4")
+    short = english(story("Council mends the roads", 6), story("Grange plans a fair", 4))
+    long = english(*(story(f"Story {n}", 40) for n in range(1, 9)))
+    assert pages_filled(short, style, paper) == 1
+    assert pages_filled(long, style, paper) > 2
+    assert short.page_count is None
+
+
+def test_pieces_stay_on_the_page_the_source_names_even_when_page_one_holds_more_than_its_top() -> None:
+    """The front page's top and band take at most two stories; the source put four on page 1."""
+    style = load_style("gazette")
+    issue = english(
+        *(story(f"Front story {n}", 3, page=1, line=n * 10) for n in range(1, 5)),
+        story("Inside story", 6, page=2, line=60),
+        page_count=2,
+    )
+    plan = plan_issue(issue, style, style.paper("a4"), 2)
+    assert plan.page_sections() == ((0, 1, 2, 3), (4,))
+
+
+def test_a_story_the_source_puts_on_page_two_is_not_taken_for_the_front_page() -> None:
+    style = load_style("gazette")
+    issue = english(story("Front", 8, page=1), story("Second page", 8, page=2, line=20), page_count=2)
+    plan = plan_issue(issue, style, style.paper("a4"), 2)
+    assert plan.page_sections() == ((0,), (1,))
+
+
+def test_a_source_that_knows_its_printed_size_is_reissued_at_that_size_with_the_nearest_papers_grid() -> None:
+    style = load_style("gazette")
+    paper = style.paper(None, (489.0, 672.0))  # an 1858 blanket sheet, larger than any broadsheet
+    broadsheet = style.papers["broadsheet"]
+    assert (round(paper.width / 72 * 25.4), round(paper.height / 72 * 25.4)) == (489, 672)
+    assert (paper.columns, paper.margin) == (broadsheet.columns, broadsheet.margin)
+    assert style.paper("a4", (489.0, 672.0)).name == "a4"  # a paper named wins
+
+
+def test_ocr_text_under_no_headline_has_no_headline_block_and_is_named_by_its_opening_words() -> None:
+    headless = dataclasses.replace(story("", 3), headline="")
+    assert headless.label == "1. The council met on Monday and voted…"
+    style = load_style("gazette")
+    plan = plan_issue(english(story("Council", 4), headless, page_count=1), style, style.paper("a4"), 1)
+    (piece,) = (p for p in plan.pages[0].pieces if p.section == 1)
+    assert piece.head.rows == 0 and piece.head.lines == ()
+
+
+@pytest.mark.slow
+def test_the_ndnp_issue_builds_on_its_two_pages_each_with_the_text_of_its_alto_page() -> None:
+    """issue 9, done when: the real 1858 NDNP issue (35,000 characters a page) builds on its own two pages."""
+    issue = read_issue(NDNP)
+    built = make(NDNP, BuildOptions())
+    assert len(built.plan.pages) == 2 and built.plan.geometry.body_size < load_style("gazette").body_size.min
+    printed = [normalize(page.extract_text()) for page in PdfReader(io.BytesIO(built.files["1858081301.pdf"])).pages]
+    for page in (1, 2):
+        text = "".join(normalize(b.text) for s in issue.sections if s.page == page for b in s.blocks)
+        others = printed[2 - page]
+        # each page's text is found on its own page, none of it on the other
+        chunks = [text[i : i + 40] for i in range(0, len(text) - 40, 400)]
+        assert chunks and all(chunk in printed[page - 1] for chunk in chunks), page
+        assert not any(chunk in others for chunk in chunks), page
+    with zipfile.ZipFile(io.BytesIO(built.files["1858081301.epub"])) as epub:
+        opf = epub.read("EPUB/content.opf").decode("utf-8")
+    assert "<dc:date>1858-08-13" in opf and re.search(r"<dc:title[^>]*>Daily national Democrat", opf)
