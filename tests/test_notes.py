@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections import Counter
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -59,10 +58,7 @@ def test_the_originals_jump_line_is_quoted_in_both_outputs_so_no_character_of_th
     printed = "".join(page.extract_text() for page in PdfReader(io.BytesIO(built.files["gazette.pdf"])).pages)
     with zipfile.ZipFile(io.BytesIO(built.files["gazette.epub"])) as epub:
         read = "".join(epub.read(n).decode("utf-8") for n in epub.namelist() if n.startswith("EPUB/page-"))
-    source = Counter(
-        normalize(line) for line in GAZETTE.read_text(encoding="utf-8").splitlines() if "Continued" in line
-    )
+    assert "Continued on page 3" in GAZETTE.read_text(encoding="utf-8")  # the original's jump line
     for text in (printed, read):
         assert normalize("Continued on page 3") in normalize(text)
         assert "The original's jump lines" in text
-    assert source  # the fixture has the original's jump line this test is about
