@@ -49,6 +49,7 @@ class RepairKind(str, enum.Enum):
     PUNCTUATION = "punctuation"  # half-width punctuation inside Chinese text made full width
     JUMP = "jump"  # the original edition's jump line (Continued on page 3), replaced by the reissue's own
     HYPHEN = "hyphen"  # a word hyphenated across lines (PRINT- ING) made whole again (PRINTING)
+    MARKED_HYPHEN = "marked-hyphen"  # a word the source marks as hyphenated (ALTO's HYP, SUBS_CONTENT) set whole
 
 
 # Repairs that take characters out of the source's text: an edition quotes what they took in its notes,
