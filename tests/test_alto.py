@@ -191,7 +191,9 @@ def test_alto_without_a_namespace_reads_as_with_one(tmp_path: Path) -> None:
         models.append(read_issue(page))
     assert models[0] == models[1]
     assert models[0].sections[0].blocks[0].text == "The news paperman came."
-    assert [(r.kind, r.before, r.after) for r in models[0].repairs] == [(RepairKind.MARKED_HYPHEN, "paper- man", "paperman")]
+    assert [(r.kind, r.before, r.after) for r in models[0].repairs] == [
+        (RepairKind.MARKED_HYPHEN, "paper- man", "paperman")
+    ]
 
 
 def test_an_external_entity_is_refused_never_read(tmp_path: Path) -> None:
