@@ -297,7 +297,7 @@ def _book(
     book.toc = [
         (
             epub.Section(_plain(wording.page_label(p.number, p.name)), p.href),
-            [epub.Link(f"{p.href}#{e.id}", e.section.label, f"toc-{e.id}") for e in p.entries],
+            [epub.Link(f"{p.href}#{e.id}", _plain(wording.toc_label(e.section)), f"toc-{e.id}") for e in p.entries],
         )
         for p in pages
     ]

@@ -115,9 +115,9 @@ def _repair(repair: Repair) -> Text:
     if repair.kind is RepairKind.JUMP:
         dropped = f"“{_cut(repair.before)}” left out; the reissue prints its own"
         return Text.assemble(("jump ", "yellow"), (f"line {lines}: ", "dim"), dropped)
-    if repair.kind is RepairKind.HYPHEN:
+    if repair.kind in (RepairKind.HYPHEN, RepairKind.MARKED_HYPHEN):
         rejoined = f"“{repair.before}” → “{repair.after}”"
-        return Text.assemble(("hyphen ", "yellow"), (f"lines {lines}: ", "dim"), rejoined)
+        return Text.assemble((f"{repair.kind.value} ", "yellow"), (f"lines {lines}: ", "dim"), rejoined)
     changed = [(a, b) for a, b in zip(repair.before, repair.after) if a != b]
     marks = " ".join(f"{a}→{b}" for a, b in dict.fromkeys(changed))
     return Text.assemble(

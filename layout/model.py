@@ -36,6 +36,7 @@ class SectionKind(str, enum.Enum):
     COMMENTARY = "commentary"
     PHOTO = "photo"
     FEATURE = "feature"
+    NOTES = "notes"  # the edition's notes: the source's text a kind of repair took out, quoted (last)
 
 
 class BlockRole(str, enum.Enum):
@@ -48,6 +49,14 @@ class RepairKind(str, enum.Enum):
     PUNCTUATION = "punctuation"  # half-width punctuation inside Chinese text made full width
     JUMP = "jump"  # the original edition's jump line (Continued on page 3), replaced by the reissue's own
     HYPHEN = "hyphen"  # a word hyphenated across lines (PRINT- ING) made whole again (PRINTING)
+    MARKED_HYPHEN = "marked-hyphen"  # a word the source marks as hyphenated (ALTO's HYP, SUBS_CONTENT) set whole
+
+
+# Repairs that take characters out of the source's text: an edition quotes what they took in its notes,
+# so that every character of the source stays in it (a reader, or a check that cannot see the repairs,
+# finds it there). A word the source itself marks as hyphenated (ALTO's SUBS_CONTENT) is not among
+# them: its hyphen is the source's markup, not its text.
+QUOTED_IN_NOTES = (RepairKind.HYPHEN, RepairKind.JUMP)
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,7 @@ class Section:
     alt: str | None = None
     page: int | None = None  # print page the section must start on (front matter)
     lines: dict[str, int] = field(default_factory=dict)
+    notes: RepairKind | None = None  # a NOTES section: the kind of repair whose taken-out text it quotes
 
     @property
     def headline_lines(self) -> tuple[str, ...]:

@@ -448,10 +448,14 @@ HEAD_PARTS = {"kicker": (1.0, 1.5), "overline": (1.15, 1.4), "subheadline": (1.1
 HEADLINE_LINE_HEIGHT = 1.22
 SUBHEAD_SCALE = 1.05  # a subhead (小标题) stands a little larger than the body, centred in its row
 HEAD_PADDING = 1.0  # rows of air inside a headline block, above and below together
+NOTES_LABEL_ROWS = 2  # the label over the edition's notes, with air above it
 
 
 def _head(section: Section, geometry: Geometry, style: Style, typesetter: Typesetter, rank: str, span: int) -> Head:
-    """The headline block; none at all for OCR text that stands under no headline."""
+    """The headline block; none at all for OCR text that stands under no headline; the notes' label
+    (the style's wording, short enough for a row across the page) a row."""
+    if section.kind is SectionKind.NOTES:
+        return Head(NOTES_LABEL_ROWS, geometry.body_size, ())
     width = geometry.span_width(span)
     size = 0.0
     lines: tuple[str, ...] = ()
@@ -498,7 +502,7 @@ def _front_sections(issue: Issue) -> list[int]:
     chosen: list[int] = []
     stories = photos = 0
     for index, section in enumerate(issue.sections[:4]):
-        if (section.page or 1) > 1:
+        if (section.page or 1) > 1 or section.kind is SectionKind.NOTES:
             break
         chosen.append(index)
         if section.kind is SectionKind.PHOTO:
@@ -533,12 +537,16 @@ def _flow(measure: _Measure, page_count: int | None, photo_rows: int) -> tuple[l
     chosen = _front_sections(issue)
     pages: list[Page] = []
     queue = list(measure.items)
+    pieces: list[Piece] = []
+    row = 0
     if chosen and _front_band_holds_page_one(issue, chosen):
         front, carried = _front_page(measure, chosen, photo_rows)
-        pages.append(front)
         queue = carried + [item for item in measure.items if item.section not in chosen]
-    pieces: list[Piece] = []
-    row, number, overflow = 0, len(pages) + 1, 0
+        if all(issue.sections[item.section].kind is SectionKind.NOTES for item in queue):
+            pieces, row = list(front.pieces), max(piece.bottom for piece in front.pieces)  # notes go under it
+        else:
+            pages.append(front)
+    number, overflow = len(pages) + 1, 0
 
     def page_rows() -> int:
         return geometry.front_rows if number == 1 else geometry.inside_rows

@@ -114,7 +114,7 @@ def test_nameplate_dateline_and_running_head_are_furniture_verbatim(fixture_issu
 def test_a_word_hyphenated_across_lines_is_rejoined_and_the_rejoin_recorded(fixture_issue: Issue) -> None:
     (repair,) = fixture_issue.repairs
     assert (repair.kind, repair.before, repair.after, repair.lines) == (
-        RepairKind.HYPHEN,
+        RepairKind.MARKED_HYPHEN,
         "cele- bration",
         "celebration",
         (356, 360),
@@ -191,7 +191,9 @@ def test_alto_without_a_namespace_reads_as_with_one(tmp_path: Path) -> None:
         models.append(read_issue(page))
     assert models[0] == models[1]
     assert models[0].sections[0].blocks[0].text == "The news paperman came."
-    assert [(r.kind, r.before, r.after) for r in models[0].repairs] == [(RepairKind.HYPHEN, "paper- man", "paperman")]
+    assert [(r.kind, r.before, r.after) for r in models[0].repairs] == [
+        (RepairKind.MARKED_HYPHEN, "paper- man", "paperman")
+    ]
 
 
 def test_an_external_entity_is_refused_never_read(tmp_path: Path) -> None:

@@ -276,7 +276,9 @@ def _rejoined(first: Any, hyphen: str, second: Any, repairs: list[Repair]) -> st
     """The word whose parts end one line and open the next, as SUBS_CONTENT gives it, else the parts joined."""
     start, end = first.get("CONTENT") or "", second.get("CONTENT") or ""
     word = first.get("SUBS_CONTENT") or second.get("SUBS_CONTENT") or start.removesuffix(hyphen) + end
-    repairs.append(Repair(RepairKind.HYPHEN, (first.sourceline, second.sourceline), f"{start}{hyphen} {end}", word))
+    repairs.append(
+        Repair(RepairKind.MARKED_HYPHEN, (first.sourceline, second.sourceline), f"{start}{hyphen} {end}", word)
+    )
     return word
 
 

@@ -12,12 +12,13 @@ pair up and point where the story's text really continues; fonts embedded and no
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 import unicodedata
 from pathlib import Path
 
-from layout.model import Issue
+from layout.model import Issue, RepairKind
 from layout.verify.files import check_identity
 from layout.verify.pdf_pages import EDGE_TOLERANCE, Glyph, Page, as_read_from_print, intersect, read_pdf
 from layout.verify.report import Finding, Report
@@ -132,7 +133,10 @@ def page_number(token: str) -> int:
 
 
 def _jumps(texts: list[str], section_pages: dict[int, list[int]], issue: Issue) -> list[Finding]:
-    """Jump lines pair up (p -> N on page p, N <- p on page N) and follow a story that really continues."""
+    """Jump lines pair up (p -> N on page p, N <- p on page N) and follow a story that really continues;
+    the original edition's jump lines the notes quote are not the edition's own."""
+    quoted = [normalize(repair.before) for repair in issue.repairs if repair.kind is RepairKind.JUMP]
+    texts = [functools.reduce(lambda text, quote: text.replace(quote, ""), quoted, text) for text in texts]
     to, frm = set(), set()
     for number, text in enumerate(texts, start=1):
         to |= {(number, page_number(m.group(1) or m.group(2))) for m in JUMP_TO.finditer(text)}
