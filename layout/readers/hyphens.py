@@ -109,8 +109,8 @@ class Hyphenation:
 def _dictionaries(language: str) -> tuple[pyphen.Pyphen, ...]:
     """pyphen's hyphenation patterns for each variety of ``language`` (en: en, en_GB, en_US), if it has any."""
     primary = language.split("-")[0].lower()
-    names = [name for name in pyphen.LANGUAGES if name.split("_")[0].lower() == primary]
-    return tuple(pyphen.Pyphen(lang=name, left=1, right=1) for name in names)
+    files = {file for name, file in pyphen.LANGUAGES.items() if name.split("_")[0].lower() == primary}
+    return tuple(pyphen.Pyphen(filename=file, left=1, right=1) for file in sorted(files))
 
 
 @functools.cache
