@@ -13,7 +13,13 @@ The rules read the shapes editors use in any daily, Chinese or English, not the 
   is the subheadline, then a byline (◆通讯员 …, By …) or a lone person's name (a commentary's author).
   A dateline that opens the first paragraph (本报讯(记者 …)) becomes the byline.
 - Paragraphs end at blank lines, or, in a run of lines where two or more open with an indent (four
-  spaces, a tab, 　　), where an indented line begins the next one.
+  spaces, a tab, 　　), where an indented line begins the next one. A run with no blank lines or indents
+  whose lines look wrapped (OCR output: several lines of about one width, the column's) is paragraphs by
+  their lines' lengths: a line clearly shorter than the column ends its paragraph when it ends a sentence,
+  or stands alone when it opens one and ends no sentence (a subhead, a byline); the rest run on.
+- Wrapped lines run on without a space in Chinese, with one in Latin text; a word a line's end broke
+  after a hyphen is made whole when the hyphen was the compositor's (``layout.readers.hyphens``; a
+  HYPHEN repair each) and keeps its hyphen, with no space, when the hyphen is the word's (New-York).
 - Inside the body, a short display line followed by text (often set off by a hard line break) is a
   subhead, and so is a numbered section head (一、… （一）… II. … 1. … short, no closing stop), a
   heading too; a paragraph that stops mid-sentence at a blank line is joined with the next (a JOIN
@@ -47,6 +53,7 @@ from layout.model import (
     SectionKind,
 )
 from layout.readers.frontmatter import SectionOverride, read_front_matter
+from layout.readers.hyphens import BROKEN_END, BROKEN_START, Hyphenation
 from layout.readers.newspaper import HAN, language_of, take_masthead_fields
 from layout.readers.paper import PaperSettings, declared_catalogue, declared_settings
 from layout.readers.source import read_source
@@ -60,6 +67,12 @@ BYLINE_WIDTH = 40
 CREDIT_WIDTH = 30
 NUMBERED_HEAD_WIDTH = 40
 RUN_IN_SPREAD = 1.5  # the longest run-in head of a series is at most this many times the shortest
+# wrapped text: its column is as wide as the run's widest lines bar a few (a long URL, a line run on), its
+# full lines at least FULL_LINE of that; a run of fewer full lines, or of a narrower column, is not wrapped
+COLUMN_PERCENTILE = 0.9
+FULL_LINE = 0.8
+WRAPPED_MIN_FULL_LINES = 3
+WRAPPED_MIN_COLUMN = 8
 
 CHINESE = re.compile(f"[{HAN}\u3000-\u303f\uff00-\uffef]")  # Han characters and full-width marks
 QUOTES = "“”‘’\"'"
@@ -104,6 +117,7 @@ class _Piece:
     last_line: int
     level: int = 0  # the number of '#' of a heading; 0 for text
     new_block: bool = True  # a blank line (or a heading) comes before it: the break a join may repair
+    repairs: tuple[Repair, ...] = ()  # the words made whole where its lines broke them
 
 
 def parse_issue(
@@ -137,15 +151,15 @@ def parse_text(
     if normalize_punctuation is None:
         normalize_punctuation = declared.get("normalize_punctuation", True)
     lines = text.split("\n")[front.body_line - 1 :]
-    pieces = _pieces(lines, front.body_line)
+    pieces = _pieces(lines, front.body_line, Hyphenation(declared.get("language") or language_of(lines)))
     title_heading, level = _heading_levels(pieces, path)
     first = next(i for i, piece in enumerate(pieces) if piece.level == level)
-    repairs: list[Repair] = []
     body = pieces[first:]
+    repairs = [repair for piece in body for repair in piece.repairs]
     if normalize_punctuation:
         body = [_normalized(piece, repairs) for piece in body]
     # the masthead's items stand on lines of their own, hard break or not
-    masthead_lines = _pieces(lines[: body[0].line - front.body_line], front.body_line, wrap=False)
+    masthead_lines = _pieces(lines[: body[0].line - front.body_line], front.body_line)
     masthead = _masthead(masthead_lines, title_heading, declared, front.lines, path)
     if page_count:
         masthead = dataclasses.replace(masthead, page_count=page_count)
@@ -170,8 +184,9 @@ def parse_text(
 # ---- reading the text into pieces ----
 
 
-def _pieces(lines: list[str], first_line: int, *, wrap: bool = True) -> list[_Piece]:
-    """The pieces of ``lines`` (numbered from ``first_line``); without ``wrap`` each line is a piece."""
+def _pieces(lines: list[str], first_line: int, hyphenation: Hyphenation | None = None) -> list[_Piece]:
+    """The pieces of ``lines`` (numbered from ``first_line``), wrapped lines joined by the rules of
+    ``hyphenation``'s language; without it each line is a piece, as it is read."""
     pieces: list[_Piece] = []
     run: list[tuple[int, str]] = []  # the text lines since the last blank line or heading
     for number, raw in enumerate(lines, first_line):
@@ -179,21 +194,25 @@ def _pieces(lines: list[str], first_line: int, *, wrap: bool = True) -> list[_Pi
         if raw.strip() and not heading:
             run.append((number, raw))
             continue
-        pieces += _run_pieces(run, wrap=wrap)
+        pieces += _run_pieces(run, hyphenation)
         run = []
         if heading:
             pieces.append(_Piece(_heading_text(raw[heading.end() :]), number, number, level=len(heading[1])))
-    return pieces + _run_pieces(run, wrap=wrap)
+    return pieces + _run_pieces(run, hyphenation)
 
 
-def _run_pieces(run: list[tuple[int, str]], *, wrap: bool) -> list[_Piece]:
-    """The pieces of a run of text lines with no blank line between them.
+def _run_pieces(run: list[tuple[int, str]], hyphenation: Hyphenation | None) -> list[_Piece]:
+    """The pieces of a run of text lines with no blank line between them (each line one, without ``hyphenation``).
 
     A piece ends at a hard line break. Where two or more of the run's lines open with an indent, the run
     is paragraphs marked by their first line's indent: each indented line, and each numbered section
     head, begins a piece of its own (without the indent, which is white space: nothing of the text goes).
+    Else, where the run's lines look wrapped at a column's width, a clearly shorter line may end its piece
+    (``_ends_wrapped_piece``).
     """
+    wrap = hyphenation is not None
     indented = wrap and sum(bool(INDENT.match(raw)) for _, raw in run) >= 2
+    column = _wrapped_column(run) if wrap and not indented else None
     groups: list[list[tuple[int, str]]] = []
     for number, raw in run:
         previous = groups[-1][-1][1] if groups else None
@@ -205,13 +224,59 @@ def _run_pieces(run: list[tuple[int, str]], *, wrap: bool) -> list[_Piece]:
                 indented
                 and (INDENT.match(raw) or _is_numbered_head(raw.strip()) or _is_numbered_head(previous.strip()))
             )
+            or (column is not None and _ends_wrapped_piece(previous.strip(), column, opens=len(groups[-1]) == 1))
         ):
             groups.append([])
         groups[-1].append((number, raw))
-    return [
-        _Piece(_soft_joined([raw.strip() for _, raw in group]), group[0][0], group[-1][0], new_block=index == 0)
-        for index, group in enumerate(groups)
-    ]
+    return [_joined_piece(group, hyphenation, new_block=index == 0) for index, group in enumerate(groups)]
+
+
+def _wrapped_column(run: list[tuple[int, str]]) -> float | None:
+    """The width of the column the run's lines were wrapped at, if they look wrapped: at least a few of
+    them are full (about the column's width), and at least half."""
+    widths = sorted(_width(raw) for _, raw in run)
+    if not widths:
+        return None
+    column = widths[int(COLUMN_PERCENTILE * (len(widths) - 1))]
+    full = sum(width >= FULL_LINE * column for width in widths)
+    wrapped = column >= WRAPPED_MIN_COLUMN and full >= WRAPPED_MIN_FULL_LINES and 2 * full >= len(widths)
+    return column if wrapped else None
+
+
+def _ends_wrapped_piece(line: str, column: float, *, opens: bool) -> bool:
+    """Whether ``line`` of wrapped text ends its piece: a line clearly shorter than the ``column`` that ends
+    a sentence, or that ``opens`` its piece and does not stop mid-sentence (a display line: a subhead, a
+    byline). A full line runs on, whatever it ends with: the column's width, not the writer, ended it."""
+    if _width(line) >= FULL_LINE * column:
+        return False
+    return bool(PARAGRAPH_END.search(line)) or (opens and not MID_SENTENCE.search(line))
+
+
+def _joined_piece(group: list[tuple[int, str]], hyphenation: Hyphenation | None, *, new_block: bool) -> _Piece:
+    """The piece of a group of wrapped lines: Chinese runs on without a space, Latin words need one, and a
+    word a line's end broke after a hyphen is made whole where ``hyphenation`` says (a HYPHEN repair)."""
+    repairs: list[Repair] = []
+    parts: list[str] = []  # the lines, each after its joint; joined once at the end, as a paragraph may be long
+    for index, (number, raw) in enumerate(group):
+        line = raw.strip()
+        if hyphenation is not None:
+            line, joins = hyphenation.rejoined_inside(line)
+            repairs += [Repair(RepairKind.HYPHEN, (number,), before, after) for before, after in joins]
+        if not parts:
+            parts.append(line)
+            continue
+        start, end = parts[-1].rsplit(maxsplit=1)[-1], line.split(maxsplit=1)[0]
+        if hyphenation is not None and BROKEN_START.match(start) and BROKEN_END.match(end):
+            if word := hyphenation.rejoined(start, end):
+                repairs.append(Repair(RepairKind.HYPHEN, (group[index - 1][0], number), f"{start} {end}", word))
+                parts[-1], line = parts[-1][: -len(start)] + word, line[len(end) :]
+            if line:
+                parts.append(line)  # a hyphen kept is the word's own: New-York, not New- York
+        elif CHINESE.match(parts[-1][-1]) or CHINESE.match(line[0]):
+            parts.append(line)
+        else:
+            parts.append(f" {line}")
+    return _Piece("".join(parts), group[0][0], group[-1][0], new_block=new_block, repairs=tuple(repairs))
 
 
 def _heading_text(rest: str) -> str:
@@ -219,14 +284,6 @@ def _heading_text(rest: str) -> str:
     text = rest.strip()
     unmarked = text.rstrip("#")
     return unmarked.rstrip() if unmarked != text and unmarked[-1:].isspace() else text
-
-
-def _soft_joined(lines: list[str]) -> str:
-    """Wrapped lines of one paragraph as one: Chinese runs on without a space, Latin words need one."""
-    parts = [lines[0]]
-    for left, right in zip(lines, lines[1:]):
-        parts.append(right if CHINESE.match(left[-1]) or CHINESE.match(right[0]) else f" {right}")
-    return "".join(parts)
 
 
 def _heading_levels(pieces: list[_Piece], path: Path) -> tuple[_Piece | None, int]:
