@@ -47,6 +47,9 @@ class RepairKind(str, enum.Enum):
     PUNCTUATION = "punctuation"  # half-width punctuation inside Chinese text made full width
     JUMP = "jump"  # the original edition's jump line (Continued on page 3), replaced by the reissue's own
     HYPHEN = "hyphen"  # a word hyphenated across lines (PRINT- ING) made whole again (PRINTING)
+    # the headline's decks said again at the top of the body (archives keep the printed head there), left
+    # out of the body: the heading prints them once
+    REPEAT = "repeat"
 
 
 @dataclass(frozen=True)

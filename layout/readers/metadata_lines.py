@@ -1,0 +1,82 @@
+"""The short lines an archive keeps under a headline -> the section's and the issue's fields (issue 9).
+
+In: the text of a line under a headline (after the subheadline), one at a time. Out: the field it
+is (``MetadataLine``), or None when the line is the story's own text. A date line's date goes to the
+issue (``IssueDate``): the masthead's date, when the masthead states none.
+
+The lines, in any order, each at most once a story:
+
+- a date line (any form ``dates`` reads) -> the issue's date. A story dated otherwise than the issue
+  keeps its date line as its first paragraph: the model has no story dates, and nothing is lost;
+- a column line, ``专栏：X`` or ``栏目：X`` -> the kicker (the column's name), as written, label and all:
+  the label is text of the source, and the reissue prints what the source says;
+- an author line, ``作者：X`` -> the byline, as written;
+- a byline (◆通讯员 …, 记者 …, By …) or a dateline alone on its line (【新华社延安十日电】) -> the byline;
+- a lone short name (two to four Han characters) -> the author (a commentary's).
+
+Page lines (第2版) are page markers (``source_pages``), read before the sections are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from layout.readers.datelines import dateline
+from layout.readers.dates import DateLine, read_date_line
+from layout.readers.newspaper import HAN, MONTHS
+
+COLUMN_LINE = re.compile(r"^(?:专栏|栏目)\s*[:：]\s*\S.{0,24}$")
+AUTHOR_LINE = re.compile(r"^作者\s*[:：]\s*\S.{0,30}$")
+AUTHOR = re.compile(f"^[{HAN}]{{2,4}}$")
+
+
+@dataclass(frozen=True)
+class MetadataLine:
+    field: str  # the section's field it fills: kicker, byline or author; "date" for the issue's date
+    date: DateLine | None = None
+
+
+@dataclass
+class IssueDate:
+    """The issue's date as the date lines under headlines state it, and the lines that state it."""
+
+    date: DateLine | None  # the masthead's, until a date line gives one
+    line: int | None = None  # the first date line's, when the date is a date line's
+    unprinted: list[tuple[str, int]] = field(default_factory=list)  # date lines the masthead cannot print as written
+
+    def take(self, date: DateLine, text: str, line: int) -> bool:
+        """Whether the date line ``text`` states the issue's date (it does when it is the first date found)."""
+        if self.date is None:
+            self.date, self.line = date, line
+        if self.date.iso != date.iso:
+            return False
+        if not _prints_as_written(text, date) and text not in (t for t, _ in self.unprinted):
+            self.unprinted.append((text, line))
+        return True
+
+
+def metadata_line(text: str, taken: set[str], issue_date: IssueDate, line: int, *, byline: bool) -> MetadataLine | None:
+    """The field the line ``text`` (source line ``line``) under a headline is, of those not yet ``taken``.
+
+    ``byline`` says whether the line has a byline's shape (the parser's rule for bylines)."""
+    if "date" not in taken and (date := read_date_line(text)) and issue_date.take(date, text, line):
+        return MetadataLine("date", date)
+    candidates = (
+        ("kicker", bool(COLUMN_LINE.match(text))),
+        ("byline", bool(AUTHOR_LINE.match(text)) or byline or dateline(text) == text),
+        ("author", bool(AUTHOR.match(text))),
+    )
+    name = next((name for name, fits in candidates if fits), None)
+    return MetadataLine(name) if name is not None and name not in taken and not {"byline", "author"} & taken else None
+
+
+def _prints_as_written(text: str, date: DateLine) -> bool:
+    """Whether the masthead prints the date line as the source writes it: in the styles' forms,
+    1950年3月5日 (星期日) or (Sunday,) March 5, 1950. Any other form (一九五〇年三月五日, 5 March 1950, OCR's
+    FEBRUARY 171824) is kept as written among the masthead's furniture too, so that none of it is lost."""
+    year, month, day = (int(part) for part in date.iso.split("-"))
+    weekday = date.weekday
+    chinese = f"{year}年{month}月{day}日" + (f" {weekday}" if weekday else "")
+    english = (f"{weekday}, " if weekday else "") + f"{MONTHS[month - 1].capitalize()} {day}, {year}"
+    return re.sub(r"\s+", "", text) in {re.sub(r"\s+", "", form) for form in (chinese, english)}
