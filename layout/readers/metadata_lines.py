@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from layout.readers.datelines import dateline
 from layout.readers.dates import DateLine, read_date_line
 from layout.readers.newspaper import HAN, MONTHS
+from layout.readers.source_pages import page_marker
 
 COLUMN_LINE = re.compile(r"^(?:专栏|栏目)\s*[:：]\s*\S.{0,24}$")
 AUTHOR_LINE = re.compile(r"^作者\s*[:：]\s*\S.{0,30}$")
@@ -54,6 +55,13 @@ class IssueDate:
         if not _prints_as_written(text, date) and text not in (t for t, _ in self.unprinted):
             self.unprinted.append((text, line))
         return True
+
+
+def stands_alone(text: str) -> bool:
+    """Whether ``text`` is a line an archive sets on its own, never a wrapped paragraph's part: a date
+    line, a page line or marker, a column or an author line. Archives set them one under another with
+    no blank line between, so each must end the lines run together before it."""
+    return bool(COLUMN_LINE.match(text) or AUTHOR_LINE.match(text) or page_marker(text) or read_date_line(text))
 
 
 def metadata_line(text: str, taken: set[str], issue_date: IssueDate, line: int, *, byline: bool) -> MetadataLine | None:

@@ -50,7 +50,7 @@ from layout.readers.datelines import dateline, is_signature
 from layout.readers.dates import DateLine
 from layout.readers.decks import Decks, repeated_lines, split_decks
 from layout.readers.frontmatter import SectionOverride, read_front_matter
-from layout.readers.metadata_lines import IssueDate, metadata_line
+from layout.readers.metadata_lines import IssueDate, metadata_line, stands_alone
 from layout.readers.newspaper import HAN, language_of, take_masthead_fields
 from layout.readers.paper import PaperSettings, declared_catalogue, declared_settings
 from layout.readers.source import read_source
@@ -211,6 +211,8 @@ def _run_pieces(run: list[tuple[int, str]], *, wrap: bool) -> list[_Piece]:
             previous is None
             or not wrap
             or previous.endswith(HARD_BREAK)
+            or stands_alone(raw.strip())
+            or stands_alone(previous.strip())
             or (
                 indented
                 and (INDENT.match(raw) or _is_numbered_head(raw.strip()) or _is_numbered_head(previous.strip()))
@@ -440,6 +442,7 @@ def _is_display_text(text: str, width: float) -> bool:
         and not CREDIT.match(text)
         and not JUMP.match(text)
         and not BYLINE.match(text)
+        and not is_signature(text)
     )
 
 
@@ -539,7 +542,7 @@ def _take_leading_lines(
     while rest and not rest[0].level:
         if not repeated and (count := repeated_lines(decks, [piece.text for piece in rest])):
             repeat = rest[:count]
-            numbers = tuple(range(repeat[0].line, repeat[-1].last_line + 1))
+            numbers = tuple(n for piece in repeat for n in range(piece.line, piece.last_line + 1))
             repairs.append(Repair(RepairKind.REPEAT, numbers, "\n".join(piece.text for piece in repeat), ""))
             del rest[:count]
             repeated = True
