@@ -117,6 +117,9 @@ def _repair(repair: Repair) -> Text:
     if repair.kind is RepairKind.REPEAT:
         dropped = f"“{_cut(repair.before.replace(chr(10), ' / '))}” left out; the heading prints the decks once"
         return Text.assemble(("repeat ", "yellow"), (f"lines {lines}: ", "dim"), dropped)
+    if repair.kind is RepairKind.MARKER:
+        dropped = f"“{repair.before}” left out; the section's page, which the reissue numbers itself"
+        return Text.assemble(("marker ", "yellow"), (f"line {lines}: ", "dim"), dropped)
     if repair.kind is RepairKind.HYPHEN:
         rejoined = f"“{repair.before}” → “{repair.after}”"
         return Text.assemble(("hyphen ", "yellow"), (f"lines {lines}: ", "dim"), rejoined)

@@ -50,6 +50,9 @@ class RepairKind(str, enum.Enum):
     # the headline's decks said again at the top of the body (archives keep the printed head there), left
     # out of the body: the heading prints them once
     REPEAT = "repeat"
+    # a page marker (第2版, Page 2, <!-- page 2 -->, ---) left out of the text: it is the section's page, and
+    # the reissue prints its own page numbers
+    MARKER = "marker"
 
 
 @dataclass(frozen=True)

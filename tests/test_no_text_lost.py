@@ -59,8 +59,8 @@ def model_characters(issue: Issue) -> Counter[str]:
         texts += [getattr(section, name) or "" for name in SECTION_TEXT] + [b.text for b in section.blocks]
     counted = characters("".join(texts))
     for repair in issue.repairs:
-        # the marks it replaced, the line or the repeated head it dropped
-        if repair.kind in (RepairKind.PUNCTUATION, RepairKind.JUMP, RepairKind.REPEAT):
+        # the marks it replaced, the line, the repeated head or the page marker it dropped
+        if repair.kind in (RepairKind.PUNCTUATION, RepairKind.JUMP, RepairKind.REPEAT, RepairKind.MARKER):
             counted += characters(repair.before) - characters(repair.after)
     return counted
 

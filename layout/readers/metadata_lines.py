@@ -64,6 +64,11 @@ def stands_alone(text: str) -> bool:
     return bool(COLUMN_LINE.match(text) or AUTHOR_LINE.match(text) or page_marker(text) or read_date_line(text))
 
 
+def is_metadata_line(text: str) -> bool:
+    """Whether ``text`` has the shape of a line an archive keeps under a headline (see ``metadata_line``)."""
+    return stands_alone(text) or bool(AUTHOR.match(text)) or dateline(text) == text
+
+
 def metadata_line(text: str, taken: set[str], issue_date: IssueDate, line: int, *, byline: bool) -> MetadataLine | None:
     """The field the line ``text`` (source line ``line``) under a headline is, of those not yet ``taken``.
 

@@ -50,7 +50,7 @@ from layout.readers.datelines import dateline, is_signature
 from layout.readers.dates import DateLine
 from layout.readers.decks import Decks, repeated_lines, split_decks
 from layout.readers.frontmatter import SectionOverride, read_front_matter
-from layout.readers.metadata_lines import IssueDate, metadata_line, stands_alone
+from layout.readers.metadata_lines import IssueDate, is_metadata_line, metadata_line, stands_alone
 from layout.readers.newspaper import HAN, language_of, take_masthead_fields
 from layout.readers.paper import PaperSettings, declared_catalogue, declared_settings
 from layout.readers.source import read_source
@@ -146,10 +146,11 @@ def parse_text(
         body = [_normalized(piece, repairs) for piece in body]
     # the masthead's items stand on lines of their own, hard break or not
     masthead_lines = _pieces(lines[: body[0].line - front.body_line], front.body_line, wrap=False)
-    kept, source_pages = take_page_markers([*masthead_lines, *body], level)
+    kept, source_pages = take_page_markers([*masthead_lines, *body], level, is_metadata_line)
     first_headline = body[0].line
     masthead_lines = [piece for piece in kept if piece.line < first_headline]
     body = [piece for piece in kept if piece.line >= first_headline]
+    repairs += [Repair(RepairKind.MARKER, (line,), text, "") for text, line in source_pages.markers]
     masthead = _masthead(masthead_lines, title_heading, declared, front.lines, path)
     issue_date = IssueDate(DateLine(masthead.date, masthead.weekday) if masthead.date else None)
     sections = _sections(body, level, repairs, issue_date)

@@ -16,20 +16,20 @@ front page when that marker begins page 2, and on no page in particular otherwis
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from layout.model import MAX_PAGES
+from layout.readers.newspaper import HAN
 
 CHINESE_NUMERAL = "一二三四五六七八九十"
 PAGE_LINE = re.compile(
-    rf"^第?\s*(?P<number>\d{{1,3}}|[{CHINESE_NUMERAL}]{{1,3}})\s*版(?:\s*[:：]?\s*(?P<name>[^\s:：]{{2,12}}))?$"
+    rf"^第?\s*(?P<number>\d{{1,3}}|[{CHINESE_NUMERAL}]{{1,3}})\s*版(?:(?:\s*[:：]\s*|\s+)(?P<name>[{HAN}]{{2,8}}))?$"
 )
 PAGE_WORD = re.compile(r"^page\s+(?P<number>\d{1,3})\.?$", re.IGNORECASE)
 PAGE_COMMENT = re.compile(r"^<!--\s*page\s+(?P<number>\d{1,3})\s*-->$", re.IGNORECASE)
 THEMATIC_BREAK = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
-LEADING_LINE_LENGTH = 40  # the short lines under a headline (date, page, column, author) are this short
 
 
 class Piece(Protocol):
@@ -57,6 +57,7 @@ class SourcePages:
     by_heading: dict[int, tuple[int, int]] = field(default_factory=dict)
     highest: int | None = None
     names: dict[int, str] = field(default_factory=dict)
+    markers: list[tuple[str, int]] = field(default_factory=list)  # each marker taken out, and its line
 
 
 def page_marker(text: str) -> Marker | None:
@@ -73,15 +74,18 @@ def page_marker(text: str) -> Marker | None:
     return None
 
 
-def take_page_markers(pieces: Sequence[P], level: int) -> tuple[list[P], SourcePages]:
+def take_page_markers(
+    pieces: Sequence[P], level: int, under_headline: Callable[[str], bool]
+) -> tuple[list[P], SourcePages]:
     """``pieces`` (the masthead's and the body's) without their page markers, and the page of each
-    section (a heading of ``level``)."""
+    section (a heading of ``level``). ``under_headline`` tells the lines an archive keeps under a
+    headline (a date line, a column line): a marker among them is the page line of that headline's story."""
     kept: list[P] = []
     found = SourcePages()
     current: int | None = None
     current_line = 0  # the line of the marker that began the current page
     heading: P | None = None
-    leading = False  # only short lines since the heading: a marker here is the story's own page line
+    leading = False  # only the archive's lines since the heading: a marker here is the story's own page line
     unplaced: list[P] = []  # headings before the first marker
     first_marker: tuple[int, int] | None = None  # its page and line
     for piece in pieces:
@@ -94,7 +98,7 @@ def take_page_markers(pieces: Sequence[P], level: int) -> tuple[list[P], SourceP
                     found.by_heading[piece.line] = (current, current_line)
                 else:
                     unplaced.append(piece)
-            elif not piece.level and len(piece.text) > LEADING_LINE_LENGTH:
+            elif not piece.level and not under_headline(piece.text):
                 leading = False
             continue
         number = marker.number if marker.number is not None else (current or 1) + 1
@@ -102,6 +106,7 @@ def take_page_markers(pieces: Sequence[P], level: int) -> tuple[list[P], SourceP
             kept.append(piece)  # no page an issue has: text, not a marker
             continue
         current, current_line = number, piece.line
+        found.markers.append((piece.text, piece.line))
         first_marker = first_marker or (number, piece.line)
         if marker.name:
             found.names[number] = marker.name
