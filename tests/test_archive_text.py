@@ -231,8 +231,8 @@ def test_no_marker_no_pages() -> None:
         # two decks: else the shorter is the main head (主题), the first on a tie
         ("迎着春风走进新学期  开学了", Decks("开学了", "迎着春风走进新学期")),
         ("开学了　迎着春风走进新学期", Decks("开学了", None, "迎着春风走进新学期")),
-        # an English head: the first deck is the main head, the rest its decks
-        ("FIRE AT THE MILLS  TWO HUNDRED MEN IDLE", Decks("FIRE AT THE MILLS", None, "TWO HUNDRED MEN IDLE")),
+        # English: two spaces are OCR's gaps in a justified line, not decks
+        ("FIRE AT  THE MILLS", Decks("FIRE AT  THE MILLS")),
         # one space between phrases is one head set on two lines, not decks
         ("高质高效办理建议提案 为经济社会发展赋能", Decks("高质高效办理建议提案 为经济社会发展赋能")),
     ],

@@ -9,9 +9,11 @@ Which deck is the main head follows Chinese newspaper practice: a full head is �
 主题 (the main head, set largest) and 副题 (the subhead, below), so of three decks the middle is the main
 head. Of two, a deck opening with a dash (——) is the 副题; otherwise the shorter is the main head (the
 主题 states the news in the fewest words; the 引题 or 副题 gives the circumstances at length), the first
-on a tie, since the main head is read first when nothing marks a lead-in. An English head's first deck is
-its main head and the decks under it are read as its subheadline, as English papers stack them.
-More decks than three: the first is the overline, the last the subheadline, those between the head.
+on a tie, since the main head is read first when nothing marks a lead-in. More decks than three: the
+first is the overline, the last the subheadline, those between the head.
+
+Only a Chinese head is read as decks: Chinese archives set a head's decks on one line so, while in
+English OCR two spaces are a justified line's gaps, and English decks stand on lines of their own.
 """
 
 from __future__ import annotations
@@ -36,10 +38,8 @@ class Decks:
 def split_decks(text: str) -> Decks:
     """The decks of a headline line; a headline of one deck is the headline alone."""
     decks = [deck for deck in DECK_SEPARATOR.split(text.strip()) if deck]
-    if len(decks) < 2:
+    if len(decks) < 2 or not CJK.search(text):
         return Decks(text)
-    if not CJK.search(text):
-        return Decks(decks[0], subheadline=" ".join(decks[1:]))
     if len(decks) == 2:
         first, second = decks
         if DASH.match(second) or (not DASH.match(first) and _width(first) <= _width(second)):

@@ -11,7 +11,11 @@ The rules read the shapes editors use in any daily, Chinese or English, not the 
 - Before a heading, a short display line (no full stop) is the section's overline (引题); a shorter
   one before it is the kicker (栏目). After a heading: a deeper heading or a line opening with a dash
   is the subheadline, then a byline (◆通讯员 …, By …) or a lone person's name (a commentary's author).
-  A dateline that opens the first paragraph (本报讯(记者 …)) becomes the byline.
+  A dateline that opens the first paragraph (本报讯(记者 …), 【新华社延安十日电】, WASHINGTON, April 30.—:
+  ``datelines``) becomes the byline, and so does a signature after the last paragraph.
+- What archives keep around a story: the lines under a headline (a date, a column, an author:
+  ``metadata_lines``), page lines and markers between stories (``source_pages``), a headline of decks
+  on one line and the decks said again at the top of the body (``decks``), read into the model.
 - Paragraphs end at blank lines, or, in a run of lines where two or more open with an indent (four
   spaces, a tab, 　　), where an indented line begins the next one.
 - Inside the body, a short display line followed by text (often set off by a hard line break) is a
