@@ -106,6 +106,13 @@ def test_a_date_line_the_masthead_cannot_print_as_written_is_kept_in_its_furnitu
     assert issue.masthead.furniture == ("一九八二年九月十八日",)  # once, however many stories repeat it
 
 
+@pytest.mark.parametrize(("line", "furniture"), [("FEBRUARY 171824", ("FEBRUARY 171824",)), ("1824年2月17日", ())])
+def test_a_masthead_line_that_is_a_date_in_any_form_is_the_issues_date(line: str, furniture: tuple[str, ...]) -> None:
+    """issue 9: above the first headline too; kept as furniture when the masthead prints it otherwise."""
+    masthead = parse(f"# THE COURIER\n\n{line}\n\n## Head\n\nText.\n").masthead
+    assert (masthead.date, masthead.lines["date"], masthead.furniture) == ("1824-02-17", 3, furniture)
+
+
 def test_a_story_dated_otherwise_than_the_issue_keeps_its_date_line() -> None:
     """issue 9: the model has no story dates: another day's date line stays the story's first paragraph."""
     issue = parse("# 晚报\n\n1982年9月18日\n\n## 标题\n\n1982年9月17日\n\n正文。\n")

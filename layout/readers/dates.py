@@ -45,6 +45,16 @@ class DateLine:
     iso: str
     weekday: str | None
 
+    def prints_as_written(self, text: str) -> bool:
+        """Whether the masthead prints the date line ``text`` as the source writes it: in the styles'
+        forms, 1950年3月5日 (星期日) or (Sunday,) March 5, 1950. A line in any other form (一九五〇年三月五日,
+        5 March 1950, OCR's FEBRUARY 171824) is kept as written among the masthead's furniture too, so
+        that none of it is lost."""
+        year, month, day = (int(part) for part in self.iso.split("-"))
+        chinese = f"{year}年{month}月{day}日" + (f" {self.weekday}" if self.weekday else "")
+        english = (f"{self.weekday}, " if self.weekday else "") + f"{MONTHS[month - 1].capitalize()} {day}, {year}"
+        return re.sub(r"\s+", "", text) in {re.sub(r"\s+", "", form) for form in (chinese, english)}
+
 
 def read_date_line(text: str) -> DateLine | None:
     """The date ``text`` states, when the line is a date (and perhaps its weekday) and nothing else."""

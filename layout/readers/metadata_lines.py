@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from layout.readers.datelines import dateline
 from layout.readers.dates import DateLine, read_date_line
-from layout.readers.newspaper import HAN, MONTHS
+from layout.readers.newspaper import HAN
 from layout.readers.source_pages import page_marker
 
 COLUMN_LINE = re.compile(r"^(?:专栏|栏目)\s*[:：]\s*\S.{0,24}$")
@@ -52,7 +52,7 @@ class IssueDate:
             self.date, self.line = date, line
         if self.date.iso != date.iso:
             return False
-        if not _prints_as_written(text, date) and text not in (t for t, _ in self.unprinted):
+        if not date.prints_as_written(text) and text not in (t for t, _ in self.unprinted):
             self.unprinted.append((text, line))
         return True
 
@@ -82,14 +82,3 @@ def metadata_line(text: str, taken: set[str], issue_date: IssueDate, line: int, 
     )
     name = next((name for name, fits in candidates if fits), None)
     return MetadataLine(name) if name is not None and name not in taken and not {"byline", "author"} & taken else None
-
-
-def _prints_as_written(text: str, date: DateLine) -> bool:
-    """Whether the masthead prints the date line as the source writes it: in the styles' forms,
-    1950年3月5日 (星期日) or (Sunday,) March 5, 1950. Any other form (一九五〇年三月五日, 5 March 1950, OCR's
-    FEBRUARY 171824) is kept as written among the masthead's furniture too, so that none of it is lost."""
-    year, month, day = (int(part) for part in date.iso.split("-"))
-    weekday = date.weekday
-    chinese = f"{year}年{month}月{day}日" + (f" {weekday}" if weekday else "")
-    english = (f"{weekday}, " if weekday else "") + f"{MONTHS[month - 1].capitalize()} {day}, {year}"
-    return re.sub(r"\s+", "", text) in {re.sub(r"\s+", "", form) for form in (chinese, english)}

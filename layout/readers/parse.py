@@ -51,7 +51,7 @@ from layout.model import (
     SectionKind,
 )
 from layout.readers.datelines import dateline, is_signature
-from layout.readers.dates import DateLine
+from layout.readers.dates import DateLine, read_date_line
 from layout.readers.decks import Decks, repeated_lines, split_decks
 from layout.readers.frontmatter import SectionOverride, read_front_matter
 from layout.readers.metadata_lines import IssueDate, is_metadata_line, metadata_line, stands_alone
@@ -353,6 +353,15 @@ def _masthead(
         values["title"], lines["title"] = texts[0].text, texts[0].line
         texts = texts[1:]
     for piece in texts:
+        if "date" not in values and (date := read_date_line(piece.text)):
+            # a line that is a date in any form (一九五〇年三月五日, OCR's FEBRUARY 171824), kept as furniture
+            # too when the masthead prints the date otherwise
+            values["date"], lines["date"] = date.iso, piece.line
+            if date.weekday and "weekday" not in values:
+                values["weekday"], lines["weekday"] = date.weekday, piece.line
+            if not date.prints_as_written(piece.text):
+                furniture.append((piece.text, piece.line))
+            continue
         leftovers = take_masthead_fields(piece.text, piece.line, values, lines)
         title = declared.get("title") or values.get("title", "")
         if leftovers == [piece.text] and (field := _masthead_line_field(piece.text, title, values)):
