@@ -120,6 +120,9 @@ def _repair(repair: Repair) -> Text:
     if repair.kind is RepairKind.MARKER:
         dropped = f"“{repair.before}” left out; the section's page, which the reissue numbers itself"
         return Text.assemble(("marker ", "yellow"), (f"line {lines}: ", "dim"), dropped)
+    if repair.kind is RepairKind.LABEL:
+        dropped = f"“{repair.before}” left out; an empty label says nothing"
+        return Text.assemble(("label ", "yellow"), (f"line {lines}: ", "dim"), dropped)
     if repair.kind is RepairKind.HYPHEN:
         rejoined = f"“{repair.before}” → “{repair.after}”"
         return Text.assemble(("hyphen ", "yellow"), (f"lines {lines}: ", "dim"), rejoined)

@@ -53,6 +53,8 @@ class RepairKind(str, enum.Enum):
     # a page marker (第2版, Page 2, <!-- page 2 -->, ---) left out of the text: it is the section's page, and
     # the reissue prints its own page numbers
     MARKER = "marker"
+    # an archive's empty label under a headline (专栏：, 作者： with nothing after), left out: it says nothing
+    LABEL = "label"
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,8 @@ def test_each_fixture_keeps_its_text_in_the_model(form: str) -> None:
         ("5 March 1950", DateLine("1950-03-05", None)),
         ("Thursday, March 5, 1950", DateLine("1950-03-05", "Thursday")),
         ("Sept. 5, 1950", DateLine("1950-09-05", None)),
+        ("1946-05-15", DateLine("1946-05-15", None)),
+        ("1950.3.5", DateLine("1950-03-05", None)),
         ("FEBRUARY 171824", DateLine("1824-02-17", None)),  # OCR ran the day into the year
         ("MARCH 51903", DateLine("1903-03-05", None)),
     ],
@@ -129,10 +131,27 @@ def test_lines_under_a_headline_fill_the_sections_fields() -> None:
     assert (issue.masthead.date, issue.masthead.page_count) == ("1982-09-18", 2)
 
 
+def test_an_empty_label_under_a_headline_is_left_out() -> None:
+    """issue 9: an archive's field left empty (专栏：, 作者：) says nothing: a LABEL repair, not a paragraph."""
+    issue = parse("# 日报\n\n## 标题\n\n1946-05-15\n第1版()\n专栏：\n作者：\n\n正文。\n")
+    section = issue.sections[0]
+    assert ([b.text for b in section.blocks], section.kicker, section.byline, section.page) == (
+        ["正文。"],
+        None,
+        None,
+        1,
+    )
+    assert [(r.kind, r.lines, r.before) for r in issue.repairs if r.kind is RepairKind.LABEL] == [
+        (RepairKind.LABEL, (7,), "专栏："),
+        (RepairKind.LABEL, (8,), "作者："),
+    ]
+    assert (issue.masthead.date, issue.masthead.furniture) == ("1946-05-15", ("1946-05-15",))
+
+
 def test_a_lone_name_under_a_headline_is_a_commentarys_author() -> None:
     """issue 9: after the archive's lines too, as directly under the headline."""
-    section = parse("# 晚报\n\n## 节约一度电\n\n1982年9月18日\n专栏：短评\n林涛\n\n正文。\n").sections[0]
-    assert (section.kind, section.author, section.kicker) == (SectionKind.COMMENTARY, "林涛", "专栏：短评")
+    section = parse("# 晚报\n\n## 节约一度电\n\n1982年9月18日\n专栏：短评\n林 涛\n\n正文。\n").sections[0]
+    assert (section.kind, section.author, section.kicker) == (SectionKind.COMMENTARY, "林 涛", "专栏：短评")
 
 
 @pytest.mark.parametrize("signature", ["（周红）", "（记者 周红 李明）", "— H. R. WELLS.", "--J. Smith"])
@@ -166,6 +185,8 @@ def test_a_signature_above_the_next_headline_is_not_its_overline() -> None:
         ("2版", Marker(2)),
         ("第2版：要闻", Marker(2, "要闻")),
         ("第3版 国际新闻", Marker(3, "国际新闻")),
+        ("第2版（要闻）", Marker(2, "要闻")),
+        ("第1版()", Marker(1)),  # an archive's page line with its page name left empty
         ("Page 2", Marker(2)),
         ("PAGE 4", Marker(4)),
         ("<!-- page 5 -->", Marker(5)),

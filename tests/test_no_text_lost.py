@@ -59,8 +59,9 @@ def model_characters(issue: Issue) -> Counter[str]:
         texts += [getattr(section, name) or "" for name in SECTION_TEXT] + [b.text for b in section.blocks]
     counted = characters("".join(texts))
     for repair in issue.repairs:
-        # the marks it replaced, the line, the repeated head or the page marker it dropped
-        if repair.kind in (RepairKind.PUNCTUATION, RepairKind.JUMP, RepairKind.REPEAT, RepairKind.MARKER):
+        # the marks it replaced, the line, the repeated head, the page marker or the empty label it dropped
+        kinds = (RepairKind.PUNCTUATION, RepairKind.JUMP, RepairKind.REPEAT, RepairKind.MARKER, RepairKind.LABEL)
+        if repair.kind in kinds:
             counted += characters(repair.before) - characters(repair.after)
     return counted
 

@@ -4,10 +4,10 @@ In: one line of an issue's text (a date line under a headline, as archives keep 
 ``DateLine`` (ISO date, weekday as written) when the line is a date and nothing else, else None.
 
 The forms are those of Chinese and English papers, not of one archive: 1950年3月5日, 一九五〇年三月五日,
-March 5, 1950, 5 March 1950, Thursday, March 5, 1950, Mar. 5, 1950, and OCR's damage to them: the
-comma before the year lost, or the space too, so that day and year run together (FEBRUARY 171824 is
-February 17, 1824; MARCH 51903 is March 5, 1903: the year is the last four digits, the day what is
-left, which is unambiguous because a day has one or two digits).
+1950-03-05 (1950.3.5, 1950/3/5), March 5, 1950, 5 March 1950, Thursday, March 5, 1950, Mar. 5, 1950,
+and OCR's damage to them: the comma before the year lost, or the space too, so that day and year run
+together (FEBRUARY 171824 is February 17, 1824; MARCH 51903 is March 5, 1903: the year is the last
+four digits, the day what is left, which is unambiguous because a day has one or two digits).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ CHINESE_DATE = re.compile(
     r"^(?P<year>\d{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*年\s*(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"\s*(?P<day>\d{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*日"
 )
+NUMERIC_DATE = re.compile(r"^(?P<year>\d{4})(?P<sep>[-./])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})")  # 1946-05-15
 ENGLISH_DATES = (
     # March 5, 1950; MARCH 5 1950; Mar. 5. 1950 (OCR's full stop for a comma)
     re.compile(rf"^(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?[,.]?\s+(?P<year>\d{{4}})", re.I),
@@ -63,7 +64,7 @@ def read_date_line(text: str) -> DateLine | None:
     if weekday:
         rest = f"{rest[: weekday.start()]} {rest[weekday.end() :]}".strip(" ,，")
     rest = rest.strip("（）() ")
-    for pattern in (CHINESE_DATE, *ENGLISH_DATES):
+    for pattern in (CHINESE_DATE, NUMERIC_DATE, *ENGLISH_DATES):
         if (match := pattern.match(rest)) and LEFT_OVER.match(rest[match.end() :]):
             iso = _iso(match["year"], match["month"], match["day"])
             if iso is not None:

@@ -12,7 +12,9 @@ The lines, in any order, each at most once a story:
   the label is text of the source, and the reissue prints what the source says;
 - an author line, ``作者：X`` -> the byline, as written;
 - a byline (◆通讯员 …, 记者 …, By …) or a dateline alone on its line (【新华社延安十日电】) -> the byline;
-- a lone short name (two to four Han characters) -> the author (a commentary's).
+- a lone short name (two to four Han characters) -> the author (a commentary's);
+- a label with nothing after it (``专栏：``, ``作者：``: the archive's field left empty) -> nothing: it is
+  left out (a LABEL repair).
 
 Page lines (第2版) are page markers (``source_pages``), read before the sections are.
 """
@@ -29,12 +31,15 @@ from layout.readers.source_pages import page_marker
 
 COLUMN_LINE = re.compile(r"^(?:专栏|栏目)\s*[:：]\s*\S.{0,24}$")
 AUTHOR_LINE = re.compile(r"^作者\s*[:：]\s*\S.{0,30}$")
-AUTHOR = re.compile(f"^[{HAN}]{{2,4}}$")
+EMPTY_LABEL = re.compile(r"^(?:专栏|栏目|作者)\s*[:：]$")  # an archive's field left empty
+AUTHOR = re.compile(f"^[{HAN}](?: ?[{HAN}]){{1,3}}$")  # 林涛, or spaced as type sets a two-character name: 林 涛
 
 
 @dataclass(frozen=True)
 class MetadataLine:
-    field: str  # the section's field it fills: kicker, byline or author; "date" for the issue's date
+    # the section's field it fills: kicker, byline or author; "date" for the issue's date; "label" for an
+    # empty label, which says nothing and is left out
+    field: str
     date: DateLine | None = None
 
 
@@ -61,7 +66,13 @@ def stands_alone(text: str) -> bool:
     """Whether ``text`` is a line an archive sets on its own, never a wrapped paragraph's part: a date
     line, a page line or marker, a column or an author line. Archives set them one under another with
     no blank line between, so each must end the lines run together before it."""
-    return bool(COLUMN_LINE.match(text) or AUTHOR_LINE.match(text) or page_marker(text) or read_date_line(text))
+    return bool(
+        COLUMN_LINE.match(text)
+        or AUTHOR_LINE.match(text)
+        or EMPTY_LABEL.match(text)
+        or page_marker(text)
+        or read_date_line(text)
+    )
 
 
 def is_metadata_line(text: str) -> bool:
@@ -75,6 +86,8 @@ def metadata_line(text: str, taken: set[str], issue_date: IssueDate, line: int, 
     ``byline`` says whether the line has a byline's shape (the parser's rule for bylines)."""
     if "date" not in taken and (date := read_date_line(text)) and issue_date.take(date, text, line):
         return MetadataLine("date", date)
+    if EMPTY_LABEL.match(text):
+        return MetadataLine("label")
     candidates = (
         ("kicker", bool(COLUMN_LINE.match(text))),
         ("byline", bool(AUTHOR_LINE.match(text)) or byline or dateline(text) == text),

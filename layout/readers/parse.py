@@ -566,9 +566,11 @@ def _take_leading_lines(
         found = metadata_line(piece.text, taken | set(fields), issue_date, piece.line, byline=byline)
         if found is None or piece.line != piece.last_line:
             return
-        taken.add(found.field)
-        if found.field != "date":
+        if found.field == "label":
+            repairs.append(Repair(RepairKind.LABEL, (piece.line,), piece.text, ""))
+        elif found.field != "date":
             fields[found.field], lines[found.field] = piece.text, piece.line
+        taken.add(found.field)
         rest.pop(0)
 
 

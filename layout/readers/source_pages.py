@@ -4,7 +4,8 @@ In: the pieces of an issue's text (headings and paragraphs, in reading order). O
 the markers, the page each section heading's story was printed on, the highest page named and the
 pages' names (版名) the markers give.
 
-A page marker is a line of its own: ``第2版`` (``第二版``, ``2版``, ``第2版：要闻``, ``第2版 要闻``),
+A page marker is a line of its own: ``第2版`` (``第二版``, ``2版``, ``第2版：要闻``, ``第2版 要闻``,
+``第2版（要闻）``, ``第2版()``),
 ``Page 2``, an HTML comment ``<!-- page 2 -->``, or a Markdown thematic break (``---``, ``-----``,
 ``***``: PDF-to-Markdown tools such as pymupdf4llm and MarkItDown write one between pages), which
 begins the page after the one before it. A marker begins a page: the stories after it are on it, until
@@ -25,7 +26,8 @@ from layout.readers.newspaper import HAN
 
 CHINESE_NUMERAL = "一二三四五六七八九十"
 PAGE_LINE = re.compile(
-    rf"^第?\s*(?P<number>\d{{1,3}}|[{CHINESE_NUMERAL}]{{1,3}})\s*版(?:(?:\s*[:：]\s*|\s+)(?P<name>[{HAN}]{{2,8}}))?$"
+    rf"^第?\s*(?P<number>\d{{1,3}}|[{CHINESE_NUMERAL}]{{1,3}})\s*版"
+    rf"(?:(?:\s*[:：]\s*|\s+)(?P<name>[{HAN}]{{2,8}})|\s*[（(](?P<bracketed>[{HAN}]{{2,8}})?[）)])?$"
 )
 PAGE_WORD = re.compile(r"^page\s+(?P<number>\d{1,3})\.?$", re.IGNORECASE)
 PAGE_COMMENT = re.compile(r"^<!--\s*page\s+(?P<number>\d{1,3})\s*-->$", re.IGNORECASE)
@@ -67,7 +69,7 @@ def page_marker(text: str) -> Marker | None:
         return Marker(None)
     if match := PAGE_LINE.match(text):
         number = _page_number(match["number"])
-        return Marker(number, match["name"]) if number is not None else None
+        return Marker(number, match["name"] or match["bracketed"]) if number is not None else None
     for pattern in (PAGE_WORD, PAGE_COMMENT):
         if match := pattern.match(text):
             return Marker(_page_number(match["number"]))
