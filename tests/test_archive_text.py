@@ -225,6 +225,13 @@ def test_a_thematic_break_begins_the_next_page() -> None:
     assert issue.masthead.page_count == 3
 
 
+def test_a_thematic_break_after_the_last_story_or_in_the_masthead_begins_no_page() -> None:
+    """issue 9: tools write a break after the last page too; a masthead may be ruled off with one."""
+    issue = parse("# Star\n\n***\n\n## One\n\nText one.\n\n---\n\n## Two\n\nText two.\n\n---\n")
+    assert [s.page for s in issue.sections] == [1, 2]
+    assert (issue.masthead.page_count, issue.masthead.furniture) == (2, ("***",))
+
+
 def test_a_marker_naming_its_page_names_the_page() -> None:
     """issue 9: 第2版：要闻 gives page 2 its name (版名); unnamed pages before it stay the style's."""
     issue = parse("# 晚报\n\n## 一\n\n正文一。\n\n第2版：要闻\n\n## 二\n\n正文二。\n")

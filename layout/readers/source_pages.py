@@ -81,44 +81,61 @@ def take_page_markers(
 ) -> tuple[list[P], SourcePages]:
     """``pieces`` (the masthead's and the body's) without their page markers, and the page of each
     section (a heading of ``level``). ``under_headline`` tells the lines an archive keeps under a
-    headline (a date line, a column line): a marker among them is the page line of that headline's story."""
+    headline (a date line, a column line): a marker among them is the page line of that headline's story.
+
+    A thematic break begins a page only when a story follows it: tools write one after the last page
+    too, and a masthead may have one as a rule under the nameplate (there it stays, as furniture)."""
     kept: list[P] = []
     found = SourcePages()
-    current: int | None = None
-    current_line = 0  # the line of the marker that began the current page
+    page: tuple[int, int] | None = None  # the current page and the line of the marker that began it
     heading: P | None = None
     leading = False  # only the archive's lines since the heading: a marker here is the story's own page line
     unplaced: list[P] = []  # headings before the first marker
-    first_marker: tuple[int, int] | None = None  # its page and line
+    first_page: tuple[int, int] | None = None
+    pending_break: int | None = None  # the line of a thematic break that no story has followed yet
+
+    def begin(number: int, line: int) -> None:
+        nonlocal page, first_page
+        page = (number, line)
+        first_page = first_page or page
+        found.highest = max(found.highest or 0, number)
+
     for piece in pieces:
         marker = None if piece.level else page_marker(piece.text)
         if marker is None:
             kept.append(piece)
             if piece.level == level:
+                if pending_break is not None:
+                    begin((page[0] if page else 1) + 1, pending_break)
+                    pending_break = None
                 heading, leading = piece, True
-                if current is not None:
-                    found.by_heading[piece.line] = (current, current_line)
+                if page is not None:
+                    found.by_heading[piece.line] = page
                 else:
                     unplaced.append(piece)
             elif not piece.level and not under_headline(piece.text):
                 leading = False
             continue
-        number = marker.number if marker.number is not None else (current or 1) + 1
-        if not 1 <= number <= MAX_PAGES:
+        if marker.number is None:
+            if heading is None:
+                kept.append(piece)  # a rule in the masthead, not a page break
+            else:
+                pending_break = piece.line
+                found.markers.append((piece.text, piece.line))
+            continue
+        if not 1 <= marker.number <= MAX_PAGES:
             kept.append(piece)  # no page an issue has: text, not a marker
             continue
-        current, current_line = number, piece.line
         found.markers.append((piece.text, piece.line))
-        first_marker = first_marker or (number, piece.line)
+        begin(marker.number, piece.line)
         if marker.name:
-            found.names[number] = marker.name
-        found.highest = max(found.highest or 0, number)
+            found.names[marker.number] = marker.name
         if heading is not None and leading:
-            found.by_heading[heading.line] = (number, piece.line)
+            found.by_heading[heading.line] = (marker.number, piece.line)
             if heading in unplaced:
                 unplaced.remove(heading)
-    if first_marker and first_marker[0] == 2:
-        found.by_heading.update({piece.line: (1, first_marker[1]) for piece in unplaced})
+    if first_page and first_page[0] == 2:
+        found.by_heading.update({piece.line: (1, first_page[1]) for piece in unplaced})
     return kept, found
 
 
