@@ -115,6 +115,15 @@ def _repair(repair: Repair) -> Text:
     if repair.kind is RepairKind.JUMP:
         dropped = f"“{_cut(repair.before)}” left out; the reissue prints its own"
         return Text.assemble(("jump ", "yellow"), (f"line {lines}: ", "dim"), dropped)
+    if repair.kind is RepairKind.REPEAT:
+        dropped = f"“{_cut(repair.before.replace(chr(10), ' / '))}” left out; the heading prints the decks once"
+        return Text.assemble(("repeat ", "yellow"), (f"lines {lines}: ", "dim"), dropped)
+    if repair.kind is RepairKind.MARKER:
+        dropped = f"“{repair.before}” left out; the section's page, which the reissue numbers itself"
+        return Text.assemble(("marker ", "yellow"), (f"line {lines}: ", "dim"), dropped)
+    if repair.kind is RepairKind.LABEL:
+        dropped = f"“{repair.before}” left out; an empty label says nothing"
+        return Text.assemble(("label ", "yellow"), (f"line {lines}: ", "dim"), dropped)
     if repair.kind in (RepairKind.HYPHEN, RepairKind.MARKED_HYPHEN):
         rejoined = f"“{repair.before}” → “{repair.after}”"
         return Text.assemble((f"{repair.kind.value} ", "yellow"), (f"lines {lines}: ", "dim"), rejoined)

@@ -50,13 +50,27 @@ class RepairKind(str, enum.Enum):
     JUMP = "jump"  # the original edition's jump line (Continued on page 3), replaced by the reissue's own
     HYPHEN = "hyphen"  # a word hyphenated across lines (PRINT- ING) made whole again (PRINTING)
     MARKED_HYPHEN = "marked-hyphen"  # a word the source marks as hyphenated (ALTO's HYP, SUBS_CONTENT) set whole
+    # the headline's decks said again at the top of the body (archives keep the printed head there), left
+    # out of the body: the heading prints them once
+    REPEAT = "repeat"
+    # a page marker (第2版, Page 2, <!-- page 2 -->, ---) left out of the text: it is the section's page, and
+    # the reissue prints its own page numbers
+    MARKER = "marker"
+    # an archive's empty label under a headline (专栏：, 作者： with nothing after), left out: it says nothing
+    LABEL = "label"
 
 
 # Repairs that take characters out of the source's text: an edition quotes what they took in its notes,
 # so that every character of the source stays in it (a reader, or a check that cannot see the repairs,
 # finds it there). A word the source itself marks as hyphenated (ALTO's SUBS_CONTENT) is not among
 # them: its hyphen is the source's markup, not its text.
-QUOTED_IN_NOTES = (RepairKind.HYPHEN, RepairKind.JUMP)
+QUOTED_IN_NOTES = (
+    RepairKind.HYPHEN,
+    RepairKind.JUMP,
+    RepairKind.REPEAT,
+    RepairKind.MARKER,
+    RepairKind.LABEL,
+)
 
 
 @dataclass(frozen=True)

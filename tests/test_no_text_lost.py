@@ -59,8 +59,16 @@ def model_characters(issue: Issue) -> Counter[str]:
         texts += [getattr(section, name) or "" for name in SECTION_TEXT] + [b.text for b in section.blocks]
     counted = characters("".join(texts))
     for repair in issue.repairs:
-        # the marks it replaced, the line it dropped, the hyphen it took out of a word
-        if repair.kind in (RepairKind.PUNCTUATION, RepairKind.JUMP, RepairKind.HYPHEN):
+        # the marks it replaced, the line, the hyphen, the repeated head, the page marker or the empty label it dropped
+        kinds = (
+            RepairKind.PUNCTUATION,
+            RepairKind.JUMP,
+            RepairKind.HYPHEN,
+            RepairKind.REPEAT,
+            RepairKind.MARKER,
+            RepairKind.LABEL,
+        )
+        if repair.kind in kinds:
             counted += characters(repair.before) - characters(repair.after)
     return counted
 

@@ -11,7 +11,11 @@ The rules read the shapes editors use in any daily, Chinese or English, not the 
 - Before a heading, a short display line (no full stop) is the section's overline (引题); a shorter
   one before it is the kicker (栏目). After a heading: a deeper heading or a line opening with a dash
   is the subheadline, then a byline (◆通讯员 …, By …) or a lone person's name (a commentary's author).
-  A dateline that opens the first paragraph (本报讯(记者 …)) becomes the byline.
+  A dateline that opens the first paragraph (本报讯(记者 …), 【新华社延安十日电】, WASHINGTON, April 30.—:
+  ``datelines``) becomes the byline, and so does a signature after the last paragraph.
+- What archives keep around a story: the lines under a headline (a date, a column, an author:
+  ``metadata_lines``), page lines and markers between stories (``source_pages``), a headline of decks
+  on one line and the decks said again at the top of the body (``decks``), read into the model.
 - Paragraphs end at blank lines, or, in a run of lines where two or more open with an indent (four
   spaces, a tab, 　　), where an indented line begins the next one. A run with no blank lines or indents
   whose lines look wrapped (OCR output: several lines of about one width, the column's) is paragraphs by
@@ -52,11 +56,16 @@ from layout.model import (
     Section,
     SectionKind,
 )
+from layout.readers.datelines import dateline, is_signature
+from layout.readers.dates import DateLine, read_date_line
+from layout.readers.decks import Decks, repeated_lines, split_decks
 from layout.readers.frontmatter import SectionOverride, read_front_matter
 from layout.readers.hyphens import BROKEN_END, BROKEN_START, Hyphenation
+from layout.readers.metadata_lines import IssueDate, is_metadata_line, metadata_line, stands_alone
 from layout.readers.newspaper import HAN, language_of, take_masthead_fields
 from layout.readers.paper import PaperSettings, declared_catalogue, declared_settings
 from layout.readers.source import read_source
+from layout.readers.source_pages import SourcePages, take_page_markers
 
 # Widths are in ems: a Chinese character is one, a Latin letter or digit about half of one.
 KICKER_WIDTH = 16
@@ -92,11 +101,6 @@ COLON_END = re.compile(r"[:：]$")
 FIRST_SENTENCE = re.compile(r"^(.+?(?:[。！？]|[.!?](?=\s)))[”’」』\"')）]*")
 
 BYLINE = re.compile(r"^(?:[◆◇■□●○▲△★☆◎]\s*)?(?:(?:本报|特约|实习)?(?:记者|通讯员)|实习生|[文图][/／|｜]|By\s+\S)")
-DATELINE = re.compile(
-    r"^(?:本报讯\s*(?:[（(][^（()）]{1,60}[）)])?"
-    r"|[^\s（(，,。]{2,16}?[讯电]\s*[（(][^（()）]{1,60}[）)])"
-)
-AUTHOR = re.compile(f"^[{HAN}]{{2,4}}$")
 CREDIT = re.compile(r"^(?:.+摄(?:影)?|(?:Photos?|Photograph|Picture) by\s+.+)$", re.IGNORECASE)
 JUMP = re.compile(
     r"^(?:(?:Continued|See)\b.*\bpage\s+\d+\.?|[（(]?(?:下转|上接|转|接)第?\s*\d+\s*版.*)$", re.IGNORECASE
@@ -160,13 +164,24 @@ def parse_text(
         body = [_normalized(piece, repairs) for piece in body]
     # the masthead's items stand on lines of their own, hard break or not
     masthead_lines = _pieces(lines[: body[0].line - front.body_line], front.body_line)
+    kept, source_pages = take_page_markers([*masthead_lines, *body], level, is_metadata_line)
+    first_headline = body[0].line
+    masthead_lines = [piece for piece in kept if piece.line < first_headline]
+    body = [piece for piece in kept if piece.line >= first_headline]
+    repairs += [Repair(RepairKind.MARKER, (line,), text, "") for text, line in source_pages.markers]
     masthead = _masthead(masthead_lines, title_heading, declared, front.lines, path)
+    issue_date = IssueDate(DateLine(masthead.date, masthead.weekday) if masthead.date else None)
+    sections = _sections(body, level, repairs, issue_date)
+    sections = _apply_overrides(_with_source_pages(sections, source_pages), front.sections, path)
+    masthead = _with_source_findings(masthead, issue_date, source_pages)
     if page_count:
         masthead = dataclasses.replace(masthead, page_count=page_count)
-    sections = _apply_overrides(_sections(body, level, repairs), front.sections, path)
     settings = declared_settings(
         declared, language=language_of(piece.text for piece in body), normalize_punctuation=normalize_punctuation
     )
+    if source_pages.names and not settings.page_names:
+        names = tuple(source_pages.names.get(page, "") for page in range(1, max(source_pages.names) + 1))
+        settings = dataclasses.replace(settings, page_names=names)
     catalogue = declared_catalogue(declared)
     repairs.sort(key=lambda repair: repair.lines)
     issue = Issue(
@@ -220,6 +235,8 @@ def _run_pieces(run: list[tuple[int, str]], hyphenation: Hyphenation | None) -> 
             previous is None
             or not wrap
             or previous.endswith(HARD_BREAK)
+            or stands_alone(raw.strip())
+            or stands_alone(previous.strip())
             or (
                 indented
                 and (INDENT.match(raw) or _is_numbered_head(raw.strip()) or _is_numbered_head(previous.strip()))
@@ -393,6 +410,15 @@ def _masthead(
         values["title"], lines["title"] = texts[0].text, texts[0].line
         texts = texts[1:]
     for piece in texts:
+        if "date" not in values and (date := read_date_line(piece.text)):
+            # a line that is a date in any form (一九五〇年三月五日, OCR's FEBRUARY 171824), kept as furniture
+            # too when the masthead prints the date otherwise
+            values["date"], lines["date"] = date.iso, piece.line
+            if date.weekday and "weekday" not in values:
+                values["weekday"], lines["weekday"] = date.weekday, piece.line
+            if not date.prints_as_written(piece.text):
+                furniture.append((piece.text, piece.line))
+            continue
         leftovers = take_masthead_fields(piece.text, piece.line, values, lines)
         title = declared.get("title") or values.get("title", "")
         if leftovers == [piece.text] and (field := _masthead_line_field(piece.text, title, values)):
@@ -446,7 +472,7 @@ def _is_slogan(text: str) -> bool:
 # ---- sections ----
 
 
-def _sections(pieces: list[_Piece], level: int, repairs: list[Repair]) -> list[Section]:
+def _sections(pieces: list[_Piece], level: int, repairs: list[Repair], issue_date: IssueDate) -> list[Section]:
     # a numbered head marked as a headline heads a part of the story above it, not a story of its own
     starts = [i for i, p in enumerate(pieces) if p.level == level and not (i and _is_numbered_head_piece(p))]
     starts.append(len(pieces))
@@ -455,7 +481,7 @@ def _sections(pieces: list[_Piece], level: int, repairs: list[Repair]) -> list[S
     for body in bodies[:-1]:
         display.append(_take_display_lines(body))
     sections = [
-        _section(pieces[start], body, kicker, overline, level, repairs)
+        _section(pieces[start], body, kicker, overline, level, repairs, issue_date)
         for start, body, (kicker, overline) in zip(starts, bodies, display)
     ]
     lead = next((i for i, s in enumerate(sections) if s.kind is SectionKind.STORY), None)
@@ -487,6 +513,7 @@ def _is_display_text(text: str, width: float) -> bool:
         and not CREDIT.match(text)
         and not JUMP.match(text)
         and not BYLINE.match(text)
+        and not is_signature(text)
     )
 
 
@@ -507,6 +534,7 @@ def _section(
     overline: _Piece | None,
     level: int,
     repairs: list[Repair],
+    issue_date: IssueDate,
 ) -> Section:
     fields: dict[str, Any] = {}
     lines = {"headline": heading.line}
@@ -520,11 +548,8 @@ def _section(
     rest = list(body)
     if rest and (rest[0].level > level or (not rest[0].level and SUBHEADLINE.match(rest[0].text))):
         take("subheadline", rest.pop(0))
-    if rest and not rest[0].level:
-        if BYLINE.match(rest[0].text) and _fits(rest[0].text, BYLINE_WIDTH) and not STOP.search(rest[0].text):
-            take("byline", rest.pop(0))
-        elif AUTHOR.match(rest[0].text):
-            take("author", rest.pop(0))
+    decks = _decks(heading, fields, lines)
+    _take_leading_lines(rest, decks, fields, lines, repairs, issue_date)
     if rest and not rest[-1].level and CREDIT.match(rest[-1].text) and _fits(rest[-1].text, CREDIT_WIDTH):
         take("credit", rest.pop())
     blocks = _blocks(rest, repairs)
@@ -532,18 +557,107 @@ def _section(
         "byline" not in fields
         and blocks
         and blocks[0].role is BlockRole.PARAGRAPH
-        and (dateline := DATELINE.match(blocks[0].text))
-        and blocks[0].text[dateline.end() :].strip()
+        and (opening := dateline(blocks[0].text))
+        and blocks[0].text[len(opening) :].strip()
     ):
-        fields["byline"], lines["byline"] = dateline[0].strip(), blocks[0].line
-        blocks[0] = dataclasses.replace(blocks[0], text=blocks[0].text[dateline.end() :].lstrip())
+        fields["byline"], lines["byline"] = opening, blocks[0].line
+        blocks[0] = dataclasses.replace(blocks[0], text=blocks[0].text[len(opening) :].lstrip())
+    if (
+        "byline" not in fields
+        and len(blocks) > 1
+        and blocks[-1].role is BlockRole.PARAGRAPH
+        and is_signature(blocks[-1].text)
+    ):
+        # a signature after the last paragraph names the writers, as a byline does above the first
+        fields["byline"], lines["byline"] = blocks[-1].text, blocks[-1].line
+        blocks.pop()
     kind = _kind(fields, blocks)
     if kind is SectionKind.PHOTO:
         fields["caption"], lines["caption"] = blocks[0].text, blocks[0].line
         blocks = []
     return Section(
-        kind=kind, headline=heading.text, line=heading.line, blocks=tuple(_mark_run_ins(blocks)), lines=lines, **fields
+        kind=kind,
+        headline=decks.headline,
+        line=heading.line,
+        blocks=tuple(_mark_run_ins(blocks)),
+        lines=lines,
+        **fields,
     )
+
+
+def _decks(heading: _Piece, fields: dict[str, Any], lines: dict[str, int]) -> Decks:
+    """The headline's decks (``decks``): a headline line of decks fills the overline and subheadline
+    the lines around it have not filled; the decks as set, whichever lines gave them."""
+    decks = split_decks(heading.text)
+    if (decks.overline and "overline" in fields) or (decks.subheadline and "subheadline" in fields):
+        decks = Decks(heading.text)  # the lines around the headline give its decks: this line is one deck
+    for name in ("overline", "subheadline"):
+        if deck := getattr(decks, name):
+            fields[name], lines[name] = deck, heading.line
+    return Decks(decks.headline, fields.get("overline"), fields.get("subheadline"))
+
+
+def _take_leading_lines(
+    rest: list[_Piece],
+    decks: Decks,
+    fields: dict[str, Any],
+    lines: dict[str, int],
+    repairs: list[Repair],
+    issue_date: IssueDate,
+) -> None:
+    """Take from the start of ``rest`` the short lines an archive keeps under a headline (a date line,
+    a column line, an author line, a byline: see ``metadata_lines``) into ``fields``, and a repeat of
+    the headline's decks (a REPEAT repair: the decks are printed once, in the heading)."""
+    taken: set[str] = set()
+    repeated = False
+    while rest and not rest[0].level:
+        if not repeated and (count := repeated_lines(decks, [piece.text for piece in rest])):
+            repeat = rest[:count]
+            numbers = tuple(n for piece in repeat for n in range(piece.line, piece.last_line + 1))
+            repairs.append(Repair(RepairKind.REPEAT, numbers, "\n".join(piece.text for piece in repeat), ""))
+            del rest[:count]
+            repeated = True
+            continue
+        piece = rest[0]
+        byline = bool(BYLINE.match(piece.text)) and _fits(piece.text, BYLINE_WIDTH) and not STOP.search(piece.text)
+        found = metadata_line(piece.text, taken | set(fields), issue_date, piece.line, byline=byline)
+        if found is None or piece.line != piece.last_line:
+            return
+        if found.field == "label":
+            repairs.append(Repair(RepairKind.LABEL, (piece.line,), piece.text, ""))
+        elif found.field != "date":
+            fields[found.field], lines[found.field] = piece.text, piece.line
+        taken.add(found.field)
+        rest.pop(0)
+
+
+def _with_source_pages(sections: list[Section], pages: SourcePages) -> list[Section]:
+    """Each section on the page the source's page lines and markers put it on."""
+    placed = []
+    for section in sections:
+        if found := pages.by_heading.get(section.line):
+            page, line = found
+            section = dataclasses.replace(section, page=page, lines={**section.lines, "page": line})
+        placed.append(section)
+    return placed
+
+
+def _with_source_findings(masthead: Masthead, issue_date: IssueDate, pages: SourcePages) -> Masthead:
+    """The masthead with what the text below it says of the issue, where the masthead says nothing:
+    the date of the date lines (kept as written among the furniture too when the masthead cannot print
+    it so) and the page count of the highest page the page lines and markers name."""
+    values: dict[str, Any] = {}
+    lines = dict(masthead.lines)
+    if masthead.date is None and issue_date.date is not None and issue_date.line is not None:
+        values["date"], lines["date"] = issue_date.date.iso, issue_date.line
+        if masthead.weekday is None and issue_date.date.weekday:
+            values["weekday"], lines["weekday"] = issue_date.date.weekday, issue_date.line
+    if masthead.page_count is None and pages.highest:
+        values["page_count"] = pages.highest
+    if issue_date.unprinted:
+        values["furniture"] = (*masthead.furniture, *(text for text, _ in issue_date.unprinted))
+        values["furniture_lines"] = (*masthead.furniture_lines, *(line for _, line in issue_date.unprinted))
+    return dataclasses.replace(masthead, **values, lines=lines) if values else masthead
 
 
 def _kind(fields: dict[str, Any], blocks: list[Block]) -> SectionKind:
