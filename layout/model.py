@@ -47,6 +47,7 @@ class RepairKind(str, enum.Enum):
     PUNCTUATION = "punctuation"  # half-width punctuation inside Chinese text made full width
     JUMP = "jump"  # the original edition's jump line (Continued on page 3), replaced by the reissue's own
     HYPHEN = "hyphen"  # a word hyphenated across lines (PRINT- ING) made whole again (PRINTING)
+    NOISE = "noise"  # unreadable OCR in a nameplate (ornaments read as text) moved, verbatim, to the furniture
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,30 @@ class Repair:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a piece of OCR text is in the source: a line of one of its files, on a page, in a block."""
+
+    file: str  # the file's name: a METS issue has one per page
+    line: int
+    page: int | None = None  # the issue's page, first page 1
+    block: str | None = None  # the block's ID in its file (an ALTO TextBlock, an hOCR paragraph)
+
+    def __str__(self) -> str:
+        on = f"page {self.page}, " if self.page is not None else ""
+        within = f"block {self.block}, " if self.block else ""
+        return f"{self.file}, {on}{within}line {self.line}"
+
+
+@dataclass(frozen=True)
+class DoubtfulWord:
+    """A word the OCR was unsure of, for a proofreader to check against the scan; the text keeps it as read."""
+
+    text: str
+    confidence: float  # the OCR's own, from 0 (a guess) to 1 (certain)
+    where: Place
+
+
+@dataclass(frozen=True)
 class Settings:
     """How the issue asks to be made (front matter), before the command line's options override it."""
 
@@ -188,6 +213,7 @@ class Issue:
     repairs: tuple[Repair, ...] = ()
     settings: Settings = Settings()
     catalogue: Catalogue = Catalogue()
+    doubtful_words: tuple[DoubtfulWord, ...] = ()  # OCR's words read with low confidence, in reading order
 
     @property
     def page_count(self) -> int:
