@@ -132,7 +132,7 @@ def _repair(repair: Repair) -> Text:
         rejoined = f"“{repair.before}” → “{repair.after}”"
         return Text.assemble(("hyphen ", "yellow"), (f"lines {lines}: ", "dim"), rejoined)
     if repair.kind is RepairKind.NOISE:
-        moved = f"“{repair.before}” → “{repair.after}”, the rest set with the furniture"
+        moved = f"“{repair.after}” set as the nameplate; “{repair.before}”, as read, with the furniture"
         return Text.assemble(("nameplate noise ", "yellow"), (f"line {lines}: ", "dim"), moved)
     changed = [(a, b) for a, b in zip(repair.before, repair.after) if a != b]
     marks = " ".join(f"{a}→{b}" for a, b in dict.fromkeys(changed))

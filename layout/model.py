@@ -47,7 +47,7 @@ class RepairKind(str, enum.Enum):
     PUNCTUATION = "punctuation"  # half-width punctuation inside Chinese text made full width
     JUMP = "jump"  # the original edition's jump line (Continued on page 3), replaced by the reissue's own
     HYPHEN = "hyphen"  # a word hyphenated across lines (PRINT- ING) made whole again (PRINTING)
-    NOISE = "noise"  # unreadable OCR in a nameplate (ornaments read as text) moved, verbatim, to the furniture
+    NOISE = "noise"  # OCR noise (ornaments read as text) left out of a title; the line as read is furniture
 
 
 @dataclass(frozen=True)

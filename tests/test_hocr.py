@@ -121,6 +121,22 @@ def test_the_fixture_matches_its_golden_model(fixture_issue: Issue) -> None:
     assert_matches_golden({**to_dict(fixture_issue), "source": "tests/issues/hocr/ledger-1924-10-09.hocr"}, GOLDEN)
 
 
+def test_words_tesseract_doubted_are_listed_with_their_page_paragraph_and_line(fixture_issue: Issue) -> None:
+    """Issue 9: x_wconf (0..100) is kept as a confidence of 0..1; the words below the threshold are listed
+    for proofreading, each with its page, its paragraph's id and its line, and the text keeps them."""
+    assert [(w.text, w.confidence, str(w.where)) for w in fixture_issue.doubtful_words] == [
+        ("Classes", 0.31, "ledger-1924-10-09.hocr, page 1, block par_1_6, line 183"),
+        ("Black", 0.47, "ledger-1924-10-09.hocr, page 2, block par_2_3, line 307"),
+        ("Methodist", 0.58, "ledger-1924-10-09.hocr, page 2, block par_2_4, line 381"),
+    ]
+    assert fixture_issue.sections[0].blocks[2].text.startswith("Classes in manual")
+
+
+def test_a_page_without_confidences_has_no_doubtful_words(tmp_path: Path) -> None:
+    page = hocr_page("80|THE EXAMPLE STAR", "30|Body text\n30|on two lines.").replace("; x_wconf 90", "")
+    assert read_issue(write_hocr(tmp_path, page)).doubtful_words == ()
+
+
 # ---- the rules, on pages of their own ----
 
 

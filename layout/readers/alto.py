@@ -11,8 +11,16 @@ and the masthead fields a METS file gave (``layout.readers.mets``), if any. Out:
   Text above a page's first headline is a section of its own, with no headline.
 - One-line blocks above all the page's longer blocks (nameplate, dateline, running heads) and lone page
   numbers are the masthead's furniture, verbatim, but for a headline its story's text follows right
-  below; page 1's largest is the nameplate, the paper's title when no METS names it. The shared
-  newspaper rules read masthead fields (a date) from the furniture.
+  below. Page 1's largest that holds a readable word is the printed nameplate. When nothing names the
+  paper (METS's MODS, the paper's settings: the catalogue's name wins) its readable words are the
+  title; noise the OCR read in it (ornaments, rules: words of punctuation, or doubtful and of few
+  letters) is left out of the title, a NOISE repair, and the nameplate as read joins the furniture,
+  verbatim: every character of the page is printed. The shared newspaper rules read masthead fields
+  (a date) from the furniture.
+- Each word's confidence (``WC``, 0..1) is kept: the words below ``DOUBTFUL_CONFIDENCE`` are the issue's
+  doubtful words, each with its file, page, block and line, for ``inspect`` to list; the text keeps them.
+- The articles a METS's logical structMap declares (``Article``) are the stories, each starting on the
+  page of its first block; the blocks no article holds are read as above, and all in page order.
 
 Lines in the model are lines of the ALTO file a piece came from.
 """
@@ -223,14 +231,14 @@ def issue_from_pages(
             if block is not nameplate:
                 furniture.append(block)
                 continue
-            printed, noise = _split_noise(block)
-            if "title" in values:  # the catalogue names the paper: the printed nameplate is furniture, verbatim
-                furniture.append(printed)
-            else:
-                values["title"], lines["title"] = printed.text, printed.line
-            if noise is not None:
-                furniture.append(noise)
-                repairs.append(Repair(RepairKind.NOISE, (block.line,), block.text, printed.text))
+            named = "title" in values  # the catalogue names the paper (MODS, the paper's settings)
+            readable = _without_noise(block)
+            if not named:
+                values["title"], lines["title"] = readable.text, readable.line
+            if readable is not block and not named:
+                repairs.append(Repair(RepairKind.NOISE, (block.line,), block.text, readable.text))
+            if named or readable is not block:  # the nameplate as the OCR read it, with the furniture, verbatim
+                furniture.append(block)
         for block in page.blocks:
             repairs += block.repairs
         body = [(index, block) for index, block in free if index not in page_furniture]
@@ -276,17 +284,12 @@ def _doubtful_words(pages: list[OcrPage]) -> tuple[DoubtfulWord, ...]:
     )
 
 
-def _split_noise(nameplate: TextBlock) -> tuple[TextBlock, TextBlock | None]:
-    """The nameplate as printed, less the noise OCR read in it (ornaments, rules, specks), and that noise, if any."""
-    noise = [word for word in nameplate.words if not word.readable]
-    if not noise:
-        return nameplate, None
-    printed = [word for word in nameplate.words if word.readable]
-    return _with_words(nameplate, printed), dataclasses.replace(_with_words(nameplate, noise), repairs=())
-
-
-def _with_words(block: TextBlock, words: list[OcrWord]) -> TextBlock:
-    return dataclasses.replace(block, text=" ".join(word.text for word in words), words=tuple(words))
+def _without_noise(nameplate: TextBlock) -> TextBlock:
+    """The nameplate less the noise the OCR read in it (ornaments, rules, specks); itself when it has none."""
+    readable = tuple(word for word in nameplate.words if word.readable)
+    if len(readable) == len(nameplate.words):
+        return nameplate
+    return dataclasses.replace(nameplate, text=" ".join(word.text for word in readable), words=readable)
 
 
 def _article_blocks(pages: list[OcrPage], articles: Sequence[Article]) -> dict[Article, list[tuple[str, int, int]]]:
