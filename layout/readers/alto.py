@@ -118,7 +118,7 @@ class OcrWord:
     def readable(self) -> bool:
         """Not noise: letters or digits make at least half of it, and if doubtful, enough of them to be a word."""
         letters = sum(character.isalnum() for character in self.text)
-        return letters * 2 >= len(self.text) and (letters >= NOISE_LETTERS or not self.doubtful) and letters > 0
+        return letters > 0 and letters * 2 >= len(self.text) and (not self.doubtful or letters >= NOISE_LETTERS)
 
 
 @dataclass(frozen=True)
@@ -226,18 +226,9 @@ def issue_from_pages(
             index for index, block in free if block is nameplate or _is_furniture(block, following[index], page)
         }
         for index, block in free:
-            if index not in page_furniture:
-                continue
-            if block is not nameplate:
-                furniture.append(block)
-                continue
-            named = "title" in values  # the catalogue names the paper (MODS, the paper's settings)
-            readable = _without_noise(block)
-            if not named:
-                values["title"], lines["title"] = readable.text, readable.line
-            if readable is not block and not named:
-                repairs.append(Repair(RepairKind.NOISE, (block.line,), block.text, readable.text))
-            if named or readable is not block:  # the nameplate as the OCR read it, with the furniture, verbatim
+            if block is nameplate:
+                furniture += _take_nameplate(block, values, lines, repairs)
+            elif index in page_furniture:
                 furniture.append(block)
         for block in page.blocks:
             repairs += block.repairs
@@ -282,6 +273,22 @@ def _doubtful_words(pages: list[OcrPage]) -> tuple[DoubtfulWord, ...]:
         for word in block.words
         if word.doubtful and word.confidence is not None
     )
+
+
+def _take_nameplate(
+    nameplate: TextBlock, values: dict[str, Any], lines: dict[str, int], repairs: list[Repair]
+) -> list[TextBlock]:
+    """The paper's title from its printed ``nameplate``, less noise (a NOISE repair), unless the catalogue
+    (MODS, the paper's settings) names the paper already; the furniture the nameplate leaves: itself as
+    read, verbatim, unless it is the title as it stands."""
+    readable = _without_noise(nameplate)
+    if "title" in values:
+        return [nameplate]
+    values["title"], lines["title"] = readable.text, readable.line
+    if readable is nameplate:
+        return []
+    repairs.append(Repair(RepairKind.NOISE, (nameplate.line,), nameplate.text, readable.text))
+    return [nameplate]
 
 
 def _without_noise(nameplate: TextBlock) -> TextBlock:
