@@ -10,7 +10,8 @@ rules (``layout.readers.alto.issue_from_pages``): headlines, furniture and the n
   the hyphen is kept when the second part opens with a capital (New-York, Anglo-Saxon).
 - A line's size is its ``x_size`` (the height of its letters' body), else the height of its ``bbox``;
   a paragraph's size is the one most of its characters are set in. Where it stands comes from its
-  ``bbox``.
+  ``bbox``, and a word's confidence from its ``x_wconf`` (0..100, kept as 0..1): the ALTO reader's
+  rules list the doubtful words, each with its page, its paragraph's ``id`` and its line.
 
 The file is parsed as HTML with nothing fetched and no entities but HTML's own. Lines in the model are
 lines of the hOCR file.

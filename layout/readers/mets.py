@@ -12,9 +12,10 @@ from the pages by the ALTO reader (``layout.readers.alto``).
   ``HEADLINE`` is the headline (else the article's ``LABEL`` is), ``SUBHEADLINE`` the subheadline,
   ``AUTHOR``/``BYLINE`` the byline, anything else (``BODY``, ``PARAGRAPH``...) a paragraph. The blocks
   no article holds are read as on a page without articles: furniture, or stories of their own.
-- The masthead comes from the issue's MODS (the dmdSec the structMap's outermost division names, else
-  the first): the title (else the METS label less its date), the date issued, volume, issue number and
-  LCCN. What MODS does not say the ALTO reader finds on the pages.
+- The masthead comes from the issue's MODS: the dmdSecs the divisions around the first article name
+  (the paper's, then the issue's), else the one the first division names, else the first; an
+  article's own MODS is not the issue's. From them the title (else the METS label less its date), the
+  date issued, volume, issue number and LCCN. What MODS does not say the ALTO reader finds on the pages.
 
 Lines in the masthead are lines of the METS file.
 """
