@@ -132,6 +132,17 @@ def test_words_tesseract_doubted_are_listed_with_their_page_paragraph_and_line(f
     assert fixture_issue.sections[0].blocks[2].text.startswith("Classes in manual")
 
 
+def test_noise_tesseract_read_in_the_nameplate_is_left_out_of_the_title(tmp_path: Path) -> None:
+    """Issue 9: the ALTO reader's rule for hOCR too: a doubtful word of few letters, or of punctuation, in
+    the nameplate is an ornament read as text; the nameplate as read is kept with the furniture."""
+    page = hocr_page("80|»~ THE EXAMPLE STAR ii", "30|Body text\n30|on two lines.")
+    page = page.replace("x_wconf 90'>»~", "x_wconf 21'>»~").replace("x_wconf 90'>ii", "x_wconf 35'>ii")
+    issue = read_issue(write_hocr(tmp_path, page))
+    assert issue.masthead.title == "THE EXAMPLE STAR"
+    assert issue.masthead.furniture == ("»~ THE EXAMPLE STAR ii",)
+    assert [(r.kind, r.after) for r in issue.repairs] == [(RepairKind.NOISE, "THE EXAMPLE STAR")]
+
+
 def test_a_page_without_confidences_has_no_doubtful_words(tmp_path: Path) -> None:
     page = hocr_page("80|THE EXAMPLE STAR", "30|Body text\n30|on two lines.").replace("; x_wconf 90", "")
     assert read_issue(write_hocr(tmp_path, page)).doubtful_words == ()
