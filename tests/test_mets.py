@@ -156,6 +156,24 @@ def test_an_area_naming_a_composed_block_holds_all_its_text_blocks_once(tmp_path
     assert [block.text.split()[0] for block in letter.blocks] == ["London", "At"]
 
 
+def test_pages_follow_the_physical_structmap_also_when_its_fptrs_hold_areas(tmp_path: Path) -> None:
+    """Some profiles point at a page's files through areas (<fptr><par><area FILEID=…/>); the fileSec here
+    lists page 2 first, so the order can only come from the physical structMap."""
+    shutil.copytree(FIXTURE, tmp_path / "issue")
+    mets = tmp_path / "issue" / METS.name
+    text = METS.read_text(encoding="utf-8")
+    text = re.sub(
+        r'<mets:fptr FILEID="(\w+)"/>', r'<mets:fptr><mets:par><mets:area FILEID="\1"/></mets:par></mets:fptr>', text
+    )
+    first, second = (re.search(rf'<mets:file ID="ALTO0000{n}".*?</mets:file>', text, re.DOTALL) for n in (1, 2))
+    assert first is not None and second is not None
+    text = text.replace(first[0], "\0").replace(second[0], first[0]).replace("\0", second[0])
+    mets.write_text(text, encoding="utf-8")
+    assert [(s.page, s.headline) for s in read_issue(mets).sections] == [
+        (s.page, s.headline) for s in read_issue(METS).sections
+    ]
+
+
 def test_the_fixture_matches_its_golden_model(issue: Issue) -> None:
     """REISSUE_ACCEPT_GOLDEN=1 rewrites the golden file after a deliberate change."""
     assert_matches_golden({**to_dict(issue), "source": "tests/issues/mets/continental-mail-1896-10-03.xml"}, GOLDEN)

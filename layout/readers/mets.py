@@ -114,7 +114,8 @@ def _files(root: Any, path: Path) -> dict[str, tuple[Path, int]]:
 def _page_files(root: Any, path: Path, files: dict[str, tuple[Path, int]]) -> list[Path]:
     """The ALTO files of the issue's pages, in the order of the physical structMap."""
     maps = [m for m in descendants(root, "structMap") if (m.get("TYPE") or "").upper() != "LOGICAL"]
-    pointed = [pointer.get("FILEID") for m in maps[:1] for pointer in descendants(m, "fptr")]
+    # a page's files as its fptrs name them, or as the areas in them do (<fptr><par><area FILEID=…/>)
+    pointed = [e.get("FILEID") for m in maps[:1] for e in m.iter() if local(e) in ("fptr", "area") and e.get("FILEID")]
     ordered = [files[name] for name in pointed if name in files] or list(files.values())
     pages: list[Path] = []
     for target, line in dict(ordered).items():
