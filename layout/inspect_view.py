@@ -1,4 +1,5 @@
-"""Model -> a readable tree for ``reissue inspect``: the masthead, the sections with their blocks, the repairs.
+"""Model -> a readable tree for ``reissue inspect``: the masthead, the sections with their blocks, the repairs,
+the words the OCR doubted.
 
 In: an ``Issue``. Out: the tree's lines, one ``rich.text.Text`` each, drawn with guides as ``rich.tree``
 draws them, and made one at a time: a rich ``Tree`` renders whole before it prints, which for an issue
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from rich.text import Text
 
-from layout.model import Block, BlockRole, Issue, Masthead, Repair, RepairKind, Section
+from layout.model import Block, BlockRole, DoubtfulWord, Issue, Masthead, Repair, RepairKind, Section
 
 EXCERPT = 36  # characters of a paragraph shown
 SECTION_FIELDS = ("kicker", "overline", "subheadline", "byline", "author", "caption", "credit", "image", "alt", "page")
@@ -28,7 +29,8 @@ Node = tuple[Text, Iterable["Node"]]
 
 
 def tree_lines(issue: Issue) -> Iterator[Text]:
-    """The issue's model as a tree: one branch for the masthead, one per section, one for the repairs."""
+    """The issue's model as a tree: one branch for the masthead, one per section, one for the repairs, and
+    one for the words the OCR doubted, to proofread against the scan (for OCR sources that say)."""
     settings = issue.settings
     yield Text.assemble(
         (issue.masthead.title, "bold"),
@@ -48,6 +50,7 @@ def tree_lines(issue: Issue) -> Iterator[Text]:
             (Text("masthead", "bold"), _masthead(issue.masthead)),
             (Text(f"sections ({len(issue.sections)})", "bold"), sections),
             (Text(f"repairs ({len(issue.repairs)})", "bold"), ((_repair(r), ()) for r in issue.repairs)),
+            *_doubtful_words(issue.doubtful_words),
         ],
         indent="",
     )
@@ -107,6 +110,17 @@ def _block(block: Block) -> Text:
     return Text.assemble((f"{lines:>7} ", "dim"), run_in, (block.run_in or "", "bold"), excerpt)
 
 
+def _doubtful_words(words: tuple[DoubtfulWord, ...]) -> list[Node]:
+    if not words:
+        return []
+    label = Text(f"doubtful words ({len(words)}, to proofread against the scan)", "bold")
+    return [(label, ((_doubtful(word), ()) for word in words))]
+
+
+def _doubtful(word: DoubtfulWord) -> Text:
+    return Text.assemble((f"{word.confidence:4.0%} ", "yellow"), word.text, (f"  {word.where}", "dim"))
+
+
 def _repair(repair: Repair) -> Text:
     lines = ", ".join(str(n) for n in repair.lines)
     if repair.kind is RepairKind.JOIN:
@@ -127,6 +141,9 @@ def _repair(repair: Repair) -> Text:
     if repair.kind in (RepairKind.HYPHEN, RepairKind.MARKED_HYPHEN):
         rejoined = f"“{repair.before}” → “{repair.after}”"
         return Text.assemble((f"{repair.kind.value} ", "yellow"), (f"lines {lines}: ", "dim"), rejoined)
+    if repair.kind is RepairKind.NOISE:
+        moved = f"“{repair.after}” set as the nameplate; “{repair.before}”, as read, with the furniture"
+        return Text.assemble(("nameplate noise ", "yellow"), (f"line {lines}: ", "dim"), moved)
     changed = [(a, b) for a, b in zip(repair.before, repair.after) if a != b]
     marks = " ".join(f"{a}→{b}" for a, b in dict.fromkeys(changed))
     return Text.assemble(

@@ -58,6 +58,7 @@ class RepairKind(str, enum.Enum):
     MARKER = "marker"
     # an archive's empty label under a headline (专栏：, 作者： with nothing after), left out: it says nothing
     LABEL = "label"
+    NOISE = "noise"  # OCR noise (ornaments read as text) left out of a title; the line as read is furniture
 
 
 # Repairs that take characters out of the source's text: an edition quotes what they took in its notes,
@@ -198,6 +199,30 @@ class Repair:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a piece of OCR text is in the source: a line of one of its files, on a page, in a block."""
+
+    file: str  # the file's name: a METS issue has one per page
+    line: int
+    page: int | None = None  # the issue's page, first page 1
+    block: str | None = None  # the block's ID in its file (an ALTO TextBlock, an hOCR paragraph)
+
+    def __str__(self) -> str:
+        on = f"page {self.page}, " if self.page is not None else ""
+        within = f"block {self.block}, " if self.block else ""
+        return f"{self.file}, {on}{within}line {self.line}"
+
+
+@dataclass(frozen=True)
+class DoubtfulWord:
+    """A word the OCR was unsure of, for a proofreader to check against the scan; the text keeps it as read."""
+
+    text: str
+    confidence: float  # the OCR's own, from 0 (a guess) to 1 (certain)
+    where: Place
+
+
+@dataclass(frozen=True)
 class Settings:
     """How the issue asks to be made (front matter), before the command line's options override it."""
 
@@ -228,6 +253,7 @@ class Issue:
     repairs: tuple[Repair, ...] = ()
     settings: Settings = Settings()
     catalogue: Catalogue = Catalogue()
+    doubtful_words: tuple[DoubtfulWord, ...] = ()  # OCR's words read with low confidence, in reading order
 
     @property
     def page_count(self) -> int | None:

@@ -16,6 +16,7 @@ from layout.cli import main
 from layout.errors import SourceError
 from layout.model import Issue, RepairKind, to_dict
 from layout.readers import read_issue, reader_for
+from layout.readers.alto import DOUBTFUL_CONFIDENCE
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "issues" / "alto"
@@ -260,3 +261,96 @@ def test_a_papers_settings_apply_to_a_mets_issue_over_what_its_mods_say(tmp_path
         "Public domain",
     )
     assert issue.masthead.lccn == "sn99063854"  # what the paper does not say, the METS still does
+
+
+# ---- lone pages of our own: ALTO v3 with its namespace, ALTO v4 without (issue 9) ----
+
+V3 = ROOT / "tests" / "issues" / "alto-v3" / "sentinel-1897-06-24.xml"
+V4 = ROOT / "tests" / "issues" / "alto-v4" / "gazette-1908-03-07.xml"
+
+
+@pytest.mark.parametrize("page", [V3, V4], ids=["v3", "v4"])
+def test_a_lone_page_fixture_matches_its_golden_model(page: Path) -> None:
+    """Issue 9: REISSUE_ACCEPT_GOLDEN=1 rewrites the golden file after a deliberate change."""
+    name = f"{page.parent.name}-{page.stem}"
+    source = page.relative_to(ROOT).as_posix()
+    assert_matches_golden({**to_dict(read_issue(page)), "source": source}, ROOT / "tests" / "golden" / f"{name}.json")
+
+
+@pytest.mark.parametrize("page", [V3, V4], ids=["v3", "v4"])
+def test_every_text_block_of_a_lone_page_reaches_the_model(page: Path) -> None:
+    """Issue 9: nothing lost, the nameplate's noise and the blocks of a ComposedBlock included."""
+    from test_mets import alto_block_texts, model_text
+
+    text = model_text(read_issue(page))
+    for block in alto_block_texts(page):
+        assert block in text
+
+
+def test_noise_read_in_the_nameplate_is_left_out_of_the_title_and_kept_with_the_furniture() -> None:
+    """Issue 9: ornaments the OCR read as words (punctuation, or doubtful and of few letters) are no part
+    of the paper's name; the nameplate as read is furniture, verbatim, and the change a NOISE repair."""
+    issue = read_issue(V3)
+    assert issue.masthead.title == "THE ASHBY WEEKLY SENTINEL."
+    assert issue.masthead.furniture[1] == ",~ THE ASHBY WEEKLY SENTINEL. ;'"
+    noise = [repair for repair in issue.repairs if repair.kind is RepairKind.NOISE]
+    assert [(r.before, r.after, r.lines) for r in noise] == [
+        (",~ THE ASHBY WEEKLY SENTINEL. ;'", "THE ASHBY WEEKLY SENTINEL.", (36,))
+    ]
+
+
+def test_an_ornament_read_as_text_is_no_nameplate_however_large() -> None:
+    """The largest one-line block above the text is a 34 pt engraving read as `'^, :.`: it stays furniture."""
+    issue = read_issue(V3)
+    assert issue.masthead.furniture[0] == "'^, :."
+    assert issue.masthead.date == "1897-06-24"
+
+
+def test_doubtful_words_are_listed_with_where_they_are_and_the_text_kept() -> None:
+    """Issue 9: words whose WC is below DOUBTFUL_CONFIDENCE, in reading order, with file, page, block and line."""
+    issue = read_issue(V4)
+    assert DOUBTFUL_CONFIDENCE == 0.6
+    assert [(w.text, w.confidence, str(w.where)) for w in issue.doubtful_words] == [
+        ("Hosmer", 0.49, "gazette-1908-03-07.xml, page 1, block PAGE1_TB00005, line 184"),
+        ("KEMP.", 0.58, "gazette-1908-03-07.xml, page 1, block PAGE1_TB00010, line 385"),
+    ]
+    assert "Wilbur Hosmer and Frank Tenney" in issue.sections[0].blocks[1].text
+
+
+def test_a_word_rejoined_across_lines_is_as_doubtful_as_its_less_sure_part(tmp_path: Path) -> None:
+    body = (
+        '<TextBlock ID="TB1" VPOS="1000" HEIGHT="300" STYLEREFS="BODY"><TextLine>'
+        '<String CONTENT="The" WC="0.95"/><SP/><String CONTENT="news" WC="0.97"/><SP/>'
+        '<String CONTENT="paper" WC="0.91"/><HYP CONTENT="-"/></TextLine>'
+        '<TextLine><String CONTENT="man" WC="0.32"/><SP/><String CONTENT="came." WC="0.6"/></TextLine></TextBlock>'
+    )
+    page = tmp_path / "page.xml"
+    page.write_bytes(alto_page(body))
+    issue = read_issue(page)
+    assert [(w.text, w.confidence) for w in issue.doubtful_words] == [("paperman", 0.32)]  # 0.6 is not below
+
+
+def test_alto_v4_without_a_namespace_reads_hyp_hyphens_bold_capitals_and_composed_blocks() -> None:
+    """Issue 9: the v4 page has no namespace, marks its hyphens by HYP alone (no SUBS_CONTENT), heads a story
+    with a line of bold capitals set at body size, and groups a notice in a ComposedBlock."""
+    issue = read_issue(V4)
+    assert reader_for(V4).name == "alto"
+    assert [s.headline for s in issue.sections] == ["TOWN MEETING VOTES NEW ROAD", "SUGARING BEGINS EARLY"]
+    assert [(r.before, r.after) for r in issue.repairs] == [("ex- ceed", "exceed"), ("begin- ning.", "beginning.")]
+    assert [block.text[:8] for block in issue.sections[1].blocks] == ["The warm", "Maple su", "Auction.", "At publi"]
+
+
+def test_inspect_lists_the_doubtful_words_and_the_nameplate_noise(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 9: `reissue inspect` shows what to proofread; `--json` has it with where each word is."""
+    status, out, _ = run(capsys, "inspect", V3)
+    assert status == 0
+    assert "doubtful words (9, to proofread against the scan)" in out
+    assert "44% Dahl  sentinel-1897-06-24.xml, page 1, block P1_TB00010, line 311" in out
+    assert "nameplate noise line 36" in out
+    status, out, _ = run(capsys, "inspect", V3, "--json")
+    word = json.loads(out)["doubtful_words"][0]
+    assert word == {
+        "text": "'^,",
+        "confidence": 0.12,
+        "where": {"file": "sentinel-1897-06-24.xml", "line": 31, "page": 1, "block": "P1_TB00001"},
+    }

@@ -122,6 +122,33 @@ def test_the_fixture_matches_its_golden_model(fixture_issue: Issue) -> None:
     assert_matches_golden({**to_dict(fixture_issue), "source": "tests/issues/hocr/ledger-1924-10-09.hocr"}, GOLDEN)
 
 
+def test_words_tesseract_doubted_are_listed_with_their_page_paragraph_and_line(fixture_issue: Issue) -> None:
+    """Issue 9: x_wconf (0..100) is kept as a confidence of 0..1; the words below the threshold are listed
+    for proofreading, each with its page, its paragraph's id and its line, and the text keeps them."""
+    assert [(w.text, w.confidence, str(w.where)) for w in fixture_issue.doubtful_words] == [
+        ("Classes", 0.31, "ledger-1924-10-09.hocr, page 1, block par_1_6, line 183"),
+        ("Black", 0.47, "ledger-1924-10-09.hocr, page 2, block par_2_3, line 307"),
+        ("Methodist", 0.58, "ledger-1924-10-09.hocr, page 2, block par_2_4, line 381"),
+    ]
+    assert fixture_issue.sections[0].blocks[2].text.startswith("Classes in manual")
+
+
+def test_noise_tesseract_read_in_the_nameplate_is_left_out_of_the_title(tmp_path: Path) -> None:
+    """Issue 9: the ALTO reader's rule for hOCR too: a doubtful word of few letters, or of punctuation, in
+    the nameplate is an ornament read as text; the nameplate as read is kept with the furniture."""
+    page = hocr_page("80|»~ THE EXAMPLE STAR ii", "30|Body text\n30|on two lines.")
+    page = page.replace("x_wconf 90'>»~", "x_wconf 21'>»~").replace("x_wconf 90'>ii", "x_wconf 35'>ii")
+    issue = read_issue(write_hocr(tmp_path, page))
+    assert issue.masthead.title == "THE EXAMPLE STAR"
+    assert issue.masthead.furniture == ("»~ THE EXAMPLE STAR ii",)
+    assert [(r.kind, r.after) for r in issue.repairs] == [(RepairKind.NOISE, "THE EXAMPLE STAR")]
+
+
+def test_a_page_without_confidences_has_no_doubtful_words(tmp_path: Path) -> None:
+    page = hocr_page("80|THE EXAMPLE STAR", "30|Body text\n30|on two lines.").replace("; x_wconf 90", "")
+    assert read_issue(write_hocr(tmp_path, page)).doubtful_words == ()
+
+
 # ---- the rules, on pages of their own ----
 
 

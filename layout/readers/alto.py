@@ -11,8 +11,16 @@ and the masthead fields a METS file gave (``layout.readers.mets``), if any. Out:
   Text above a page's first headline is a section of its own, with no headline.
 - One-line blocks above all the page's longer blocks (nameplate, dateline, running heads) and lone page
   numbers are the masthead's furniture, verbatim, but for a headline its story's text follows right
-  below; page 1's largest is the nameplate, the paper's title when no METS names it. The shared
-  newspaper rules read masthead fields (a date) from the furniture.
+  below. Page 1's largest that holds a readable word is the printed nameplate. When nothing names the
+  paper (METS's MODS, the paper's settings: the catalogue's name wins) its readable words are the
+  title; noise the OCR read in it (ornaments, rules: words of punctuation, or doubtful and of few
+  letters) is left out of the title, a NOISE repair, and the nameplate as read joins the furniture,
+  verbatim: every character of the page is printed. The shared newspaper rules read masthead fields
+  (a date) from the furniture.
+- Each word's confidence (``WC``, 0..1) is kept: the words below ``DOUBTFUL_CONFIDENCE`` are the issue's
+  doubtful words, each with its file, page, block and line, for ``inspect`` to list; the text keeps them.
+- The articles a METS's logical structMap declares (``Article``) are the stories, each starting on the
+  page of its first block; the blocks no article holds are read as above, and all in page order.
 
 Lines in the model are lines of the ALTO file a piece came from.
 """
@@ -22,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +38,7 @@ from typing import Any
 from lxml import etree
 
 from layout.errors import SourceError
-from layout.model import Block, Issue, Masthead, Repair, RepairKind, Section, SectionKind
+from layout.model import Block, DoubtfulWord, Issue, Masthead, Place, Repair, RepairKind, Section, SectionKind
 from layout.readers.newspaper import language_of, take_masthead_fields
 from layout.readers.paper import declared_catalogue, declared_settings
 from layout.readers.registry import Reading, register
@@ -37,6 +46,9 @@ from layout.readers.source import head_text, read_source_bytes
 
 HEADLINE_SCALE = 1.25  # a headline is set at least this many times the page's body size
 HEADLINE_LINES = 3  # a headline is display type: a block of more lines is text, whatever its size
+# a word the OCR gives less confidence than this (0..1: ALTO's WC; hOCR's x_wconf / 100) is listed for proofreading
+DOUBTFUL_CONFIDENCE = 0.6
+NOISE_LETTERS = 3  # a doubtful word of fewer letters than this, in a nameplate, is an ornament read as text
 # the masthead's fields a paper's settings may give (its page count is the issue's, set apart)
 MASTHEAD_FIELDS = {f.name for f in dataclasses.fields(Masthead)} - {
     "page_count",
@@ -94,10 +106,31 @@ class _Style:
 
 
 @dataclass(frozen=True)
+class OcrWord:
+    """A word as the OCR read it: its text, the OCR's confidence in it (0..1), if given, and its source line."""
+
+    text: str
+    confidence: float | None
+    line: int
+
+    @property
+    def doubtful(self) -> bool:
+        return self.confidence is not None and self.confidence < DOUBTFUL_CONFIDENCE
+
+    @property
+    def readable(self) -> bool:
+        """Not noise: letters or digits make at least half of it, and if doubtful, enough of them to be a word."""
+        letters = sum(character.isalnum() for character in self.text)
+        return letters > 0 and letters * 2 >= len(self.text) and (not self.doubtful or letters >= NOISE_LETTERS)
+
+
+@dataclass(frozen=True)
 class TextBlock:
     """One block of OCR text (an ALTO TextBlock, an hOCR paragraph): a paragraph, a headline or furniture."""
 
     text: str
+    words: tuple[OcrWord, ...]  # the words of ``text``, a word hyphenated across lines as one
+    ids: tuple[str, ...]  # its ID in its file and those of the blocks it is part of (ALTO's ComposedBlocks)
     line: int
     last_line: int
     size: float | None  # the font size most of its characters are set in
@@ -106,6 +139,30 @@ class TextBlock:
     top: float | None  # where it starts and ends, down from the page's top, in the file's units
     bottom: float | None
     repairs: tuple[Repair, ...]
+
+
+def text_block(words: list[OcrWord], **layout: Any) -> TextBlock:
+    """The block of ``words``, its ``layout`` (where it is, its size, its lines, its repairs) as its reader found it."""
+    kept = tuple(word for word in words if word.text)
+    return TextBlock(text=" ".join(word.text for word in kept), words=kept, **layout)
+
+
+@dataclass(frozen=True)
+class ArticlePart:
+    """A part of an article as METS's logical structMap points at it: a block (or blocks) of one page's file."""
+
+    role: str  # "headline", "subheadline", "byline" or "body"
+    file: Path
+    block: str  # the ID of the block in the file (BEGIN)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A story as METS's logical structMap declares it: its parts in order, and its label (its title, catalogued)."""
+
+    label: str
+    line: int  # of its division in the METS
+    parts: tuple[ArticlePart, ...]
 
 
 @dataclass(frozen=True)
@@ -162,40 +219,45 @@ def issue_from_pages(
     values: dict[str, Any],
     lines: dict[str, int],
     reading: Reading,
+    articles: Sequence[Article] = (),
 ) -> Issue:
     """The issue made of ``pages``, first page first, with the masthead ``values`` (at ``lines``) known so
-    far; what the paper's settings declare overrides what the source says."""
+    far; what the paper's settings declare overrides what the source says. The ``articles`` a METS
+    declares are its stories; the blocks none of them holds are read as a page without articles is."""
     declared = reading.paper.values
     values, lines = dict(values), dict(lines)
     for key in MASTHEAD_FIELDS & declared.keys():
         values[key] = declared[key]
         lines.pop(key, None)
+    placed = _article_blocks(pages, articles)
+    claimed = {(number, index) for parts in placed.values() for _, number, index in parts}
     furniture: list[TextBlock] = []
-    sections: list[Section] = []
+    keyed: list[tuple[tuple[int, int], Section]] = []  # each section, by where it starts: (page, block)
     repairs: list[Repair] = []
-    title_block = None  # the nameplate, when no METS names the paper
     for number, page in enumerate(pages, start=1):
-        nameplate = _nameplate(page) if number == 1 else None
-        if nameplate is not None and "title" not in values:
-            values["title"], lines["title"] = nameplate.text, nameplate.line
-            title_block = nameplate
+        free = [(index, block) for index, block in enumerate(page.blocks) if (number, index) not in claimed]
+        nameplate = _nameplate(page, [block for _, block in free]) if number == 1 else None
         following = (*page.blocks[1:], None)
-        page_furniture = [
-            block
-            for block, after in zip(page.blocks, following)
-            if block is nameplate or _is_furniture(block, after, page)
-        ]
-        furniture += [block for block in page_furniture if block is not title_block]
+        page_furniture = {
+            index for index, block in free if block is nameplate or _is_furniture(block, following[index], page)
+        }
+        for index, block in free:
+            if block is nameplate:
+                furniture += _take_nameplate(block, values, lines, repairs)
+            elif index in page_furniture:
+                furniture.append(block)
         for block in page.blocks:
             repairs += block.repairs
-        sections += _sections([b for b in page.blocks if b not in page_furniture], page, number)
+        body = [(index, block) for index, block in free if index not in page_furniture]
+        keyed += [((number, index), section) for index, section in _sections(body, page, number)]
+    keyed += [(parts[0][1:], _article_section(article, parts, pages)) for article, parts in placed.items()]
     for block in furniture:
         take_masthead_fields(block.text, block.line, values, lines)  # the furniture itself is kept whole
     if "title" not in values:
         raise SourceError(
             "the paper has no title", path=source, hint="give the issue as its METS file, whose MODS names the paper"
         )
-    if not sections:
+    if not keyed:
         raise SourceError("no text blocks found", path=source, hint="give pages that hold OCR text")
     masthead = Masthead(
         **values,
@@ -204,6 +266,7 @@ def issue_from_pages(
         furniture_lines=tuple(block.line for block in furniture),
         lines=lines,
     )
+    sections = [section for _, section in sorted(keyed, key=lambda pair: pair[0])]
     sections[0] = dataclasses.replace(sections[0], lead=True)
     texts = (block.text for section in sections for block in section.blocks)
     return Issue(
@@ -215,6 +278,84 @@ def issue_from_pages(
             declared, language=language_of(texts), normalize_punctuation=False, page_size=pages[0].size_mm
         ),
         catalogue=declared_catalogue(declared),
+        doubtful_words=_doubtful_words(pages),
+    )
+
+
+def _doubtful_words(pages: list[OcrPage]) -> tuple[DoubtfulWord, ...]:
+    """The words the OCR read with less than ``DOUBTFUL_CONFIDENCE``, in reading order, and where each is."""
+    return tuple(
+        DoubtfulWord(word.text, word.confidence, Place(page.path.name, word.line, number, next(iter(block.ids), None)))
+        for number, page in enumerate(pages, start=1)
+        for block in page.blocks
+        for word in block.words
+        if word.doubtful and word.confidence is not None
+    )
+
+
+def _take_nameplate(
+    nameplate: TextBlock, values: dict[str, Any], lines: dict[str, int], repairs: list[Repair]
+) -> list[TextBlock]:
+    """The paper's title from its printed ``nameplate``, less noise (a NOISE repair), unless the catalogue
+    (MODS, the paper's settings) names the paper already; the furniture the nameplate leaves: itself as
+    read, verbatim, unless it is the title as it stands."""
+    readable = _without_noise(nameplate)
+    if "title" in values:
+        return [nameplate]
+    values["title"], lines["title"] = readable.text, readable.line
+    if readable is nameplate:
+        return []
+    repairs.append(Repair(RepairKind.NOISE, (nameplate.line,), nameplate.text, readable.text))
+    return [nameplate]
+
+
+def _without_noise(nameplate: TextBlock) -> TextBlock:
+    """The nameplate less the noise the OCR read in it (ornaments, rules, specks); itself when it has none."""
+    readable = tuple(word for word in nameplate.words if word.readable)
+    if len(readable) == len(nameplate.words):
+        return nameplate
+    return dataclasses.replace(nameplate, text=" ".join(word.text for word in readable), words=readable)
+
+
+def _article_blocks(pages: list[OcrPage], articles: Sequence[Article]) -> dict[Article, list[tuple[str, int, int]]]:
+    """Each article's blocks, in its order, as (role, page number, index on the page); a block held by an
+    earlier article is not held again, and an article that holds no text block (a picture's) is left out."""
+    where: dict[tuple[Path, str], list[tuple[int, int]]] = {}
+    for number, page in enumerate(pages, start=1):
+        for index, block in enumerate(page.blocks):
+            for ident in block.ids:
+                where.setdefault((page.path, ident), []).append((number, index))
+    placed: dict[Article, list[tuple[str, int, int]]] = {}
+    taken: set[tuple[int, int]] = set()
+    for article in articles:
+        parts = []
+        for part in article.parts:
+            for spot in where.get((part.file, part.block), []):
+                if spot not in taken:
+                    taken.add(spot)
+                    parts.append((part.role, *spot))
+        if parts:
+            placed[article] = parts
+    return placed
+
+
+def _article_section(article: Article, parts: list[tuple[str, int, int]], pages: list[OcrPage]) -> Section:
+    """The story an article is: its headline parts (else its label) its headline, its body parts its paragraphs."""
+    blocks = [(role, pages[number - 1].blocks[index]) for role, number, index in parts]
+
+    def of(wanted: str) -> list[TextBlock]:
+        return [block for role, block in blocks if role == wanted]
+
+    heads, subheads, bylines = of("headline"), of("subheadline"), of("byline")
+    return Section(
+        SectionKind.STORY,
+        " ".join(block.text for block in heads) or article.label,
+        heads[0].line if heads else article.line,
+        subheadline=" ".join(block.text for block in subheads) or None,
+        byline=" ".join(block.text for block in bylines) or None,
+        blocks=tuple(Block(block.text, block.line, block.last_line) for block in of("body")),
+        page=parts[0][1],
+        lines={name: found[0].line for name, found in (("subheadline", subheads), ("byline", bylines)) if found},
     )
 
 
@@ -227,7 +368,7 @@ def _number(value: str | None) -> float | None:
 
 def _text_block(block: Any, styles: dict[str, _Style]) -> TextBlock:
     block_style = _style_of(block, styles, _Style(None, False))
-    words: list[str] = []
+    words: list[OcrWord] = []
     repairs: list[Repair] = []
     sizes: Counter[float | None] = Counter()
     bold = characters = 0
@@ -249,12 +390,14 @@ def _text_block(block: Any, styles: dict[str, _Style]) -> TextBlock:
             if string is strings[-1] and (string.get("SUBS_TYPE") == "HypPart1" or hyphens):
                 broken = (string, hyphens[0].get("CONTENT", "-") if hyphens else "")
             else:
-                words.append(content)
+                words.append(OcrWord(content, _number(string.get("WC")), string.sourceline))
     if broken is not None:  # a block's last word stays as printed: it continues nowhere
-        words.append(f"{broken[0].get('CONTENT') or ''}{broken[1]}")
+        first, hyphen = broken
+        words.append(OcrWord(f"{first.get('CONTENT') or ''}{hyphen}", _number(first.get("WC")), first.sourceline))
     top, height = _number(block.get("VPOS")), _number(block.get("HEIGHT"))
-    return TextBlock(
-        text=" ".join(word for word in words if word),
+    return text_block(
+        words,
+        ids=tuple(e.get("ID") for e in (block, *block.iterancestors()) if e.get("ID") and local(e).endswith("Block")),
         line=block.sourceline,
         last_line=text_lines[-1].sourceline if text_lines else block.sourceline,
         size=sizes.most_common(1)[0][0] if sizes else None,
@@ -272,19 +415,30 @@ def _style_of(element: Any, styles: dict[str, _Style], default: _Style) -> _Styl
     return refs[0] if refs else default
 
 
-def _rejoined(first: Any, hyphen: str, second: Any, repairs: list[Repair]) -> str:
-    """The word whose parts end one line and open the next, as SUBS_CONTENT gives it, else the parts joined."""
+def _rejoined(first: Any, hyphen: str, second: Any, repairs: list[Repair]) -> OcrWord:
+    """The word whose parts end one line and open the next, as SUBS_CONTENT gives it, else the parts joined;
+    as sure as its less sure part."""
     start, end = first.get("CONTENT") or "", second.get("CONTENT") or ""
     word = first.get("SUBS_CONTENT") or second.get("SUBS_CONTENT") or start.removesuffix(hyphen) + end
     repairs.append(
         Repair(RepairKind.MARKED_HYPHEN, (first.sourceline, second.sourceline), f"{start}{hyphen} {end}", word)
     )
-    return word
+    return OcrWord(word, least_sure(_number(first.get("WC")), _number(second.get("WC"))), first.sourceline)
 
 
-def _nameplate(page: OcrPage) -> TextBlock | None:
-    """The paper's name on its first page: the largest of the one-line blocks above the text."""
-    above = [b for b in page.blocks if b.line_count == 1 and _above_text(b, page) and b.size is not None]
+def least_sure(*confidences: float | None) -> float | None:
+    """The lowest of the confidences given, None when none is."""
+    return min((c for c in confidences if c is not None), default=None)
+
+
+def _nameplate(page: OcrPage, blocks: list[TextBlock]) -> TextBlock | None:
+    """The paper's name on its first page: the largest of the one-line ``blocks`` above the text that
+    holds a readable word (an ornament read as text is no nameplate, however large)."""
+    above = [
+        b
+        for b in blocks
+        if b.line_count == 1 and _above_text(b, page) and b.size is not None and any(w.readable for w in b.words)
+    ]
     return max(above, key=lambda block: block.size or 0, default=None)
 
 
@@ -316,16 +470,18 @@ def _is_headline(block: TextBlock, page: OcrPage) -> bool:
     return larger or (block.bold and capitals)
 
 
-def _sections(blocks: list[TextBlock], page: OcrPage, number: int) -> list[Section]:
-    sections: list[Section] = []
-    for block in blocks:
+def _sections(blocks: list[tuple[int, TextBlock]], page: OcrPage, number: int) -> list[tuple[int, Section]]:
+    """The stories of a page's ``blocks`` (each with its index on the page), each with the index it starts at."""
+    sections: list[tuple[int, Section]] = []
+    for index, block in blocks:
         if _is_headline(block, page):
-            sections.append(Section(SectionKind.STORY, block.text, block.line, page=number))
+            sections.append((index, Section(SectionKind.STORY, block.text, block.line, page=number)))
             continue
         if not sections:  # text above the page's first headline
-            sections.append(Section(SectionKind.STORY, "", block.line, page=number))
+            sections.append((index, Section(SectionKind.STORY, "", block.line, page=number)))
         paragraph = Block(block.text, block.line, block.last_line)
-        sections[-1] = dataclasses.replace(sections[-1], blocks=(*sections[-1].blocks, paragraph))
+        start, section = sections[-1]
+        sections[-1] = (start, dataclasses.replace(section, blocks=(*section.blocks, paragraph)))
     return sections
 
 

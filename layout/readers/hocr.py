@@ -10,7 +10,8 @@ rules (``layout.readers.alto.issue_from_pages``): headlines, furniture and the n
   the hyphen is kept when the second part opens with a capital (New-York, Anglo-Saxon).
 - A line's size is its ``x_size`` (the height of its letters' body), else the height of its ``bbox``;
   a paragraph's size is the one most of its characters are set in. Where it stands comes from its
-  ``bbox``.
+  ``bbox``, and a word's confidence from its ``x_wconf`` (0..100, kept as 0..1): the ALTO reader's
+  rules list the doubtful words, each with its page, its paragraph's ``id`` and its line.
 
 The file is parsed as HTML with nothing fetched and no entities but HTML's own. Lines in the model are
 lines of the hOCR file.
@@ -27,7 +28,16 @@ from lxml import etree
 
 from layout.errors import SourceError
 from layout.model import Issue, Repair, RepairKind
-from layout.readers.alto import OcrPage, TextBlock, issue_from_pages, page_of, root_name
+from layout.readers.alto import (
+    OcrPage,
+    OcrWord,
+    TextBlock,
+    issue_from_pages,
+    least_sure,
+    page_of,
+    root_name,
+    text_block,
+)
 from layout.readers.registry import Reading, register
 from layout.readers.source import head_text, read_source
 
@@ -74,35 +84,46 @@ def _size(line: Any) -> float | None:
     return bottom - top if top is not None and bottom is not None else None
 
 
-def _words(line: Any) -> list[tuple[str, int]]:
-    """A line's words and their lines in the file."""
+def _words(line: Any) -> list[OcrWord]:
+    """A line's words, each with the OCR's confidence in it (``x_wconf``, 0..100, made 0..1) and its line."""
     words = _with_class(line, {"ocrx_word"})
     if not words:
-        return [(word, line.sourceline) for word in "".join(line.itertext()).split()]
-    return [(text, word.sourceline) for word in words if (text := " ".join("".join(word.itertext()).split()))]
+        return [OcrWord(word, None, line.sourceline) for word in "".join(line.itertext()).split()]
+    return [
+        OcrWord(text, _confidence(word), word.sourceline)
+        for word in words
+        if (text := " ".join("".join(word.itertext()).split()))
+    ]
+
+
+def _confidence(word: Any) -> float | None:
+    confidence = _number(_properties(word).get("x_wconf", []), 0)
+    return confidence / 100 if confidence is not None else None
 
 
 def _text_block(par: Any) -> TextBlock:
     lines = _with_class(par, LINE_CLASSES)
-    words: list[str] = []
+    words: list[OcrWord] = []
     repairs: list[Repair] = []
     sizes: Counter[float | None] = Counter()
-    broken: tuple[str, int] | None = None  # a word's first part at a line's end, hyphen and all
+    broken: OcrWord | None = None  # a word's first part at a line's end, hyphen and all
     for line in lines:
         line_words = _words(line)
-        sizes[_size(line)] += sum(len(word) for word, _ in line_words)
+        sizes[_size(line)] += sum(len(word.text) for word in line_words)
         if broken is not None and line_words:
-            (end, end_line), *line_words = line_words
-            words.append(_rejoined(broken, (end, end_line), repairs))
+            end, *line_words = line_words
+            words.append(_rejoined(broken, end, repairs))
             broken = None
-        if line_words and len(line_words[-1][0]) > 1 and line_words[-1][0].endswith("-") and line is not lines[-1]:
+        last = line_words[-1].text if line_words else ""
+        if len(last) > 1 and last.endswith("-") and line is not lines[-1]:
             broken = line_words.pop()
-        words += [word for word, _ in line_words]
+        words += line_words
     if broken is not None:  # followed by a line without words: the word stays as printed
-        words.append(broken[0])
+        words.append(broken)
     bbox = _properties(par).get("bbox", [])
-    return TextBlock(
-        text=" ".join(words),
+    return text_block(
+        words,
+        ids=(par.get("id"),) if par.get("id") else (),
         line=par.sourceline,
         last_line=lines[-1].sourceline if lines else par.sourceline,
         size=sizes.most_common(1)[0][0] if sizes else None,
@@ -114,11 +135,11 @@ def _text_block(par: Any) -> TextBlock:
     )
 
 
-def _rejoined(first: tuple[str, int], second: tuple[str, int], repairs: list[Repair]) -> str:
-    (start, start_line), (end, end_line) = first, second
+def _rejoined(first: OcrWord, second: OcrWord, repairs: list[Repair]) -> OcrWord:
+    start, end = first.text, second.text
     word = start + end if end[:1].isupper() else start.removesuffix("-") + end
-    repairs.append(Repair(RepairKind.HYPHEN, (start_line, end_line), f"{start} {end}", word))
-    return word
+    repairs.append(Repair(RepairKind.HYPHEN, (first.line, second.line), f"{start} {end}", word))
+    return OcrWord(word, least_sure(first.confidence, second.confidence), first.line)
 
 
 class HocrReader:

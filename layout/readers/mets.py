@@ -1,13 +1,21 @@
 """The METS reader: a METS issue (MODS metadata and one ALTO file per page) -> ``model.Issue``.
 
-In: a METS file, such as the NDNP issue profile's, with its ALTO pages in the issue's folder. Out: the
-issue's model, read from the pages by the ALTO reader (``layout.readers.alto``).
+In: a METS file, such as the NDNP issue profile's or the generic one European libraries deliver (the
+Europeana Newspapers profile), with its ALTO pages in the issue's folder. Out: the issue's model, read
+from the pages by the ALTO reader (``layout.readers.alto``).
 
 - The pages are the ALTO files the physical structMap points at, in its order (the fileSec's order
   when it has none); a file the METS names outside the issue's folder, or that is not there, is refused.
-- The masthead comes from the issue's MODS (the dmdSec the structMap's outermost division names, else
-  the first): the title (else the METS label less its date), the date issued, volume, issue number and
-  LCCN. What MODS does not say the ALTO reader finds on the pages.
+- When a logical structMap declares articles (divisions of TYPE ``ARTICLE``, at any depth), they are
+  the stories: each ``area`` (``BEGIN`` the ID of an ALTO block, ``FILEID`` its page's file) is a part
+  of its article, in the map's order; an area inside a division of TYPE ``TITLE``/``HEADING``/
+  ``HEADLINE`` is the headline (else the article's ``LABEL`` is), ``SUBHEADLINE`` the subheadline,
+  ``AUTHOR``/``BYLINE`` the byline, anything else (``BODY``, ``PARAGRAPH``...) a paragraph. The blocks
+  no article holds are read as on a page without articles: furniture, or stories of their own.
+- The masthead comes from the issue's MODS: the dmdSecs the divisions around the first article name
+  (the paper's, then the issue's), else the one the first division names, else the first; an
+  article's own MODS is not the issue's. From them the title (else the METS label less its date), the
+  date issued, volume, issue number and LCCN. What MODS does not say the ALTO reader finds on the pages.
 
 Lines in the masthead are lines of the METS file.
 """
@@ -20,27 +28,72 @@ from typing import Any
 
 from layout.errors import SourceError, quoted
 from layout.model import Issue, issue_folder
-from layout.readers.alto import descendants, issue_from_pages, local, parse_xml, read_page, root_name
+from layout.readers.alto import (
+    Article,
+    ArticlePart,
+    descendants,
+    issue_from_pages,
+    local,
+    parse_xml,
+    read_page,
+    root_name,
+)
 from layout.readers.newspaper import take_masthead_fields
 from layout.readers.registry import HEAD_SIZE, Reading, register
 from layout.readers.source import read_head
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+# the roles of an article's parts by the TYPE of the division around them; any other TYPE is body text
+PART_ROLES = {
+    "TITLE": "headline",
+    "HEADING": "headline",
+    "HEADLINE": "headline",
+    "SUBHEADLINE": "subheadline",
+    "AUTHOR": "byline",
+    "BYLINE": "byline",
+}
 LABEL_DATE = re.compile(r",?\s*\d{4}-\d{2}-\d{2}$")  # "Daily national Democrat (Marysville, Calif.), 1858-08-13"
 
 
 def read_mets(path: Path, reading: Reading) -> Issue:
     root = parse_xml(path)
     values, lines = _masthead_values(root)
-    pages = [read_page(page) for page in _page_files(root, path)]
+    files = _files(root, path)
+    pages = [read_page(page) for page in _page_files(root, path, files)]
     if not pages:
         hint = "give a METS whose fileSec lists the ALTO files"
         raise SourceError("the METS names no ALTO page", path=path, hint=hint)
-    return issue_from_pages(path, pages, values=values, lines=lines, reading=reading)
+    articles = _articles(root, files)
+    return issue_from_pages(path, pages, values=values, lines=lines, reading=reading, articles=articles)
 
 
-def _page_files(root: Any, path: Path) -> list[Path]:
-    """The ALTO files of the issue's pages, in the order of the physical structMap."""
+def _articles(root: Any, files: dict[str, tuple[Path, int]]) -> list[Article]:
+    """The articles the logical structMap declares, in its order, each with its parts in order."""
+    logical = [m for m in descendants(root, "structMap") if (m.get("TYPE") or "").upper() == "LOGICAL"]
+    divisions = [d for m in logical for d in descendants(m, "div") if (d.get("TYPE") or "").upper() == "ARTICLE"]
+    articles = []
+    for division in divisions:
+        parts = [
+            ArticlePart(_role(area, division), files[area.get("FILEID")][0], area.get("BEGIN"))
+            for area in descendants(division, "area")
+            if area.get("FILEID") in files and area.get("BEGIN")
+        ]
+        articles.append(Article((division.get("LABEL") or "").strip(), division.sourceline, tuple(parts)))
+    return articles
+
+
+def _role(area: Any, article: Any) -> str:
+    """The role of an article's part: that of the nearest division around it whose TYPE names one."""
+    for division in area.iterancestors():
+        if division is article:
+            break
+        if (role := PART_ROLES.get((division.get("TYPE") or "").upper())) is not None:
+            return role
+    return "body"
+
+
+def _files(root: Any, path: Path) -> dict[str, tuple[Path, int]]:
+    """The files the fileSec lists, by ID: where each is, and the line of the METS naming it."""
     folder = issue_folder(path)
     files: dict[str, tuple[Path, int]] = {}
     for file in descendants(root, "file"):
@@ -55,8 +108,14 @@ def _page_files(root: Any, path: Path) -> list[Path]:
                     hint="keep the issue's files in the folder of its METS",
                 )
             files[file.get("ID")] = (target, location.sourceline)
+    return files
+
+
+def _page_files(root: Any, path: Path, files: dict[str, tuple[Path, int]]) -> list[Path]:
+    """The ALTO files of the issue's pages, in the order of the physical structMap."""
     maps = [m for m in descendants(root, "structMap") if (m.get("TYPE") or "").upper() != "LOGICAL"]
-    pointed = [pointer.get("FILEID") for m in maps[:1] for pointer in descendants(m, "fptr")]
+    # a page's files as its fptrs name them, or as the areas in them do (<fptr><par><area FILEID=…/>)
+    pointed = [e.get("FILEID") for m in maps[:1] for e in m.iter() if local(e) in ("fptr", "area") and e.get("FILEID")]
     ordered = [files[name] for name in pointed if name in files] or list(files.values())
     pages: list[Path] = []
     for target, line in dict(ordered).items():
@@ -81,32 +140,39 @@ def _masthead_values(root: Any) -> tuple[dict[str, Any], dict[str, int]]:
         if name not in values and value not in (None, ""):
             values[name], lines[name] = value, element.sourceline
 
-    for element in descendants(mods, "title")[:1]:
+    def found(name: str) -> list[Any]:
+        return [element for section in mods for element in descendants(section, name)]
+
+    for element in found("title")[:1]:
         take("title", element, (element.text or "").strip())
     label = (root.get("LABEL") or "").strip()
     take("title", root, LABEL_DATE.sub("", label))
-    for element in descendants(mods, "dateIssued")[:1]:
+    for element in found("dateIssued")[:1]:
         take_masthead_fields((element.text or "").strip(), element.sourceline, values, lines)
-    for detail in descendants(mods, "detail"):
+    for detail in found("detail"):
         number = next((n.text.strip() for n in descendants(detail, "number") if n.text), None)
         if detail.get("type") == "volume":
             take("volume", detail, number)
         elif detail.get("type") == "issue" and number is not None and number.isdigit():
             take("issue_number", detail, int(number))
-    for identifier in descendants(mods, "identifier"):
+    for identifier in found("identifier"):
         if (identifier.get("type") or "").lower() == "lccn":
             take("lccn", identifier, (identifier.text or "").strip())
     return values, lines
 
 
-def _issue_mods(root: Any) -> Any:
-    """The dmdSec of the issue itself: the one the structMap's outermost division names, else the first."""
+def _issue_mods(root: Any) -> list[Any]:
+    """The dmdSecs of the issue itself, the paper's first: those the divisions around the first article
+    name (a logical structMap's newspaper, volume and issue), else the one the first division names,
+    else the first dmdSec."""
     sections = {section.get("ID"): section for section in descendants(root, "dmdSec")}
-    for division in descendants(root, "div")[:1]:
-        for name in (division.get("DMDID") or "").split():
-            if name in sections:
-                return sections[name]
-    return next(iter(sections.values()), root)
+    divisions = descendants(root, "div")
+    article = next((d for d in divisions if (d.get("TYPE") or "").upper() == "ARTICLE"), None)
+    around = [d for d in reversed(list(article.iterancestors())) if local(d) == "div"] if article is not None else []
+    named = [
+        sections[name] for d in around or divisions[:1] for name in (d.get("DMDID") or "").split() if name in sections
+    ]
+    return named or list(sections.values())[:1] or [root]
 
 
 class MetsReader:
