@@ -528,9 +528,10 @@ def _flow(measure: _Measure, page_count: int | None, photo_rows: int) -> tuple[l
     """Pages for the issue's sections in reading order, and how many rows overflow the last page; with
     no ``page_count``, as many pages as the sections fill.
 
-    The front page sets the top story across the page and a band of the next stories beside the photo,
-    unless the source put more on page 1 than that: then page 1, like every other, takes its sections
-    one under another across the page, each cut where the page ends and continued on the next."""
+    The front page sets the top story across the page and a band of the next stories beside the photo
+    (and, when they end there, what follows under them), unless the source put more on page 1 than that:
+    then page 1, like every other, takes its sections one under another across the page, each cut where
+    the page ends and continued on the next."""
     issue, geometry, style = measure.issue, measure.geometry, measure.style
     columns = geometry.columns
     last = page_count or MAX_PAGES
@@ -542,10 +543,10 @@ def _flow(measure: _Measure, page_count: int | None, photo_rows: int) -> tuple[l
     if chosen and _front_band_holds_page_one(issue, chosen):
         front, carried = _front_page(measure, chosen, photo_rows)
         queue = carried + [item for item in measure.items if item.section not in chosen]
-        if all(issue.sections[item.section].kind is SectionKind.NOTES for item in queue):
-            pieces, row = list(front.pieces), max(piece.bottom for piece in front.pieces)  # notes go under it
-        else:
+        if carried:
             pages.append(front)
+        else:  # the top and the band end on the front page: what follows goes on under them
+            pieces, row = list(front.pieces), max(piece.bottom for piece in front.pieces)
     number, overflow = len(pages) + 1, 0
 
     def page_rows() -> int:

@@ -45,7 +45,7 @@ MASTHEAD_TEXT_KEYS = (
     "editor_on_duty",
 )
 SETTING_TEXT_KEYS = ("paper", "style")
-SECTION_KINDS = tuple(kind.value for kind in SectionKind)
+SECTION_KINDS = tuple(kind.value for kind in SectionKind if kind is not SectionKind.NOTES)  # notes: the edition's own
 
 
 @dataclass(frozen=True)
