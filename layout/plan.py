@@ -181,7 +181,7 @@ class _NoFit(Exception):
 
 def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     """The fullest plan of ``issue`` on exactly ``page_count`` pages, or a ``FitError``."""
-    typesetter = Typesetter.noto_serif_sc()
+    typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
     best: tuple[float, Plan] | None = None
     least_overflow: int | None = None
     for size in _steps(style.body_size):
@@ -344,7 +344,7 @@ class _Measure:
                 if block.run_in and block.text.startswith(block.run_in):
                     runs = [Run(block.run_in, bold=True), Run(block.text[len(block.run_in) :])]
                 kind = "text"
-                lines = setter.set_paragraph(runs, width, size, indent_em=self.style.paragraph_indent)
+                lines = setter.set_paragraph(runs, width, size, indent_em=self.style.paragraph_indent, hyphenate=True)
             paragraphs.append((kind, lines))
             starts += [TextPosition(index, at) for at in line_starts(block.text, lines)]
         return [replace(row, start=start) for row, start in zip(_rows(paragraphs), starts, strict=True)]
@@ -364,7 +364,8 @@ def _caption_rows(section: Section, geometry: Geometry, typesetter: Typesetter, 
     size = geometry.caption_size
     paragraphs: list[tuple[str, list[Line]]] = []
     if section.caption:
-        paragraphs.append(("caption", typesetter.set_paragraph([Run(section.caption)], width, size, indent_em=0)))
+        caption = typesetter.set_paragraph([Run(section.caption)], width, size, indent_em=0, hyphenate=True)
+        paragraphs.append(("caption", caption))
     if section.credit:
         paragraphs.append(
             ("credit", _ragged(typesetter.set_paragraph([Run(section.credit)], width, size, indent_em=0)))

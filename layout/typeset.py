@@ -1,9 +1,24 @@
-"""Chinese body text broken into lines by our own hand, so that every line can be truly justified.
+"""Body text broken into lines by our own hand, so that every line can be truly justified.
 
 In: a paragraph as runs of text (body face or its bold), a column width and a font size, in pt.
-Out: its ``Line``s: the text of each line, the CSS ``letter-spacing`` that makes the line reach the
-column's right edge exactly, the first line's indent, and whether the line ends the paragraph;
-and where each line begins in the paragraph's text (``line_starts``).
+Out: its ``Line``s: the text of each line, the CSS ``letter-spacing`` (Chinese) or ``word-spacing``
+(text set in words) that makes the line reach the column's right edge, the first line's indent,
+whether the line ends the paragraph and whether it ends in a hyphen the breaker added; and where
+each line begins in the paragraph's text (``line_starts``).
+
+The body's faces are the style's ``body_faces``, in CSS fallback order: each character is measured
+in the first face that has it, as Pango picks it (a space stays in the face of the character before
+it). A face without Han characters (a Latin face) sets its characters as narrow, proportional text.
+
+Text in a language with a hyphenation dictionary (pyphen's; English, German...) is set in words:
+lines break at spaces and, when the line would otherwise be loose, inside a word at a dictionary
+point, with a hyphen drawn at the break. A line is justified by its word spaces, within limits: a
+space may shrink to ``MIN_WORD_SPACE`` of its width to take one more word or syllable, and grow by
+``MAX_WORD_STRETCH`` em at most; what is still short after that goes between the letters, at most
+``MAX_LETTER_SPACING`` em each (too little to see as spaced letters), and the rest is left ragged:
+a line is never letter-spaced into ``c o m m e r c i a l``. The added hyphen is drawn, not written:
+it is the paper's text that must read back from the PDF, whole words, so the hyphen is the font's
+hyphen glyph's box painted as a rule (``Hyphen``), and copying or searching the PDF finds the word.
 
 WeasyPrint's ``text-align: justify`` stretches only spaces (WeasyPrint issue #2269), so Chinese lines
 end ragged. Here widths come from the font's own tables, mirroring what Pango/HarfBuzz do when
@@ -37,6 +52,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyphen
+from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTCollection, TTFont
 
 from layout.errors import StyleError
@@ -55,6 +72,19 @@ _COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
 _SPACE, _NARROW, _WIDE = 0, 1, 2
 _FIT_SLACK = 1e-6  # pt: sums of float advances that fill a line exactly must still fit it
 
+# Justifying text set in words (see the module's docstring). A word space may grow by a third of an
+# em: about twice a newspaper face's space, as loose as a narrow column may look before it shows
+# rivers; it may shrink to 80 % of its width, as newspaper composing rooms set tight lines.
+MAX_WORD_STRETCH = 1 / 3  # em added to each word space at most
+MIN_WORD_SPACE = 0.8  # of the face's space: the tightest word space
+MAX_LETTER_SPACING = 0.02  # em between letters at most, when the word spaces are stretched to their limit
+# A line whose word spaces would grow by more than this (em) tries to take part of the next word, hyphenated.
+HYPHENATE_ABOVE = 1 / 8
+MAX_HYPHENATED_LINES = 3  # in a row: more hyphens than that down a column's right edge read as a ladder
+# pyphen's minimum letters before and after a break: "a-" and "-ly" are never left alone on a line
+HYPHEN_MIN_BEFORE, HYPHEN_MIN_AFTER = 2, 3
+BREAK_AFTER = frozenset("-\u2010\u2013\u2014")  # hyphens and dashes inside a word: a line may end after them
+
 
 @dataclass(frozen=True)
 class Run:
@@ -62,6 +92,23 @@ class Run:
 
     text: str
     bold: bool = False
+
+
+@dataclass(frozen=True)
+class Hyphen:
+    """The hyphen a line breaker adds at a line's end, as a rule the size of the face's hyphen glyph
+    (in pt, at the line's size): its box's left side bearing, width, right side bearing, and its
+    bottom and height above the baseline."""
+
+    left: float
+    width: float
+    right: float
+    bottom: float
+    height: float
+
+    @property
+    def advance(self) -> float:
+        return self.left + self.width + self.right
 
 
 @dataclass(frozen=True)
@@ -73,6 +120,7 @@ class Line:
     indent: float  # left indent in pt: the paragraph's first line only
     last: bool  # ends its paragraph: set flush left, not stretched
     word_spacing: float = 0.0  # CSS word-spacing in pt: how a line of Latin words is justified instead
+    hyphen: Hyphen | None = None  # drawn after the line's text when the line breaks inside a word
 
     @property
     def text(self) -> str:
@@ -93,12 +141,41 @@ class _Face:
         self.units_per_em = font["head"].unitsPerEm
         self._cmap = font.getBestCmap()
         self._hmtx = font["hmtx"]
+        # a face with Han characters sets CJK text (wide and narrow characters); any other is proportional
+        self.ideographic = ord("中") in self._cmap
         self._lookups = _substitutions(font)
+        self._font = font
         # characters that can begin a ligature: only text with one of them is shaped as a glyph
         # sequence, the rest character by character
         firsts = {glyph for kind, table in self._lookups if kind == "ligature" for glyph in table}
         self._ligature_chars = frozenset(chr(code) for code, glyph in self._cmap.items() if glyph in firsts)
         self._advance: dict[str, int] = {}
+
+    def has(self, char: str) -> bool:
+        return ord(char) in self._cmap
+
+    def hyphen(self, size: float) -> Hyphen:
+        """The hyphen glyph as a rule at ``size`` pt (its bounding box; a hyphen is a bar in every face
+        this engine sets words in)."""
+        scale = size / self.units_per_em
+        advance = self.char_advance("-")
+        x_min, y_min, x_max, y_max = self._hyphen_bounds
+        return Hyphen(
+            left=x_min * scale,
+            width=(x_max - x_min) * scale,
+            right=(advance - x_max) * scale,
+            bottom=y_min * scale,
+            height=(y_max - y_min) * scale,
+        )
+
+    @functools.cached_property
+    def _hyphen_bounds(self) -> tuple[float, float, float, float]:
+        glyphs = self._font.getGlyphSet()
+        pen = BoundsPen(glyphs)
+        glyph = self._cmap.get(ord("-"))
+        if glyph is not None:
+            glyphs[glyph].draw(pen)
+        return pen.bounds or (0, 0, 0, 0)
 
     def char_advance(self, char: str) -> int:
         """The advance of one character alone, in font units (cached)."""
@@ -135,10 +212,18 @@ class _Face:
 
 
 def _substitutions(font: TTFont) -> list[tuple[str, dict]]:
-    """The ``ccmp`` ligature and ``locl`` single substitutions for Simplified Chinese, in lookup order."""
+    """The ``ccmp`` ligature and ``locl`` single substitutions, in lookup order: for Simplified Chinese
+    in a face with Han characters, else for the face's Latin script (its default language)."""
+    if "GSUB" not in font:
+        return []
     gsub = font["GSUB"].table
-    script = next(r.Script for r in gsub.ScriptList.ScriptRecord if r.ScriptTag == "hani")
+    scripts = {r.ScriptTag: r.Script for r in gsub.ScriptList.ScriptRecord}
+    script = scripts.get("hani") or scripts.get("latn") or scripts.get("DFLT")
+    if script is None:
+        return []
     langsys = next((r.LangSys for r in script.LangSysRecord if r.LangSysTag == "ZHS "), script.DefaultLangSys)
+    if langsys is None:
+        return []
     features = gsub.FeatureList.FeatureRecord
     indices = sorted(
         {
@@ -190,48 +275,101 @@ def _kind(char: str) -> int:
 
 
 class Typesetter:
-    """Breaks paragraphs into justified lines with one font's real advances (body face and bold)."""
+    """Breaks paragraphs into justified lines with the body faces' real advances (each face and its
+    bold), hyphenating with the dictionary of the text's language when there is one."""
 
-    def __init__(self, regular: Path, bold: Path, *, font_number: int = 0) -> None:
-        self._faces = (_Face(Path(regular), font_number), _Face(Path(bold), font_number))
+    def __init__(self, families: Sequence[tuple[_Face, _Face]], language: str | None = None) -> None:
+        self._families = tuple(families)
+        dictionary = pyphen.language_fallback(language.replace("-", "_")) if language else None
+        self._hyphenator = (
+            pyphen.Pyphen(lang=dictionary, left=HYPHEN_MIN_BEFORE, right=HYPHEN_MIN_AFTER) if dictionary else None
+        )
 
     @classmethod
     @functools.cache
+    def for_faces(cls, families: tuple[str, ...], language: str | None = None) -> Typesetter:
+        """The body faces in CSS fallback order, each family's Regular and Bold as fontconfig gives
+        them to WeasyPrint, hyphenating as ``language`` (a BCP 47 tag) is hyphenated; loaded once."""
+        return cls([_family(name) for name in families], language)
+
+    @classmethod
     def noto_serif_sc(cls) -> Typesetter:
-        """Noto Serif CJK SC Regular and Bold, the files fontconfig gives WeasyPrint; loaded once."""
-        regular, bold = _font_file(f"{FAMILY}:style=Regular"), _font_file(f"{FAMILY}:style=Bold")
-        index = _face_index(regular, FAMILY)
-        if _face_index(bold, FAMILY) != index:
-            raise StyleError(
-                f"{FAMILY} Regular and Bold sit at different places in their collections",
-                path=bold,
-                hint="install Debian's fonts-noto-cjk (scripts/setup)",
-            )
-        return cls(regular, bold, font_number=index)
+        """Noto Serif CJK SC alone, without hyphenation: the Chinese daily's body."""
+        return cls.for_faces((FAMILY,))
+
+    @property
+    def hyphenates(self) -> bool:
+        """Whether text is set in words: hyphenated with a dictionary, justified by its word spaces."""
+        return self._hyphenator is not None
 
     def advance(self, text: str, size: float, bold: bool = False) -> float:
         """The natural width of ``text`` in pt at ``size`` pt, without letter-spacing."""
-        face = self._faces[bold]
-        return sum(advance for _, advance in face.clusters(text)) * size / face.units_per_em
+        return sum(
+            advance * size / face.units_per_em
+            for face, part in self._segments(text, bold)
+            for _, advance in face.clusters(part)
+        )
 
-    def set_paragraph(self, runs: Sequence[Run], width: float, size: float, *, indent_em: float = 2.0) -> list[Line]:
+    def _segments(self, text: str, bold: bool) -> list[tuple[_Face, str]]:
+        """``text`` cut where the face that sets it changes: each character in the first face that has
+        it, white space in the face of the character before it (Pango never picks a font for a space)."""
+        faces = [family[bold] for family in self._families]
+        if len(faces) == 1:
+            return [(faces[0], text)] if text else []
+        segments: list[tuple[_Face, str]] = []
+        for char in text:
+            if segments and unicodedata.category(char) in ("Zs", "Cc", "Cf"):
+                face = segments[-1][0]
+            else:
+                face = next((face for face in faces if face.has(char)), faces[-1])
+            if segments and segments[-1][0] is face:
+                segments[-1] = (face, segments[-1][1] + char)
+            else:
+                segments.append((face, char))
+        return segments
+
+    def set_paragraph(
+        self, runs: Sequence[Run], width: float, size: float, *, indent_em: float = 2.0, hyphenate: bool = False
+    ) -> list[Line]:
         """``runs`` broken into lines ``width`` pt wide at ``size`` pt, every line but the last justified.
 
         Breaks fall between Chinese characters and after spaces, never inside a run of Latin
         letters and digits (unless the run alone is wider than a line), never before closing or
         after opening punctuation: the last characters are pushed down to the next line instead.
         Spaces at a line's ends are dropped; every other character is kept, in order.
+        With ``hyphenate``, text set in words also breaks inside words, after a hyphen or a dash
+        between letters and at its dictionary's points, and its word spaces may shrink to fit
+        (see the module's docstring); headlines and other text the browser sets itself do without.
         """
-        clusters = _Clusters(self._faces, runs, size)
+        clusters = _Clusters(self, runs, size, words=hyphenate and self.hyphenates)
         lines: list[Line] = []
         start = clusters.skip_spaces(0)
+        hyphens_in_a_row = 0
         while start < clusters.count:
             # a first-line indent as wide as the column would leave no room for text: drop it
             indent = indent_em * size if not lines and indent_em * size < width else 0.0
-            end = clusters.line_end(start, width - indent)
-            lines.append(clusters.line(start, end, width - indent, indent))
+            if clusters.words:
+                end, hyphen = clusters.word_line_end(start, width - indent, hyphens_in_a_row < MAX_HYPHENATED_LINES)
+                hyphens_in_a_row = hyphens_in_a_row + 1 if hyphen else 0
+            else:
+                end, hyphen = clusters.line_end(start, width - indent), False
+            lines.append(clusters.line(start, end, width - indent, indent, hyphen))
             start = clusters.skip_spaces(end)
         return lines
+
+
+@functools.cache
+def _family(name: str) -> tuple[_Face, _Face]:
+    """A family's Regular and Bold, the files fontconfig gives WeasyPrint for them."""
+    regular, bold = _font_file(f"{name}:style=Regular"), _font_file(f"{name}:style=Bold")
+    index = _face_index(regular, name)
+    if _face_index(bold, name) != index:
+        raise StyleError(
+            f"{name} Regular and Bold sit at different places in their collections",
+            path=bold,
+            hint="install the style's fonts (scripts/setup)",
+        )
+    return _Face(regular, index), _Face(bold, index)
 
 
 def line_starts(text: str, lines: Sequence[Line]) -> list[int]:
@@ -263,24 +401,33 @@ def line_starts(text: str, lines: Sequence[Line]) -> list[int]:
 class _Clusters:
     """A paragraph as shaped clusters with their widths (pt), kinds and break opportunities."""
 
-    def __init__(self, faces: tuple[_Face, _Face], runs: Sequence[Run], size: float) -> None:
+    def __init__(self, typesetter: Typesetter, runs: Sequence[Run], size: float, *, words: bool) -> None:
+        self.size, self.words = size, words
+        self._hyphenator = typesetter._hyphenator
         self.texts: list[str] = []
         self.bold: list[bool] = []
+        self.faces: list[_Face] = []
+        self.kinds: list[int] = []
         widths: list[float] = []
         for run in runs:
-            face = faces[run.bold]
-            scale = size / face.units_per_em
             # white-space: nowrap collapses spaces, tabs and newlines to one space, across elements too
             text = _COLLAPSIBLE.sub(" ", run.text)
             if text.startswith(" ") and self.texts and self.texts[-1] == " ":
                 text = text[1:]
-            for chars, advance in face.clusters(text):
-                self.texts.append(chars)
-                self.bold.append(run.bold)
-                widths.append(advance * scale)
+            for face, part in typesetter._segments(text, run.bold):
+                scale = size / face.units_per_em
+                for chars, advance in face.clusters(part):
+                    kind = _kind(chars[0])
+                    self.texts.append(chars)
+                    self.bold.append(run.bold)
+                    self.faces.append(face)
+                    # a Latin face's characters are all narrow, proportional text: “quotes” and dashes too
+                    self.kinds.append(kind if face.ideographic or kind == _SPACE else _NARROW)
+                    widths.append(advance * scale)
         self.count = len(self.texts)
-        self.kinds = [_kind(chars[0]) for chars in self.texts]
         self.offsets = [0.0, *itertools.accumulate(widths)]  # offsets[i]: width of clusters [0, i)
+        # spaces[i]: the width of the spaces among clusters [0, i): what a line may shrink
+        self.spaces = [0.0, *itertools.accumulate(w if k == _SPACE else 0.0 for w, k in zip(widths, self.kinds))]
         self.breakable = [self._may_break_before(i) for i in range(self.count)] + [True]
 
     def _may_break_before(self, i: int) -> bool:
@@ -290,13 +437,22 @@ class _Clusters:
         if before == _SPACE:
             return True
         if before == _NARROW and self.kinds[i] == _NARROW:
-            return False
+            # in words, after a hyphen or a dash between letters (New-|York, word—|word)
+            return self.words and self.texts[i - 1] in BREAK_AFTER and self._letters_around(i - 1)
         return self.texts[i - 1][-1] not in NO_LINE_END
+
+    def _letters_around(self, i: int) -> bool:
+        return 0 < i < self.count - 1 and self.texts[i - 1][-1].isalpha() and self.texts[i + 1][0].isalpha()
 
     def skip_spaces(self, i: int) -> int:
         while i < self.count and self.kinds[i] == _SPACE:
             i += 1
         return i
+
+    def _trim(self, start: int, end: int) -> int:
+        while end > start and self.kinds[end - 1] == _SPACE:
+            end -= 1
+        return end
 
     def line_end(self, start: int, available: float) -> int:
         """Where the line from ``start`` ends: the last break that fits, else a forced break."""
@@ -312,14 +468,73 @@ class _Clusters:
             return best  # push the unbreakable tail down to the next line
         return max(i, start + 1)  # nothing breakable fits: cut by clusters, losing nothing
 
-    def line(self, start: int, end: int, available: float, indent: float) -> Line:
-        while self.kinds[end - 1] == _SPACE:
-            end -= 1
+    def word_line_end(self, start: int, available: float, may_hyphenate: bool) -> tuple[int, bool]:
+        """Where a line of words from ``start`` ends, and whether a hyphen is added there: the last
+        break that fits with its spaces shrunk at most to ``MIN_WORD_SPACE``; when that line would be
+        loose, as much of the next word as fits, at a dictionary point."""
+        best = None
+        for end in range(start + 1, self.count + 1):
+            if self.breakable[end]:
+                if not self._fits(start, end, available):
+                    break
+                best = end
+        if best is None:  # the first word alone is wider than the line
+            inside = self._hyphenation(start, start, available)
+            return (inside, True) if inside else (self.line_end(start, available), False)
+        if best < self.count and may_hyphenate and self._loose(start, best, available):
+            inside = self._hyphenation(start, best, available)
+            if inside:
+                return inside, True
+        return best, False
+
+    def _fits(self, start: int, end: int, available: float, hyphen: float = 0.0) -> bool:
+        end = self._trim(start, end)
+        shrink = (1 - MIN_WORD_SPACE) * (self.spaces[end] - self.spaces[start])
+        return self.offsets[end] - self.offsets[start] + hyphen - shrink <= available + _FIT_SLACK
+
+    def _loose(self, start: int, end: int, available: float) -> bool:
+        end = self._trim(start, end)
+        shortfall = available - (self.offsets[end] - self.offsets[start])
+        gaps = max(1, self.kinds[start:end].count(_SPACE))
+        return shortfall > gaps * HYPHENATE_ABOVE * self.size
+
+    def _hyphenation(self, start: int, word: int, available: float) -> int | None:
+        """The last dictionary point of the word that begins at ``word`` where the line from ``start``
+        still fits with a hyphen added; None when there is none (a word of digits, a name with an
+        apostrophe, a word too short)."""
+        if self._hyphenator is None:
+            return None
+        end = word
+        while end < self.count and self.kinds[end] != _SPACE and (end == word or not self.breakable[end]):
+            end += 1
+        chars = self.texts[word:end]
+        if any(len(cluster) != 1 for cluster in chars):
+            return None
+        text = "".join(chars)
+        core = text.strip("".join({c for c in text if not c.isalpha()}))
+        if not core.isalpha():
+            return None
+        lead = text.index(core)
+        for point in reversed(self._hyphenator.positions(core)):
+            cut = word + lead + point
+            if self._fits(start, cut, available, self.faces[cut - 1].hyphen(self.size).advance):
+                return cut
+        return None
+
+    def line(self, start: int, end: int, available: float, indent: float, hyphen: bool = False) -> Line:
+        end = self._trim(start, end)
         last = self.skip_spaces(end) == self.count
+        mark = self.faces[end - 1].hyphen(self.size) if hyphen else None
         spacing = word_spacing = 0.0
-        if not last and end - start > 1:
-            shortfall = max(0.0, available - (self.offsets[end] - self.offsets[start]))
-            kinds = self.kinds[start:end]
+        kinds = self.kinds[start:end]
+        shortfall = available - (self.offsets[end] - self.offsets[start]) - (mark.advance if mark else 0.0)
+        if self.words:
+            # the hyphen is a box after the last character, so the letter-spacing after it moves it too
+            word_spacing, spacing = self._justification(
+                shortfall, kinds.count(_SPACE), end - start - 1 + bool(mark), last
+            )
+        elif not last and end - start > 1:
+            shortfall = max(0.0, shortfall)
             if _SPACE in kinds and _WIDE not in kinds:
                 word_spacing = shortfall / kinds.count(_SPACE)  # Latin text stretches between words
             else:
@@ -331,7 +546,19 @@ class _Clusters:
             for first, stop in boxes
             for bold, group in itertools.groupby(range(first, stop), lambda i: self.bold[i])
         )
-        return Line(runs=runs, spacing=spacing, indent=indent, last=last, word_spacing=word_spacing)
+        return Line(runs=runs, spacing=spacing, indent=indent, last=last, word_spacing=word_spacing, hyphen=mark)
+
+    def _justification(self, shortfall: float, spaces: int, gaps: int, last: bool) -> tuple[float, float]:
+        """Word spacing and letter-spacing (pt) that close a line's ``shortfall`` within the limits; a
+        line that fits only with its spaces shrunk is shrunk, a paragraph's last line included."""
+        if shortfall < 0:
+            return (shortfall / spaces if spaces else 0.0), 0.0
+        if last:
+            return 0.0, 0.0
+        word = min(shortfall / spaces, MAX_WORD_STRETCH * self.size) if spaces else 0.0
+        rest = shortfall - word * spaces
+        letter = min(rest / gaps, MAX_LETTER_SPACING * self.size) if gaps else 0.0
+        return word, letter
 
 
 def _font_file(pattern: str) -> Path:
@@ -355,7 +582,7 @@ def _face_index(path: Path, family: str) -> int:
         if font["name"].getDebugName(1) == family:
             return index
     raise StyleError(
-        f"the font file fontconfig gives for {family!r} does not hold it",
+        f"the font file fontconfig gives for {family!r} does not hold it: the font is not installed",
         path=path,
-        hint="install fonts-noto-cjk (scripts/setup)",
+        hint="install the style's fonts (scripts/setup)",
     )
