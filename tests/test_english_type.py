@@ -8,7 +8,9 @@ English issue (the ALTO fixture, a 1911 country weekly) is read back to see what
 from __future__ import annotations
 
 import io
+import re
 import subprocess
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -48,7 +50,7 @@ def setter() -> Typesetter:
 
 @pytest.fixture(scope="module")
 def english() -> Built:
-    return make(ENGLISH, BuildOptions(epub=False))
+    return make(ENGLISH, BuildOptions())
 
 
 def planned_lines(built: Built) -> list[Line]:
@@ -154,6 +156,14 @@ def test_the_pdf_reads_each_hyphenated_word_whole_and_draws_its_hyphen(english: 
         for line, after in zip(lines, lines[1:]):
             if line.hyphen:
                 assert normalize(line.text.split()[-1] + after.text.split()[0]) in text
+
+
+def test_the_ebook_asks_the_reading_system_to_hyphenate_in_the_issues_language(english: Built) -> None:
+    with zipfile.ZipFile(io.BytesIO(english.files["1911051901.epub"])) as book:
+        css = book.read("EPUB/epub.css").decode()
+        page = book.read("EPUB/page-1.xhtml").decode()
+    assert re.search(r"\bp\s*\{[^}]*\bhyphens:\s*auto", css)
+    assert 'lang="en"' in page
 
 
 # --- justification ---------------------------------------------------------------------------------
