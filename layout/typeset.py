@@ -11,8 +11,9 @@ in the first face that has it, as Pango picks it (a space stays in the face of t
 it). A face without Han characters (a Latin face) sets its characters as narrow, proportional text.
 
 Text in a language with a hyphenation dictionary (pyphen's; English, German...) is set in words:
-lines break at spaces and, when the line would otherwise be loose, inside a word at a dictionary
-point, with a hyphen drawn at the break. A line is justified by its word spaces, within limits: a
+lines break at spaces, after a hyphen or dash between letters, and inside a word at a dictionary
+point, with a hyphen drawn at the break; the breaks are chosen for the whole paragraph at once, so
+that its lines are as even as they can be (``_Clusters.word_breaks``). A line is justified by its word spaces, within limits: a
 space may shrink to ``MIN_WORD_SPACE`` of its width to take one more word or syllable, and grow by
 ``MAX_WORD_STRETCH`` em at most; what is still short after that goes between the letters, at most
 ``MAX_LETTER_SPACING`` em each (too little to see as spaced letters), and the rest is left ragged:
@@ -43,7 +44,9 @@ is one 2 em glyph and gets one letter-spacing, not two.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import heapq
 import itertools
 import re
 import subprocess
@@ -78,11 +81,12 @@ _FIT_SLACK = 1e-6  # pt: sums of float advances that fill a line exactly must st
 MAX_WORD_STRETCH = 1 / 3  # em added to each word space at most
 MIN_WORD_SPACE = 0.8  # of the face's space: the tightest word space
 MAX_LETTER_SPACING = 0.02  # em between letters at most, when the word spaces are stretched to their limit
-# A line whose word spaces would grow by more than this (em) tries to take part of the next word, hyphenated.
-HYPHENATE_ABOVE = 1 / 8
 MAX_HYPHENATED_LINES = 3  # in a row: more hyphens than that down a column's right edge read as a ladder
 # pyphen's minimum letters before and after a break: "a-" and "-ly" are never left alone on a line
 HYPHEN_MIN_BEFORE, HYPHEN_MIN_AFTER = 2, 3
+# The demerits of a line (Knuth and Plass, with TeX's values): each line's own, a hyphen's, a second hyphen
+# in a row's; a line left short (past the stretch limit) costs _SHORT per limit's worth; a forced break most.
+_LINE, _HYPHEN, _HYPHEN_AGAIN, _SHORT, _FORCED = 10.0, 50.0**2, 10_000.0, 10_000.0, 1e12
 BREAK_AFTER = frozenset("-\u2010\u2013\u2014")  # hyphens and dashes inside a word: a line may end after them
 
 
@@ -147,8 +151,15 @@ class _Face:
         self._font = font
         # characters that can begin a ligature: only text with one of them is shaped as a glyph
         # sequence, the rest character by character
-        firsts = {glyph for kind, table in self._lookups if kind == "ligature" for glyph in table}
+        ligatures = [
+            (first, lig) for kind, table in self._lookups if kind == "ligature" for first, lig in table.items()
+        ]
+        firsts = {first for first, _ in ligatures}
+        # the glyphs that must follow a first one: in a Latin face combining accents, so plain text
+        # (which has none) need not go through the lookups at all
+        seconds = {ligature.Component[0] for _, ligs in ligatures for ligature in ligs if ligature.Component}
         self._ligature_chars = frozenset(chr(code) for code, glyph in self._cmap.items() if glyph in firsts)
+        self._ligature_seconds = frozenset(chr(code) for code, glyph in self._cmap.items() if glyph in seconds)
         self._advance: dict[str, int] = {}
 
     def has(self, char: str) -> bool:
@@ -198,7 +209,9 @@ class _Face:
 
     def clusters(self, text: str) -> list[tuple[str, int]]:
         """``text`` shaped: each cluster's characters and advance in font units."""
-        if not any(char in self._ligature_chars for char in text):
+        if not any(char in self._ligature_chars for char in text) or not any(
+            char in self._ligature_seconds for char in text
+        ):
             return [(char, self.char_advance(char)) for char in text]
         # a glyph buffer: [glyph, the characters it stands for]
         buffer: list[list] = [[self._cmap.get(ord(char)), char] for char in text]
@@ -342,15 +355,15 @@ class Typesetter:
         (see the module's docstring); headlines and other text the browser sets itself do without.
         """
         clusters = _Clusters(self, runs, size, words=hyphenate and self.hyphenates)
+        # a first-line indent as wide as the column would leave no room for text: drop it
+        first_indent = indent_em * size if indent_em * size < width else 0.0
+        breaks = clusters.word_breaks(width, first_indent) if clusters.words else None
         lines: list[Line] = []
         start = clusters.skip_spaces(0)
-        hyphens_in_a_row = 0
         while start < clusters.count:
-            # a first-line indent as wide as the column would leave no room for text: drop it
-            indent = indent_em * size if not lines and indent_em * size < width else 0.0
-            if clusters.words:
-                end, hyphen = clusters.word_line_end(start, width - indent, hyphens_in_a_row < MAX_HYPHENATED_LINES)
-                hyphens_in_a_row = hyphens_in_a_row + 1 if hyphen else 0
+            indent = 0.0 if lines else first_indent
+            if breaks is not None:
+                end, hyphen = breaks[len(lines)]
             else:
                 end, hyphen = clusters.line_end(start, width - indent), False
             lines.append(clusters.line(start, end, width - indent, indent, hyphen))
@@ -428,7 +441,16 @@ class _Clusters:
         self.offsets = [0.0, *itertools.accumulate(widths)]  # offsets[i]: width of clusters [0, i)
         # spaces[i]: the width of the spaces among clusters [0, i): what a line may shrink
         self.spaces = [0.0, *itertools.accumulate(w if k == _SPACE else 0.0 for w, k in zip(widths, self.kinds))]
+        self.space_count = [0, *itertools.accumulate(kind == _SPACE for kind in self.kinds)]
         self.breakable = [self._may_break_before(i) for i in range(self.count)] + [True]
+        self._text_end = self._trim(0, self.count)
+        self._hyphens: dict[int, float] = {}
+
+    def _hyphen_advance(self, face: _Face) -> float:
+        advance = self._hyphens.get(id(face))
+        if advance is None:
+            advance = self._hyphens[id(face)] = face.hyphen(self.size).advance
+        return advance
 
     def _may_break_before(self, i: int) -> bool:
         if i == 0 or self.kinds[i] == _SPACE or self.texts[i][0] in NO_LINE_START:
@@ -468,58 +490,121 @@ class _Clusters:
             return best  # push the unbreakable tail down to the next line
         return max(i, start + 1)  # nothing breakable fits: cut by clusters, losing nothing
 
-    def word_line_end(self, start: int, available: float, may_hyphenate: bool) -> tuple[int, bool]:
-        """Where a line of words from ``start`` ends, and whether a hyphen is added there: the last
-        break that fits with its spaces shrunk at most to ``MIN_WORD_SPACE``; when that line would be
-        loose, as much of the next word as fits, at a dictionary point."""
-        best = None
-        for end in range(start + 1, self.count + 1):
-            if self.breakable[end]:
-                if not self._fits(start, end, available):
-                    break
-                best = end
-        if best is None:  # the first word alone is wider than the line
-            inside = self._hyphenation(start, start, available)
-            return (inside, True) if inside else (self.line_end(start, available), False)
-        if best < self.count and may_hyphenate and self._loose(start, best, available):
-            inside = self._hyphenation(start, best, available)
-            if inside:
-                return inside, True
-        return best, False
+    def word_breaks(self, width: float, indent: float) -> list[tuple[int, bool]]:
+        """Where each line of a paragraph set in words ends, and whether a hyphen is added there: the
+        breaks that make the paragraph's lines the most even, chosen over the whole paragraph at once
+        (Knuth and Plass's total fit, without their fitness classes). Each line costs its badness, which
+        grows with the cube of how far its word spaces stretch or shrink towards their limits and
+        steeply past them (a line left short), plus a price for a hyphen and more for a second in a
+        row; at most ``MAX_HYPHENATED_LINES`` in a row. A paragraph whose first word is wider than
+        the line is broken inside it (``_forced_break``)."""
+        breaks = sorted({(end, False) for end in range(1, self.count + 1) if self.breakable[end]} | self._points())
+        ends = [end for end, _ in breaks]
+        first = self.skip_spaces(0)
+        # (start of a line, hyphenated lines in a row above it) -> (demerits so far, the node before,
+        # where the line above ended, whether it ended in a hyphen)
+        nodes: dict[tuple[int, int], tuple[float, tuple[int, int] | None, int, bool]] = {
+            (first, 0): (0.0, None, first, False)
+        }
+        starts, done = [first], set()  # every line ends after it starts: nodes are expanded in text order
+        while starts:
+            start = heapq.heappop(starts)
+            if start in done or start == self.count:
+                continue
+            done.add(start)
+            available = width - indent if start == first else width
+            for row in range(MAX_HYPHENATED_LINES + 1):
+                if (start, row) not in nodes:
+                    continue
+                demerits, reached = nodes[(start, row)][0], False
+                for end, hyphen in breaks[bisect.bisect_right(ends, start) :]:
+                    cost = self._cost(start, end, available, hyphen, row)
+                    if cost is None:
+                        if not hyphen:
+                            break  # every later line is wider still
+                        continue
+                    reached = True
+                    heapq.heappush(starts, self._relax(nodes, (start, row), demerits + cost, end, hyphen))
+                if not reached:
+                    end, hyphen = self._forced_break(start, available)
+                    heapq.heappush(starts, self._relax(nodes, (start, row), demerits + _FORCED, end, hyphen))
+        key = min((k for k in nodes if k[0] == self.count), key=lambda k: nodes[k][0])
+        found: list[tuple[int, bool]] = []
+        while nodes[key][1] is not None:
+            _, before, end, hyphen = nodes[key]
+            found.append((end, hyphen))
+            key = before  # type: ignore[assignment]
+        return found[::-1]
 
-    def _fits(self, start: int, end: int, available: float, hyphen: float = 0.0) -> bool:
-        end = self._trim(start, end)
-        shrink = (1 - MIN_WORD_SPACE) * (self.spaces[end] - self.spaces[start])
-        return self.offsets[end] - self.offsets[start] + hyphen - shrink <= available + _FIT_SLACK
+    def _relax(self, nodes: dict, before: tuple[int, int], demerits: float, end: int, hyphen: bool) -> int:
+        """Keep the line ``before`` -> ``end`` if it reaches its next node with fewer demerits; the
+        next line's start."""
+        key = (end, before[1] + 1) if hyphen else (self.skip_spaces(end), 0)
+        if key not in nodes or demerits < nodes[key][0]:
+            nodes[key] = (demerits, before, end, hyphen)
+        return key[0]
 
-    def _loose(self, start: int, end: int, available: float) -> bool:
-        end = self._trim(start, end)
-        shortfall = available - (self.offsets[end] - self.offsets[start])
-        gaps = max(1, self.kinds[start:end].count(_SPACE))
-        return shortfall > gaps * HYPHENATE_ABOVE * self.size
-
-    def _hyphenation(self, start: int, word: int, available: float) -> int | None:
-        """The last dictionary point of the word that begins at ``word`` where the line from ``start``
-        still fits with a hyphen added; None when there is none (a word of digits, a name with an
-        apostrophe, a word too short)."""
-        if self._hyphenator is None:
+    def _cost(self, start: int, end: int, available: float, hyphen: bool, row: int) -> float | None:
+        """The demerits of the line ``start`` -> ``end``; None when it does not fit even with its spaces
+        shrunk to ``MIN_WORD_SPACE``, or would be one hyphenated line too many in a row."""
+        if hyphen and row >= MAX_HYPHENATED_LINES:
             return None
+        end_ = self._trim(start, end)
+        natural = self.offsets[end_] - self.offsets[start]
+        if hyphen:
+            natural += self._hyphen_advance(self.faces[end_ - 1])
+        spaces = self.spaces[end_] - self.spaces[start]
+        shrinkable = (1 - MIN_WORD_SPACE) * spaces
+        shortfall = available - natural
+        if shortfall + shrinkable < -_FIT_SLACK:
+            return None
+        if shortfall < 0:
+            ratio = -shortfall / shrinkable if shrinkable else 0.0
+        elif end_ == self._text_end:
+            ratio = 0.0  # a paragraph's last line is set at its natural width
+        else:
+            # a line of one word, which has no space to stretch, is judged as if it had one
+            stretch = max(1, self.space_count[end_] - self.space_count[start]) * MAX_WORD_STRETCH * self.size
+            ratio = shortfall / stretch
+        badness = 100 * ratio**3 if ratio <= 1 else 100 + _SHORT * (ratio - 1)
+        return (_LINE + badness) ** 2 + (_HYPHEN + (_HYPHEN_AGAIN if row else 0.0) if hyphen else 0.0)
+
+    def _points(self) -> set[tuple[int, bool]]:
+        """Every dictionary point of the paragraph's words, as a line end with a hyphen."""
+        points: set[tuple[int, bool]] = set()
+        word = 0
+        while word < self.count:
+            end = self._word_end(word)
+            points |= {(cut, True) for cut in self._dictionary_points(word, end)}
+            word = max(end, word + 1)
+        return points
+
+    def _word_end(self, word: int) -> int:
         end = word
         while end < self.count and self.kinds[end] != _SPACE and (end == word or not self.breakable[end]):
             end += 1
+        return end
+
+    def _dictionary_points(self, word: int, end: int) -> list[int]:
+        """Where the word ``word`` -> ``end`` may be hyphenated, as cluster indices: none in a word of
+        digits, a word with an apostrophe or a word too short."""
         chars = self.texts[word:end]
-        if any(len(cluster) != 1 for cluster in chars):
-            return None
+        if self._hyphenator is None or not chars or any(len(cluster) != 1 for cluster in chars):
+            return []
         text = "".join(chars)
         core = text.strip("".join({c for c in text if not c.isalpha()}))
         if not core.isalpha():
-            return None
-        lead = text.index(core)
-        for point in reversed(self._hyphenator.positions(core)):
-            cut = word + lead + point
-            if self._fits(start, cut, available, self.faces[cut - 1].hyphen(self.size).advance):
-                return cut
-        return None
+            return []
+        lead = word + text.index(core)
+        return [lead + point for point in self._hyphenator.positions(core)]
+
+    def _forced_break(self, start: int, available: float) -> tuple[int, bool]:
+        """A line where no break fits (its first word is wider than the line): the word hyphenated at
+        its last dictionary point that fits, else cut by clusters."""
+        for cut in reversed(self._dictionary_points(start, self._word_end(start))):
+            if self._cost(start, cut, available, True, 0) is not None:
+                return cut, True
+        return self.line_end(start, available), False
 
     def line(self, start: int, end: int, available: float, indent: float, hyphen: bool = False) -> Line:
         end = self._trim(start, end)
