@@ -13,13 +13,14 @@ it). A face without Han characters (a Latin face) sets its characters as narrow,
 Text in a language with a hyphenation dictionary (pyphen's; English, German...) is set in words:
 lines break at spaces, after a hyphen or dash between letters, and inside a word at a dictionary
 point, with a hyphen drawn at the break; the breaks are chosen for the whole paragraph at once, so
-that its lines are as even as they can be (``_Clusters.word_breaks``). A line is justified by its word spaces, within limits: a
-space may shrink to ``MIN_WORD_SPACE`` of its width to take one more word or syllable, and grow by
-``MAX_WORD_STRETCH`` em at most; what is still short after that goes between the letters, at most
-``MAX_LETTER_SPACING`` em each (too little to see as spaced letters), and the rest is left ragged:
-a line is never letter-spaced into ``c o m m e r c i a l``. The added hyphen is drawn, not written:
-it is the paper's text that must read back from the PDF, whole words, so the hyphen is the font's
-hyphen glyph's box painted as a rule (``Hyphen``), and copying or searching the PDF finds the word.
+that its lines are as even as they can be (``_Clusters.word_breaks``). A line is justified by its
+word spaces, within limits: a space may shrink to ``MIN_WORD_SPACE`` of its width to take one more
+word or syllable, and grow by ``MAX_WORD_STRETCH`` em at most; what is still short after that goes
+between the letters, at most ``MAX_LETTER_SPACING`` em each (too little to see as spaced letters),
+and the rest is left ragged: a line is never letter-spaced into ``c o m m e r c i a l``. The added
+hyphen is drawn, not written: it is the paper's text that must read back from the PDF, whole words,
+so the hyphen is the font's hyphen glyph's box painted as a rule (``Hyphen``), and copying or
+searching the PDF finds the word.
 
 WeasyPrint's ``text-align: justify`` stretches only spaces (WeasyPrint issue #2269), so Chinese lines
 end ragged. Here widths come from the font's own tables, mirroring what Pango/HarfBuzz do when
