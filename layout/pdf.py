@@ -111,6 +111,7 @@ def render_html(
         plan=plan,
         g=geometry,
         head_parts=HEAD_PARTS,
+        body_faces=style.body_faces,
         headline_line_height=HEADLINE_LINE_HEIGHT,
         subhead_scale=SUBHEAD_SCALE,
         options=options,

@@ -198,7 +198,8 @@ def pages_filled(issue: Issue, style: Style, paper: Paper) -> int:
     """How many pages the issue's content fills at the style's preferred body size and its most open
     leading: the page count of an issue that names none."""
     size = style.body_size.preferred or style.body_size.max
-    measure = _Measure(issue, _geometry(style, paper, size, style.leading.max), style, Typesetter.noto_serif_sc(), {})
+    typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
+    measure = _Measure(issue, _geometry(style, paper, size, style.leading.max), style, typesetter, {})
     for photo_rows in _photo_depths(style, measure.geometry):
         try:
             pages, _ = _flow(measure, None, photo_rows)
@@ -209,7 +210,7 @@ def pages_filled(issue: Issue, style: Style, paper: Paper) -> int:
 
 
 def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
-    typesetter = Typesetter.noto_serif_sc()
+    typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
     smallest = _geometry(style, paper, style.body_size.min, style.leading.min)
     overflows = [overflow for overflow, _ in _tries(_Measure(issue, smallest, style, typesetter, {}), page_count)]
     if overflows and all(overflows):  # the smallest type holds the most: no larger size fits either
@@ -389,7 +390,7 @@ class _Measure:
                 if block.run_in and block.text.startswith(block.run_in):
                     runs = [Run(block.run_in, bold=True), Run(block.text[len(block.run_in) :])]
                 kind = "text"
-                lines = setter.set_paragraph(runs, width, size, indent_em=self.style.paragraph_indent)
+                lines = setter.set_paragraph(runs, width, size, indent_em=self.style.paragraph_indent, hyphenate=True)
             paragraphs.append((kind, lines))
             starts += [TextPosition(index, at) for at in line_starts(block.text, lines)]
         return [replace(row, start=start) for row, start in zip(_rows(paragraphs), starts, strict=True)]
@@ -409,7 +410,8 @@ def _caption_rows(section: Section, geometry: Geometry, typesetter: Typesetter, 
     size = geometry.caption_size
     paragraphs: list[tuple[str, list[Line]]] = []
     if section.caption:
-        paragraphs.append(("caption", typesetter.set_paragraph([Run(section.caption)], width, size, indent_em=0)))
+        caption = typesetter.set_paragraph([Run(section.caption)], width, size, indent_em=0, hyphenate=True)
+        paragraphs.append(("caption", caption))
     if section.credit:
         paragraphs.append(
             ("credit", _ragged(typesetter.set_paragraph([Run(section.credit)], width, size, indent_em=0)))

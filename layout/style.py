@@ -77,6 +77,9 @@ Positive = Annotated[float, Strict(), Field(gt=0)]
 Share = Annotated[float, Strict(), Field(gt=0, lt=1)]  # of a page's rows or height
 Length = Annotated[float, Strict(), Field(gt=0), BeforeValidator(_length)]  # in pt
 
+# a font family's name as CSS may write it unquoted (the print templates do): words of letters and digits
+FontFamily = Annotated[str, Strict(), Field(pattern=r"^[A-Za-z][A-Za-z0-9]*( [A-Za-z][A-Za-z0-9]*)*$")]
+
 SCHEMA = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
@@ -199,6 +202,9 @@ class Settings:
     """The page names (版名) used where the issue names none."""
     paragraph_indent: Annotated[float, Strict(), Field(ge=0)]
     """A paragraph's first-line indent, in ems of the body."""
+    body_faces: Annotated[tuple[FontFamily, ...], Field(min_length=1)]
+    """The body's font families, in fallback order (each character in the first that has it): the
+    print edition sets them and the planner measures with them; each needs a Regular and a Bold."""
     dense: Dense | None = None
     """The dense preset, if the style has one: what the planner tries when the issue's text does not fit
     its pages within the bounds above."""

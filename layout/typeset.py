@@ -1,9 +1,26 @@
-"""Chinese body text broken into lines by our own hand, so that every line can be truly justified.
+"""Body text broken into lines by our own hand, so that every line can be truly justified.
 
 In: a paragraph as runs of text (body face or its bold), a column width and a font size, in pt.
-Out: its ``Line``s: the text of each line, the CSS ``letter-spacing`` that makes the line reach the
-column's right edge exactly, the first line's indent, and whether the line ends the paragraph;
-and where each line begins in the paragraph's text (``line_starts``).
+Out: its ``Line``s: the text of each line, the CSS ``letter-spacing`` (Chinese) or ``word-spacing``
+(text set in words) that makes the line reach the column's right edge, the first line's indent,
+whether the line ends the paragraph and whether it ends in a hyphen the breaker added; and where
+each line begins in the paragraph's text (``line_starts``).
+
+The body's faces are the style's ``body_faces``, in CSS fallback order: each character is measured
+in the first face that has it, as Pango picks it (a space stays in the face of the character before
+it). A face without Han characters (a Latin face) sets its characters as narrow, proportional text.
+
+Text in a language with a hyphenation dictionary (pyphen's; English, German...) is set in words:
+lines break at spaces, after a hyphen or dash between letters, and inside a word at a dictionary
+point, with a hyphen drawn at the break; the breaks are chosen for the whole paragraph at once, so
+that its lines are as even as they can be (``_Clusters.word_breaks``). A line is justified by its
+word spaces, within limits: a space may shrink to ``MIN_WORD_SPACE`` of its width to take one more
+word or syllable, and grow by ``MAX_WORD_STRETCH`` em at most; what is still short after that goes
+between the letters, at most ``MAX_LETTER_SPACING`` em each (too little to see as spaced letters),
+and the rest is left ragged: a line is never letter-spaced into ``c o m m e r c i a l``. The added
+hyphen is drawn, not written: it is the paper's text that must read back from the PDF, whole words,
+so the hyphen is the font's hyphen glyph's box painted as a rule (``Hyphen``), and copying or
+searching the PDF finds the word.
 
 WeasyPrint's ``text-align: justify`` stretches only spaces (WeasyPrint issue #2269), so Chinese lines
 end ragged. Here widths come from the font's own tables, mirroring what Pango/HarfBuzz do when
@@ -28,7 +45,9 @@ is one 2 em glyph and gets one letter-spacing, not two.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import heapq
 import itertools
 import re
 import subprocess
@@ -37,6 +56,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyphen
+from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTCollection, TTFont
 
 from layout.errors import StyleError
@@ -55,6 +76,20 @@ _COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
 _SPACE, _NARROW, _WIDE = 0, 1, 2
 _FIT_SLACK = 1e-6  # pt: sums of float advances that fill a line exactly must still fit it
 
+# Justifying text set in words (see the module's docstring). A word space may grow by a third of an
+# em: about twice a newspaper face's space, as loose as a narrow column may look before it shows
+# rivers; it may shrink to 80 % of its width, as newspaper composing rooms set tight lines.
+MAX_WORD_STRETCH = 1 / 3  # em added to each word space at most
+MIN_WORD_SPACE = 0.8  # of the face's space: the tightest word space
+MAX_LETTER_SPACING = 0.02  # em between letters at most, when the word spaces are stretched to their limit
+MAX_HYPHENATED_LINES = 3  # in a row: more hyphens than that down a column's right edge read as a ladder
+# pyphen's minimum letters before and after a break: "a-" and "-ly" are never left alone on a line
+HYPHEN_MIN_BEFORE, HYPHEN_MIN_AFTER = 2, 3
+# The demerits of a line (Knuth and Plass, with TeX's values): each line's own, a hyphen's, a second hyphen
+# in a row's; a line left short (past the stretch limit) costs _SHORT per limit's worth; a forced break most.
+_LINE, _HYPHEN, _HYPHEN_AGAIN, _SHORT, _FORCED = 10.0, 50.0**2, 10_000.0, 10_000.0, 1e12
+BREAK_AFTER = frozenset("-\u2010\u2013\u2014")  # hyphens and dashes inside a word: a line may end after them
+
 
 @dataclass(frozen=True)
 class Run:
@@ -62,6 +97,23 @@ class Run:
 
     text: str
     bold: bool = False
+
+
+@dataclass(frozen=True)
+class Hyphen:
+    """The hyphen a line breaker adds at a line's end, as a rule the size of the face's hyphen glyph
+    (in pt, at the line's size): its box's left side bearing, width, right side bearing, and its
+    bottom and height above the baseline."""
+
+    left: float
+    width: float
+    right: float
+    bottom: float
+    height: float
+
+    @property
+    def advance(self) -> float:
+        return self.left + self.width + self.right
 
 
 @dataclass(frozen=True)
@@ -73,6 +125,7 @@ class Line:
     indent: float  # left indent in pt: the paragraph's first line only
     last: bool  # ends its paragraph: set flush left, not stretched
     word_spacing: float = 0.0  # CSS word-spacing in pt: how a line of Latin words is justified instead
+    hyphen: Hyphen | None = None  # drawn after the line's text when the line breaks inside a word
 
     @property
     def text(self) -> str:
@@ -93,12 +146,48 @@ class _Face:
         self.units_per_em = font["head"].unitsPerEm
         self._cmap = font.getBestCmap()
         self._hmtx = font["hmtx"]
+        # a face with Han characters sets CJK text (wide and narrow characters); any other is proportional
+        self.ideographic = ord("中") in self._cmap
         self._lookups = _substitutions(font)
+        self._font = font
         # characters that can begin a ligature: only text with one of them is shaped as a glyph
         # sequence, the rest character by character
-        firsts = {glyph for kind, table in self._lookups if kind == "ligature" for glyph in table}
+        ligatures = [
+            (first, lig) for kind, table in self._lookups if kind == "ligature" for first, lig in table.items()
+        ]
+        firsts = {first for first, _ in ligatures}
+        # the glyphs that must follow a first one: in a Latin face combining accents, so plain text
+        # (which has none) need not go through the lookups at all
+        seconds = {ligature.Component[0] for _, ligs in ligatures for ligature in ligs if ligature.Component}
         self._ligature_chars = frozenset(chr(code) for code, glyph in self._cmap.items() if glyph in firsts)
+        self._ligature_seconds = frozenset(chr(code) for code, glyph in self._cmap.items() if glyph in seconds)
         self._advance: dict[str, int] = {}
+
+    def has(self, char: str) -> bool:
+        return ord(char) in self._cmap
+
+    def hyphen(self, size: float) -> Hyphen:
+        """The hyphen glyph as a rule at ``size`` pt (its bounding box; a hyphen is a bar in every face
+        this engine sets words in)."""
+        scale = size / self.units_per_em
+        advance = self.char_advance("-")
+        x_min, y_min, x_max, y_max = self._hyphen_bounds
+        return Hyphen(
+            left=x_min * scale,
+            width=(x_max - x_min) * scale,
+            right=(advance - x_max) * scale,
+            bottom=y_min * scale,
+            height=(y_max - y_min) * scale,
+        )
+
+    @functools.cached_property
+    def _hyphen_bounds(self) -> tuple[float, float, float, float]:
+        glyphs = self._font.getGlyphSet()
+        pen = BoundsPen(glyphs)
+        glyph = self._cmap.get(ord("-"))
+        if glyph is not None:
+            glyphs[glyph].draw(pen)
+        return pen.bounds or (0, 0, 0, 0)
 
     def char_advance(self, char: str) -> int:
         """The advance of one character alone, in font units (cached)."""
@@ -121,7 +210,9 @@ class _Face:
 
     def clusters(self, text: str) -> list[tuple[str, int]]:
         """``text`` shaped: each cluster's characters and advance in font units."""
-        if not any(char in self._ligature_chars for char in text):
+        if not any(char in self._ligature_chars for char in text) or not any(
+            char in self._ligature_seconds for char in text
+        ):
             return [(char, self.char_advance(char)) for char in text]
         # a glyph buffer: [glyph, the characters it stands for]
         buffer: list[list] = [[self._cmap.get(ord(char)), char] for char in text]
@@ -135,10 +226,18 @@ class _Face:
 
 
 def _substitutions(font: TTFont) -> list[tuple[str, dict]]:
-    """The ``ccmp`` ligature and ``locl`` single substitutions for Simplified Chinese, in lookup order."""
+    """The ``ccmp`` ligature and ``locl`` single substitutions, in lookup order: for Simplified Chinese
+    in a face with Han characters, else for the face's Latin script (its default language)."""
+    if "GSUB" not in font:
+        return []
     gsub = font["GSUB"].table
-    script = next(r.Script for r in gsub.ScriptList.ScriptRecord if r.ScriptTag == "hani")
+    scripts = {r.ScriptTag: r.Script for r in gsub.ScriptList.ScriptRecord}
+    script = scripts.get("hani") or scripts.get("latn") or scripts.get("DFLT")
+    if script is None:
+        return []
     langsys = next((r.LangSys for r in script.LangSysRecord if r.LangSysTag == "ZHS "), script.DefaultLangSys)
+    if langsys is None:
+        return []
     features = gsub.FeatureList.FeatureRecord
     indices = sorted(
         {
@@ -190,48 +289,101 @@ def _kind(char: str) -> int:
 
 
 class Typesetter:
-    """Breaks paragraphs into justified lines with one font's real advances (body face and bold)."""
+    """Breaks paragraphs into justified lines with the body faces' real advances (each face and its
+    bold), hyphenating with the dictionary of the text's language when there is one."""
 
-    def __init__(self, regular: Path, bold: Path, *, font_number: int = 0) -> None:
-        self._faces = (_Face(Path(regular), font_number), _Face(Path(bold), font_number))
+    def __init__(self, families: Sequence[tuple[_Face, _Face]], language: str | None = None) -> None:
+        self._families = tuple(families)
+        dictionary = pyphen.language_fallback(language.replace("-", "_")) if language else None
+        self._hyphenator = (
+            pyphen.Pyphen(lang=dictionary, left=HYPHEN_MIN_BEFORE, right=HYPHEN_MIN_AFTER) if dictionary else None
+        )
 
     @classmethod
     @functools.cache
+    def for_faces(cls, families: tuple[str, ...], language: str | None = None) -> Typesetter:
+        """The body faces in CSS fallback order, each family's Regular and Bold as fontconfig gives
+        them to WeasyPrint, hyphenating as ``language`` (a BCP 47 tag) is hyphenated; loaded once."""
+        return cls([_family(name) for name in families], language)
+
+    @classmethod
     def noto_serif_sc(cls) -> Typesetter:
-        """Noto Serif CJK SC Regular and Bold, the files fontconfig gives WeasyPrint; loaded once."""
-        regular, bold = _font_file(f"{FAMILY}:style=Regular"), _font_file(f"{FAMILY}:style=Bold")
-        index = _face_index(regular, FAMILY)
-        if _face_index(bold, FAMILY) != index:
-            raise StyleError(
-                f"{FAMILY} Regular and Bold sit at different places in their collections",
-                path=bold,
-                hint="install Debian's fonts-noto-cjk (scripts/setup)",
-            )
-        return cls(regular, bold, font_number=index)
+        """Noto Serif CJK SC alone, without hyphenation: the Chinese daily's body."""
+        return cls.for_faces((FAMILY,))
+
+    @property
+    def hyphenates(self) -> bool:
+        """Whether text is set in words: hyphenated with a dictionary, justified by its word spaces."""
+        return self._hyphenator is not None
 
     def advance(self, text: str, size: float, bold: bool = False) -> float:
         """The natural width of ``text`` in pt at ``size`` pt, without letter-spacing."""
-        face = self._faces[bold]
-        return sum(advance for _, advance in face.clusters(text)) * size / face.units_per_em
+        return sum(
+            advance * size / face.units_per_em
+            for face, part in self._segments(text, bold)
+            for _, advance in face.clusters(part)
+        )
 
-    def set_paragraph(self, runs: Sequence[Run], width: float, size: float, *, indent_em: float = 2.0) -> list[Line]:
+    def _segments(self, text: str, bold: bool) -> list[tuple[_Face, str]]:
+        """``text`` cut where the face that sets it changes: each character in the first face that has
+        it, white space in the face of the character before it (Pango never picks a font for a space)."""
+        faces = [family[bold] for family in self._families]
+        if len(faces) == 1:
+            return [(faces[0], text)] if text else []
+        segments: list[tuple[_Face, str]] = []
+        for char in text:
+            if segments and unicodedata.category(char) in ("Zs", "Cc", "Cf"):
+                face = segments[-1][0]
+            else:
+                face = next((face for face in faces if face.has(char)), faces[-1])
+            if segments and segments[-1][0] is face:
+                segments[-1] = (face, segments[-1][1] + char)
+            else:
+                segments.append((face, char))
+        return segments
+
+    def set_paragraph(
+        self, runs: Sequence[Run], width: float, size: float, *, indent_em: float = 2.0, hyphenate: bool = False
+    ) -> list[Line]:
         """``runs`` broken into lines ``width`` pt wide at ``size`` pt, every line but the last justified.
 
         Breaks fall between Chinese characters and after spaces, never inside a run of Latin
         letters and digits (unless the run alone is wider than a line), never before closing or
         after opening punctuation: the last characters are pushed down to the next line instead.
         Spaces at a line's ends are dropped; every other character is kept, in order.
+        With ``hyphenate``, text set in words also breaks inside words, after a hyphen or a dash
+        between letters and at its dictionary's points, and its word spaces may shrink to fit
+        (see the module's docstring); headlines and other text the browser sets itself do without.
         """
-        clusters = _Clusters(self._faces, runs, size)
+        clusters = _Clusters(self, runs, size, words=hyphenate and self.hyphenates)
+        # a first-line indent as wide as the column would leave no room for text: drop it
+        first_indent = indent_em * size if indent_em * size < width else 0.0
+        breaks = clusters.word_breaks(width, first_indent) if clusters.words else None
         lines: list[Line] = []
         start = clusters.skip_spaces(0)
         while start < clusters.count:
-            # a first-line indent as wide as the column would leave no room for text: drop it
-            indent = indent_em * size if not lines and indent_em * size < width else 0.0
-            end = clusters.line_end(start, width - indent)
-            lines.append(clusters.line(start, end, width - indent, indent))
+            indent = 0.0 if lines else first_indent
+            if breaks is not None:
+                end, hyphen = breaks[len(lines)]
+            else:
+                end, hyphen = clusters.line_end(start, width - indent), False
+            lines.append(clusters.line(start, end, width - indent, indent, hyphen))
             start = clusters.skip_spaces(end)
         return lines
+
+
+@functools.cache
+def _family(name: str) -> tuple[_Face, _Face]:
+    """A family's Regular and Bold, the files fontconfig gives WeasyPrint for them."""
+    regular, bold = _font_file(f"{name}:style=Regular"), _font_file(f"{name}:style=Bold")
+    index = _face_index(regular, name)
+    if _face_index(bold, name) != index:
+        raise StyleError(
+            f"{name} Regular and Bold sit at different places in their collections",
+            path=bold,
+            hint="install the style's fonts (scripts/setup)",
+        )
+    return _Face(regular, index), _Face(bold, index)
 
 
 def line_starts(text: str, lines: Sequence[Line]) -> list[int]:
@@ -263,25 +415,43 @@ def line_starts(text: str, lines: Sequence[Line]) -> list[int]:
 class _Clusters:
     """A paragraph as shaped clusters with their widths (pt), kinds and break opportunities."""
 
-    def __init__(self, faces: tuple[_Face, _Face], runs: Sequence[Run], size: float) -> None:
+    def __init__(self, typesetter: Typesetter, runs: Sequence[Run], size: float, *, words: bool) -> None:
+        self.size, self.words = size, words
+        self._hyphenator = typesetter._hyphenator
         self.texts: list[str] = []
         self.bold: list[bool] = []
+        self.faces: list[_Face] = []
+        self.kinds: list[int] = []
         widths: list[float] = []
         for run in runs:
-            face = faces[run.bold]
-            scale = size / face.units_per_em
             # white-space: nowrap collapses spaces, tabs and newlines to one space, across elements too
             text = _COLLAPSIBLE.sub(" ", run.text)
             if text.startswith(" ") and self.texts and self.texts[-1] == " ":
                 text = text[1:]
-            for chars, advance in face.clusters(text):
-                self.texts.append(chars)
-                self.bold.append(run.bold)
-                widths.append(advance * scale)
+            for face, part in typesetter._segments(text, run.bold):
+                scale = size / face.units_per_em
+                for chars, advance in face.clusters(part):
+                    kind = _kind(chars[0])
+                    self.texts.append(chars)
+                    self.bold.append(run.bold)
+                    self.faces.append(face)
+                    # a Latin face's characters are all narrow, proportional text: “quotes” and dashes too
+                    self.kinds.append(kind if face.ideographic or kind == _SPACE else _NARROW)
+                    widths.append(advance * scale)
         self.count = len(self.texts)
-        self.kinds = [_kind(chars[0]) for chars in self.texts]
         self.offsets = [0.0, *itertools.accumulate(widths)]  # offsets[i]: width of clusters [0, i)
+        # spaces[i]: the width of the spaces among clusters [0, i): what a line may shrink
+        self.spaces = [0.0, *itertools.accumulate(w if k == _SPACE else 0.0 for w, k in zip(widths, self.kinds))]
+        self.space_count = [0, *itertools.accumulate(kind == _SPACE for kind in self.kinds)]
         self.breakable = [self._may_break_before(i) for i in range(self.count)] + [True]
+        self._text_end = self._trim(0, self.count)
+        self._hyphens: dict[int, float] = {}
+
+    def _hyphen_advance(self, face: _Face) -> float:
+        advance = self._hyphens.get(id(face))
+        if advance is None:
+            advance = self._hyphens[id(face)] = face.hyphen(self.size).advance
+        return advance
 
     def _may_break_before(self, i: int) -> bool:
         if i == 0 or self.kinds[i] == _SPACE or self.texts[i][0] in NO_LINE_START:
@@ -290,13 +460,22 @@ class _Clusters:
         if before == _SPACE:
             return True
         if before == _NARROW and self.kinds[i] == _NARROW:
-            return False
+            # in words, after a hyphen or a dash between letters (New-|York, word—|word)
+            return self.words and self.texts[i - 1] in BREAK_AFTER and self._letters_around(i - 1)
         return self.texts[i - 1][-1] not in NO_LINE_END
+
+    def _letters_around(self, i: int) -> bool:
+        return 0 < i < self.count - 1 and self.texts[i - 1][-1].isalpha() and self.texts[i + 1][0].isalpha()
 
     def skip_spaces(self, i: int) -> int:
         while i < self.count and self.kinds[i] == _SPACE:
             i += 1
         return i
+
+    def _trim(self, start: int, end: int) -> int:
+        while end > start and self.kinds[end - 1] == _SPACE:
+            end -= 1
+        return end
 
     def line_end(self, start: int, available: float) -> int:
         """Where the line from ``start`` ends: the last break that fits, else a forced break."""
@@ -312,14 +491,136 @@ class _Clusters:
             return best  # push the unbreakable tail down to the next line
         return max(i, start + 1)  # nothing breakable fits: cut by clusters, losing nothing
 
-    def line(self, start: int, end: int, available: float, indent: float) -> Line:
-        while self.kinds[end - 1] == _SPACE:
-            end -= 1
+    def word_breaks(self, width: float, indent: float) -> list[tuple[int, bool]]:
+        """Where each line of a paragraph set in words ends, and whether a hyphen is added there: the
+        breaks that make the paragraph's lines the most even, chosen over the whole paragraph at once
+        (Knuth and Plass's total fit, without their fitness classes). Each line costs its badness, which
+        grows with the cube of how far its word spaces stretch or shrink towards their limits and
+        steeply past them (a line left short), plus a price for a hyphen and more for a second in a
+        row; at most ``MAX_HYPHENATED_LINES`` in a row. A paragraph whose first word is wider than
+        the line is broken inside it (``_forced_break``)."""
+        breaks = sorted({(end, False) for end in range(1, self.count + 1) if self.breakable[end]} | self._points())
+        ends = [end for end, _ in breaks]
+        first = self.skip_spaces(0)
+        # (start of a line, hyphenated lines in a row above it) -> (demerits so far, the node before,
+        # where the line above ended, whether it ended in a hyphen)
+        nodes: dict[tuple[int, int], tuple[float, tuple[int, int] | None, int, bool]] = {
+            (first, 0): (0.0, None, first, False)
+        }
+        starts, done = [first], set()  # every line ends after it starts: nodes are expanded in text order
+        while starts:
+            start = heapq.heappop(starts)
+            if start in done or start == self.count:
+                continue
+            done.add(start)
+            available = width - indent if start == first else width
+            for row in range(MAX_HYPHENATED_LINES + 1):
+                if (start, row) not in nodes:
+                    continue
+                demerits, reached = nodes[(start, row)][0], False
+                for end, hyphen in breaks[bisect.bisect_right(ends, start) :]:
+                    cost = self._cost(start, end, available, hyphen, row)
+                    if cost is None:
+                        if not hyphen:
+                            break  # every later line is wider still
+                        continue
+                    reached = True
+                    heapq.heappush(starts, self._relax(nodes, (start, row), demerits + cost, end, hyphen))
+                if not reached:
+                    end, hyphen = self._forced_break(start, available)
+                    heapq.heappush(starts, self._relax(nodes, (start, row), demerits + _FORCED, end, hyphen))
+        key = min((k for k in nodes if k[0] == self.count), key=lambda k: nodes[k][0])
+        found: list[tuple[int, bool]] = []
+        while nodes[key][1] is not None:
+            _, before, end, hyphen = nodes[key]
+            found.append((end, hyphen))
+            key = before  # type: ignore[assignment]
+        return found[::-1]
+
+    def _relax(self, nodes: dict, before: tuple[int, int], demerits: float, end: int, hyphen: bool) -> int:
+        """Keep the line ``before`` -> ``end`` if it reaches its next node with fewer demerits; the
+        next line's start."""
+        key = (end, before[1] + 1) if hyphen else (self.skip_spaces(end), 0)
+        if key not in nodes or demerits < nodes[key][0]:
+            nodes[key] = (demerits, before, end, hyphen)
+        return key[0]
+
+    def _cost(self, start: int, end: int, available: float, hyphen: bool, row: int) -> float | None:
+        """The demerits of the line ``start`` -> ``end``; None when it does not fit even with its spaces
+        shrunk to ``MIN_WORD_SPACE``, or would be one hyphenated line too many in a row."""
+        if hyphen and row >= MAX_HYPHENATED_LINES:
+            return None
+        end_ = self._trim(start, end)
+        natural = self.offsets[end_] - self.offsets[start]
+        if hyphen:
+            natural += self._hyphen_advance(self.faces[end_ - 1])
+        spaces = self.spaces[end_] - self.spaces[start]
+        shrinkable = (1 - MIN_WORD_SPACE) * spaces
+        shortfall = available - natural
+        if shortfall + shrinkable < -_FIT_SLACK:
+            return None
+        if shortfall < 0:
+            ratio = -shortfall / shrinkable if shrinkable else 0.0
+        elif end_ == self._text_end:
+            ratio = 0.0  # a paragraph's last line is set at its natural width
+        else:
+            # a line of one word, which has no space to stretch, is judged as if it had one
+            stretch = max(1, self.space_count[end_] - self.space_count[start]) * MAX_WORD_STRETCH * self.size
+            ratio = shortfall / stretch
+        badness = 100 * ratio**3 if ratio <= 1 else 100 + _SHORT * (ratio - 1)
+        return (_LINE + badness) ** 2 + (_HYPHEN + (_HYPHEN_AGAIN if row else 0.0) if hyphen else 0.0)
+
+    def _points(self) -> set[tuple[int, bool]]:
+        """Every dictionary point of the paragraph's words, as a line end with a hyphen."""
+        points: set[tuple[int, bool]] = set()
+        word = 0
+        while word < self.count:
+            end = self._word_end(word)
+            points |= {(cut, True) for cut in self._dictionary_points(word, end)}
+            word = max(end, word + 1)
+        return points
+
+    def _word_end(self, word: int) -> int:
+        end = word
+        while end < self.count and self.kinds[end] != _SPACE and (end == word or not self.breakable[end]):
+            end += 1
+        return end
+
+    def _dictionary_points(self, word: int, end: int) -> list[int]:
+        """Where the word ``word`` -> ``end`` may be hyphenated, as cluster indices: none in a word of
+        digits, a word with an apostrophe or a word too short."""
+        chars = self.texts[word:end]
+        if self._hyphenator is None or not chars or any(len(cluster) != 1 for cluster in chars):
+            return []
+        text = "".join(chars)
+        core = text.strip("".join({c for c in text if not c.isalpha()}))
+        if not core.isalpha():
+            return []
+        lead = word + text.index(core)
+        return [lead + point for point in self._hyphenator.positions(core)]
+
+    def _forced_break(self, start: int, available: float) -> tuple[int, bool]:
+        """A line where no break fits (its first word is wider than the line): the word hyphenated at
+        its last dictionary point that fits, else cut by clusters."""
+        for cut in reversed(self._dictionary_points(start, self._word_end(start))):
+            if self._cost(start, cut, available, True, 0) is not None:
+                return cut, True
+        return self.line_end(start, available), False
+
+    def line(self, start: int, end: int, available: float, indent: float, hyphen: bool = False) -> Line:
+        end = self._trim(start, end)
         last = self.skip_spaces(end) == self.count
+        mark = self.faces[end - 1].hyphen(self.size) if hyphen else None
         spacing = word_spacing = 0.0
-        if not last and end - start > 1:
-            shortfall = max(0.0, available - (self.offsets[end] - self.offsets[start]))
-            kinds = self.kinds[start:end]
+        kinds = self.kinds[start:end]
+        shortfall = available - (self.offsets[end] - self.offsets[start]) - (mark.advance if mark else 0.0)
+        if self.words:
+            # the hyphen is a box after the last character, so the letter-spacing after it moves it too
+            word_spacing, spacing = self._justification(
+                shortfall, kinds.count(_SPACE), end - start - 1 + bool(mark), last
+            )
+        elif not last and end - start > 1:
+            shortfall = max(0.0, shortfall)
             if _SPACE in kinds and _WIDE not in kinds:
                 word_spacing = shortfall / kinds.count(_SPACE)  # Latin text stretches between words
             else:
@@ -331,7 +632,19 @@ class _Clusters:
             for first, stop in boxes
             for bold, group in itertools.groupby(range(first, stop), lambda i: self.bold[i])
         )
-        return Line(runs=runs, spacing=spacing, indent=indent, last=last, word_spacing=word_spacing)
+        return Line(runs=runs, spacing=spacing, indent=indent, last=last, word_spacing=word_spacing, hyphen=mark)
+
+    def _justification(self, shortfall: float, spaces: int, gaps: int, last: bool) -> tuple[float, float]:
+        """Word spacing and letter-spacing (pt) that close a line's ``shortfall`` within the limits; a
+        line that fits only with its spaces shrunk is shrunk, a paragraph's last line included."""
+        if shortfall < 0:
+            return (shortfall / spaces if spaces else 0.0), 0.0
+        if last:
+            return 0.0, 0.0
+        word = min(shortfall / spaces, MAX_WORD_STRETCH * self.size) if spaces else 0.0
+        rest = shortfall - word * spaces
+        letter = min(rest / gaps, MAX_LETTER_SPACING * self.size) if gaps else 0.0
+        return word, letter
 
 
 def _font_file(pattern: str) -> Path:
@@ -355,7 +668,7 @@ def _face_index(path: Path, family: str) -> int:
         if font["name"].getDebugName(1) == family:
             return index
     raise StyleError(
-        f"the font file fontconfig gives for {family!r} does not hold it",
+        f"the font file fontconfig gives for {family!r} does not hold it: the font is not installed",
         path=path,
-        hint="install fonts-noto-cjk (scripts/setup)",
+        hint="install the style's fonts (scripts/setup)",
     )
