@@ -325,6 +325,8 @@ def _catalogue(book: epub.EpubBook, issue: Issue, issue_date: date | None, wordi
     )
     if publisher:
         book.add_metadata("DC", "publisher", publisher)
+    if masthead.place:  # where the paper is published: the spatial coverage a library files it under
+        book.add_metadata("DC", "coverage", masthead.place)
     if issue_date is not None:
         book.add_metadata("DC", "date", issue_date.isoformat())
     for subject in catalogue.subjects or (_plain(wording.subject()),):

@@ -135,6 +135,9 @@ def _repair(repair: Repair) -> Text:
     if repair.kind is RepairKind.MARKER:
         dropped = f"“{repair.before}” left out; the section's page, which the reissue numbers itself"
         return Text.assemble(("marker ", "yellow"), (f"line {lines}: ", "dim"), dropped)
+    if repair.kind is RepairKind.DATE_LINE:
+        dropped = f"“{repair.before}” left out of the story; the masthead prints the issue's date"
+        return Text.assemble(("date line ", "yellow"), (f"line {lines}: ", "dim"), dropped)
     if repair.kind is RepairKind.LABEL:
         dropped = f"“{repair.before}” left out; an empty label says nothing"
         return Text.assemble(("label ", "yellow"), (f"line {lines}: ", "dim"), dropped)

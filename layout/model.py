@@ -58,6 +58,9 @@ class RepairKind(str, enum.Enum):
     MARKER = "marker"
     # an archive's empty label under a headline (专栏：, 作者： with nothing after), left out: it says nothing
     LABEL = "label"
+    # a date line under a headline (archives date each story), read as the issue's date, which the masthead
+    # prints: left out of the story
+    DATE_LINE = "date-line"
     NOISE = "noise"  # OCR noise (ornaments read as text) left out of a title; the line as read is furniture
 
 
@@ -71,6 +74,7 @@ QUOTED_IN_NOTES = (
     RepairKind.REPEAT,
     RepairKind.MARKER,
     RepairKind.LABEL,
+    RepairKind.DATE_LINE,
 )
 
 
@@ -178,6 +182,7 @@ class Masthead:
     issue_number: int | None = None
     volume: str | None = None  # as the catalogue gives it (METS/MODS): 1, or XII
     lccn: str | None = None  # the Library of Congress Control Number of the paper (sn84038814)
+    place: str | None = None  # where the paper is published (Marysville, Calif.), as the catalogue gives it
     postal_code: str | None = None
     website_name: str | None = None  # 昭通新闻网: the site's name, printed before its address
     website: str | None = None

@@ -23,6 +23,7 @@ from layout.model import Issue, RepairKind, SectionKind, to_dict
 from layout.readers.datelines import dateline, is_signature
 from layout.readers.dates import DateLine, read_date_line
 from layout.readers.decks import Decks, repeated_lines, split_decks
+from layout.readers.notes import with_notes
 from layout.readers.parse import parse_issue, parse_text
 from layout.readers.source_pages import Marker, page_marker
 
@@ -99,13 +100,19 @@ def test_a_date_line_under_a_headline_is_the_issues_date_when_the_masthead_has_n
     assert issue.masthead.furniture == ()  # the masthead prints the date as the line writes it
 
 
-def test_a_date_line_the_masthead_cannot_print_as_written_is_kept_in_its_furniture() -> None:
-    """issue 9: nothing lost: 一九八二年九月十八日 is printed 1982年9月18日, so the line stays too, as written."""
+def test_date_lines_under_headlines_give_the_issues_date_and_are_quoted_in_the_notes() -> None:
+    """issue 9: the masthead prints the date (1982年9月18日); nothing lost: every date line, as written, is
+    a DATE_LINE repair, which the edition's notes quote."""
     issue = parse(
         "# 晚报\n\n## 标题\n\n一九八二年九月十八日\n\n正文。\n\n## 标题二\n\n一九八二年九月十八日\n\n正文二。\n"
     )
-    assert issue.masthead.date == "1982-09-18"
-    assert issue.masthead.furniture == ("一九八二年九月十八日",)  # once, however many stories repeat it
+    assert (issue.masthead.date, issue.masthead.furniture) == ("1982-09-18", ())
+    assert [(r.kind, r.lines, r.before) for r in issue.repairs if r.kind is RepairKind.DATE_LINE] == [
+        (RepairKind.DATE_LINE, (5,), "一九八二年九月十八日"),
+        (RepairKind.DATE_LINE, (11,), "一九八二年九月十八日"),
+    ]
+    notes = with_notes(issue).sections[-1]
+    assert (notes.notes, notes.blocks[0].text) == (RepairKind.DATE_LINE, "一九八二年九月十八日 · 一九八二年九月十八日")
 
 
 @pytest.mark.parametrize(("line", "furniture"), [("FEBRUARY 171824", ("FEBRUARY 171824",)), ("1824年2月17日", ())])
@@ -145,7 +152,7 @@ def test_an_empty_label_under_a_headline_is_left_out() -> None:
         (RepairKind.LABEL, (7,), "专栏："),
         (RepairKind.LABEL, (8,), "作者："),
     ]
-    assert (issue.masthead.date, issue.masthead.furniture) == ("1946-05-15", ("1946-05-15",))
+    assert (issue.masthead.date, issue.masthead.furniture) == ("1946-05-15", ())
 
 
 def test_a_lone_name_under_a_headline_is_a_commentarys_author() -> None:
@@ -207,7 +214,7 @@ def test_a_line_that_mentions_a_page_is_no_marker(line: str) -> None:
 def test_stories_after_a_marker_are_on_its_page_and_the_front_page_needs_none() -> None:
     """issue 9: the page-lines fixture: three pages, the front page unmarked; the highest page is the count."""
     issue = fixture("page-lines")
-    assert [s.page for s in issue.sections] == [1, 1, 2, 2, 3]
+    assert [s.page for s in issue.sections] == [1, 1, 2, 2, 2, 3, 3]
     assert issue.masthead.page_count == 3
     assert not any("版" == b.text[-1:] for s in issue.sections for b in s.blocks)
 
@@ -348,7 +355,7 @@ def test_a_dateline_opening_the_first_paragraph_is_the_byline() -> None:
     ]
     assert english.sections[0].blocks[0].text.startswith("The Senate to-day passed")
     # the damaged date line under the first headline: the issue's date, its text kept with the masthead
-    assert (english.masthead.date, english.masthead.furniture) == ("1911-03-03", ("MARCH 31911",))
+    assert (english.masthead.date, english.masthead.furniture) == ("1911-03-03", ())
 
 
 def test_a_dateline_alone_on_its_line_is_the_byline() -> None:

@@ -108,6 +108,7 @@ def test_the_masthead_comes_from_the_issues_mods_not_an_articles(issue: Issue) -
         40,
         2,
     )
+    assert masthead.place == "Brussels"  # the MODS placeTerm
 
 
 def test_the_printed_nameplate_is_kept_verbatim_when_the_catalogue_names_the_paper(issue: Issue) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layout.model import Issue, RepairKind
+from layout.model import QUOTED_IN_NOTES, Issue, RepairKind
 from layout.readers.parse import parse_issue, parse_text
 
 SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "zhaotong-2023-11-15.md"
@@ -60,14 +60,7 @@ def model_characters(issue: Issue) -> Counter[str]:
     counted = characters("".join(texts))
     for repair in issue.repairs:
         # the marks it replaced, the line, the hyphen, the repeated head, the page marker or the empty label it dropped
-        kinds = (
-            RepairKind.PUNCTUATION,
-            RepairKind.JUMP,
-            RepairKind.HYPHEN,
-            RepairKind.REPEAT,
-            RepairKind.MARKER,
-            RepairKind.LABEL,
-        )
+        kinds = (RepairKind.PUNCTUATION, *QUOTED_IN_NOTES)
         if repair.kind in kinds:
             counted += characters(repair.before) - characters(repair.after)
     return counted

@@ -99,4 +99,6 @@ def test_the_ndnp_issue_builds_on_its_two_pages_each_with_the_text_of_its_alto_p
         assert not any(chunk in others for chunk in chunks), page
     with zipfile.ZipFile(io.BytesIO(built.files["1858081301.epub"])) as epub:
         opf = epub.read("EPUB/content.opf").decode("utf-8")
-    assert "<dc:date>1858-08-13" in opf and re.search(r"<dc:title[^>]*>Daily national Democrat", opf)
+    assert "<dc:date>1858-08-13" in opf and re.search(r"<dc:title[^>]*>Daily national Democrat,", opf)
+    assert "<dc:coverage>Marysville, Calif.</dc:coverage>" in opf  # the place that qualified the MODS title
+    assert normalize("Marysville, Calif.") in printed[0]

@@ -22,7 +22,7 @@ Page lines (第2版) are page markers (``source_pages``), read before the sectio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from layout.readers.datelines import dateline
 from layout.readers.dates import DateLine, read_date_line
@@ -49,17 +49,12 @@ class IssueDate:
 
     date: DateLine | None  # the masthead's, until a date line gives one
     line: int | None = None  # the first date line's, when the date is a date line's
-    unprinted: list[tuple[str, int]] = field(default_factory=list)  # date lines the masthead cannot print as written
 
     def take(self, date: DateLine, text: str, line: int) -> bool:
         """Whether the date line ``text`` states the issue's date (it does when it is the first date found)."""
         if self.date is None:
             self.date, self.line = date, line
-        if self.date.iso != date.iso:
-            return False
-        if not date.prints_as_written(text) and text not in (t for t, _ in self.unprinted):
-            self.unprinted.append((text, line))
-        return True
+        return self.date.iso == date.iso
 
 
 def stands_alone(text: str) -> bool:

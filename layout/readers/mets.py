@@ -52,6 +52,7 @@ PART_ROLES = {
     "AUTHOR": "byline",
     "BYLINE": "byline",
 }
+QUALIFIED_TITLE = re.compile(r"(?P<title>.+?)\s*\((?P<place>[^()]+)\)")  # Daily national Democrat (Marysville, Calif.)
 LABEL_DATE = re.compile(r",?\s*\d{4}-\d{2}-\d{2}$")  # "Daily national Democrat (Marysville, Calif.), 1858-08-13"
 
 
@@ -144,9 +145,15 @@ def _masthead_values(root: Any) -> tuple[dict[str, Any], dict[str, int]]:
         return [element for section in mods for element in descendants(section, name)]
 
     for element in found("title")[:1]:
-        take("title", element, (element.text or "").strip())
+        title, place = _title_and_place((element.text or "").strip())
+        take("title", element, title)
+        take("place", element, place)
+    for element in found("placeTerm")[:1]:
+        take("place", element, (element.text or "").strip())
     label = (root.get("LABEL") or "").strip()
-    take("title", root, LABEL_DATE.sub("", label))
+    title, place = _title_and_place(LABEL_DATE.sub("", label))
+    take("title", root, title)
+    take("place", root, place)
     for element in found("dateIssued")[:1]:
         take_masthead_fields((element.text or "").strip(), element.sourceline, values, lines)
     for detail in found("detail"):
@@ -159,6 +166,13 @@ def _masthead_values(root: Any) -> tuple[dict[str, Any], dict[str, int]]:
         if (identifier.get("type") or "").lower() == "lccn":
             take("lccn", identifier, (identifier.text or "").strip())
     return values, lines
+
+
+def _title_and_place(title: str) -> tuple[str, str | None]:
+    """A catalogue's uniform title less the place that qualifies it: ``Daily national Democrat
+    (Marysville, Calif.)`` is the paper ``Daily national Democrat`` of ``Marysville, Calif.``"""
+    qualified = QUALIFIED_TITLE.fullmatch(title)
+    return (qualified["title"], qualified["place"]) if qualified else (title, None)
 
 
 def _issue_mods(root: Any) -> list[Any]:

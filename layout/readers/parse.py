@@ -625,7 +625,9 @@ def _take_leading_lines(
             return
         if found.field == "label":
             repairs.append(Repair(RepairKind.LABEL, (piece.line,), piece.text, ""))
-        elif found.field != "date":
+        elif found.field == "date":  # the masthead prints the issue's date; the notes quote the line
+            repairs.append(Repair(RepairKind.DATE_LINE, (piece.line,), piece.text, ""))
+        else:
             fields[found.field], lines[found.field] = piece.text, piece.line
         taken.add(found.field)
         rest.pop(0)
@@ -654,9 +656,6 @@ def _with_source_findings(masthead: Masthead, issue_date: IssueDate, pages: Sour
             values["weekday"], lines["weekday"] = issue_date.date.weekday, issue_date.line
     if masthead.page_count is None and pages.highest:
         values["page_count"] = pages.highest
-    if issue_date.unprinted:
-        values["furniture"] = (*masthead.furniture, *(text for text, _ in issue_date.unprinted))
-        values["furniture_lines"] = (*masthead.furniture_lines, *(line for _, line in issue_date.unprinted))
     return dataclasses.replace(masthead, **values, lines=lines) if values else masthead
 
 
