@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from test_no_text_lost import model_characters, source_characters
+from test_parse import assert_matches_golden
 
 from layout.cli import main
-from layout.model import BlockRole, Issue, SectionKind
+from layout.model import BlockRole, Issue, SectionKind, to_dict
+from layout.readers import read_issue
 from layout.readers.parse import parse_text
 
 INDENTED_CHINESE = """# 江城晚报
@@ -176,3 +178,16 @@ def test_a_long_numbered_line_without_a_stop_stays_a_paragraph() -> None:
     line = "1. " + "the council will consider the levy and the borrowing limit together " * 2
     blocks = parse(f"# Courier\n\n## Headline\n\n{line.strip()}\n\nNext.\n").sections[0].blocks
     assert blocks[0].role is BlockRole.PARAGRAPH
+
+
+INDENTED_FIXTURE = Path(__file__).parent / "issues" / "indented" / "songjiang-1956-07-02.md"
+
+
+def test_the_indented_fixture_has_a_paragraph_at_each_indent_and_matches_its_golden_model() -> None:
+    """issue 9: archive text with 　　 indents and no blank lines: each indent begins a paragraph, the lines
+    under it run on (without a space, in Chinese)."""
+    issue = read_issue(INDENTED_FIXTURE)
+    assert [len(section.paragraphs) for section in issue.sections] == [4, 3, 2]
+    assert issue.sections[0].paragraphs[0].text.endswith("到六月底，全区已收割早稻三万四千多亩，占应收面积的六成以上。")
+    model = {**to_dict(issue), "source": "tests/issues/indented/songjiang-1956-07-02.md"}
+    assert_matches_golden(model, INDENTED_FIXTURE.parents[2] / "golden" / "text-indented-songjiang-1956-07-02.json")

@@ -56,6 +56,9 @@ BROKEN_END = re.compile(r"^(?P<part>[^\W\d_]+)(?P<tail>.*)$")
 BROKEN_INSIDE = re.compile(r"(?<![\w-])(?P<start>[^\W\d_]+)- (?P<end>[^\W\d_A-Z]+)\b")
 
 
+NEXT_WORD = re.compile(r"\s+\S+")
+
+
 @dataclass(frozen=True)
 class Hyphenation:
     """The hyphenation rules and the word list of one language, to decide which hyphens a line end made."""
@@ -72,14 +75,18 @@ class Hyphenation:
 
     def rejoined_inside(self, line: str) -> tuple[str, list[tuple[str, str]]]:
         """``line`` with each word broken inside it (``Har- bor``) made whole where the word list says so; and
-        each join as (before, after)."""
+        each join as (before, after), with the word that follows it in the line (``har- bor and``): quoted
+        so, the source's words run on through the hyphen, as a reader searching the source's text for them
+        (or a check of it) looks for them."""
         joins: list[tuple[str, str]] = []
 
         def join(match: re.Match[str]) -> str:
             start, end = match["start"], match["end"]
             if not (self._is_word(start + end) and self._breaks_at_hyphenation_point(start, end)):
                 return match[0]
-            joins.append((match[0], start + end))
+            following = NEXT_WORD.match(line, match.end())
+            context = following[0] if following else ""
+            joins.append((match[0] + context, start + end + context))
             return start + end
 
         return BROKEN_INSIDE.sub(join, line), joins
