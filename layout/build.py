@@ -8,6 +8,7 @@ The stages run in order and each reads only what the one before made: read -> pl
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -22,8 +23,10 @@ from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
 from layout.photos import photo_files
 from layout.plan import Plan, pages_filled, plan_issue
 from layout.readers import read_issue
-from layout.style import load_style, style_for_language
+from layout.style import Paper, Style, load_style, style_for_language
 from layout.verify import verify_epub, verify_pdf
+
+log = logging.getLogger(__name__)
 
 # A PDF/A-3 is the archive's copy: it carries the issue's source and model inside (its associated
 # files). Any other PDF carries them only when asked; PDF/A-1 and PDF/A-2 allow no files of these kinds.
@@ -55,6 +58,20 @@ class Built:
     seconds: dict[str, float]  # stage -> wall time
 
 
+def _plan(issue: Issue, style: Style, papers: list[Paper]) -> tuple[Plan, int]:
+    """The plan on the first of ``papers`` that holds the issue on its page count (the pages its text fills
+    when it names none), and that count; the last paper's ``FitError`` when none does."""
+    *smaller, last = papers
+    for paper in smaller:
+        page_count = issue.page_count or pages_filled(issue, style, paper)
+        try:
+            return plan_issue(issue, style, paper, page_count), page_count
+        except FitError:
+            log.info("%s: %d pages of %s do not hold it; trying a larger paper", issue.source, page_count, paper.name)
+    page_count = issue.page_count or pages_filled(issue, style, last)
+    return plan_issue(issue, style, last, page_count), page_count
+
+
 def make(source: Path, options: BuildOptions) -> Built:
     """Run the stages; nothing is written."""
     seconds: dict[str, float] = {}
@@ -68,11 +85,10 @@ def make(source: Path, options: BuildOptions) -> Built:
 
     issue = read_issue(source, format=options.format, page_count=options.pages)
     style = load_style(options.style or issue.settings.style or style_for_language(issue.settings.language))
-    paper = style.paper(options.paper or issue.settings.paper, issue.settings.page_size)
-    page_count = issue.page_count or pages_filled(issue, style, paper)
+    papers = style.papers_for(options.paper or issue.settings.paper, issue.settings.page_size)
     photos = photo_files(issue)
     lap("read")
-    plan = plan_issue(issue, style, paper, page_count)
+    plan, page_count = _plan(issue, style, papers)
     lap("plan")
     stem = source.stem
     files: dict[str, bytes] = {}

@@ -134,6 +134,8 @@ class Dense:
     """The body's line height as a multiple of its size."""
     gutter: Positive
     """The space between columns, as a multiple of the body size."""
+    masthead_height: Share
+    """The masthead's height, as a share of the page's height (old nameplates took less of the page)."""
 
 
 def _below_one(share: Bounds) -> Bounds:
@@ -247,7 +249,24 @@ class Style(Settings):
         if self.dense is None:
             return None
         dense = self.dense
-        return replace(self, body_size=dense.body_size, leading=dense.leading, gutter=dense.gutter, dense=None)
+        return replace(
+            self,
+            body_size=dense.body_size,
+            leading=dense.leading,
+            gutter=dense.gutter,
+            masthead_height=dense.masthead_height,
+            dense=None,
+        )
+
+    def papers_for(self, name: str | None, page_size: tuple[float, float] | None) -> list[Paper]:
+        """The papers an issue may be set on, to try in turn: the one named, or the source's own size (see
+        ``paper``); else the style's default and then each larger paper of the style, by area, for an issue
+        whose text its page count holds only on a larger sheet."""
+        if name is not None or page_size is not None:
+            return [self.paper(name, page_size)]
+        default = self.paper(None)
+        larger = [p for p in self.papers.values() if p.width * p.height > default.width * default.height]
+        return [default, *sorted(larger, key=lambda p: p.width * p.height)]
 
     @cached_property
     def templates(self) -> jinja2.Environment:

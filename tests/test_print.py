@@ -406,7 +406,7 @@ def test_too_much_content_fails_with_one_line_saying_what_to_change(
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    status, stdout, err = run(["build", str(source), "--pages", "1", "--out", str(out)], capsys)
+    status, stdout, err = run(["build", str(source), "--pages", "1", "--paper", "a4", "--out", str(out)], capsys)
     assert status == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1, err

@@ -83,6 +83,19 @@ def test_ocr_text_under_no_headline_has_no_headline_block_and_is_named_by_its_op
     assert piece.head.rows == 0 and piece.head.lines == ()
 
 
+def test_an_issue_its_page_count_holds_only_on_a_larger_sheet_is_set_on_the_first_that_holds_it(
+    tmp_path: Path,
+) -> None:
+    """issue 9: no paper named and none known from the source: the style's default, else the next larger."""
+    paragraphs = "\n\n".join(f"{n}. {WORDS} {WORDS}" for n in range(160))
+    source = tmp_path / "courier.md"
+    source.write_text(f"---\npage_count: 1\n---\n# The Valley Courier\n\n## Council mends the roads\n\n{paragraphs}\n")
+    built = make(source, BuildOptions(epub=False))
+    style = load_style("gazette")
+    assert built.plan.geometry.paper.name != style.default_paper and len(built.plan.pages) == 1
+    assert style.papers_for(None, None)[0].name == style.default_paper
+
+
 @pytest.mark.slow
 def test_the_ndnp_issue_builds_on_its_two_pages_each_with_the_text_of_its_alto_page() -> None:
     """issue 9, done when: the real 1858 NDNP issue (35,000 characters a page) builds on its own two pages."""
