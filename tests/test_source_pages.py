@@ -67,9 +67,9 @@ def test_a_story_the_source_puts_on_page_two_is_not_taken_for_the_front_page() -
 
 def test_a_source_that_knows_its_printed_size_is_reissued_at_that_size_with_the_nearest_papers_grid() -> None:
     style = load_style("gazette")
-    paper = style.paper(None, (489.0, 672.0))  # an 1858 blanket sheet, larger than any broadsheet
+    paper = style.paper(None, (400.0, 590.0))  # a sheet a little larger than a broadsheet
     broadsheet = style.papers["broadsheet"]
-    assert (round(paper.width / 72 * 25.4), round(paper.height / 72 * 25.4)) == (489, 672)
+    assert (round(paper.width / 72 * 25.4), round(paper.height / 72 * 25.4)) == (400, 590)
     assert (paper.columns, paper.margin) == (broadsheet.columns, broadsheet.margin)
     assert style.paper("a4", (489.0, 672.0)).name == "a4"  # a paper named wins
 

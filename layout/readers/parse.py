@@ -56,6 +56,7 @@ from layout.model import (
     Section,
     SectionKind,
 )
+from layout.readers.bare_headings import marked_headings
 from layout.readers.datelines import dateline, is_signature
 from layout.readers.dates import DateLine, read_date_line
 from layout.readers.decks import Decks, repeated_lines, split_decks
@@ -65,7 +66,7 @@ from layout.readers.metadata_lines import IssueDate, is_metadata_line, metadata_
 from layout.readers.newspaper import HAN, language_of, take_masthead_fields
 from layout.readers.paper import PaperSettings, declared_catalogue, declared_settings
 from layout.readers.source import read_source
-from layout.readers.source_pages import SourcePages, take_page_markers
+from layout.readers.source_pages import THEMATIC_BREAK, SourcePages, take_page_markers
 
 # Widths are in ems: a Chinese character is one, a Latin letter or digit about half of one.
 KICKER_WIDTH = 16
@@ -89,6 +90,7 @@ QUOTES = "“”‘’\"'"
 # a heading's marks; its text is the rest of the line, less a closing run of marks (## Title ##)
 HEADING = re.compile(r"^ {0,3}(#{1,6})\s+")
 HARD_BREAK = "  "
+STRONG = "**"
 INDENT = re.compile("^(?: {4}|\t|\u3000\u3000)")  # a paragraph's first-line indent
 CHINESE_NUMERAL = "一二三四五六七八九十百零〇"
 NUMBERED_HEAD = re.compile(  # a section's number: 一、 （一） (1) II. 1. 1、
@@ -154,7 +156,9 @@ def parse_text(
     declared = (paper or PaperSettings()).declared(front.values)
     if normalize_punctuation is None:
         normalize_punctuation = declared.get("normalize_punctuation", True)
-    lines = text.split("\n")[front.body_line - 1 :]
+    # Markdown's strong emphasis (**) is markup, as its headings' # are: not the paper's text
+    body_lines = [_without_strong(line) for line in text.split("\n")[front.body_line - 1 :]]
+    lines = marked_headings(body_lines, title_declared="title" in declared)
     pieces = _pieces(lines, front.body_line, Hyphenation(declared.get("language") or language_of(lines)))
     title_heading, level = _heading_levels(pieces, path)
     first = next(i for i, piece in enumerate(pieces) if piece.level == level)
@@ -301,6 +305,11 @@ def _heading_text(rest: str) -> str:
     text = rest.strip()
     unmarked = text.rstrip("#")
     return unmarked.rstrip() if unmarked != text and unmarked[-1:].isspace() else text
+
+
+def _without_strong(line: str) -> str:
+    """The line less Markdown's strong-emphasis marks, unless it is a thematic break (***), a page's end."""
+    return line if THEMATIC_BREAK.match(line.strip()) else line.replace(STRONG, "")
 
 
 def _heading_levels(pieces: list[_Piece], path: Path) -> tuple[_Piece | None, int]:

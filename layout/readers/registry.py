@@ -22,6 +22,7 @@ from typing import Protocol
 
 from layout.errors import SourceError, quoted
 from layout.model import Issue
+from layout.readers.dating import dated
 from layout.readers.notes import with_notes
 from layout.readers.paper import PaperSettings, read_paper_settings
 from layout.readers.source import head_text, read_head
@@ -100,7 +101,7 @@ def read_issue(
     """The model of the issue at ``path``, read by the reader of its format (see ``reader_for``) with the
     settings of its paper."""
     reading = Reading(normalize_punctuation, page_count, read_paper_settings(path))
-    return with_notes(reader_for(path, format).read(path, reading))
+    return with_notes(dated(reader_for(path, format).read(path, reading)))
 
 
 def _known_formats() -> str:

@@ -1,0 +1,86 @@
+"""Extracted text with no markup at all (issue 9): OCR output and archive dumps carry no '#'; their
+headlines are known by their shape, the paper's title comes from its settings, the date from the front
+page's lines or the file's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from layout.model import RepairKind
+from layout.readers import read_issue
+from layout.readers.bare_headings import marked_headings
+
+CHINESE_DUMP = """新建水厂开始供水
+1956年7月2日
+第1版
+城南新建的自来水厂本月一日开始供水，城区居民用上了干净卫生的自来水。
+过去，城里不少居民靠挑河水、井水过日子。
+夏季防暑要注意
+1956年7月2日
+第2版
+专栏：卫生常识
+入夏以来，天气炎热，要注意防暑降温。
+"""
+
+ENGLISH_OCR = """THE LAKEPORT HERALD.
+
+LATEST FROM THE CAPITAL.
+THE BILL PASSED.
+The Senate to-day passed the bill for the
+new roads by a vote of twenty to eleven.
+The members from the north voted with
+the majority, as was expected.
+
+LOCAL MATTERS.
+The ferry resumes its crossings on Monday.
+"""
+
+
+def write(folder: Path, name: str, text: str, paper: str | None = None) -> Path:
+    if paper is not None:
+        (folder / "paper.yaml").write_text(paper, encoding="utf-8")
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_line_over_an_archives_date_and_page_lines_is_a_headline(tmp_path: Path) -> None:
+    issue = read_issue(write(tmp_path, "dump.txt", CHINESE_DUMP, "title: 江南日报\n"))
+    stories = [s for s in issue.sections if s.notes is None]
+    assert [(s.headline, s.page, s.kicker) for s in stories] == [
+        ("新建水厂开始供水", 1, None),
+        ("夏季防暑要注意", 2, "专栏：卫生常识"),
+    ]
+    assert issue.masthead.title == "江南日报" and issue.masthead.date == "1956-07-02"
+
+
+def test_capital_lines_standing_apart_are_headlines_and_the_capitals_under_them_their_decks(tmp_path: Path) -> None:
+    issue = read_issue(write(tmp_path, "herald.txt", ENGLISH_OCR))
+    stories = [s for s in issue.sections if s.notes is None]
+    assert issue.masthead.title == "THE LAKEPORT HERALD."  # the first line, short and no headline's shape
+    assert [(s.headline, s.subheadline) for s in stories] == [
+        ("LATEST FROM THE CAPITAL.", "THE BILL PASSED."),
+        ("LOCAL MATTERS.", None),
+    ]
+    assert stories[0].blocks[0].text.startswith("The Senate to-day passed the bill for the new roads")
+
+
+def test_text_that_marks_its_headings_is_read_as_marked() -> None:
+    lines = ["# The Herald", "", "## Council meets", "", "LOCAL MATTERS.", "Text."]
+    assert marked_headings(lines, title_declared=False) == lines
+
+
+def test_a_lone_hash_line_in_ocr_text_is_text_not_a_heading() -> None:
+    lines = ["THE HERALD", "", "NEWS.", "# 3 dozen eggs at the store.", "More text."]
+    assert marked_headings(lines, title_declared=False)[3] == "    # 3 dozen eggs at the store."
+
+
+def test_strong_emphasis_marks_are_markup_not_text(tmp_path: Path) -> None:
+    issue = read_issue(write(tmp_path, "x.md", "# The Herald\n\n## News\n\nThe **new** pier is open.\n"))
+    assert issue.sections[0].blocks[0].text == "The new pier is open."
+
+
+def test_an_issue_dated_nowhere_in_its_text_takes_the_date_its_file_name_says(tmp_path: Path) -> None:
+    issue = read_issue(write(tmp_path, "herald-1911-03-03.txt", ENGLISH_OCR))
+    assert issue.masthead.date == "1911-03-03" and "date" not in issue.masthead.lines
+    assert not any(r.kind is RepairKind.DATE_LINE for r in issue.repairs)
