@@ -121,26 +121,25 @@ def _doubtful(word: DoubtfulWord) -> Text:
     return Text.assemble((f"{word.confidence:4.0%} ", "yellow"), word.text, (f"  {word.where}", "dim"))
 
 
+# what a repair that takes text out of a story did with it, by kind
+LEFT_OUT = {
+    RepairKind.JUMP: "left out; the reissue prints its own",
+    RepairKind.REPEAT: "left out; the heading prints the decks once",
+    RepairKind.MARKER: "left out; the section's page, which the reissue numbers itself",
+    RepairKind.DATE_LINE: "left out of the story; the masthead prints the issue's date",
+    RepairKind.LABEL: "left out; an empty label says nothing",
+}
+
+
 def _repair(repair: Repair) -> Text:
     lines = ", ".join(str(n) for n in repair.lines)
     if repair.kind is RepairKind.JOIN:
         before, after = repair.before.split("\n\n", 1)
         return Text.assemble(("join ", "yellow"), (f"lines {lines}: ", "dim"), f"…{before} ¶ {after}…")
-    if repair.kind is RepairKind.JUMP:
-        dropped = f"“{_cut(repair.before)}” left out; the reissue prints its own"
-        return Text.assemble(("jump ", "yellow"), (f"line {lines}: ", "dim"), dropped)
-    if repair.kind is RepairKind.REPEAT:
-        dropped = f"“{_cut(repair.before.replace(chr(10), ' / '))}” left out; the heading prints the decks once"
-        return Text.assemble(("repeat ", "yellow"), (f"lines {lines}: ", "dim"), dropped)
-    if repair.kind is RepairKind.MARKER:
-        dropped = f"“{repair.before}” left out; the section's page, which the reissue numbers itself"
-        return Text.assemble(("marker ", "yellow"), (f"line {lines}: ", "dim"), dropped)
-    if repair.kind is RepairKind.DATE_LINE:
-        dropped = f"“{repair.before}” left out of the story; the masthead prints the issue's date"
-        return Text.assemble(("date line ", "yellow"), (f"line {lines}: ", "dim"), dropped)
-    if repair.kind is RepairKind.LABEL:
-        dropped = f"“{repair.before}” left out; an empty label says nothing"
-        return Text.assemble(("label ", "yellow"), (f"line {lines}: ", "dim"), dropped)
+    if repair.kind in LEFT_OUT:
+        said = f"“{_cut(repair.before.replace(chr(10), ' / '))}” {LEFT_OUT[repair.kind]}; the notes quote it"
+        where = f"line{'s' if len(repair.lines) > 1 else ''} {lines}: "
+        return Text.assemble((f"{repair.kind.value} ", "yellow"), (where, "dim"), said)
     if repair.kind in (RepairKind.HYPHEN, RepairKind.MARKED_HYPHEN):
         rejoined = f"“{repair.before}” → “{repair.after}”"
         return Text.assemble((f"{repair.kind.value} ", "yellow"), (f"lines {lines}: ", "dim"), rejoined)
