@@ -91,6 +91,9 @@ class Block:
     last_line: int  # last source line (differs when a join repair made one block of two)
     role: BlockRole = BlockRole.PARAGRAPH
     run_in: str | None = None
+    # where each source line after the first begins in ``text`` (a paragraph of wrapped lines): a page
+    # must not end a few characters into a line, or that line's opening words stand split between pages
+    line_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

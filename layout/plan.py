@@ -14,6 +14,7 @@ each page's part of a story begins (``Plan.page_parts``).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ from layout.typeset import Line, Run, Typesetter, line_starts
 
 log = logging.getLogger(__name__)
 
+LINE_OPENING = 6  # characters of a source line that must stand together before a page ends (a line's opening)
 MIN_BODY_ROWS = 3  # fewer rows of a story at the foot of a page read as a mistake: start it on the next page
 MAX_PARAGRAPH_AIR = 0.6  # rows of air a stretched column may put above each paragraph
 UNDERFULL = 0.25  # a page with more of its rows blank is reported: the issue has too little for its pages
@@ -46,6 +48,8 @@ class Row:
     # which paragraph of its section the row sets (byline, blocks, caption, credit, counted from 0); the
     # print edition makes one element of each paragraph's rows, whichever columns and lines they fill
     paragraph: int | None = None
+    # False where a page ending before the row would split the opening words of one of the source's lines
+    page_may_end_before: bool = True
 
     @property
     def starts_paragraph(self) -> bool:
@@ -393,7 +397,10 @@ class _Measure:
                 lines = setter.set_paragraph(runs, width, size, indent_em=self.style.paragraph_indent, hyphenate=True)
             paragraphs.append((kind, lines))
             starts += [TextPosition(index, at) for at in line_starts(block.text, lines)]
-        return [replace(row, start=start) for row, start in zip(_rows(paragraphs), starts, strict=True)]
+        return [
+            replace(row, start=start, page_may_end_before=not _splits_a_line_opening(section, start))
+            for row, start in zip(_rows(paragraphs), starts, strict=True)
+        ]
 
     def _subhead(self, text: str) -> list[Line]:
         """A subhead on one line if it fits, else broken at its phrases, each set ragged."""
@@ -404,6 +411,16 @@ class _Measure:
             for part in parts
             for line in _ragged(self.typesetter.set_paragraph([Run(part, bold=True)], width, size, indent_em=0))
         ]
+
+
+def _splits_a_line_opening(section: Section, start: TextPosition) -> bool:
+    """Whether a page ending where ``start`` begins would leave fewer than ``LINE_OPENING`` characters of a
+    source line before it: so cut, the line's first words are found nowhere whole, not on either page."""
+    if start.block >= len(section.blocks) or not start.offset:
+        return False
+    block = section.blocks[start.block]
+    opening = (0, *block.line_starts)[bisect.bisect_left((0, *block.line_starts), start.offset) - 1]
+    return len("".join(block.text[opening : start.offset].split())) < LINE_OPENING
 
 
 def _caption_rows(section: Section, geometry: Geometry, typesetter: Typesetter, width: float) -> list[Row]:
@@ -686,9 +703,20 @@ def _text_piece(
         columns, taken = _fill(rows, depth, span)
         if taken == len(rows):
             return Piece(item.section, item.part, head, columns, depth, row, column, span), None
-    columns, taken = _fill(rows, available, span, reserve=1)
+    columns, taken = _cut(rows, available, span)
     columns = columns[:-1] + (columns[-1] + (Row("jump-to"),),)
     return Piece(item.section, item.part, head, columns, available, row, column, span), item.rest(taken, rows)
+
+
+def _cut(rows: list[Row], available: int, span: int) -> tuple[tuple[tuple[Row, ...], ...], int]:
+    """As much of ``rows`` as ``available`` rows of ``span`` columns hold with a jump line under them, ending
+    where a page may end (a row earlier where the next row would split a source line's opening)."""
+    limit = len(rows)
+    while True:
+        columns, taken = _fill(rows[:limit], available, span, reserve=1)
+        if taken == 0 or taken == len(rows) or rows[taken].page_may_end_before:
+            return columns, taken
+        limit = taken - 1
 
 
 def _fill(rows: list[Row], depth: int, span: int, reserve: int = 0) -> tuple[tuple[tuple[Row, ...], ...], int]:

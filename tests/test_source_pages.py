@@ -115,3 +115,39 @@ def test_the_ndnp_issue_builds_on_its_two_pages_each_with_the_text_of_its_alto_p
     assert "<dc:date>1858-08-13" in opf and re.search(r"<dc:title[^>]*>Daily national Democrat,", opf)
     assert "<dc:coverage>Marysville, Calif.</dc:coverage>" in opf  # the place that qualified the MODS title
     assert normalize("Marysville, Calif.") in printed[0]
+
+
+@pytest.mark.parametrize("paper", ["a4", "a3"])
+def test_no_page_ends_a_few_characters_into_a_line_of_the_source(paper: str) -> None:
+    """issue 9: a story cut where a page ends is cut at least six characters into a source line (or at its
+    start): the line's opening words stand whole on one page, where a reader searching the source finds them."""
+    source = ROOT / "tests" / "issues" / "ocr-english" / "millbrook-sentinel-1887-10-15.md"
+    issue = read_issue(source)
+    style = load_style("gazette")
+    for pages in (2, 3):
+        plan = plan_issue(issue, style, style.paper(paper), pages)
+        for part in (part for page in plan.page_parts() for part in page if part.part):
+            block = issue.sections[part.section].blocks[part.start.block]
+            opening = max(start for start in (0, *block.line_starts) if start <= part.start.offset)
+            said = "".join(block.text[opening : part.start.offset].split())
+            assert part.start.offset == opening or len(said) >= 6, (paper, pages, said)
+
+
+def test_a_page_that_would_end_two_characters_into_a_source_line_ends_a_line_earlier() -> None:
+    """issue 9: the cut the planner would make, with a source line said to begin two characters before it."""
+    issue = read_issue(ROOT / "tests" / "issues" / "ocr-english" / "millbrook-sentinel-1887-10-15.md")
+    style = load_style("gazette")
+    paper = style.paper("a4")
+    (cut,) = (part for page in plan_issue(issue, style, paper, 2).page_parts() for part in page if part.part)
+    section = issue.sections[cut.section]
+    block = section.blocks[cut.start.block]
+    moved = dataclasses.replace(block, line_starts=(cut.start.offset - 2,))
+    blocks = tuple(moved if b is block else b for b in section.blocks)
+    sections = tuple(dataclasses.replace(s, blocks=blocks) if s is section else s for s in issue.sections)
+    (recut,) = (
+        part
+        for page in plan_issue(dataclasses.replace(issue, sections=sections), style, paper, 2).page_parts()
+        for part in page
+        if part.part
+    )
+    assert recut.start.offset < cut.start.offset - 2 or recut.start.block < cut.start.block

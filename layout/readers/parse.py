@@ -124,6 +124,7 @@ class _Piece:
     level: int = 0  # the number of '#' of a heading; 0 for text
     new_block: bool = True  # a blank line (or a heading) comes before it: the break a join may repair
     repairs: tuple[Repair, ...] = ()  # the words made whole where its lines broke them
+    line_starts: tuple[int, ...] = ()  # where each of its lines after the first begins in ``text``
 
 
 def parse_issue(
@@ -278,6 +279,8 @@ def _joined_piece(group: list[tuple[int, str]], hyphenation: Hyphenation | None,
     word a line's end broke after a hyphen is made whole where ``hyphenation`` says (a HYPHEN repair)."""
     repairs: list[Repair] = []
     parts: list[str] = []  # the lines, each after its joint; joined once at the end, as a paragraph may be long
+    starts: list[int] = []
+    length = 0  # of the parts so far
     for index, (number, raw) in enumerate(group):
         line = raw.strip()
         if hyphenation is not None:
@@ -285,19 +288,33 @@ def _joined_piece(group: list[tuple[int, str]], hyphenation: Hyphenation | None,
             repairs += [Repair(RepairKind.HYPHEN, (number,), before, after) for before, after in joins]
         if not parts:
             parts.append(line)
+            length = len(line)
             continue
         start, end = parts[-1].rsplit(maxsplit=1)[-1], line.split(maxsplit=1)[0]
         if hyphenation is not None and BROKEN_START.match(start) and BROKEN_END.match(end):
             if word := hyphenation.rejoined(start, end):
                 repairs.append(Repair(RepairKind.HYPHEN, (group[index - 1][0], number), f"{start} {end}", word))
                 parts[-1], line = parts[-1][: -len(start)] + word, line[len(end) :]
+                length += len(word) - len(start)
+                starts.append(length - len(end))  # the line begins inside the word made whole
+            else:
+                starts.append(length)
             if line:
                 parts.append(line)  # a hyphen kept is the word's own: New-York, not New- York
-        elif CHINESE.match(parts[-1][-1]) or CHINESE.match(line[0]):
-            parts.append(line)
+                length += len(line)
         else:
-            parts.append(f" {line}")
-    return _Piece("".join(parts), group[0][0], group[-1][0], new_block=new_block, repairs=tuple(repairs))
+            joint = "" if CHINESE.match(parts[-1][-1]) or CHINESE.match(line[0]) else " "
+            parts.append(f"{joint}{line}")
+            starts.append(length + len(joint))
+            length += len(joint) + len(line)
+    return _Piece(
+        "".join(parts),
+        group[0][0],
+        group[-1][0],
+        new_block=new_block,
+        repairs=tuple(repairs),
+        line_starts=tuple(starts),
+    )
 
 
 def _heading_text(rest: str) -> str:
@@ -570,7 +587,7 @@ def _section(
         and blocks[0].text[len(opening) :].strip()
     ):
         fields["byline"], lines["byline"] = opening, blocks[0].line
-        blocks[0] = dataclasses.replace(blocks[0], text=blocks[0].text[len(opening) :].lstrip())
+        blocks[0] = _without_opening(blocks[0], opening)
     if (
         "byline" not in fields
         and len(blocks) > 1
@@ -692,9 +709,11 @@ def _blocks(pieces: list[_Piece], repairs: list[Repair]) -> list[Block]:
             or _is_numbered_head_piece(piece)
             or (_is_display(piece, SUBHEAD_WIDTH) and following is not None and not following.level)
         ):
-            blocks.append(Block(piece.text, piece.line, piece.last_line, role=BlockRole.SUBHEAD))
+            blocks.append(
+                Block(piece.text, piece.line, piece.last_line, role=BlockRole.SUBHEAD, line_starts=piece.line_starts)
+            )
         else:
-            blocks.append(Block(piece.text, piece.line, piece.last_line))
+            blocks.append(Block(piece.text, piece.line, piece.last_line, line_starts=piece.line_starts))
     return blocks
 
 
@@ -717,6 +736,13 @@ def _continues(text: str, piece: _Piece) -> bool:
     return piece.text[0].islower()
 
 
+def _without_opening(block: Block, opening: str) -> Block:
+    """``block`` less the ``opening`` (a dateline) its text begins with, its lines' starts moved with it."""
+    text = block.text[len(opening) :].lstrip()
+    cut = len(block.text) - len(text)
+    return dataclasses.replace(block, text=text, line_starts=tuple(s - cut for s in block.line_starts if s > cut))
+
+
 def _join(block: Block, piece: _Piece, repairs: list[Repair]) -> Block:
     cut = 16
     joint = "" if CHINESE.match(block.text[-1]) or CHINESE.match(piece.text[0]) else " "
@@ -724,7 +750,11 @@ def _join(block: Block, piece: _Piece, repairs: list[Repair]) -> Block:
     repairs.append(
         Repair(RepairKind.JOIN, (block.last_line, piece.line), f"{before}\n\n{after}", f"{before}{joint}{after}")
     )
-    return dataclasses.replace(block, text=f"{block.text}{joint}{piece.text}", last_line=piece.last_line)
+    offset = len(block.text) + len(joint)
+    starts = (*block.line_starts, offset, *(offset + start for start in piece.line_starts))
+    return dataclasses.replace(
+        block, text=f"{block.text}{joint}{piece.text}", last_line=piece.last_line, line_starts=starts
+    )
 
 
 def _mark_run_ins(blocks: list[Block]) -> list[Block]:
