@@ -114,7 +114,11 @@ def verify(issue: Path, format: str | None, pdf: Path | None, epub: Path | None,
 @click.option(
     "--style", help="Style folder under styles/ (default: the issue's or its paper's, else the style of its language)."
 )
-@click.option("--paper", help="Paper preset: a4, a3, tabloid, berliner, broadsheet.")
+@click.option(
+    "--paper",
+    help="Paper preset: a4, a3, tabloid, berliner, broadsheet, blanket "
+    "(default: the issue's, the source's own page size, else the style's, or the first larger that holds the issue).",
+)
 @click.option("--pages", type=click.IntRange(1, MAX_PAGES), help="Page count (default: the masthead's, else 4).")
 @click.option("--pdf-only", is_flag=True, help="Build only the print PDF.")
 @click.option("--epub-only", is_flag=True, help="Build only the EPUB (its cover is made from the masthead).")
