@@ -84,3 +84,15 @@ def test_an_issue_dated_nowhere_in_its_text_takes_the_date_its_file_name_says(tm
     issue = read_issue(write(tmp_path, "herald-1911-03-03.txt", ENGLISH_OCR))
     assert issue.masthead.date == "1911-03-03" and "date" not in issue.masthead.lines
     assert not any(r.kind is RepairKind.DATE_LINE for r in issue.repairs)
+
+
+def test_in_text_of_indented_paragraphs_a_short_line_over_an_indent_is_a_headline(tmp_path: Path) -> None:
+    text = (
+        "城郊农业社抢收早稻\n　　连日晴好，各社抓紧抢收早稻。\n　　社员们天不亮就下田。\n"
+        "新建的自来水厂开始供水\n　　城南新建的自来水厂本月一日开始供水。\n"
+    )
+    issue = read_issue(write(tmp_path, "songjiang.txt", text, "title: 松江日报\n"))
+    assert [(s.headline, len(s.paragraphs)) for s in issue.sections] == [
+        ("城郊农业社抢收早稻", 2),
+        ("新建的自来水厂开始供水", 1),
+    ]

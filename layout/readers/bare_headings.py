@@ -10,6 +10,8 @@ OCR and archive dumps carry no markup; their headlines are known by their shape:
 
 - a short line that ends no sentence with a line an archive keeps under a headline right after it (a
   date line, a page line, ``专栏：``, ``作者：``), as database dumps of Chinese dailies set every story;
+- in text whose paragraphs open with an indent (``　　``, four spaces, a tab), a short line with no
+  indent that ends no sentence, over an indented line;
 - a line of capitals standing on its own (after a blank line, or a line that ends a sentence), as
   English papers of the nineteenth and early twentieth centuries set their heads (``LATEST FROM
   EUROPE.``); the capital lines right under it are its decks, a deeper heading each.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import re
 
 from layout.readers.metadata_lines import stands_alone
+from layout.readers.newspaper import INDENT
 from layout.readers.source_pages import page_marker
 
 MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}\s")
@@ -31,6 +34,7 @@ HEADLINE_WIDTH = 60  # characters: a headline is a line, never a paragraph's
 TITLE_WIDTH = 40
 SENTENCE_END = re.compile(r"[。！？!?…][”’」』\"')）]*$|(?<![A-Z])\.[”’\"')]*$")  # not an initial's stop: J. SMITH.
 CONTINUES = re.compile(r"[,，、;；:：\-—–]$")
+MIN_INDENTED = 3  # indented lines that show a text marks its paragraphs so
 CAPITALS = re.compile(r"^[^a-z]*[A-Z][^a-z]*[A-Z][^a-z]*$")  # two capitals or more and no small letter
 
 
@@ -57,11 +61,16 @@ def marked_headings(lines: list[str], *, title_declared: bool) -> list[str]:
 def _headline_levels(lines: list[str]) -> dict[int, int]:
     """The index of each headline line and its heading level: 2 for a headline, 3 for a deck under it."""
     levels: dict[int, int] = {}
+    indented = sum(bool(INDENT.match(line)) for line in lines) >= MIN_INDENTED
     for index, line in enumerate(lines):
         text = line.strip()
         if not _is_display(text):
             continue
-        if _heads_metadata(lines, index) or (_is_capital_head(text) and _stands_apart(lines, index)):
+        if (
+            _heads_metadata(lines, index)
+            or (indented and _heads_indented_paragraph(lines, index))
+            or (_is_capital_head(text) and _stands_apart(lines, index))
+        ):
             levels[index] = 2
         elif index - 1 in levels and _is_capital_head(text):
             levels[index] = 3  # a deck under a capital headline
@@ -90,6 +99,16 @@ def _heads_metadata(lines: list[str], index: int) -> bool:
     if following and page_marker(following[0]) is not None:
         following = following[1:]
     return bool(following) and stands_alone(following[0]) and page_marker(following[0]) is None
+
+
+def _heads_indented_paragraph(lines: list[str], index: int) -> bool:
+    """Whether the line at ``index``, itself not indented and ending no sentence, stands over an indented
+    line (a paragraph's first), blank lines between allowed."""
+    line = lines[index]
+    if INDENT.match(line) or SENTENCE_END.search(line.strip()):
+        return False
+    following = next((later for later in lines[index + 1 :] if later.strip()), "")
+    return bool(INDENT.match(following))
 
 
 def _is_capital_head(text: str) -> bool:

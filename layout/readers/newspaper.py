@@ -17,6 +17,7 @@ from layout.model import MAX_PAGES
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_CHAR = re.compile(f"[{HAN}]")
 LATIN_LETTER = re.compile("[A-Za-z]")
+INDENT = re.compile("^(?: {4}|\t|\u3000\u3000)")  # a paragraph's first-line indent, in any paper's text
 
 MONTHS = (
     "january",

@@ -63,7 +63,7 @@ from layout.readers.decks import Decks, repeated_lines, split_decks
 from layout.readers.frontmatter import SectionOverride, read_front_matter
 from layout.readers.hyphens import BROKEN_END, BROKEN_START, Hyphenation
 from layout.readers.metadata_lines import IssueDate, is_metadata_line, metadata_line, stands_alone
-from layout.readers.newspaper import HAN, language_of, take_masthead_fields
+from layout.readers.newspaper import HAN, INDENT, language_of, take_masthead_fields
 from layout.readers.paper import PaperSettings, declared_catalogue, declared_settings
 from layout.readers.source import read_source
 from layout.readers.source_pages import THEMATIC_BREAK, SourcePages, take_page_markers
@@ -91,7 +91,6 @@ QUOTES = "“”‘’\"'"
 HEADING = re.compile(r"^ {0,3}(#{1,6})\s+")
 HARD_BREAK = "  "
 STRONG = "**"
-INDENT = re.compile("^(?: {4}|\t|\u3000\u3000)")  # a paragraph's first-line indent
 CHINESE_NUMERAL = "一二三四五六七八九十百零〇"
 NUMBERED_HEAD = re.compile(  # a section's number: 一、 （一） (1) II. 1. 1、
     rf"^(?:[{CHINESE_NUMERAL}]+、|[（(](?:[{CHINESE_NUMERAL}]+|\d{{1,2}})[）)]|[IVXLC]{{1,7}}\.\s|\d{{1,2}}[.．、](?!\d))"
