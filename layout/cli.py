@@ -179,9 +179,9 @@ def build(
     # paths are the user's text: a folder named x[/]y must print as itself, not as rich markup
     with console.status(f"building {escape(str(issue))} …", spinner="dots"):
         result = building.build(issue, options, verify=not no_verify)
-    geometry = result.built.plan.geometry
+    geometry, pages = result.built.plan.geometry, len(result.built.plan.pages)
     console.print(
-        f"{escape(str(issue))}: {len(result.built.plan.pages)} pages of {geometry.paper.name}, "
+        f"{escape(str(issue))}: {pages} page{'s' if pages != 1 else ''} of {geometry.paper.name}, "
         f"{geometry.columns} columns, body {geometry.body_size:g}pt"
     )
     if result.reports:

@@ -268,7 +268,7 @@ def test_a_path_with_markup_is_printed_as_it_is(tmp_path: Path) -> None:
     outcome = run("build", issue, "--out", tmp_path / "out", "--pages", "1", "--no-verify", "--epub-only", cwd=tmp_path)
     assert_built(outcome)
     stderr = outcome.stderr.replace(f"{tmp_path}/", "")
-    assert "warning: [bold]issue[draft].md: photo" in stderr and "\n[bold]issue[draft].md: 1 pages of" in stderr
+    assert "warning: [bold]issue[draft].md: photo" in stderr and "\n[bold]issue[draft].md: 1 page of" in stderr
 
 
 def test_an_out_folder_named_like_markup_builds(tmp_path: Path) -> None:

@@ -255,7 +255,9 @@ def issue_from_pages(
         take_masthead_fields(block.text, block.line, values, lines)  # the furniture itself is kept whole
     if "title" not in values:
         raise SourceError(
-            "the paper has no title", path=source, hint="give the issue as its METS file, whose MODS names the paper"
+            "the paper has no title",
+            path=source,
+            hint="give the issue as its METS file (its MODS names the paper) or set 'title:' in a paper.yaml beside it",
         )
     if not keyed:
         raise SourceError("no text blocks found", path=source, hint="give pages that hold OCR text")
