@@ -259,14 +259,14 @@ class Style(Settings):
         )
 
     def papers_for(self, name: str | None, page_size: tuple[float, float] | None) -> list[Paper]:
-        """The papers an issue may be set on, to try in turn: the one named, or the source's own size (see
-        ``paper``); else the style's default and then each larger paper of the style, by area, for an issue
-        whose text its page count holds only on a larger sheet."""
-        if name is not None or page_size is not None:
-            return [self.paper(name, page_size)]
-        default = self.paper(None)
-        larger = [p for p in self.papers.values() if p.width * p.height > default.width * default.height]
-        return [default, *sorted(larger, key=lambda p: p.width * p.height)]
+        """The papers an issue may be set on, to try in turn: the one named alone; else the source's own size
+        (see ``paper``) or the style's default, and then each larger paper of the style, by area, for an issue
+        whose text its page count holds only on a larger sheet (old type was smaller than the dense preset's)."""
+        if name is not None:
+            return [self.paper(name)]
+        first = self.paper(None, page_size)
+        larger = [p for p in self.papers.values() if p.width * p.height > first.width * first.height]
+        return [first, *sorted(larger, key=lambda p: p.width * p.height)]
 
     @cached_property
     def templates(self) -> jinja2.Environment:

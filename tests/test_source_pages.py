@@ -94,6 +94,9 @@ def test_an_issue_its_page_count_holds_only_on_a_larger_sheet_is_set_on_the_firs
     style = load_style("gazette")
     assert built.plan.geometry.paper.name != style.default_paper and len(built.plan.pages) == 1
     assert style.papers_for(None, None)[0].name == style.default_paper
+    source_first = style.papers_for(None, (400.0, 590.0))  # then the larger sheets, for text old type set smaller
+    assert [paper.name for paper in source_first[1:]] == ["blanket"] and source_first[0].name.startswith("the source")
+    assert [paper.name for paper in style.papers_for("a3", (400.0, 590.0))] == ["a3"]
 
 
 @pytest.mark.slow
