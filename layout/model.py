@@ -270,11 +270,6 @@ class Issue:
         return self.masthead.page_count
 
     @property
-    def paged(self) -> bool:
-        """Whether the source says on which page any piece was printed."""
-        return any(section.page is not None for section in self.sections)
-
-    @property
     def lead(self) -> Section | None:
         return next((s for s in self.sections if s.lead), None)
 
