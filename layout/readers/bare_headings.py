@@ -79,13 +79,7 @@ def _headline_levels(lines: list[str]) -> dict[int, int]:
 
 def _is_display(text: str) -> bool:
     """A line short enough for a headline that ends no sentence mid-way and marks no page or date."""
-    return (
-        bool(text)
-        and len(text) <= HEADLINE_WIDTH
-        and not CONTINUES.search(text)
-        and not stands_alone(text)
-        and page_marker(text) is None
-    )
+    return bool(text) and len(text) <= HEADLINE_WIDTH and not CONTINUES.search(text) and not stands_alone(text)
 
 
 def _heads_metadata(lines: list[str], index: int) -> bool:

@@ -12,7 +12,6 @@ pair up and point where the story's text really continues; fonts embedded and no
 
 from __future__ import annotations
 
-import functools
 import re
 import statistics
 import unicodedata
@@ -135,8 +134,9 @@ def page_number(token: str) -> int:
 def _jumps(texts: list[str], section_pages: dict[int, list[int]], issue: Issue) -> list[Finding]:
     """Jump lines pair up (p -> N on page p, N <- p on page N) and follow a story that really continues;
     the original edition's jump lines the notes quote are not the edition's own."""
-    quoted = [normalize(repair.before) for repair in issue.repairs if repair.kind is RepairKind.JUMP]
-    texts = [functools.reduce(lambda text, quote: text.replace(quote, ""), quoted, text) for text in texts]
+    for repair in issue.repairs:
+        if repair.kind is RepairKind.JUMP:
+            texts = [text.replace(normalize(repair.before), "") for text in texts]
     to, frm = set(), set()
     for number, text in enumerate(texts, start=1):
         to |= {(number, page_number(m.group(1) or m.group(2))) for m in JUMP_TO.finditer(text)}
