@@ -121,12 +121,39 @@ class Piece:
 
 
 @dataclass(frozen=True)
+class Module:
+    """A rectangle of a page that reads as one block: a story, a photo, a commentary, or a group of briefs."""
+
+    pieces: tuple[Piece, ...]
+
+    @property
+    def row(self) -> int:
+        return min(piece.row for piece in self.pieces)
+
+    @property
+    def column(self) -> int:
+        return min(piece.column for piece in self.pieces)
+
+    @property
+    def span(self) -> int:
+        return max(piece.column + piece.span for piece in self.pieces) - self.column
+
+    @property
+    def rows(self) -> int:
+        return max(piece.bottom for piece in self.pieces) - self.row
+
+
+@dataclass(frozen=True)
 class Page:
     number: int
     name: str
     front: bool
     rows: int  # rows on the page's grid
     pieces: tuple[Piece, ...]
+
+    def modules(self) -> tuple[Module, ...]:
+        """The page's modules in reading order: each piece stands as a module of its own."""
+        return tuple(Module((piece,)) for piece in self.pieces)
 
     @property
     def free_rows(self) -> int:
