@@ -17,10 +17,11 @@ from __future__ import annotations
 import bisect
 import logging
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from layout.errors import FitError
+from layout.makeup import Block, Placement, Shape, make_up
 from layout.model import MAX_PAGES, BlockRole, Issue, PagePart, Section, SectionKind, TextPosition, phrases
 from layout.style import Bounds, Paper, Style
 from layout.typeset import Line, Run, Typesetter, line_starts
@@ -32,6 +33,15 @@ MIN_BODY_ROWS = 3  # fewer rows of a story at the foot of a page read as a mista
 MAX_PARAGRAPH_AIR = 0.6  # rows of air a stretched column may put above each paragraph
 UNDERFULL = 0.25  # a page with more of its rows blank is reported: the issue has too little for its pages
 BLANK_TOLERANCE = 2  # rows per page a plan may leave blank (spread between the page's sections)
+TIGHTER_TRIES = 3  # grids made up beyond the most open one that holds the issue, to find the least blank
+WIDTHS_TRIED = 3  # a story's widths tried in page makeup: those whose shapes read best
+MAX_OFFERED = 16  # sections a page is offered at once: more modules than this make no page
+BRIEF = 400  # characters: a story shorter than this, beside another, is gathered with it into a group of briefs
+MAX_BRIEFS = 6  # briefs to a group
+BRIEFS_LABEL_ROWS = 2  # the group's label (简讯, In Brief), with air under it
+SHORT_STORY = 200  # characters: a story shorter than this is set in one or two columns
+LEAD_SHARE = 0.6  # of the front page's columns, what the lead spans at least
+PHOTO_ASPECT = (0.5, 1.4)  # a photo's frame, its depth to its width: from a wide landscape to a portrait
 OFF_ITS_PAGE = 0.5  # what a story set (wholly or in part) off the page its source names costs, in blank pages
 
 
@@ -86,6 +96,8 @@ class Head:
     rows: int
     size: float
     lines: tuple[str, ...]
+    rank: str = "story"  # lead | story | commentary | photo | continuation | brief: which headline size
+    label: bool = False  # it opens a group of briefs, under the group's label
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,8 @@ class Piece:
     column: int  # first grid column (0-based)
     span: int  # columns across
     photo_rows: int = 0  # a photo's frame depth
+    white_rows: int = 0  # rows left white at the foot of its body, where its module is deeper than its text
+    module: int = 0  # which module of its page it stands in (a group of briefs is one module of many pieces)
     continued_from: int | None = None
     continued_to: int | None = None
 
@@ -152,8 +166,9 @@ class Page:
     pieces: tuple[Piece, ...]
 
     def modules(self) -> tuple[Module, ...]:
-        """The page's modules in reading order: each piece stands as a module of its own."""
-        return tuple(Module((piece,)) for piece in self.pieces)
+        """The page's modules in reading order."""
+        numbers = sorted({piece.module for piece in self.pieces})
+        return tuple(Module(tuple(piece for piece in self.pieces if piece.module == number)) for number in numbers)
 
     @property
     def free_rows(self) -> int:
@@ -201,14 +216,11 @@ class _Item:
     rank: str  # lead | story | commentary | photo: which headline size
     part: int = 0
     photo: bool = False
+    briefs: tuple[_Item, ...] = ()  # a group of briefs: the short stories it gathers, in reading order
 
     def rest(self, taken: int, rows: list[Row]) -> _Item:
         """What is left after a page took ``taken`` of ``rows`` (this part's rows as placed)."""
         return _Item(self.section, rows[taken:], self.rank, self.part + 1)
-
-
-class _NoFit(Exception):
-    """This candidate's front page cannot hold the top of the issue: try another."""
 
 
 def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
@@ -231,49 +243,53 @@ def pages_filled(issue: Issue, style: Style, paper: Paper) -> int:
     size = style.body_size.preferred or style.body_size.max
     typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
     measure = _Measure(issue, _geometry(style, paper, size, style.leading.max), style, typesetter, {})
-    for photo_rows in _photo_depths(style, measure.geometry):
-        try:
-            pages, _ = _flow(measure, None, photo_rows)
-        except _NoFit:
-            continue
-        return len(pages)
-    return MAX_PAGES
+    pages, _ = _flow(measure, None)
+    return len(pages)
 
 
 def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
+    """The most readable plan that fills the pages: grids from the most open (largest type, most open
+    leading) to the tightest hold more and more; the first that holds everything is found by halving,
+    and it and the next few tighter ones are made up, the least blank kept."""
     typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
-    smallest = _geometry(style, paper, style.body_size.min, style.leading.min)
-    overflows = [overflow for overflow, _ in _tries(_Measure(issue, smallest, style, typesetter, {}), page_count)]
-    if overflows and all(overflows):  # the smallest type holds the most: no larger size fits either
-        raise _overflow_error(issue, style, paper, page_count, min(overflows))
+    bodies: dict[float, dict[int, list[Row]]] = {}  # the body lines depend on the size, not on the leading
+    grids = sorted(
+        ((size, leading) for size in _steps(style.body_size) for leading in _steps(style.leading)),
+        key=lambda grid: (-grid[0] * grid[1], -grid[0]),
+    )
+    made: dict[int, tuple[int, list[Page], Geometry]] = {}
+
+    def make(index: int) -> tuple[int, list[Page], Geometry]:
+        if index not in made:
+            size, leading = grids[index]
+            measure = _Measure(
+                issue, _geometry(style, paper, size, leading), style, typesetter, bodies.setdefault(size, {})
+            )
+            pages, overflow = _flow(measure, page_count)
+            made[index] = (overflow, pages, measure.geometry)
+        return made[index]
+
+    tightest = len(grids) - 1
+    if make(tightest)[0]:  # the tightest grid holds the most: no other holds everything either
+        raise _overflow_error(issue, style, paper, page_count, make(tightest)[0])
+    low, high = 0, tightest  # the first grid that holds everything lies in [low, high]
+    while low < high:
+        middle = (low + high) // 2
+        if make(middle)[0]:
+            low = middle + 1
+        else:
+            high = middle
     best: tuple[float, Plan] | None = None
-    least_overflow: int | None = None
-    for size in _steps(style.body_size):
-        bodies: dict[int, list[Row]] = {}  # the body lines depend on the size, not on the leading
-        for leading in _steps(style.leading):
-            measure = _Measure(issue, _geometry(style, paper, size, leading), style, typesetter, bodies)
-            for overflow, pages in _tries(measure, page_count):
-                if overflow:
-                    least_overflow = overflow if least_overflow is None else min(least_overflow, overflow)
-                    continue
-                score = _blankness(pages, issue)
-                if best is None or score < best[0] - 1e-9:
-                    best = (
-                        score,
-                        Plan(measure.geometry, _spread_slack(_link_jumps(pages), measure.geometry.line_height)),
-                    )
-        if best is not None and best[0] <= BLANK_TOLERANCE / measure.geometry.inside_rows:
-            break  # sizes go from large to small: the first full plan is the most readable one
-    if best is None and least_overflow is None:
-        raise FitError(
-            f"the front page of {paper.name} cannot hold the masthead and the top of the issue "
-            f"(the lead, the next story and the photo) even at the style's smallest sizes",
-            path=issue.source,
-            hint="give a larger paper (--paper) or a style with smaller type",
-        )
-    if best is None:
-        assert least_overflow is not None  # every candidate overflowed
-        raise _overflow_error(issue, style, paper, page_count, least_overflow)
+    for index in range(low, min(low + TIGHTER_TRIES, len(grids))):
+        overflow, pages, geometry = make(index)
+        if overflow:
+            continue
+        score = _blankness(pages, issue)
+        if best is None or score < best[0] - 1e-9:
+            best = (score, Plan(geometry, tuple(_link_jumps(pages))))
+        if score <= BLANK_TOLERANCE / geometry.inside_rows:
+            break  # the most open grid that leaves the pages full is the most readable one
+    assert best is not None  # make(low) holds everything
     plan = best[1]
     empty = [page.number for page in plan.pages if page.blank_rows > UNDERFULL * page.rows]
     if empty:
@@ -285,16 +301,6 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             ", ".join(map(str, empty)),
         )
     return plan
-
-
-def _tries(measure: _Measure, page_count: int) -> Iterator[tuple[int, list[Page]]]:
-    """The pages of each photo depth whose front page holds the top of the issue, and their overflow."""
-    for photo_rows in _photo_depths(measure.style, measure.geometry):
-        try:
-            pages, overflow = _flow(measure, page_count, photo_rows)
-        except _NoFit:
-            continue
-        yield overflow, pages
 
 
 def _overflow_error(issue: Issue, style: Style, paper: Paper, page_count: int, rows: int) -> FitError:
@@ -354,12 +360,6 @@ def _geometry(style: Style, paper: Paper, size: float, leading: float) -> Geomet
     )
 
 
-def _photo_depths(style: Style, geometry: Geometry) -> range:
-    low = math.ceil(geometry.front_rows * style.photo_share.min)
-    high = int(geometry.front_rows * style.photo_share.max)
-    return range(low, high + 1)
-
-
 # -- measuring sections ---------------------------------------------------------------------------
 
 
@@ -372,6 +372,7 @@ class _Measure:
         self.issue, self.geometry, self.style, self.typesetter = issue, geometry, style, typesetter
         self._heads: dict[tuple[int, str, int], Head] = {}
         self._captions: dict[tuple[int, int], list[Row]] = {}
+        self._blocks: dict[tuple[int, int, int, bool, int], Block] = {}
         self.items = [self._item(i, bodies) for i in range(len(issue.sections))]
 
     def _item(self, index: int, bodies: dict[int, list[Row]]) -> _Item:
@@ -391,6 +392,88 @@ class _Measure:
                 self.issue.sections[item.section], self.geometry, self.style, self.typesetter, rank, span
             )
         return self._heads[key]
+
+    def block(self, item: _Item, page: int, rows: int) -> Block:
+        """What page makeup needs of ``item`` on page ``page`` of ``rows`` rows: the widths it may take and
+        its depths at each, by its kind, rank and length."""
+        key = (item.section, item.part, len(item.rows), page == 1, rows)
+        if key not in self._blocks:
+            self._blocks[key] = self._block(item, page, rows)
+        return self._blocks[key]
+
+    def _block(self, item: _Item, page: int, rows: int) -> Block:
+        section = self.issue.sections[item.section]
+        columns = self.geometry.columns
+        widest = max(1, math.ceil(columns * LEAD_SHARE))
+        if section.kind is SectionKind.NOTES:
+            widths = range(columns, columns + 1)
+        elif page == 1 and section.lead and not item.part:
+            widths = range(widest, columns + 1)
+        else:
+            widths = range(1, columns + 1)
+        if item.photo:
+            return Block(tuple(s for s in (self._photo_shape(item, w, rows) for w in widths) if s), headed=False)
+        if item.briefs:
+            return Block(tuple(self._briefs_shape(item, w) for w in widths if w <= 2), headed=False)
+        short = not item.part and sum(len(block.text) for block in section.blocks) < SHORT_STORY
+        shapes = []
+        for width in widths:
+            shape = self._text_shape(item, width, page, rows)
+            thin = width > 2 and shape.full - shape.head < 2 * MIN_BODY_ROWS  # spread into a few lines
+            if not ((short or thin) and width > 2) or width == min(widths):
+                shapes.append(shape)
+        headed = bool(section.headline.strip()) and section.kind is not SectionKind.NOTES
+        # its widest shape, which fills a band alone, and the others that read best
+        widest_shape, *others = sorted(shapes, key=lambda shape: -shape.width)
+        likeliest = [widest_shape, *sorted(others, key=lambda shape: (shape.cost, -shape.width))[: WIDTHS_TRIED - 1]]
+        return Block(tuple(sorted(likeliest, key=lambda shape: shape.width)), headed=headed)
+
+    def _text_shape(self, item: _Item, width: int, page: int, rows: int) -> Shape:
+        head = self.head(item, width).rows
+        body = ([Row("jump-from")] if item.part else []) + item.rows
+        depth = _balanced_depth(body, width)
+        starts = sum(1 for row in body if row.starts_paragraph)
+        air = int(MAX_PARAGRAPH_AIR * starts / width)
+        section = self.issue.sections[item.section]
+        least_cut = MIN_BODY_ROWS + 1  # and the jump line under them
+        if page == 1 and section.lead and not item.part:  # the lead keeps its share of the front page
+            least_cut = max(least_cut, int(rows * self.style.front_story_share) - head)
+        cut = (head + least_cut, head + depth - MIN_BODY_ROWS) if depth - MIN_BODY_ROWS >= least_cut else None
+        return Shape(
+            width,
+            head,
+            head + depth,
+            head + depth,
+            head + depth + air,
+            cut,
+            _aspect_cost(self.geometry, width, head + depth),
+        )
+
+    def _briefs_shape(self, item: _Item, width: int) -> Shape:
+        """A group of briefs: its label, then each brief's headline and text, one under another."""
+        depth = BRIEFS_LABEL_ROWS + sum(self._brief_depth(brief, width) for brief in item.briefs)
+        air = int(
+            MAX_PARAGRAPH_AIR * sum(1 for brief in item.briefs for row in brief.rows if row.starts_paragraph) / width
+        )
+        return Shape(width, BRIEFS_LABEL_ROWS, depth, depth, depth + air)
+
+    def _brief_depth(self, brief: _Item, width: int) -> int:
+        return self.brief_head(brief, width).rows + _balanced_depth(brief.rows, width)
+
+    def brief_head(self, brief: _Item, width: int) -> Head:
+        return self.head(replace(brief, rank="brief"), width)
+
+    def _photo_shape(self, item: _Item, width: int, rows: int) -> Shape | None:
+        head = self.head(item, width).rows
+        caption = self.caption_depth(item, width)
+        span, line = self.geometry.span_width(width), self.geometry.line_height
+        share = self.style.photo_share
+        least = max(math.ceil(span * PHOTO_ASPECT[0] / line), math.ceil(rows * share.min))
+        most = min(int(span * PHOTO_ASPECT[1] / line), int(rows * share.max))
+        if least > most:
+            return None
+        full = max(least, min(most, round(span * sum(PHOTO_ASPECT) / 2 / line)))
+        return Shape(width, head, head + caption + least, head + caption + full, head + caption + most)
 
     def caption(self, item: _Item, span: int) -> list[Row]:
         key = (item.section, span)
@@ -494,6 +577,7 @@ HEAD_PARTS = {"kicker": (1.0, 1.5), "overline": (1.15, 1.4), "subheadline": (1.1
 HEADLINE_LINE_HEIGHT = 1.22
 SUBHEAD_SCALE = 1.05  # a subhead (小标题) stands a little larger than the body, centred in its row
 HEAD_PADDING = 1.0  # rows of air inside a headline block, above and below together
+HEADLINE_SIZE_OF = {"brief": "continuation"}  # a brief's headline is as small as a continuation's
 NOTES_LABEL_ROWS = 2  # the label over the edition's notes, with air above it
 
 
@@ -501,13 +585,16 @@ def _head(section: Section, geometry: Geometry, style: Style, typesetter: Typese
     """The headline block; none at all for OCR text that stands under no headline; the notes' label
     (the style's wording, short enough for a row across the page) a row."""
     if section.kind is SectionKind.NOTES:
-        return Head(NOTES_LABEL_ROWS, geometry.body_size, ())
+        return Head(NOTES_LABEL_ROWS, geometry.body_size, (), rank)
     width = geometry.span_width(span)
     size = 0.0
     lines: tuple[str, ...] = ()
     if section.headline.strip():
         size, lines = _fit_headline(
-            section.headline_lines, width, geometry.body_size * style.headline_size[rank], typesetter
+            section.headline_lines,
+            width,
+            geometry.body_size * style.headline_size[HEADLINE_SIZE_OF.get(rank, rank)],
+            typesetter,
         )
     height = len(lines) * size * HEADLINE_LINE_HEIGHT
     if rank != "continuation":
@@ -518,7 +605,7 @@ def _head(section: Section, geometry: Geometry, style: Style, typesetter: Typese
                 count = len(typesetter.set_paragraph([Run(text, bold=True)], width, part_size, indent_em=0))
                 height += count * part_size * leading
     rows = math.ceil(height / geometry.line_height + HEAD_PADDING - 1e-6) if height else 0
-    return Head(rows, round(size, 2), lines)
+    return Head(rows, round(size, 2), lines, rank)
 
 
 def _fit_headline(
@@ -542,181 +629,185 @@ def _fit_headline(
 # -- flowing sections onto pages -----------------------------------------------------------------
 
 
-def _front_sections(issue: Issue) -> list[int]:
-    """The top of the issue: the sections up to the lead, the next story and the first photo, of those
-    the source does not put on a later page."""
-    chosen: list[int] = []
+def _flow(measure: _Measure, page_count: int | None) -> tuple[list[Page], int]:
+    """Pages for the issue's sections in reading order, and how many rows overflow the last page; with
+    no ``page_count``, as many pages as the sections fill.
+
+    Each page is made up of modules (``layout.makeup``): first what earlier pages continue on it, then
+    the sections waiting, those the source puts on a later page held back for it. A page takes as many
+    as it holds, the last of them cut and continued on the next page when that fills the page."""
+    issue, geometry = measure.issue, measure.geometry
+    last = page_count or MAX_PAGES
+    waiting = _gather_briefs(issue, measure.items)
+    carried: list[_Item] = []  # continuations, set first on the next page
+    pages: list[Page] = []
+    lost: list[_Item] = []
+    while (waiting or carried) and len(pages) < last:
+        number = len(pages) + 1
+        rows = geometry.front_rows if number == 1 else geometry.inside_rows
+        offered = carried + _for_page(issue, waiting, number, MAX_OFFERED - len(carried))
+        blocks = [measure.block(item, number, rows) for item in offered]
+        front = number == 1
+        top = len(_front_sections(issue, offered)) if front else len(carried)
+        makeup = make_up(blocks, geometry.columns, rows, top, cut_any=front) or make_up(
+            blocks, geometry.columns, rows, cut_any=front
+        )
+        placed = makeup.placements if makeup else ()
+        if offered and not placed and number > 1:  # it fits no page: count it over and go on without it
+            lost.append(offered[0])
+            carried = [item for item in carried if item is not offered[0]]
+            waiting = [item for item in waiting if item is not offered[0]]
+            continue
+        pieces: list[Piece] = []
+        rests: list[_Item] = []
+        for module, placement in enumerate(placed):
+            item = offered[placement.block]
+            if item.briefs:
+                pieces += _briefs_pieces(measure, item, placement, module)
+                continue
+            piece, rest = _module_piece(measure, item, placement, module)
+            pieces.append(piece)
+            rests += [rest] if rest else []
+        done = {(item.section, item.part) for item in (offered[p.block] for p in placed)}
+        carried = rests + [item for item in carried if (item.section, item.part) not in done]
+        waiting = [item for item in waiting if (item.section, item.part) not in done]
+        pages.append(Page(number, _page_name(issue, measure.style, number), number == 1, rows, tuple(pieces)))
+    overflow = sum(_depth(measure, item) for item in lost + carried + waiting)
+    while len(pages) < (page_count or 0):
+        number = len(pages) + 1
+        rows = geometry.front_rows if number == 1 else geometry.inside_rows
+        pages.append(Page(number, _page_name(issue, measure.style, number), number == 1, rows, ()))
+    return pages, overflow
+
+
+def _front_sections(issue: Issue, offered: list[_Item]) -> list[_Item]:
+    """The top of the issue, which the front page shows (its stories going on inside when they must): the
+    sections up to the lead, the next story and the first photo, of those offered to it."""
+    chosen: list[_Item] = []
     stories = photos = 0
-    for index, section in enumerate(issue.sections[:4]):
-        if (section.page or 1) > 1 or section.kind is SectionKind.NOTES:
+    for item in offered[:4]:
+        if issue.sections[item.section].kind is SectionKind.NOTES:
             break
-        chosen.append(index)
-        if section.kind is SectionKind.PHOTO:
-            photos += 1
-        else:
-            stories += 1
-        if stories >= 2 and (photos or not any(s.kind is SectionKind.PHOTO for s in issue.sections[index + 1 : 4])):
+        chosen.append(item)
+        photos += item.photo
+        stories += not item.photo
+        if stories >= 2 and (photos or not any(other.photo for other in offered[len(chosen) : 4])):
             break
     return chosen
 
 
-def _front_band_holds_page_one(issue: Issue, chosen: list[int]) -> bool:
-    """Whether the front page's top story and band take every section the source put on page 1."""
-    return not any(section.page == 1 for index, section in enumerate(issue.sections) if index not in chosen)
+def _gather_briefs(issue: Issue, items: list[_Item]) -> list[_Item]:
+    """``items`` with each run of short stories (two or more, on one source page) gathered into a group of
+    briefs, at most ``MAX_BRIEFS`` to a group: each would otherwise take a headline and a module of its own."""
+    gathered: list[_Item] = []
+    run: list[_Item] = []
+
+    def close_run() -> None:
+        groups = [run[i : i + MAX_BRIEFS] for i in range(0, len(run), MAX_BRIEFS)]
+        for group in groups:
+            if len(group) > 1:
+                gathered.append(_Item(group[0].section, [], "brief", briefs=tuple(group)))
+            else:
+                gathered.extend(group)
+        run.clear()
+
+    for item in items:
+        if _is_brief(issue.sections[item.section]) and (
+            not run or issue.sections[run[-1].section].page == issue.sections[item.section].page
+        ):
+            run.append(item)
+            continue
+        close_run()
+        if _is_brief(issue.sections[item.section]):
+            run.append(item)
+        else:
+            gathered.append(item)
+    close_run()
+    return gathered
 
 
-def _photo_span(columns: int) -> int:
-    """A front-page photo beside a story takes about a third of the page's columns."""
-    return max(1, round(columns / 3))
+def _is_brief(section: Section) -> bool:
+    return (
+        section.kind is SectionKind.STORY
+        and not section.lead
+        and bool(section.headline.strip())
+        and sum(len(block.text) for block in section.blocks) < BRIEF
+    )
 
 
-def _flow(measure: _Measure, page_count: int | None, photo_rows: int) -> tuple[list[Page], int]:
-    """Pages for the issue's sections in reading order, and how many rows overflow the last page; with
-    no ``page_count``, as many pages as the sections fill.
-
-    The front page sets the top story across the page and a band of the next stories beside the photo
-    (and, when they end there, what follows under them), unless the source put more on page 1 than that:
-    then page 1, like every other, takes its sections one under another across the page, each cut where
-    the page ends and continued on the next."""
-    issue, geometry, style = measure.issue, measure.geometry, measure.style
-    columns = geometry.columns
-    last = page_count or MAX_PAGES
-    chosen = _front_sections(issue)
-    pages: list[Page] = []
-    queue = list(measure.items)
-    pieces: list[Piece] = []
-    row = 0
-    if chosen and _front_band_holds_page_one(issue, chosen):
-        front, carried = _front_page(measure, chosen, photo_rows)
-        queue = carried + [item for item in measure.items if item.section not in chosen]
-        if carried:
-            pages.append(front)
-        else:  # the top and the band end on the front page: what follows goes on under them
-            pieces, row = list(front.pieces), max(piece.bottom for piece in front.pieces)
-    number, overflow = len(pages) + 1, 0
-
-    def page_rows() -> int:
-        return geometry.front_rows if number == 1 else geometry.inside_rows
-
-    def close_page() -> None:
-        nonlocal pieces, row, number
-        pages.append(Page(number, _page_name(issue, style, number), number == 1, page_rows(), tuple(pieces)))
-        pieces, row, number = [], 0, number + 1
-
-    for item in queue:
-        wanted = issue.sections[item.section].page
-        while wanted and number < wanted <= last:
-            close_page()
-        rest: _Item | None = item
-        while rest is not None:
-            if number > last:
-                overflow += _depth(measure, rest)
-                break
-            top = row + (1 if pieces else 0)
-            left = page_rows() - top
-            if rest.photo:
-                piece = _photo_piece(measure, rest, top, 0, columns, photo_rows)
-                if piece.rows <= left:
-                    pieces.append(piece)
-                    row, rest = piece.bottom, None
-                elif not pieces:  # deeper than a whole page: no later page will take it either
-                    overflow += piece.rows - left
-                    rest = None
-                else:
-                    close_page()
-                continue
-            head = measure.head(rest, columns)
-            needed = math.ceil((len(rest.rows) + bool(rest.part)) / columns)
-            if left - head.rows >= min(MIN_BODY_ROWS, needed):
-                piece, rest = _text_piece(rest, head, left - head.rows, top, 0, columns)
-                pieces.append(piece)
-                row = piece.bottom
-            if rest is not None:
-                close_page()
-    if pieces:
-        close_page()
-    while len(pages) < (page_count or 0):
-        close_page()
-    return pages, overflow
+def _for_page(issue: Issue, waiting: list[_Item], number: int, most: int) -> list[_Item]:
+    """The sections waiting that page ``number`` may take: in reading order, up to the first the source puts
+    on a later page."""
+    offered = []
+    for item in waiting[: max(most, 1)]:
+        if (issue.sections[item.section].page or 0) > number:
+            break
+        offered.append(item)
+    return offered
 
 
 def _depth(measure: _Measure, item: _Item) -> int:
+    """Rows ``item`` takes across the page: what it overflows the last page by."""
     columns = measure.geometry.columns
+    if item.briefs:
+        return sum(_depth(measure, brief) for brief in item.briefs)
     return measure.head(item, columns).rows + math.ceil(len(item.rows) / columns)
 
 
-def _front_page(measure: _Measure, chosen: list[int], photo_rows: int) -> tuple[Page, list[_Item]]:
-    """The front page: the first section across the top, then a band of the next stories with the
-    photo beside them; and what of its stories must continue inside."""
-    geometry, style = measure.geometry, measure.style
-    columns, rows = geometry.columns, geometry.front_rows
-    top, band = measure.items[chosen[0]], [measure.items[i] for i in chosen[1:]]
-    photos = [item for item in band if item.photo]
-    texts = [item for item in band if not item.photo]
-    photo_span = _photo_span(columns) if photos and texts else columns
-    text_span = columns - photo_span if photos else columns
-    pieces: list[Piece] = []
-    carried: list[_Item] = []
-
-    photo_depth = sum(_photo_piece(measure, item, 0, 0, photo_span, photo_rows).rows + 1 for item in photos)
-    text_depth = sum(measure.head(item, text_span).rows + MIN_BODY_ROWS + 1 for item in texts)
-    # without a photo the band takes what the lead leaves of its share, or less when its stories are short
-    band_need = sum(measure.head(item, text_span).rows + math.ceil(len(item.rows) / text_span) + 1 for item in texts)
-    share_depth = min(math.floor(rows * (1 - style.front_story_share)), band_need) if texts and not photos else 0
-    band_depth = max(photo_depth, text_depth, share_depth)
-
-    if top.photo:
-        piece = _photo_piece(measure, top, 0, 0, columns, photo_rows)
-        if piece.rows > rows - band_depth:
-            raise _NoFit
-    else:
-        head = measure.head(top, columns)
-        top_need = math.ceil(len(top.rows) / columns)
-        available = rows - band_depth - head.rows
-        # the lead keeps its share of the front page, or all of itself when it is shorter
-        if available < min(top_need, max(MIN_BODY_ROWS, int(rows * style.front_story_share) - head.rows)):
-            raise _NoFit
-        piece, rest = _text_piece(top, head, available, 0, 0, columns)
-        carried += [rest] if rest else []
-    pieces.append(piece)
-
-    band_row = piece.bottom + 1
-    row = band_row
-    for item in photos:
-        piece = _photo_piece(measure, item, row, columns - photo_span, photo_span, photo_rows)
-        pieces.append(piece)
-        row = piece.bottom + 1
-    if row - 1 > rows:
-        raise _NoFit
-    heads = [measure.head(item, text_span) for item in texts]
-    need = [math.ceil(len(item.rows) / text_span) for item in texts]
-    available = rows - band_row - sum(h.rows for h in heads) - (len(texts) - 1)
-    row = band_row
-    for item, head, wanted, body_rows in zip(texts, heads, need, _allot(need, available)):
-        if body_rows < min(MIN_BODY_ROWS, wanted):
-            raise _NoFit
-        piece, rest = _text_piece(item, head, body_rows, row, 0, text_span)
-        pieces.append(piece)
-        carried += [rest] if rest else []
-        row = piece.bottom + 1
-    # in reading order, which is also the order of the PDF's text and of its tagged structure
-    pieces.sort(key=lambda piece: piece.section)
-    return Page(1, _page_name(measure.issue, style, 1), True, rows, tuple(pieces)), carried
+def _module_piece(measure: _Measure, item: _Item, placement: Placement, module: int) -> tuple[Piece, _Item | None]:
+    """The piece of ``item`` that its place on the page holds, and what is left of it for a later page."""
+    head = measure.head(item, placement.span)
+    white = placement.rows - placement.content
+    if item.photo:
+        frame = placement.content - head.rows - measure.caption_depth(item, placement.span)
+        piece = _photo_piece(measure, item, placement.row, placement.column, placement.span, frame)
+        return replace(piece, body_rows=piece.body_rows + white, white_rows=white, module=module), None
+    piece, rest = _text_piece(
+        item, head, placement.content - head.rows, placement.row, placement.column, placement.span
+    )
+    air = placement.content - piece.rows
+    if air > 0:
+        piece = _stretched(piece, air, measure.geometry.line_height)
+    return replace(piece, body_rows=piece.body_rows + white, white_rows=white, module=module), rest
 
 
-def _allot(need: list[int], available: int) -> list[int]:
-    """Rows for stories stacked in ``available`` rows: each what it needs of an even share of what
-    is left (all it needs when everything fits), the last all that is left."""
-    allot = []
-    left = available
-    for position, wanted in enumerate(need):
-        if position == len(need) - 1:
-            allot.append(left)
-            break
-        rows = wanted if sum(need) <= available else min(wanted, max(MIN_BODY_ROWS, left // (len(need) - position)))
-        allot.append(rows)
-        left -= rows
-    return allot
+def _balanced_depth(rows: list[Row], span: int) -> int:
+    """The fewest rows deep that ``span`` columns hold all of ``rows`` in (subheads kept with their text)."""
+    depth = math.ceil(len(rows) / span)
+    while _fill(rows, depth, span)[1] < len(rows):
+        depth += 1
+    return depth
+
+
+ASPECT_COST = 4.0  # rows of white a module's shape is worth per doubling beyond the reasonable
+
+
+def _aspect_cost(geometry: Geometry, width: int, depth: int) -> float:
+    """How far a module of ``width`` columns and ``depth`` rows is from the shapes that read well: from
+    half as deep as wide to three times deeper than wide; a long story in one column costs its length."""
+    ratio = depth * geometry.line_height / geometry.span_width(width)
+    return ASPECT_COST * width * max(0.0, math.log2(0.5 / ratio), math.log2(ratio / 3.0))
+
+
+def _briefs_pieces(measure: _Measure, group: _Item, placement: Placement, module: int) -> list[Piece]:
+    """A group of briefs in its place: the first brief's headline under the group's label, each brief
+    in balanced columns under the one before, the module's air given to the last."""
+    pieces = []
+    row = placement.row
+    for number, brief in enumerate(group.briefs):
+        head = measure.brief_head(brief, placement.span)
+        if number == 0:
+            head = replace(head, rows=head.rows + BRIEFS_LABEL_ROWS, label=True)
+        piece, _ = _text_piece(brief, head, measure.geometry.inside_rows, row, placement.column, placement.span)
+        pieces.append(replace(piece, module=module))
+        row = piece.bottom
+    air = placement.row + placement.content - row
+    white = placement.rows - placement.content
+    last = pieces[-1]
+    if air > 0:
+        last = _stretched(last, air, measure.geometry.line_height)
+    pieces[-1] = replace(last, body_rows=last.body_rows + white, white_rows=white)
+    return pieces
 
 
 def _text_piece(
@@ -796,29 +887,6 @@ def _link_jumps(pages: list[Page]) -> list[Page]:
         )
         linked.append(replace(page, pieces=pieces))
     return linked
-
-
-def _spread_slack(pages: list[Page], line_height: float) -> tuple[Page, ...]:
-    """Give a page's blank rows to the space between its bands (pieces that start on the same row),
-    or, on a page of one band, to the space between the paragraphs of its last piece, so that no
-    blank gathers at the foot of the page."""
-    spread = []
-    for page in pages:
-        starts = sorted({piece.row for piece in page.pieces})
-        blank, gaps = page.free_rows, len(starts) - 1
-        if blank <= 0 or not page.pieces:
-            spread.append(page)
-        elif gaps:
-            shift = {
-                start: sum(blank // gaps + (1 if k <= blank % gaps else 0) for k in range(1, position + 1))
-                for position, start in enumerate(starts)
-            }
-            pieces = tuple(replace(piece, row=piece.row + shift[piece.row]) for piece in page.pieces)
-            spread.append(replace(page, pieces=pieces))
-        else:
-            pieces = page.pieces[:-1] + (_stretched(page.pieces[-1], blank, line_height),)
-            spread.append(replace(page, pieces=pieces))
-    return tuple(spread)
 
 
 def _stretched(piece: Piece, extra_rows: int, line_height: float) -> Piece:

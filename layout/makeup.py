@@ -1,0 +1,256 @@
+"""Page makeup: a page's blocks in reading order, each with the shapes it may take -> the rectangles an
+editor would give them on the page's grid.
+
+A page is made up of modules: each story, photo, commentary or group of briefs a rectangle of one to
+all of the page's columns, its headline across its own width. This module arranges them the way most
+modular pages are built: the page is a stack of bands, one under another; a band is a row of stacks,
+side by side, filling every column; a stack is modules of one width, one under another. Reading order
+is band by band, stack by stack, top to bottom. A dynamic program over (blocks placed, rows used)
+chooses the bands, and within a band over (blocks placed, columns used, the stack to the left) chooses
+the stacks and their widths, so that:
+- every stack fills its band (a story's paragraphs may take some air, a photo's frame may grow or
+  shrink within its bounds; what is still left is white at the foot of the stack's last module);
+- no headline stands beside another at the same height in the neighbouring stack (tombstones);
+- the page takes as many of the blocks offered as it can, the last of them cut (to be continued on a
+  later page) only when that fills the page better than leaving it out.
+The search is exact within that family of layouts; the costs are in rows times columns of white.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+GAP = 1  # rows between modules one under another, and between bands: the rule between them
+MAX_STACK = 3  # modules one under another in one stack of a band
+AIR_COST = 0.25  # a row of paragraph air in a column, against a row of white
+CUT_COST = 6.0  # a story continued on a later page, in rows of white across one column
+TOMBSTONE_COST = 400.0  # two headlines side by side: worse than a good part of a page left white
+MOST_EMPTY = 1 / 3  # a module may leave at most this share of its rows white
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One width a block may take, and the depths (in rows, headline included) it may take at it."""
+
+    width: int
+    head: int  # rows of its headline block, from its top: where it could stand beside another's
+    least: int  # the fewest rows it can take whole (a photo's smallest frame; a story: all of it)
+    full: int  # the rows its content takes as set
+    most: int  # the most rows it fills without white (a story's paragraph air, a photo's largest frame)
+    # the fewest and most rows it takes cut, to be continued on a later page (what is left there must be
+    # more than a few lines); None: never cut
+    cut: tuple[int, int] | None = None
+    cost: float = 0.0  # how much worse this width is than the block's best, in rows of white
+
+
+@dataclass(frozen=True)
+class Block:
+    shapes: tuple[Shape, ...]
+    headed: bool  # has a headline that would bump another's beside it
+
+
+@dataclass(frozen=True)
+class Placement:
+    block: int  # index into the blocks offered
+    row: int
+    column: int
+    span: int
+    rows: int  # its depth on the page, white included
+    content: int  # of which its content (a story's lines and air, a photo's frame) takes
+
+
+@dataclass(frozen=True)
+class Makeup:
+    placements: tuple[Placement, ...]  # the blocks placed (a prefix of those offered), in reading order
+    cost: float
+
+    @property
+    def placed(self) -> int:
+        return len(self.placements)
+
+
+def make_up(
+    blocks: Sequence[Block], columns: int, rows: int, at_least: int = 0, cut_any: bool = False
+) -> Makeup | None:
+    """The best arrangement of a prefix of ``blocks`` (at least ``at_least`` of them) on a page of
+    ``columns`` by ``rows``; None when not even that many fit. Only the page's last module may be cut,
+    unless ``cut_any`` (a front page, whose stories go on inside)."""
+    return _Search(tuple(blocks), columns, rows, cut_any).best(at_least)
+
+
+@dataclass(frozen=True)
+class _Stack:
+    first: int
+    end: int
+    width: int
+    depths: tuple[int, ...]  # each module's rows, white included
+    contents: tuple[int, ...]  # each module's content rows
+    cost: float
+
+    def heads(self, shapes: Sequence[Shape]) -> list[tuple[int, int]]:
+        """The rows (from the band's top) each headed module's headline takes."""
+        spans, top = [], 0
+        for shape, depth in zip(shapes, self.depths, strict=True):
+            spans.append((top, top + shape.head))
+            top += depth + GAP
+        return spans
+
+
+class _Search:
+    def __init__(self, blocks: tuple[Block, ...], columns: int, rows: int, cut_any: bool) -> None:
+        self.blocks, self.columns, self.rows, self.cut_any = blocks, columns, rows, cut_any
+        self.shape = [{shape.width: shape for shape in block.shapes} for block in blocks]
+        self._band = cache(self._band_uncached)
+        self._stack = cache(self._stack_uncached)
+
+    def best(self, at_least: int) -> Makeup | None:
+        n, rows = len(self.blocks), self.rows
+        # reach[(i, r)]: the cheapest bands holding blocks [0, i) in the top r rows (gaps included)
+        reach: dict[tuple[int, int], tuple[float, tuple[tuple[int, int, tuple[_Stack, ...]], ...]]] = {
+            (0, 0): (0.0, ())
+        }
+        best: tuple[float, tuple[tuple[int, int, tuple[_Stack, ...]], ...]] | None = None
+        for r in range(rows + 1):
+            for i in range(n + 1):
+                state = reach.get((i, r))
+                if state is None:
+                    continue
+                cost, bands = state
+                top = r + (GAP if r else 0)
+                # the page ends here: the last band takes the rows left (or they stay white)
+                if i >= at_least:
+                    white = float((rows - r) * self.columns) if r < rows else 0.0
+                    if best is None or cost + white < best[0]:
+                        best = (cost + white, bands)
+                if i < n and top < rows:
+                    for j, (band_cost, stacks) in self._band(i, 0, (), rows - top, True).items():
+                        if j >= at_least and (best is None or cost + band_cost < best[0]):
+                            best = (cost + band_cost, (*bands, (top, rows - top, stacks)))
+                    for height in self._band_heights(i):
+                        if top + height + GAP >= rows:
+                            continue
+                        for j, (band_cost, stacks) in self._band(i, 0, (), height, False).items():
+                            key = (j, top + height)
+                            total = cost + band_cost
+                            if key not in reach or total < reach[key][0]:
+                                reach[key] = (total, (*bands, (top, height, stacks)))
+        if best is None:
+            return None
+        return Makeup(self._placements(best[1]), best[0])
+
+    def _placements(self, bands: tuple[tuple[int, int, tuple[_Stack, ...]], ...]) -> tuple[Placement, ...]:
+        placements = []
+        for top, _, stacks in bands:
+            column = 0
+            for stack in stacks:
+                row = top
+                for index, depth, content in zip(
+                    range(stack.first, stack.end), stack.depths, stack.contents, strict=True
+                ):
+                    placements.append(Placement(index, row, column, stack.width, depth, content))
+                    row += depth + GAP
+                column += stack.width
+        return tuple(placements)
+
+    def _band_heights(self, first: int) -> set[int]:
+        """The depths a band beginning with ``first`` may take: those of its first stack, full or aired."""
+        if not self.cut_any:
+            return self._stack_depths(first)
+        # where stories may be cut, a band may be as deep as any of the stacks that follow, or leave
+        # the page's last band the depth of one of them
+        heights = set()
+        for start in range(first, min(first + MAX_STACK, len(self.blocks))):
+            depths = self._stack_depths(start)
+            heights |= depths | {self.rows - GAP - depth for depth in depths if start > first}
+        return {height for height in heights if 0 < height < self.rows}
+
+    def _stack_depths(self, first: int) -> set[int]:
+        """The depths of the stacks that may begin with block ``first``: least, full and aired."""
+        depths = set()
+        for end in range(first + 1, min(first + MAX_STACK, len(self.blocks)) + 1):
+            for width in self.shape[first]:
+                shapes = self._shapes(first, end, width)
+                if shapes is not None:
+                    gaps = GAP * (end - first - 1)
+                    depths |= {sum(getattr(s, depth) for s in shapes) + gaps for depth in ("least", "full", "most")}
+        return depths
+
+    def _shapes(self, first: int, end: int, width: int) -> list[Shape] | None:
+        shapes = [self.shape[i].get(width) for i in range(first, end)]
+        return None if any(s is None for s in shapes) else shapes  # type: ignore[return-value]
+
+    def _band_uncached(
+        self, first: int, column: int, left: tuple[tuple[int, int], ...], height: int, last: bool
+    ) -> dict[int, tuple[float, tuple[_Stack, ...]]]:
+        """The cheapest stacks filling columns [column, all) of a band ``height`` deep, from block ``first``,
+        by the block each ends before; ``left`` are the headlines beside them on the left; in the page's ``last``
+        band the rightmost stack may end with a cut block."""
+        found: dict[int, tuple[float, tuple[_Stack, ...]]] = {}
+        if first >= len(self.blocks):
+            return found
+        for end in range(first + 1, min(first + MAX_STACK, len(self.blocks)) + 1):
+            for width in self.shape[first]:
+                if column + width > self.columns:
+                    continue
+                closes = column + width == self.columns
+                stack = self._stack(first, end, width, height, self.cut_any or (last and closes))
+                if stack is None:
+                    continue
+                heads = self._headlines(stack)
+                bumps = sum(1 for a in left for b in heads if a[0] < b[1] and b[0] < a[1])
+                cost = stack.cost + TOMBSTONE_COST * bumps
+                if closes:
+                    if end not in found or cost < found[end][0]:
+                        found[end] = (cost, (stack,))
+                    continue
+                for j, (rest_cost, rest) in self._band(end, column + width, heads, height, last).items():
+                    if j not in found or cost + rest_cost < found[j][0]:
+                        found[j] = (cost + rest_cost, (stack, *rest))
+        return found
+
+    def _headlines(self, stack: _Stack) -> tuple[tuple[int, int], ...]:
+        """The rows (from the band's top) each headed module of ``stack`` has its headline in."""
+        shapes = self._shapes(stack.first, stack.end, stack.width) or []
+        spans = stack.heads(shapes)
+        return tuple(span for span, i in zip(spans, range(stack.first, stack.end)) if self.blocks[i].headed)
+
+    def _stack_uncached(self, first: int, end: int, width: int, height: int, may_cut: bool) -> _Stack | None:
+        """Blocks [first, end) one under another, ``width`` wide, filling ``height`` rows: each at its
+        full depth, then photos shrunk or grown and stories aired, and the last one cut when it may; what
+        is still left is white under the last. None when they cannot fill it."""
+        shapes = self._shapes(first, end, width)
+        if shapes is None:
+            return None
+        room = height - GAP * (end - first - 1)
+        depths = [s.full for s in shapes]
+        cost = sum(s.cost for s in shapes)
+        short = sum(depths) - room
+        for k, shape in enumerate(shapes):  # too deep: photos give up frame first
+            if short <= 0:
+                break
+            give = min(short, shape.full - shape.least)
+            depths[k] -= give
+            short -= give
+        if short > 0:
+            last = shapes[-1]
+            if not may_cut or last.cut is None or not last.cut[0] <= depths[-1] - short <= last.cut[1]:
+                return None
+            depths[-1] -= short
+            cost += CUT_COST * width
+            short = 0
+        extra = -short
+        contents = list(depths)
+        for k, shape in enumerate(shapes):  # too shallow: photos grow and stories take air
+            take = min(extra, shape.most - depths[k])
+            depths[k] += take
+            contents[k] += take
+            extra -= take
+            cost += AIR_COST * take * width * (shape.least == shape.full)
+        if extra:
+            if extra > MOST_EMPTY * (depths[-1] + extra):
+                return None
+            depths[-1] += extra
+            cost += extra * width
+        return _Stack(first, end, width, tuple(depths), tuple(contents), cost)
