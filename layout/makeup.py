@@ -27,6 +27,7 @@ MAX_STACK = 3  # modules one under another in one stack of a band
 AIR_COST = 0.25  # a row of paragraph air in a column, against a row of white
 CUT_COST = 6.0  # a story continued on a later page, in rows of white across one column
 TOMBSTONE_COST = 400.0  # two headlines side by side: worse than a good part of a page left white
+LEFT_COST = 2.0  # a block left for a later page, per row and column it would have filled here
 MOST_EMPTY = 1 / 3  # a module may leave at most this share of its rows white
 
 
@@ -112,6 +113,9 @@ class _Search:
             (0, 0): (0.0, ())
         }
         best: tuple[float, tuple[tuple[int, int, tuple[_Stack, ...]], ...]] | None = None
+        # what leaving blocks [i, n) for a later page costs: more than the white they would have filled here
+        areas = [min(min(s.full * s.width for s in block.shapes), rows * self.columns) for block in self.blocks]
+        left = [LEFT_COST * sum(areas[i:]) for i in range(n + 1)]
         for r in range(rows + 1):
             for i in range(n + 1):
                 state = reach.get((i, r))
@@ -122,12 +126,12 @@ class _Search:
                 # the page ends here: the last band takes the rows left (or they stay white)
                 if i >= at_least:
                     white = float((rows - r) * self.columns) if r < rows else 0.0
-                    if best is None or cost + white < best[0]:
-                        best = (cost + white, bands)
+                    if best is None or cost + white + left[i] < best[0]:
+                        best = (cost + white + left[i], bands)
                 if i < n and top < rows:
                     for j, (band_cost, stacks) in self._band(i, 0, (), rows - top, True).items():
-                        if j >= at_least and (best is None or cost + band_cost < best[0]):
-                            best = (cost + band_cost, (*bands, (top, rows - top, stacks)))
+                        if j >= at_least and (best is None or cost + band_cost + left[j] < best[0]):
+                            best = (cost + band_cost + left[j], (*bands, (top, rows - top, stacks)))
                     for height in self._band_heights(i):
                         if top + height + GAP >= rows:
                             continue
@@ -195,15 +199,18 @@ class _Search:
                 if column + width > self.columns:
                     continue
                 closes = column + width == self.columns
-                stack = self._stack(first, end, width, height, self.cut_any or (last and closes))
+                stack = self._stack(first, end, width, height, self.cut_any or (last and closes), last)
                 if stack is None:
                     continue
                 heads = self._headlines(stack)
                 bumps = sum(1 for a in left for b in heads if a[0] < b[1] and b[0] < a[1])
                 cost = stack.cost + TOMBSTONE_COST * bumps
-                if closes:
+                if closes or (last and end == len(self.blocks)):
+                    # the page's last band may end with the blocks, the columns to their right left white
+                    cost += (self.columns - column - width) * height
                     if end not in found or cost < found[end][0]:
                         found[end] = (cost, (stack,))
+                if closes:
                     continue
                 for j, (rest_cost, rest) in self._band(end, column + width, heads, height, last).items():
                     if j not in found or cost + rest_cost < found[j][0]:
@@ -216,10 +223,13 @@ class _Search:
         spans = stack.heads(shapes)
         return tuple(span for span, i in zip(spans, range(stack.first, stack.end)) if self.blocks[i].headed)
 
-    def _stack_uncached(self, first: int, end: int, width: int, height: int, may_cut: bool) -> _Stack | None:
+    def _stack_uncached(
+        self, first: int, end: int, width: int, height: int, may_cut: bool, at_foot: bool
+    ) -> _Stack | None:
         """Blocks [first, end) one under another, ``width`` wide, filling ``height`` rows: each at its
         full depth, then photos shrunk or grown and stories aired, and the last one cut when it may; what
-        is still left is white under the last. None when they cannot fill it."""
+        is still left is white under the last: inside its module, or at the page's foot when the stack
+        stands there. None when they cannot fill it."""
         shapes = self._shapes(first, end, width)
         if shapes is None:
             return None
@@ -249,8 +259,9 @@ class _Search:
             extra -= take
             cost += AIR_COST * take * width * (shape.least == shape.full)
         if extra:
-            if extra > MOST_EMPTY * (depths[-1] + extra):
-                return None
-            depths[-1] += extra
+            if not at_foot:
+                if extra > MOST_EMPTY * (depths[-1] + extra):
+                    return None
+                depths[-1] += extra
             cost += extra * width
         return _Stack(first, end, width, tuple(depths), tuple(contents), cost)

@@ -249,14 +249,11 @@ def pages_filled(issue: Issue, style: Style, paper: Paper) -> int:
 
 def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     """The most readable plan that fills the pages: grids from the most open (largest type, most open
-    leading) to the tightest hold more and more; the first that holds everything is found by halving,
-    and it and the next few tighter ones are made up, the least blank kept."""
+    leading) to the tightest hold more and more, though not strictly (modules fill pages in steps); the
+    first that holds everything and the next few tighter ones are made up, the least blank kept."""
     typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
     bodies: dict[float, dict[int, list[Row]]] = {}  # the body lines depend on the size, not on the leading
-    grids = sorted(
-        ((size, leading) for size in _steps(style.body_size) for leading in _steps(style.leading)),
-        key=lambda grid: (-grid[0] * grid[1], -grid[0]),
-    )
+    grids = [(size, leading) for size in _steps(style.body_size) for leading in _steps(style.leading)]
     made: dict[int, tuple[int, list[Page], Geometry]] = {}
 
     def make(index: int) -> tuple[int, list[Page], Geometry]:
@@ -272,13 +269,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     tightest = len(grids) - 1
     if make(tightest)[0]:  # the tightest grid holds the most: no other holds everything either
         raise _overflow_error(issue, style, paper, page_count, make(tightest)[0])
-    low, high = 0, tightest  # the first grid that holds everything lies in [low, high]
-    while low < high:
-        middle = (low + high) // 2
-        if make(middle)[0]:
-            low = middle + 1
-        else:
-            high = middle
+    low = next(index for index in range(len(grids)) if not make(index)[0])
     best: tuple[float, Plan] | None = None
     for index in range(low, min(low + TIGHTER_TRIES, len(grids))):
         overflow, pages, geometry = make(index)
