@@ -267,9 +267,16 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
         return made[index]
 
     tightest = len(grids) - 1
-    if make(tightest)[0]:  # the tightest grid holds the most: no other holds everything either
-        raise _overflow_error(issue, style, paper, page_count, make(tightest)[0])
-    low = next(index for index in range(len(grids)) if not make(index)[0])
+    overflow, pages, _ = make(tightest)
+    if overflow:  # the tightest grid holds the most: no other holds everything either
+        raise _overflow_error(issue, style, paper, page_count, overflow)
+    # the area text takes grows with the square of its size and with its leading: the search begins a
+    # size more open than the grid that the tightest one's fill says will just hold it
+    size, leading = grids[tightest]
+    reach = size * size * leading / max(_filled_share(pages), 1e-3)
+    estimate = next(index for index, (size, leading) in enumerate(grids) if size * size * leading <= reach)
+    start = max(0, estimate - 2 * len(list(_steps(style.leading))))
+    low = next(index for index in range(start, len(grids)) if not make(index)[0])
     best: tuple[float, Plan] | None = None
     for index in range(low, min(low + TIGHTER_TRIES, len(grids))):
         overflow, pages, geometry = make(index)
@@ -292,6 +299,13 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             ", ".join(map(str, empty)),
         )
     return plan
+
+
+def _filled_share(pages: list[Page]) -> float:
+    """The share of the pages' grid cells that text, headlines and photos fill."""
+    cells = sum(page.rows * max((p.column + p.span for p in page.pieces), default=1) for page in pages)
+    filled = sum((piece.rows - piece.white_rows) * piece.span for page in pages for piece in page.pieces)
+    return filled / cells if cells else 1.0
 
 
 def _overflow_error(issue: Issue, style: Style, paper: Paper, page_count: int, rows: int) -> FitError:
