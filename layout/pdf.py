@@ -21,7 +21,7 @@ from weasyprint.urls import URLFetcher
 
 from layout.errors import ReissueError
 from layout.identity import instance_urn, issue_time, issue_urn, issue_uuid, organisation
-from layout.model import Issue, issue_folder
+from layout.model import Issue, SectionKind, issue_folder
 from layout.photos import PhotoFile
 from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Geometry, Piece, Plan, Row
 from layout.style import Style
@@ -96,6 +96,26 @@ def paragraphs(piece: Piece, geometry: Geometry) -> list[Paragraph]:
     return found
 
 
+@dataclass(frozen=True)
+class IndexEntry:
+    """A line of the front page's index of the issue (the ear's 导读): a section and the page it begins on."""
+
+    label: str
+    page: int
+
+
+def inside_index(issue: Issue, plan: Plan) -> list[IndexEntry]:
+    """Every section that begins on a page after the front, in reading order, with that page's number:
+    what the masthead's ear points the reader to (it shows as many as its box holds)."""
+    return [
+        IndexEntry(issue.sections[piece.section].label, page.number)
+        for page in plan.pages
+        if not page.front
+        for piece in page.pieces
+        if piece.part == 0 and issue.sections[piece.section].kind is not SectionKind.NOTES
+    ]
+
+
 def render_html(
     issue: Issue, plan: Plan, style: Style, options: PrintOptions, photos: Mapping[int, PhotoFile], released: datetime
 ) -> str:
@@ -118,6 +138,7 @@ def render_html(
         style_urls=[path.resolve().as_uri() for path in style.stylesheets("print/print.css")],
         image_urls={index: photo.path.as_uri() for index, photo in photos.items()},
         paragraphs=lambda piece: paragraphs(piece, geometry),
+        inside=inside_index(issue, plan),
         created=_w3c(issue_time(issue.masthead)),  # the PDF as a document was made the day it was printed
         modified=_w3c(released),
     )
