@@ -19,13 +19,15 @@ from xml.etree import ElementTree
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
+from layout.display import display_lines
 from layout.errors import ReissueError
 from layout.identity import instance_urn, issue_time, issue_urn, issue_uuid, organisation
-from layout.model import Issue, issue_folder
+from layout.model import Issue, SectionKind, issue_folder
 from layout.photos import PhotoFile
 from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Geometry, Piece, Plan, Row
 from layout.style import Style
 from layout.tagging import finish_tags
+from layout.typeset import Typesetter
 
 
 class SafeFetcher(URLFetcher):
@@ -96,6 +98,26 @@ def paragraphs(piece: Piece, geometry: Geometry) -> list[Paragraph]:
     return found
 
 
+@dataclass(frozen=True)
+class IndexEntry:
+    """A line of the front page's index of the issue (the ear's 导读): a section and the page it begins on."""
+
+    label: str
+    page: int
+
+
+def inside_index(issue: Issue, plan: Plan) -> list[IndexEntry]:
+    """Every section that begins on a page after the front, in reading order, with that page's number:
+    what the masthead's ear points the reader to (it shows as many as its box holds)."""
+    return [
+        IndexEntry(issue.sections[piece.section].label, page.number)
+        for page in plan.pages
+        if not page.front
+        for piece in page.pieces
+        if piece.part == 0 and issue.sections[piece.section].kind is not SectionKind.NOTES
+    ]
+
+
 def render_html(
     issue: Issue, plan: Plan, style: Style, options: PrintOptions, photos: Mapping[int, PhotoFile], released: datetime
 ) -> str:
@@ -104,6 +126,7 @@ def render_html(
     when the issue was ``released`` (``identity.release_time``)."""
     template = style.templates.get_template("print/issue.html.j2")
     geometry = plan.geometry
+    typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
     return template.render(
         issue=issue,
         masthead=issue.masthead,
@@ -118,6 +141,11 @@ def render_html(
         style_urls=[path.resolve().as_uri() for path in style.stylesheets("print/print.css")],
         image_urls={index: photo.path.as_uri() for index, photo in photos.items()},
         paragraphs=lambda piece: paragraphs(piece, geometry),
+        inside=inside_index(issue, plan),
+        # a head's overline, subheadline, kicker or author in the lines and size the planner counted
+        display=lambda text, part, span: display_lines(
+            text, geometry.span_width(span), geometry.body_size * HEAD_PARTS[part][0], typesetter
+        ),
         created=_w3c(issue_time(issue.masthead)),  # the PDF as a document was made the day it was printed
         modified=_w3c(released),
     )

@@ -20,6 +20,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from layout.display import display_lines
 from layout.errors import FitError
 from layout.makeup import Block, Placement, Shape, make_up
 from layout.model import MAX_PAGES, BlockRole, Issue, PagePart, Section, SectionKind, TextPosition, phrases
@@ -606,9 +607,8 @@ def _head(section: Section, geometry: Geometry, style: Style, typesetter: Typese
         for part, (scale, leading) in HEAD_PARTS.items():
             text = getattr(section, part)
             if text and not (part == "author" and section.kind is not SectionKind.COMMENTARY):
-                part_size = geometry.body_size * scale
-                count = len(typesetter.set_paragraph([Run(text, bold=True)], width, part_size, indent_em=0))
-                height += count * part_size * leading
+                fit = display_lines(text, width, geometry.body_size * scale, typesetter)
+                height += len(fit.lines) * fit.size * leading
     rows = math.ceil(height / geometry.line_height + HEAD_PADDING - 1e-6) if height else 0
     return Head(rows, round(size, 2), lines, rank)
 

@@ -49,7 +49,7 @@ def verify_pdf(issue: Issue, pdf: Path) -> Report:
     section_pages = {
         index: sorted({_page_of(offset, starts) for offset in offsets}) for index, offsets in placed.items()
     }
-    findings += _printed_twice(units, "".join(texts), section_pages)
+    findings += _printed_twice(units, texts, section_pages)
     findings += _jumps(texts, section_pages, issue)
     findings += _fonts(pages, issue)
     findings += _layout(pages)
@@ -87,10 +87,12 @@ def near_empty_pages(inks: list[float]) -> list[Finding]:
     return findings
 
 
-def _printed_twice(units: list[Unit], target: str, section_pages: dict[int, list[int]]) -> list[Finding]:
+def _printed_twice(units: list[Unit], texts: list[str], section_pages: dict[int, list[int]]) -> list[Finding]:
     """A story's text printed more often than the source has it (a headline repeated at the top of its
-    body, a paragraph set twice). A story continued on later pages repeats its headline there, once a page.
-    Fields shorter than MIN_PIECE are left out: the page's own furniture may hold them too."""
+    body, a paragraph set twice). A story continued on later pages repeats its headline there, once a page;
+    one that begins after the front page may be named once on the front, in its index of the issue (the
+    ear). Fields shorter than MIN_PIECE are left out: the page's own furniture may hold them too."""
+    target = "".join(texts)
     findings = []
     for unit in units:
         if unit.section is None or len(unit.text) < MIN_PIECE:
@@ -99,6 +101,8 @@ def _printed_twice(units: list[Unit], target: str, section_pages: dict[int, list
         if unit.kind == "headline":
             expected += max(0, len(section_pages.get(unit.section, ())) - 1)
         printed = target.count(unit.text)
+        if unit.kind == "headline" and section_pages.get(unit.section, [1])[0] > 1 and unit.text in texts[0]:
+            printed -= 1  # the front page's index names it
         if printed > expected:
             findings.append(
                 Finding(
