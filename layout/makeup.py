@@ -27,7 +27,7 @@ MAX_STACK = 3  # modules one under another in one stack of a band
 AIR_COST = 0.25  # a row of paragraph air in a column, against a row of white
 CUT_COST = 6.0  # a story continued on a later page, in rows of white across one column
 TOMBSTONE_COST = 400.0  # two headlines side by side: worse than a good part of a page left white
-LEFT_COST = 2.0  # a block left for a later page, per row and column it would have filled here
+LEFT_COST = 3.0  # a block left for a later page, per row and column it would have filled here
 MOST_EMPTY = 1 / 3  # a module may leave at most this share of its rows white
 
 
@@ -50,6 +50,7 @@ class Shape:
 class Block:
     shapes: tuple[Shape, ...]
     headed: bool  # has a headline that would bump another's beside it
+    cut_cost: float = CUT_COST  # cutting it, per column of its width: a story jumping again, a box, cost more
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ class _Search:
             if not may_cut or last.cut is None or not last.cut[0] <= depths[-1] - short <= last.cut[1]:
                 return None
             depths[-1] -= short
-            cost += CUT_COST * width
+            cost += self.blocks[end - 1].cut_cost * width
             short = 0
         extra = -short
         contents = list(depths)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from layout.display import display_lines
 from layout.errors import FitError
-from layout.makeup import Block, Placement, Shape, make_up
+from layout.makeup import CUT_COST, Block, Placement, Shape, make_up
 from layout.model import MAX_PAGES, BlockRole, Issue, PagePart, Section, SectionKind, TextPosition, phrases
 from layout.style import Bounds, Paper, Style
 from layout.typeset import Line, Run, Typesetter, line_starts
@@ -35,6 +35,7 @@ MAX_PARAGRAPH_AIR = 0.6  # rows of air a stretched column may put above each par
 UNDERFULL = 0.25  # a page with more of its rows blank is reported: the issue has too little for its pages
 BLANK_TOLERANCE = 2  # rows per page a plan may leave blank (spread between the page's sections)
 TIGHTER_TRIES = 3  # grids made up beyond the most open one that holds the issue, to find the least blank
+JUMP_AGAIN = 8  # how much worse than a first jump a second one (or a box's) is
 WIDTHS_TRIED = 3  # a story's widths tried in page makeup: those whose shapes read best
 MAX_OFFERED = 16  # sections a page is offered at once: more modules than this make no page
 BRIEF = 400  # characters: a story shorter than this, beside another, is gathered with it into a group of briefs
@@ -429,10 +430,12 @@ class _Measure:
             if not ((short or thin) and width > 2) or width == min(widths):
                 shapes.append(shape)
         headed = bool(section.headline.strip()) and section.kind is not SectionKind.NOTES
+        # a story jumping a second time, or a boxed commentary jumping at all, is what readers lose their way in
+        cut_cost = CUT_COST * (JUMP_AGAIN if item.part or section.kind is SectionKind.COMMENTARY else 1)
         # its widest shape, which fills a band alone, and the others that read best
         widest_shape, *others = sorted(shapes, key=lambda shape: -shape.width)
         likeliest = [widest_shape, *sorted(others, key=lambda shape: (shape.cost, -shape.width))[: WIDTHS_TRIED - 1]]
-        return Block(tuple(sorted(likeliest, key=lambda shape: shape.width)), headed=headed)
+        return Block(tuple(sorted(likeliest, key=lambda shape: shape.width)), headed, cut_cost)
 
     def _text_shape(self, item: _Item, width: int, page: int, rows: int) -> Shape:
         head = self.head(item, width).rows
