@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from functools import cache
 
 GAP = 1  # rows between modules one under another, and between bands: the rule between them
-MAX_STACK = 3  # modules one under another in one stack of a band
+MAX_STACK = 4  # modules one under another in one stack of a band
 AIR_COST = 0.25  # a row of paragraph air in a column, against a row of white
 CUT_COST = 6.0  # a story continued on a later page, in rows of white across one column
 TOMBSTONE_COST = 400.0  # two headlines side by side: worse than a good part of a page left white
+HOLE_COST = 1.5  # a cell left white under a stack shorter than its band, against one at the page's foot
 LEFT_COST = 3.0  # a block left for a later page, per row and column it would have filled here
-MOST_EMPTY = 1 / 3  # a module may leave at most this share of its rows white
 
 
 @dataclass(frozen=True)
@@ -229,8 +229,7 @@ class _Search:
     ) -> _Stack | None:
         """Blocks [first, end) one under another, ``width`` wide, filling ``height`` rows: each at its
         full depth, then photos shrunk or grown and stories aired, and the last one cut when it may; what
-        is still left is white under the last: inside its module, or at the page's foot when the stack
-        stands there. None when they cannot fill it."""
+        is still left is white under the last. None when they cannot fill it."""
         shapes = self._shapes(first, end, width)
         if shapes is None:
             return None
@@ -259,10 +258,6 @@ class _Search:
             contents[k] += take
             extra -= take
             cost += AIR_COST * take * width * (shape.least == shape.full)
-        if extra:
-            if not at_foot:
-                if extra > MOST_EMPTY * (depths[-1] + extra):
-                    return None
-                depths[-1] += extra
-            cost += extra * width
+        # what is still left stays white under the stack: a hole in the page, worse inside it than at its foot
+        cost += extra * width * (1.0 if at_foot else HOLE_COST)
         return _Stack(first, end, width, tuple(depths), tuple(contents), cost)
