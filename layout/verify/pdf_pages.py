@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -34,6 +35,7 @@ from layout.errors import OutputError
 from layout.verify.files import check_regular_file, unreadable
 from layout.verify.text import normalize
 
+NAME_TREE_DEPTH = 8  # levels of a name tree read: a real PDF's few files need one or two
 EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding of font boxes)
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page space (y up)
@@ -73,6 +75,34 @@ def read_pdf(path: Path) -> tuple[list[Page], dict[str, str]]:
             f"cannot read this PDF ({type(error).__name__}: {error})", path=path, hint="rebuild it with `reissue build`"
         ) from None
     return pages, info
+
+
+def attached_file(path: Path, name: str) -> bytes | None:
+    """The content of the file attached to the PDF under ``name`` (its embedded files' name tree), if any."""
+    try:
+        document = PDFDocument(PDFParser(BytesIO(_read_bytes(path))))
+        names = resolve1(resolve1(document.catalog.get("Names")) or {}).get("EmbeddedFiles")
+        for key, spec in _name_tree(resolve1(names)):
+            if _decode(key) == name:
+                stream = resolve1(resolve1(resolve1(spec).get("EF", {})).get("F"))
+                return stream.get_data() if isinstance(stream, PDFStream) else None
+    except (PSException, PDFException, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise OutputError(
+            f"cannot read this PDF's attached files ({type(error).__name__}: {error})",
+            path=path,
+            hint="rebuild it with `reissue build`",
+        ) from None
+    return None
+
+
+def _name_tree(node: object, depth: int = 0) -> Iterator[tuple[object, object]]:
+    """The (key, value) pairs of a PDF name tree, its kids' too (a few levels deep: a hostile file may loop)."""
+    if not isinstance(node, dict) or depth > NAME_TREE_DEPTH:
+        return
+    pairs = resolve1(node.get("Names")) or []
+    yield from zip(pairs[::2], pairs[1::2])
+    for kid in resolve1(node.get("Kids")) or []:
+        yield from _name_tree(resolve1(kid), depth + 1)
 
 
 def _read_bytes(path: Path) -> bytes:
