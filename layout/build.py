@@ -73,6 +73,11 @@ def _plan(issue: Issue, style: Style, papers: list[Paper]) -> tuple[Plan, int]:
     return plan_issue(issue, style, last, page_count), page_count
 
 
+def style_of(issue: Issue, options: BuildOptions) -> Style:
+    """The style an issue is built in: the one asked for, else the issue's or its paper's, else its language's."""
+    return load_style(options.style or issue.settings.style or style_for_language(issue.settings.language))
+
+
 def make(source: Path, options: BuildOptions) -> Built:
     """Run the stages; nothing is written."""
     seconds: dict[str, float] = {}
@@ -85,7 +90,7 @@ def make(source: Path, options: BuildOptions) -> Built:
         clock = now
 
     issue = read_issue(source, format=options.format, page_count=options.pages)
-    style = load_style(options.style or issue.settings.style or style_for_language(issue.settings.language))
+    style = style_of(issue, options)
     papers = style.papers_for(options.paper or issue.settings.paper, issue.settings.page_size)
     photos = photo_files(issue)
     lap("read")
