@@ -15,17 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from layout.build import BuildOptions, Built, make
+from layout.build import BuildOptions, Built, make, style_of
 from layout.cli import main
 from layout.identity import release_time
 from layout.makeup import MAKEUP_NAME, makeup_json
 from layout.pdf import PrintOptions, render_html, render_pdf
 from layout.photos import photo_files
 from layout.plan import Page, Piece, Plan
-from layout.style import load_style, style_for_language
 from layout.verify import normalize, verify_pdf
 from layout.verify.makeup import MOST_WHITE
-from layout.verify.pdf_pages import attached_file, read_pdf
+from layout.verify.pdf_pages import read_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
@@ -76,12 +75,12 @@ def built_issue(folder: Path, text: str) -> Built:
     return make(source, BuildOptions(epub=False))
 
 
-def rendered(built: Built, plan: Plan, pdf: Path, *, with_map: bool = True) -> Path:
-    """``plan`` rendered by the build's own templates and WeasyPrint, with the makeup map of ``plan``."""
+def rendered(built: Built, plan: Plan, pdf: Path, makeup: bytes | None) -> Path:
+    """``plan`` rendered by the build's own templates and WeasyPrint, carrying ``makeup`` as its makeup map
+    (None: no map, as an older reissue built it)."""
     issue = built.issue
-    style = load_style(issue.settings.style or style_for_language(issue.settings.language))
-    attachments = ((MAKEUP_NAME, makeup_json(plan, issue), "makeup"),) if with_map else ()
-    options = PrintOptions(attachments=attachments)
+    style = style_of(issue, BuildOptions())
+    options = PrintOptions(attachments=((MAKEUP_NAME, makeup, "makeup"),) if makeup is not None else ())
     released = release_time(issue)
     with style.rendering():
         html = render_html(issue, plan, style, options, photo_files(issue), released)
@@ -118,8 +117,8 @@ def test_each_modules_rectangle_holds_every_line_of_its_text(sample):
     """issue 10: the makeup map's rectangles are where the print puts each module: every line the plan set
     for a module is read back from the glyphs inside its rectangle, and the headline with them."""
     built, pdf = sample
-    makeup = json.loads(attached_file(pdf, MAKEUP_NAME) or b"")
-    pages, _ = read_pdf(pdf)
+    pages, _, attached = read_pdf(pdf)
+    makeup = json.loads(attached[MAKEUP_NAME])
     assert len(makeup["pages"]) == len(pages) == len(built.plan.pages)
     for planned, page, listed in zip(built.plan.pages, pages, makeup["pages"], strict=True):
         assert len(listed["modules"]) == len(planned.modules())
@@ -145,13 +144,13 @@ def test_each_modules_rectangle_holds_every_line_of_its_text(sample):
 def test_the_sample_verifies_clean_and_reports_each_pages_makeup(sample, capsys):
     """issue 10: verify prints a line per page: ink, white inside modules, short stories spread wide and
     tombstones; the sample has no module a third empty."""
-    _, pdf = sample
+    built, pdf = sample
     code, out, err = run(["verify", SAMPLE, "--pdf", pdf], capsys)
     assert (code, err) == (0, "")
     assert "checked pages, text, jumps, fonts, layout, makeup" in out
     for number in range(1, 5):
         assert f"  page {number}: ink 0." in out
-    report = verify_pdf(make(SAMPLE, BuildOptions(epub=False, pdf=False)).issue, pdf)
+    report = verify_pdf(built.issue, pdf)
     assert [page.number for page in report.makeup] == [1, 2, 3, 4]
     assert all(page.emptiest <= MOST_WHITE and page.ink >= 0.3 for page in report.makeup)
 
@@ -161,7 +160,8 @@ def test_a_module_more_than_a_third_empty_fails_verify_in_one_line(tmp_path, cap
     naming the page and the story, and the command says so in one line (exit 1, as for any unfaithful
     output)."""
     built = built_issue(tmp_path, MASTHEAD + STORY)
-    pdf = rendered(built, stretched_to_the_foot(built.plan), tmp_path / "holed.pdf")
+    plan = stretched_to_the_foot(built.plan)
+    pdf = rendered(built, plan, tmp_path / "holed.pdf", makeup_json(plan, built.issue))
     report = verify_pdf(built.issue, pdf)
     [finding] = report.findings
     assert finding.check == "makeup"
@@ -178,7 +178,7 @@ def test_a_pdf_without_a_makeup_map_is_verified_as_before_with_a_note(tmp_path):
     """issue 10: a PDF built by an older reissue carries no map: its makeup is not measured, and the report
     says so; everything else is checked as before."""
     built = built_issue(tmp_path, MASTHEAD + STORY)
-    pdf = rendered(built, stretched_to_the_foot(built.plan), tmp_path / "older.pdf", with_map=False)
+    pdf = rendered(built, stretched_to_the_foot(built.plan), tmp_path / "older.pdf", makeup=None)
     report = verify_pdf(built.issue, pdf)
     assert report.ok and report.makeup == ()
     assert "makeup" not in report.checks
@@ -193,6 +193,21 @@ def test_headlines_side_by_side_and_a_short_story_across_the_page_are_counted(tm
     first, second, third = sorted(page.pieces, key=lambda piece: piece.section)
     across = replace(third, row=max(first.rows, second.rows) + 1, column=0, span=3)
     page = replace(page, pieces=(in_one_column(first, 0, 0), in_one_column(second, 0, 1), across))
-    pdf = rendered(built, with_page(built.plan, page), tmp_path / "tombstoned.pdf")
+    plan = with_page(built.plan, page)
+    pdf = rendered(built, plan, tmp_path / "tombstoned.pdf", makeup_json(plan, built.issue))
     [measured] = verify_pdf(built.issue, pdf).makeup
     assert (measured.tombstones, measured.spread) == (1, 1)
+
+
+def test_a_makeup_map_that_does_not_describe_the_pdf_is_refused_in_one_line(tmp_path, capsys):
+    """issue 10: a map of other pages than the PDF's cannot be measured against: verify says so in one line
+    (exit 2, as for any PDF it cannot read)."""
+    built = built_issue(tmp_path, MASTHEAD + STORY)
+    two_pages = replace(built.plan, pages=built.plan.pages * 2)
+    pdf = rendered(built, built.plan, tmp_path / "other.pdf", makeup=makeup_json(two_pages, built.issue))
+    code, out, err = run(["verify", tmp_path / "issue.md", "--pdf", pdf], capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {pdf}: the PDF's makeup map ({MAKEUP_NAME}) does not describe its pages: it lists 2 pages, "
+        "the PDF has 1; rebuild it with `reissue build`\n"
+    )

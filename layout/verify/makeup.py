@@ -32,16 +32,24 @@ class MapError(ValueError):
 
 
 @dataclass(frozen=True)
+class _Section:
+    kind: str
+    headline: str
+    chars: int  # characters of the story's text
+    span: int  # columns its piece spans
+
+
+@dataclass(frozen=True)
 class _Module:
     box: Box
     columns: tuple[tuple[float, float], ...]  # x0, x1 of each column in page space
     heads: tuple[Box, ...]
     frames: tuple[Box, ...]
-    sections: tuple[dict, ...]
+    sections: tuple[_Section, ...]
 
     @property
     def name(self) -> str:
-        return next((s["headline"] for s in self.sections if s["headline"]), "")
+        return next((section.headline for section in self.sections if section.headline), "")
 
 
 def read_map(data: bytes) -> dict:
@@ -101,7 +109,9 @@ def _placed(module: dict, trim: Box) -> _Module:
         tuple((trim[0] + float(c["x"]), trim[0] + float(c["x"]) + float(c["width"])) for c in module["columns"]),
         tuple(box(head) for head in module["heads"]),
         tuple(box(frame) for frame in module["frames"]),
-        tuple(module["sections"]),
+        tuple(
+            _Section(str(s["kind"]), str(s["headline"]), int(s["chars"]), int(s["span"])) for s in module["sections"]
+        ),
     )
 
 
@@ -133,7 +143,7 @@ def _spread(module: _Module) -> int:
     return sum(
         1
         for section in module.sections
-        if section["kind"] != "photo" and section["chars"] < SHORT_STORY and section["span"] > WIDE
+        if section.kind != "photo" and section.chars < SHORT_STORY and section.span > WIDE
     )
 
 

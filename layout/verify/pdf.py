@@ -24,15 +24,7 @@ from layout.makeup import MAKEUP_NAME
 from layout.model import Issue, RepairKind
 from layout.verify.files import check_identity
 from layout.verify.makeup import MapError, measure_makeup, read_map
-from layout.verify.pdf_pages import (
-    EDGE_TOLERANCE,
-    Glyph,
-    Page,
-    as_read_from_print,
-    attached_file,
-    intersect,
-    read_pdf,
-)
+from layout.verify.pdf_pages import EDGE_TOLERANCE, Glyph, Page, as_read_from_print, intersect, read_pdf
 from layout.verify.report import Finding, PageMakeup, Report
 from layout.verify.text import CONTEXT, MIN_PIECE, Unit, conservation, normalize, quote, text_units
 
@@ -47,7 +39,7 @@ PDF_CHECKS = ("pages", "text", "jumps", "fonts", "layout")
 
 def verify_pdf(issue: Issue, pdf: Path) -> Report:
     """Check a finished PDF against the issue; OutputError when it is not a PDF of this issue."""
-    pages, info = read_pdf(pdf)
+    pages, info, attached = read_pdf(pdf)
     first = pages[0].text if pages else ""
     check_identity(issue, pdf, info.get("Title", ""), " ".join(info.values()) + first, "PDF")
     texts = [p.text for p in pages]
@@ -66,7 +58,7 @@ def verify_pdf(issue: Issue, pdf: Path) -> Report:
     findings += _jumps(texts, section_pages, issue)
     findings += _fonts(pages, issue)
     findings += _layout(pages)
-    makeup, makeup_findings, notes = _makeup(pdf, pages)
+    makeup, makeup_findings, notes = _makeup(pdf, pages, attached.get(MAKEUP_NAME))
     findings += makeup_findings
     fonts = sorted({name for p in pages for name in p.fonts})
     stats = {
@@ -80,10 +72,11 @@ def verify_pdf(issue: Issue, pdf: Path) -> Report:
     return Report("pdf", str(pdf), checks, tuple(findings), stats, makeup, notes)
 
 
-def _makeup(pdf: Path, pages: list[Page]) -> tuple[tuple[PageMakeup, ...], list[Finding], tuple[str, ...]]:
-    """The pages' makeup measured by the map the PDF carries; a PDF without one (built by an older
-    reissue, or a PDF/A-1 or -2, which may carry no such file) is verified without."""
-    data = attached_file(pdf, MAKEUP_NAME)
+def _makeup(
+    pdf: Path, pages: list[Page], data: bytes | None
+) -> tuple[tuple[PageMakeup, ...], list[Finding], tuple[str, ...]]:
+    """The pages' makeup measured by the map the PDF carries (``data``); a PDF without one (built by an
+    older reissue, or a PDF/A-1 or -2, which may carry no such file) is verified without."""
     if data is None:
         return (), [], (f"makeup not measured: the PDF carries no makeup map ({MAKEUP_NAME})",)
     try:
