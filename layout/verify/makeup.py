@@ -58,8 +58,9 @@ def read_map(data: bytes) -> dict:
         makeup = json.loads(data)
         if not isinstance(makeup, dict) or not isinstance(makeup.get("pages"), list):
             raise MapError("no list of pages")
+        float(makeup.get("line_height", 0))
         return makeup
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, TypeError, UnicodeDecodeError) as error:
         raise MapError(str(error)) from None
 
 
@@ -69,7 +70,7 @@ def measure_makeup(pages: list[Page], makeup: dict) -> tuple[tuple[PageMakeup, .
     if len(makeup["pages"]) != len(pages):
         raise MapError(f"it lists {len(makeup['pages'])} pages, the PDF has {len(pages)}")
     figures, findings = [], []
-    line_height = float(makeup.get("line_height") or 0)
+    line_height = float(makeup.get("line_height", 0))
     for number, (page, listed) in enumerate(zip(pages, makeup["pages"], strict=True), start=1):
         try:
             modules = [_placed(module, page.trim) for module in listed["modules"]]
