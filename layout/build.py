@@ -17,6 +17,7 @@ from pathlib import Path
 from layout.epub import build_epub
 from layout.errors import FitError, OutputError
 from layout.identity import release_time
+from layout.makeup import MAKEUP_NAME, makeup_json
 from layout.model import Issue, to_dict
 from layout.output import OUT_DIR, failed_path, staged_outputs
 from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
@@ -72,6 +73,11 @@ def _plan(issue: Issue, style: Style, papers: list[Paper]) -> tuple[Plan, int]:
     return plan_issue(issue, style, last, page_count), page_count
 
 
+def style_of(issue: Issue, options: BuildOptions) -> Style:
+    """The style an issue is built in: the one asked for, else the issue's or its paper's, else its language's."""
+    return load_style(options.style or issue.settings.style or style_for_language(issue.settings.language))
+
+
 def make(source: Path, options: BuildOptions) -> Built:
     """Run the stages; nothing is written."""
     seconds: dict[str, float] = {}
@@ -84,7 +90,7 @@ def make(source: Path, options: BuildOptions) -> Built:
         clock = now
 
     issue = read_issue(source, format=options.format, page_count=options.pages)
-    style = load_style(options.style or issue.settings.style or style_for_language(issue.settings.language))
+    style = style_of(issue, options)
     papers = style.papers_for(options.paper or issue.settings.paper, issue.settings.page_size)
     photos = photo_files(issue)
     lap("read")
@@ -96,9 +102,7 @@ def make(source: Path, options: BuildOptions) -> Built:
     pdf = None
     with style.rendering():  # a broken template of the style is a StyleError naming its file and line
         if options.pdf:
-            print_options = options.printing
-            if options.attach or (print_options.variant or "").startswith(ARCHIVAL):
-                print_options = replace(print_options, attachments=_attachments(source, issue))
+            print_options = replace(options.printing, attachments=_attachments(source, issue, plan, options))
             html = render_html(issue, plan, style, print_options, photos, released)
             if options.html:
                 files[f"{stem}.print.html"] = html.encode("utf-8")
@@ -126,13 +130,22 @@ def make(source: Path, options: BuildOptions) -> Built:
     return Built(issue, plan, files, seconds)
 
 
-def _attachments(source: Path, issue: Issue) -> tuple[tuple[str, bytes, str], ...]:
+def _attachments(source: Path, issue: Issue, plan: Plan, options: BuildOptions) -> tuple[tuple[str, bytes, str], ...]:
+    """The files the PDF carries: the makeup map, which verify measures the pages by (in every variant
+    that may embed it), and the issue's source and model in the archive's copy or when asked."""
+    variant = options.printing.variant or ""
+    if variant.startswith(NO_ATTACHMENTS):
+        return ()
+    makeup = ((MAKEUP_NAME, makeup_json(plan, issue), "Where each page's modules stand, for reissue verify"),)
+    if not (options.attach or variant.startswith(ARCHIVAL)):
+        return makeup
     # the model names its source by file name: the same issue built from another folder is the same PDF
     model = to_dict(replace(issue, source=source.name))
     model = json.dumps(model, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     return (
         (source.name, source.read_bytes(), "The issue's source text, as the archive holds it"),
         (f"{source.stem}.model.json", model, "The issue's model, as reissue read it from the source"),
+        *makeup,
     )
 
 

@@ -36,6 +36,7 @@ from readback import document_info, one, text_of, xmp_metadata
 from layout.build import BuildOptions, make
 from layout.cli import main
 from layout.identity import issue_urn, release_time
+from layout.makeup import MAKEUP_NAME
 from layout.model import Issue, SectionKind, to_dict
 from layout.readers.parse import parse_issue
 from layout.verify import normalize as norm  # NFKC, no white space: the PDF's spaces are positions
@@ -198,7 +199,7 @@ def xmp(reader: PdfReader) -> ElementTree.Element:
 def test_archival_pdf_carries_its_source_and_model(builds):
     reader = PdfReader(builds.pdf("archival"))
     attached = {name: data for name, [data] in reader.attachments.items()}
-    assert sorted(attached) == [f"{STEM}.md", f"{STEM}.model.json"]
+    assert sorted(attached) == sorted([f"{STEM}.md", f"{STEM}.model.json", MAKEUP_NAME])
     assert attached[SAMPLE.name] == SAMPLE.read_bytes()
     model = to_dict(replace(parse_issue(SAMPLE), source=SAMPLE.name))
     assert json.loads(attached[f"{STEM}.model.json"]) == json.loads(json.dumps(model))
@@ -207,17 +208,18 @@ def test_archival_pdf_carries_its_source_and_model(builds):
     assert {(spec["/UF"], spec["/AFRelationship"]) for spec in associated} == {
         (SAMPLE.name, "/Source"),
         (f"{STEM}.model.json", "/Data"),
+        (MAKEUP_NAME, "/Data"),
     }
-    assert len(associated) == 2
+    assert len(associated) == 3
 
 
 def test_only_the_archival_pdf_carries_the_source_and_model_unless_asked(builds):
-    """item 8.19: the print PDF is what the printer and the reader get; --attach puts the files into any
-    other variant."""
+    """item 8.19: the print PDF is what the printer and the reader get, with only the small makeup map
+    verify measures its pages by (issue 10); --attach puts the files into any other variant."""
     plain = PdfReader(builds.pdf("first"))
-    assert dict(plain.attachments) == {} and "/AF" not in plain.root_object
+    assert list(plain.attachments) == [MAKEUP_NAME] and "/AF" not in plain.root_object
     asked = PdfReader(builds.pdf("ua"))
-    assert sorted(asked.attachments) == [f"{STEM}.md", f"{STEM}.model.json"]
+    assert sorted(asked.attachments) == sorted([f"{STEM}.md", f"{STEM}.model.json", MAKEUP_NAME])
     assert asked.attachments[SAMPLE.name] == [SAMPLE.read_bytes()]
 
 

@@ -7,7 +7,9 @@ than ``NEAR_EMPTY`` of it inked, or far less than the others); every source unit
 once more on each page it continues on); jump lines (下转第N版 / 上接第M版, Continued on/from page N)
 pair up and point where the story's text really continues; fonts embedded and no .notdef glyph
 (tofu); no glyph off the trim box, on top of another, or hidden by a clipping path (text cut off by
-``overflow: hidden``).
+``overflow: hidden``); and, when the PDF carries its makeup map, each page's makeup (``makeup``): no
+module more than a third empty, and per page the white in its modules, short stories spread wide and
+tombstoned headlines.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ import statistics
 import unicodedata
 from pathlib import Path
 
+from layout.errors import OutputError
+from layout.makeup import MAKEUP_NAME
 from layout.model import Issue, RepairKind
 from layout.verify.files import check_identity
+from layout.verify.makeup import MapError, measure_makeup, read_map
 from layout.verify.pdf_pages import EDGE_TOLERANCE, Glyph, Page, as_read_from_print, intersect, read_pdf
-from layout.verify.report import Finding, Report
+from layout.verify.report import Finding, PageMakeup, Report
 from layout.verify.text import CONTEXT, MIN_PIECE, Unit, conservation, normalize, quote, text_units
 
 OVERLAP_LIMIT, OVERLAP_LIMIT_PUNCT = 0.6, 0.9  # share of the smaller glyph box; punctuation may be squeezed
@@ -34,7 +39,7 @@ PDF_CHECKS = ("pages", "text", "jumps", "fonts", "layout")
 
 def verify_pdf(issue: Issue, pdf: Path) -> Report:
     """Check a finished PDF against the issue; OutputError when it is not a PDF of this issue."""
-    pages, info = read_pdf(pdf)
+    pages, info, attached = read_pdf(pdf)
     first = pages[0].text if pages else ""
     check_identity(issue, pdf, info.get("Title", ""), " ".join(info.values()) + first, "PDF")
     texts = [p.text for p in pages]
@@ -53,6 +58,8 @@ def verify_pdf(issue: Issue, pdf: Path) -> Report:
     findings += _jumps(texts, section_pages, issue)
     findings += _fonts(pages, issue)
     findings += _layout(pages)
+    makeup, makeup_findings, notes = _makeup(pdf, pages, attached.get(MAKEUP_NAME))
+    findings += makeup_findings
     fonts = sorted({name for p in pages for name in p.fonts})
     stats = {
         **figures,
@@ -61,7 +68,26 @@ def verify_pdf(issue: Issue, pdf: Path) -> Report:
         "glyphs": sum(len(p.glyphs) for p in pages),
         "fonts": fonts,
     }
-    return Report("pdf", str(pdf), PDF_CHECKS, tuple(findings), stats)
+    checks = PDF_CHECKS + (("makeup",) if makeup else ())
+    return Report("pdf", str(pdf), checks, tuple(findings), stats, makeup, notes)
+
+
+def _makeup(
+    pdf: Path, pages: list[Page], data: bytes | None
+) -> tuple[tuple[PageMakeup, ...], list[Finding], tuple[str, ...]]:
+    """The pages' makeup measured by the map the PDF carries (``data``); a PDF without one (built by an
+    older reissue, or a PDF/A-1 or -2, which may carry no such file) is verified without."""
+    if data is None:
+        return (), [], (f"makeup not measured: the PDF carries no makeup map ({MAKEUP_NAME})",)
+    try:
+        figures, findings = measure_makeup(pages, read_map(data))
+    except MapError as error:
+        raise OutputError(
+            f"the PDF's makeup map ({MAKEUP_NAME}) does not describe its pages: {error}",
+            path=pdf,
+            hint="rebuild it with `reissue build`",
+        ) from None
+    return figures, findings, ()
 
 
 def near_empty_pages(inks: list[float]) -> list[Finding]:

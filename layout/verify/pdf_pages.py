@@ -1,6 +1,7 @@
 """A PDF read as a printer would draw it: a file -> its pages (each glyph with its font, box and the
 clipping path in force; the fonts and whether they are embedded; the text in reading order; the share
-of the page inked) and the document's info; ``OutputError`` when it is not a PDF.
+of the page inked), the document's info and the files attached to it; ``OutputError`` when it is not a
+PDF.
 
 It reads with pdfminer, and adds what pdfminer leaves out: the encoding CMaps WeasyPrint embeds for a
 glyph no font has, clipping paths (text cut off by ``overflow: hidden``), and what images and painted
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -34,6 +36,7 @@ from layout.errors import OutputError
 from layout.verify.files import check_regular_file, unreadable
 from layout.verify.text import normalize
 
+NAME_TREE_DEPTH = 8  # levels of a name tree read: a real PDF's few files need one or two
 EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding of font boxes)
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page space (y up)
@@ -58,8 +61,9 @@ class Page:
     ink: float  # share of the trim box inked (see ``_ink``)
 
 
-def read_pdf(path: Path) -> tuple[list[Page], dict[str, str]]:
-    """The pages' glyphs (in drawing order, with their clipping), fonts and boxes, and the document info."""
+def read_pdf(path: Path) -> tuple[list[Page], dict[str, str], dict[str, bytes]]:
+    """The pages' glyphs (in drawing order, with their clipping), fonts and boxes, the document info, and
+    the files attached to the PDF by name."""
     data = _read_bytes(path)
     if data.lstrip()[:5] != b"%PDF-":
         raise OutputError("not a PDF file", path=path, hint="give the PDF that `reissue build` wrote")
@@ -68,11 +72,33 @@ def read_pdf(path: Path) -> tuple[list[Page], dict[str, str]]:
         info = {k: _decode(v) for d in document.info for k, v in d.items()}
         resources = _Resources()
         pages = [_read_page(resources, page) for page in PDFPage.create_pages(document)]
-    except (PSException, PDFException, ValueError, KeyError, TypeError, AssertionError) as error:
+        attached = _attached_files(document)
+    except (PSException, PDFException, ValueError, KeyError, TypeError, AttributeError, AssertionError) as error:
         raise OutputError(
             f"cannot read this PDF ({type(error).__name__}: {error})", path=path, hint="rebuild it with `reissue build`"
         ) from None
-    return pages, info
+    return pages, info, attached
+
+
+def _attached_files(document: PDFDocument) -> dict[str, bytes]:
+    """The embedded files of the document's name tree, by name."""
+    names = resolve1(resolve1(document.catalog.get("Names")) or {}).get("EmbeddedFiles")
+    files = {}
+    for key, spec in _name_tree(resolve1(names)):
+        stream = resolve1(resolve1(resolve1(spec).get("EF", {})).get("F"))
+        if isinstance(stream, PDFStream):
+            files[_decode(key)] = stream.get_data()
+    return files
+
+
+def _name_tree(node: object, depth: int = 0) -> Iterator[tuple[object, object]]:
+    """The (key, value) pairs of a PDF name tree, its kids' too (a few levels deep: a hostile file may loop)."""
+    if not isinstance(node, dict) or depth > NAME_TREE_DEPTH:
+        return
+    pairs = resolve1(node.get("Names")) or []
+    yield from zip(pairs[::2], pairs[1::2])
+    for kid in resolve1(node.get("Kids")) or []:
+        yield from _name_tree(resolve1(kid), depth + 1)
 
 
 def _read_bytes(path: Path) -> bytes:
