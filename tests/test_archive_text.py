@@ -277,6 +277,10 @@ def test_no_marker_no_pages() -> None:
         ("FIRE AT  THE MILLS", Decks("FIRE AT  THE MILLS")),
         # one space between phrases is one head set on two lines, not decks
         ("高质高效办理建议提案 为经济社会发展赋能", Decks("高质高效办理建议提案 为经济社会发展赋能")),
+        # issue 10: a gap inside brackets is the bracketed title's own; one outside still parts decks
+        ("[题某君手卷即用其原韵　并序]", Decks("[题某君手卷即用其原韵　并序]")),
+        ("[新印各种书籍价目] [  本馆发售]", Decks("[新印各种书籍价目] [  本馆发售]")),
+        ("《题某君手卷　并序》  诗两首", Decks("诗两首", "《题某君手卷　并序》")),
     ],
 )
 def test_deck_headlines_split(line: str, decks: Decks) -> None:

@@ -250,6 +250,25 @@ def test_hard_break_subhead_and_deeper_heading() -> None:
     assert section.kind is SectionKind.FEATURE
 
 
+def test_a_run_of_short_lines_is_a_list_not_subheads() -> None:
+    """issue 10: a price list, a table of contents or verse is short lines one under another; each is a line
+    of the list (a paragraph), while a short line over text is still a subhead."""
+    text = (
+        "# 日报\n\n## 书目\n\n各书实价如左\n\n中英和约　洋一角\n\n瀚海尺牍　洋四角\n\n红楼梦补　洋五角\n\n"
+        "附记\n\n以上各书均在本馆发售。\n"
+    )
+    section = parse(text).sections[0]
+    assert [(b.role.value, b.text) for b in section.blocks] == [
+        ("paragraph", "各书实价如左"),
+        ("paragraph", "中英和约　洋一角"),
+        ("paragraph", "瀚海尺牍　洋四角"),
+        ("paragraph", "红楼梦补　洋五角"),
+        ("subhead", "附记"),
+        ("paragraph", "以上各书均在本馆发售。"),
+    ]
+    assert section.kind is SectionKind.STORY
+
+
 def test_subheadline_and_dateline() -> None:
     text = "# 日报\n\n## 主题\n\n——副题在这里\n\n新华社北京11月14日电(记者 张三)正文开始。\n"
     section = parse(text).sections[0]

@@ -25,9 +25,10 @@ The rules read the shapes editors use in any daily, Chinese or English, not the 
   after a hyphen is made whole when the hyphen was the compositor's (``layout.readers.hyphens``; a
   HYPHEN repair each) and keeps its hyphen, with no space, when the hyphen is the word's (New-York).
 - Inside the body, a short display line followed by text (often set off by a hard line break) is a
-  subhead, and so is a numbered section head (一、… （一）… II. … 1. … short, no closing stop), a
-  heading too; a paragraph that stops mid-sentence at a blank line is joined with the next (a JOIN
-  repair); paragraphs that open with first sentences of the same short shape have run-in heads.
+  subhead (a run of display lines is a list, each line a paragraph), and so is a numbered section
+  head (一、… （一）… II. … 1. … short, no closing stop), a heading too; a paragraph that stops
+  mid-sentence at a blank line is joined with the next (a JOIN repair); paragraphs that open with
+  first sentences of the same short shape have run-in heads.
 - One paragraph and a credit line (… 摄, Photo by …) make a photo; a byline-less name makes a
   commentary; two or more subheads make a feature; the first story is the lead.
 - Half-width , ( ) : ; ? ! next to Chinese text become full width (PUNCTUATION repairs).
@@ -706,7 +707,7 @@ def _blocks(pieces: list[_Piece], repairs: list[Repair]) -> list[Block]:
         elif (
             piece.level
             or _is_numbered_head_piece(piece)
-            or (_is_display(piece, SUBHEAD_WIDTH) and following is not None and not following.level)
+            or (_is_display(piece, SUBHEAD_WIDTH) and _introduces_text(following))
         ):
             blocks.append(
                 Block(piece.text, piece.line, piece.last_line, role=BlockRole.SUBHEAD, line_starts=piece.line_starts)
@@ -714,6 +715,12 @@ def _blocks(pieces: list[_Piece], repairs: list[Repair]) -> list[Block]:
         else:
             blocks.append(Block(piece.text, piece.line, piece.last_line, line_starts=piece.line_starts))
     return blocks
+
+
+def _introduces_text(following: _Piece | None) -> bool:
+    """Whether a display line over ``following`` is a subhead: text follows it. A display line over another
+    is a line of a list (a price list, a table of contents, verse), set as the source sets it, not a head."""
+    return following is not None and not following.level and not _is_display(following, SUBHEAD_WIDTH)
 
 
 def _continues(text: str, piece: _Piece) -> bool:
