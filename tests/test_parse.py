@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from layout.errors import SourceError
 from layout.model import BlockRole, Issue, RepairKind, SectionKind, to_dict
+from layout.readers.newspaper import take_masthead_fields
 from layout.readers.parse import full_width_punctuation, parse_issue, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -337,3 +338,30 @@ def test_a_masthead_date_with_its_month_in_capitals_is_read() -> None:
     """Old mastheads and datelines set the month in capitals (AUGUST 13, 1858)."""
     issue = parse("# The Daily Star\n\nFRIDAY, AUGUST 13, 1858\n\n## Headline\n\nThe text of the story.\n")
     assert issue.masthead.date == "1858-08-13"
+
+
+@pytest.mark.parametrize(
+    ("lines", "date", "weekday"),
+    [
+        # capitals, and the comma after the day read (or set) as a stop
+        (["TONOPAH, NEVADA, WEDNESDAY EVENING, AUGUST 2. 1916"], "1916-08-02", "Wednesday"),
+        # a weekday in a line of words is the words' (a forecast), not the issue's
+        (
+            ["Fair Tonight and Thursday", "TONOPAH, NEVADA, WEDNESDAY EVENING, AUGUST 2. 1916"],
+            "1916-08-02",
+            "Wednesday",
+        ),
+        (["Fair Tonight and Thursday"], None, None),
+        # a weekday alone on its line, or beside the other fields, is the issue's
+        (["Saturday", "March 7, 1908"], "1908-03-07", "Saturday"),
+        (["今日8版 星期三"], None, "星期三"),
+    ],
+)
+def test_the_masthead_weekday_is_the_dates_or_stands_alone(
+    lines: list[str], date: str | None, weekday: str | None
+) -> None:
+    """issue 10: a real day's masthead (Tonopah Daily Bonanza, 1916) carries a forecast above its date line."""
+    values: dict[str, object] = {}
+    for number, line in enumerate(lines, 1):
+        take_masthead_fields(line, number, values, {})
+    assert (values.get("date"), values.get("weekday")) == (date, weekday)
