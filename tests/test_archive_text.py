@@ -328,6 +328,8 @@ def test_a_repeat_may_join_decks_on_one_line_and_leave_out_the_subheadline() -> 
         ("ST. PAUL, Minn., May 2.—The", "ST. PAUL, Minn., May 2.—"),
         ("PARIS, March 5 (Reuters) - The", "PARIS, March 5 (Reuters) -"),
         ("(Special to The Star.) CHICAGO, March 4.—The", "(Special to The Star.) CHICAGO, March 4.—"),
+        # issue 10: OCR often loses the dash; the day's stop before the first sentence still ends it
+        ("SAN FRANCISCO, August 2. The county grand jury", "SAN FRANCISCO, August 2."),
     ],
 )
 def test_datelines(paragraph: str, opening: str) -> None:
@@ -336,7 +338,8 @@ def test_datelines(paragraph: str, opening: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "paragraph", ["今年3月5日电价上涨。", "近日，在昭阳区", "The Senate voted.", "WASHINGTON is cold."]
+    "paragraph",
+    ["今年3月5日电价上涨。", "近日，在昭阳区", "The Senate voted.", "WASHINGTON is cold.", "CHICAGO, August 2."],
 )
 def test_no_dateline(paragraph: str) -> None:
     assert dateline(paragraph) is None

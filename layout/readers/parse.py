@@ -57,7 +57,7 @@ from layout.model import (
     Section,
     SectionKind,
 )
-from layout.readers.bare_headings import marked_headings
+from layout.readers.bare_headings import CAPITALS, marked_headings
 from layout.readers.datelines import dateline, is_signature
 from layout.readers.dates import DateLine, read_date_line
 from layout.readers.decks import Decks, repeated_lines, split_decks
@@ -271,7 +271,14 @@ def _ends_wrapped_piece(line: str, column: float, *, opens: bool) -> bool:
     byline). A full line runs on, whatever it ends with: the column's width, not the writer, ended it."""
     if _width(line) >= FULL_LINE * column:
         return False
-    return bool(PARAGRAPH_END.search(line)) or (opens and not MID_SENTENCE.search(line))
+    return bool(PARAGRAPH_END.search(line)) or (opens and not MID_SENTENCE.search(line) and not _opens_story(line))
+
+
+def _opens_story(line: str) -> bool:
+    """Whether ``line`` opens with a dateline and goes on (SAN FRANCISCO, August 2. The): a story's first
+    line, shorter than the column for its capitals, never a display line of its own."""
+    opening = dateline(line)
+    return opening is not None and bool(line[len(opening) :].strip())
 
 
 def _joined_piece(group: list[tuple[int, str]], hyphenation: Hyphenation | None, *, new_block: bool) -> _Piece:
@@ -573,7 +580,11 @@ def _section(
             take(name, piece)
     rest = list(body)
     if rest and (rest[0].level > level or (not rest[0].level and SUBHEADLINE.match(rest[0].text))):
-        take("subheadline", rest.pop(0))
+        deck = rest.pop(0)
+        text, last_line = deck.text, deck.line
+        while rest and _continues_deck(text, last_line, rest[0], level):
+            text, last_line = f"{text} {rest[0].text}", rest.pop(0).line
+        take("subheadline", deck, text)
     decks = _decks(heading, fields, lines)
     _take_leading_lines(rest, decks, fields, lines, repairs, issue_date)
     if rest and not rest[-1].level and CREDIT.match(rest[-1].text) and _fits(rest[-1].text, CREDIT_WIDTH):
@@ -715,6 +726,18 @@ def _blocks(pieces: list[_Piece], repairs: list[Repair]) -> list[Block]:
         else:
             blocks.append(Block(piece.text, piece.line, piece.last_line, line_starts=piece.line_starts))
     return blocks
+
+
+def _continues_deck(text: str, last_line: int, piece: _Piece, level: int) -> bool:
+    """Whether ``piece`` is the next line of the deck ``text`` (its last line ``last_line``), a deck set in
+    capitals over lines one under another (KAISER PLEDGES HIS WORD NOT / TO INTERFERE WITH FOOD /
+    SUPPLIES) that has not ended (a deck ending in a stop is one of several: LATEST FROM EUROPE.)."""
+    return (
+        piece.level > level
+        and piece.line == last_line + 1
+        and bool(CAPITALS.match(text) and CAPITALS.match(piece.text))
+        and not PARAGRAPH_END.search(text)
+    )
 
 
 def _introduces_text(following: _Piece | None) -> bool:
