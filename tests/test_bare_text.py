@@ -138,3 +138,5 @@ def test_a_real_days_front_page_reads_story_by_story(tmp_path: Path) -> None:
     ]
     assert stories[0].blocks[0].text.startswith("The county grand jury returned five in dictments this afternoon")
     assert "PRICE 10 CENTS" in issue.masthead.furniture and "THE WEATHER" in issue.masthead.furniture
+    # the date line, which the masthead prints in its own form, is kept as written: none of it is lost
+    assert "TONOPAH, NEVADA, WEDNESDAY EVENING, AUGUST 2. 1916" in issue.masthead.furniture

@@ -59,7 +59,7 @@ from layout.model import (
 )
 from layout.readers.bare_headings import CAPITALS, marked_headings
 from layout.readers.datelines import dateline, is_signature
-from layout.readers.dates import DateLine, read_date_line
+from layout.readers.dates import DateLine, printed_forms, read_date_line
 from layout.readers.decks import Decks, repeated_lines, split_decks
 from layout.readers.frontmatter import SectionOverride, read_front_matter
 from layout.readers.hyphens import BROKEN_END, BROKEN_START, Hyphenation
@@ -456,6 +456,10 @@ def _masthead(
         title = declared.get("title") or values.get("title", "")
         if leftovers == [piece.text] and (field := _masthead_line_field(piece.text, title, values)):
             values[field], lines[field] = piece.text, piece.line
+        elif not _dates_as_printed(piece, values, lines):
+            # TONOPAH, NEVADA, WEDNESDAY EVENING, AUGUST 2. 1916: the masthead prints its date and weekday in
+            # its own form, so the line is kept whole among the furniture, and none of it is lost
+            furniture.append((piece.text, piece.line))
         else:
             furniture.extend((text, piece.line) for text in leftovers)
     for key in dataclasses.fields(Masthead):
@@ -694,6 +698,17 @@ def _with_source_findings(masthead: Masthead, issue_date: IssueDate, pages: Sour
     if masthead.page_count is None and pages.highest:
         values["page_count"] = pages.highest
     return dataclasses.replace(masthead, **values, lines=lines) if values else masthead
+
+
+def _dates_as_printed(piece: _Piece, values: dict[str, Any], lines: dict[str, int]) -> bool:
+    """Whether the date and weekday ``piece`` gave the masthead (if any) are written as the masthead prints
+    them, so the rest of the line is all the furniture need keep."""
+    date = values.get("date") if lines.get("date") == piece.line else None
+    weekday = values.get("weekday") if lines.get("weekday") == piece.line else None
+    text = re.sub(r"\s+", "", piece.text)
+    return (date is None or any(re.sub(r"\s+", "", form) in text for form in printed_forms(date))) and (
+        weekday is None or weekday in piece.text
+    )
 
 
 def _kind(fields: dict[str, Any], blocks: list[Block]) -> SectionKind:
