@@ -277,6 +277,10 @@ def test_no_marker_no_pages() -> None:
         ("FIRE AT  THE MILLS", Decks("FIRE AT  THE MILLS")),
         # one space between phrases is one head set on two lines, not decks
         ("高质高效办理建议提案 为经济社会发展赋能", Decks("高质高效办理建议提案 为经济社会发展赋能")),
+        # issue 10: a gap inside brackets is the bracketed title's own; one outside still parts decks
+        ("[题某君手卷即用其原韵　并序]", Decks("[题某君手卷即用其原韵　并序]")),
+        ("[新印各种书籍价目] [  本馆发售]", Decks("[新印各种书籍价目] [  本馆发售]")),
+        ("《题某君手卷　并序》  诗两首", Decks("诗两首", "《题某君手卷　并序》")),
     ],
 )
 def test_deck_headlines_split(line: str, decks: Decks) -> None:
@@ -324,6 +328,8 @@ def test_a_repeat_may_join_decks_on_one_line_and_leave_out_the_subheadline() -> 
         ("ST. PAUL, Minn., May 2.—The", "ST. PAUL, Minn., May 2.—"),
         ("PARIS, March 5 (Reuters) - The", "PARIS, March 5 (Reuters) -"),
         ("(Special to The Star.) CHICAGO, March 4.—The", "(Special to The Star.) CHICAGO, March 4.—"),
+        # issue 10: OCR often loses the dash; the day's stop before the first sentence still ends it
+        ("SAN FRANCISCO, August 2. The county grand jury", "SAN FRANCISCO, August 2."),
     ],
 )
 def test_datelines(paragraph: str, opening: str) -> None:
@@ -332,7 +338,8 @@ def test_datelines(paragraph: str, opening: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "paragraph", ["今年3月5日电价上涨。", "近日，在昭阳区", "The Senate voted.", "WASHINGTON is cold."]
+    "paragraph",
+    ["今年3月5日电价上涨。", "近日，在昭阳区", "The Senate voted.", "WASHINGTON is cold.", "CHICAGO, August 2."],
 )
 def test_no_dateline(paragraph: str) -> None:
     assert dateline(paragraph) is None

@@ -96,3 +96,47 @@ def test_in_text_of_indented_paragraphs_a_short_line_over_an_indent_is_a_headlin
         ("城郊农业社抢收早稻", 2),
         ("新建的自来水厂开始供水", 1),
     ]
+
+
+# a real day's front page as Chronicling America's OCR reads it (Tonopah Daily Bonanza, 1916), shortened:
+# furniture in capitals above the date line, the first head right under the price, decks wrapped over
+# lines, a head OCR set right under a paragraph's last line, the dash after the dateline lost
+DAILY_OCR = """Tonopah Daily Bonanza
+THE WEATHER
+METAL QUOTATIONS
+Fair Tonight and Thursday
+TONOPAH, NEVADA, WEDNESDAY EVENING, AUGUST 2. 1916
+PRICE 10 CENTS
+PRIVATE LETTERS
+IMPLICATE SUSPECTS
+SAN FRANCISCO, August 2. The
+county grand jury returned five in
+dictments this afternoon charging
+the defendants with the murder
+of eight persons who lost their lives.
+Mooney kept carbon copies of most
+of the letters he wrote to Billings
+THREE THOUSAND CULINARY
+WORKERS CAUSE FAMINE
+IN SAN FRANCISCO
+SAN FRANCISCO, August 2. Union
+pickets swarmed in the down town
+district at the noon hour today.
+"""
+
+
+def test_a_real_days_front_page_reads_story_by_story(tmp_path: Path) -> None:
+    """issue 10: the masthead runs to its date line (its capitals are furniture, its price no head); a run of
+    three lines in capitals heads a story wherever OCR set it; a deck wrapped over lines is one deck; a
+    dateline whose dash OCR lost still opens the story."""
+    issue = read_issue(write(tmp_path, "bonanza.txt", DAILY_OCR, "title: Tonopah Daily Bonanza\n"))
+    stories = [s for s in issue.sections if s.notes is None]
+    assert (issue.masthead.date, issue.masthead.weekday) == ("1916-08-02", "Wednesday")
+    assert [(s.headline, s.subheadline, s.byline) for s in stories] == [
+        ("PRIVATE LETTERS", "IMPLICATE SUSPECTS", "SAN FRANCISCO, August 2."),
+        ("THREE THOUSAND CULINARY", "WORKERS CAUSE FAMINE IN SAN FRANCISCO", "SAN FRANCISCO, August 2."),
+    ]
+    assert stories[0].blocks[0].text.startswith("The county grand jury returned five in dictments this afternoon")
+    assert "PRICE 10 CENTS" in issue.masthead.furniture and "THE WEATHER" in issue.masthead.furniture
+    # the date line, which the masthead prints in its own form, is kept as written: none of it is lost
+    assert "TONOPAH, NEVADA, WEDNESDAY EVENING, AUGUST 2. 1916" in issue.masthead.furniture

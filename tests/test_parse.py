@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from layout.errors import SourceError
 from layout.model import BlockRole, Issue, RepairKind, SectionKind, to_dict
+from layout.readers.newspaper import take_masthead_fields
 from layout.readers.parse import full_width_punctuation, parse_issue, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -250,6 +251,25 @@ def test_hard_break_subhead_and_deeper_heading() -> None:
     assert section.kind is SectionKind.FEATURE
 
 
+def test_a_run_of_short_lines_is_a_list_not_subheads() -> None:
+    """issue 10: a price list, a table of contents or verse is short lines one under another; each is a line
+    of the list (a paragraph), while a short line over text is still a subhead."""
+    text = (
+        "# 日报\n\n## 书目\n\n各书实价如左\n\n中英和约　洋一角\n\n瀚海尺牍　洋四角\n\n红楼梦补　洋五角\n\n"
+        "附记\n\n以上各书均在本馆发售。\n"
+    )
+    section = parse(text).sections[0]
+    assert [(b.role.value, b.text) for b in section.blocks] == [
+        ("paragraph", "各书实价如左"),
+        ("paragraph", "中英和约　洋一角"),
+        ("paragraph", "瀚海尺牍　洋四角"),
+        ("paragraph", "红楼梦补　洋五角"),
+        ("subhead", "附记"),
+        ("paragraph", "以上各书均在本馆发售。"),
+    ]
+    assert section.kind is SectionKind.STORY
+
+
 def test_subheadline_and_dateline() -> None:
     text = "# 日报\n\n## 主题\n\n——副题在这里\n\n新华社北京11月14日电(记者 张三)正文开始。\n"
     section = parse(text).sections[0]
@@ -318,3 +338,30 @@ def test_a_masthead_date_with_its_month_in_capitals_is_read() -> None:
     """Old mastheads and datelines set the month in capitals (AUGUST 13, 1858)."""
     issue = parse("# The Daily Star\n\nFRIDAY, AUGUST 13, 1858\n\n## Headline\n\nThe text of the story.\n")
     assert issue.masthead.date == "1858-08-13"
+
+
+@pytest.mark.parametrize(
+    ("lines", "date", "weekday"),
+    [
+        # capitals, and the comma after the day read (or set) as a stop
+        (["TONOPAH, NEVADA, WEDNESDAY EVENING, AUGUST 2. 1916"], "1916-08-02", "Wednesday"),
+        # a weekday in a line of words is the words' (a forecast), not the issue's
+        (
+            ["Fair Tonight and Thursday", "TONOPAH, NEVADA, WEDNESDAY EVENING, AUGUST 2. 1916"],
+            "1916-08-02",
+            "Wednesday",
+        ),
+        (["Fair Tonight and Thursday"], None, None),
+        # a weekday alone on its line, or beside the other fields, is the issue's
+        (["Saturday", "March 7, 1908"], "1908-03-07", "Saturday"),
+        (["今日8版 星期三"], None, "星期三"),
+    ],
+)
+def test_the_masthead_weekday_is_the_dates_or_stands_alone(
+    lines: list[str], date: str | None, weekday: str | None
+) -> None:
+    """issue 10: a real day's masthead (Tonopah Daily Bonanza, 1916) carries a forecast above its date line."""
+    values: dict[str, object] = {}
+    for number, line in enumerate(lines, 1):
+        take_masthead_fields(line, number, values, {})
+    assert (values.get("date"), values.get("weekday")) == (date, weekday)

@@ -38,7 +38,8 @@ CHINESE_DATELINE = (
 ENGLISH_DATELINE = (
     r"(?:\((?:Special|From|By)\b[^()\n]{2,60}\)\s*)?"
     rf"{CITY},(?: [A-Z][a-z]+\.?,)?\s+(?:{MONTH_NAMES})\s+\d{{1,2}}(?:st|nd|rd|th)?\.?"
-    r"(?:\s*\([A-Za-z .]{2,30}\))?\s*(?:—|–|--|-)"
+    # the dash after the day, or the day's stop alone before the first sentence: OCR often loses the dash
+    r"(?:\s*\([A-Za-z .]{2,30}\))?(?:\s*(?:—|–|--|-)|(?<=\.)(?=\s+[A-Z]))"
     r"|\((?:Special|From)\b[^()\n]{2,60}\)"
 )
 DATELINE = re.compile(rf"^(?:{CHINESE_DATELINE}|{ENGLISH_DATELINE})")

@@ -51,10 +51,16 @@ class DateLine:
         forms, 1950年3月5日 (星期日) or (Sunday,) March 5, 1950. A line in any other form (一九五〇年三月五日,
         5 March 1950, OCR's FEBRUARY 171824) is kept as written among the masthead's furniture too, so
         that none of it is lost."""
-        year, month, day = (int(part) for part in self.iso.split("-"))
-        chinese = f"{year}年{month}月{day}日" + (f" {self.weekday}" if self.weekday else "")
-        english = (f"{self.weekday}, " if self.weekday else "") + f"{MONTHS[month - 1].capitalize()} {day}, {year}"
+        chinese, english = printed_forms(self.iso)
+        if self.weekday:
+            chinese, english = f"{chinese} {self.weekday}", f"{self.weekday}, {english}"
         return re.sub(r"\s+", "", text) in {re.sub(r"\s+", "", form) for form in (chinese, english)}
+
+
+def printed_forms(iso: str) -> tuple[str, str]:
+    """The forms the styles' mastheads print the date ``iso`` in: 1950年3月5日 and March 5, 1950."""
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{year}年{month}月{day}日", f"{MONTHS[month - 1].capitalize()} {day}, {year}"
 
 
 def read_date_line(text: str) -> DateLine | None:

@@ -12,8 +12,10 @@ head. Of two, a deck opening with a dash (——) is the 副题; otherwise the s
 on a tie, since the main head is read first when nothing marks a lead-in. More decks than three: the
 first is the overline, the last the subheadline, those between the head.
 
-Only a Chinese head is read as decks: Chinese archives set a head's decks on one line so, while in
-English OCR two spaces are a justified line's gaps, and English decks stand on lines of their own.
+A gap inside brackets is the bracketed title's own, not one between decks (archives bracket a head:
+``[题某君手卷　并序]``). Only a Chinese head is read as decks: Chinese archives set a head's decks on
+one line so, while in English OCR two spaces are a justified line's gaps, and English decks stand on
+lines of their own.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from dataclasses import dataclass
 DECK_SEPARATOR = re.compile(r"\s*\u3000\s*|\s{2,}")
 DASH = re.compile(r"^(?:——|—|--)")
 CJK = re.compile(r"[\u3400-\u9fff]")
+OPENING_BRACKETS = "([{（［｛【〔〖《〈「『"
+CLOSING_BRACKETS = ")]}）］｝】〕〗》〉」』"
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class Decks:
 
 def split_decks(text: str) -> Decks:
     """The decks of a headline line; a headline of one deck is the headline alone."""
-    decks = [deck for deck in DECK_SEPARATOR.split(text.strip()) if deck]
+    decks = [deck for deck in _outside_brackets(text.strip()) if deck]
     if len(decks) < 2 or not CJK.search(text):
         return Decks(text)
     if len(decks) == 2:
@@ -46,6 +50,25 @@ def split_decks(text: str) -> Decks:
             return Decks(first, subheadline=second)
         return Decks(second, overline=first)
     return Decks(" ".join(decks[1:-1]), overline=decks[0], subheadline=decks[-1])
+
+
+def _outside_brackets(text: str) -> list[str]:
+    """``text`` split at the deck separators that stand outside brackets: the spaces inside ``[新印书目] [  本馆发售]``
+    or ``《题某君手卷　并序》`` are the bracketed title's own, not a gap between decks."""
+    parts, start, depth, at = [], 0, 0, 0
+    for match in DECK_SEPARATOR.finditer(text):
+        depth += _bracket_depth(text[at : match.start()])
+        at = match.start()
+        if depth <= 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
+def _bracket_depth(text: str) -> int:
+    opened = sum(text.count(opening) for opening in OPENING_BRACKETS)
+    return opened - sum(text.count(closing) for closing in CLOSING_BRACKETS)
 
 
 def repeated_lines(decks: Decks, texts: Sequence[str]) -> int:

@@ -17,6 +17,7 @@ from layout.model import MAX_PAGES
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_CHAR = re.compile(f"[{HAN}]")
 LATIN_LETTER = re.compile("[A-Za-z]")
+WORD = re.compile(f"[A-Za-z{HAN}]")
 INDENT = re.compile("^(?: {4}|\t|\u3000\u3000)")  # a paragraph's first-line indent, in any paper's text
 
 MONTHS = (
@@ -90,11 +91,16 @@ MASTHEAD_FIELDS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Any
     ("editor_on_duty", re.compile(r"\bEditor(?: on duty)?\s*:\s*(?P<value>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)"), _value),
     ("date", re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"), _date),
     # a month's name in capitals too (AUGUST 13, 1858): old mastheads and datelines are set so
-    ("date", re.compile(MONTH + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})", re.IGNORECASE), _date),
+    # the comma after the day often read as a stop by OCR, or set so (AUGUST 2. 1916)
+    ("date", re.compile(MONTH + r"\s+(?P<day>\d{1,2})[,.]?\s+(?P<year>\d{4})", re.IGNORECASE), _date),
     ("date", re.compile(r"(?P<day>\d{1,2})\s+" + MONTH + r"\s+(?P<year>\d{4})", re.IGNORECASE), _date),
     ("date", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"), _date),
     ("weekday", re.compile(r"(?P<value>(?:星期|礼拜)[一二三四五六日天])"), _value),
-    ("weekday", re.compile(r"\b(?P<value>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b,?"), _value),
+    (
+        "weekday",
+        re.compile(r"\b(?P<value>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b,?", re.IGNORECASE),
+        lambda match: match["value"].capitalize(),
+    ),
     (
         "lunar_date",
         re.compile(
@@ -108,14 +114,25 @@ MASTHEAD_FIELDS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Any
 
 def take_masthead_fields(text: str, line: int, values: dict[str, Any], lines: dict[str, int]) -> list[str]:
     """Take the fields found in ``text`` (source line ``line``) into ``values``, each field not yet there;
-    return the text left around them."""
+    return the text left around them. A weekday is the issue's only on its date's line or on a line of
+    fields alone: in a line of words (``Fair Tonight and Thursday``, a forecast) it is the words'."""
     remaining = text
     for name, pattern, read in MASTHEAD_FIELDS:
         match = None if name in values else pattern.search(remaining)
         if match and (value := read(match)) is not None:
+            if name == "weekday" and not _states_the_weekday(
+                remaining, match, dated="date" in values and lines.get("date") == line
+            ):
+                continue
             values[name], lines[name] = value, line
             remaining = f"{remaining[: match.start()]}\0{remaining[match.end() :]}"
     return [part.strip() for part in remaining.split("\0") if part.strip()]
+
+
+def _states_the_weekday(text: str, match: re.Match[str], *, dated: bool) -> bool:
+    """Whether the weekday ``match`` in ``text`` is the issue's: the line gave the date, or holds no other
+    word than its fields (``Thursday``, ``星期三``, ``今日8版 星期三``)."""
+    return dated or not WORD.search(f"{text[: match.start()]}{text[match.end() :]}")
 
 
 def language_of(texts: Iterable[str]) -> str:

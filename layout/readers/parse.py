@@ -25,9 +25,10 @@ The rules read the shapes editors use in any daily, Chinese or English, not the 
   after a hyphen is made whole when the hyphen was the compositor's (``layout.readers.hyphens``; a
   HYPHEN repair each) and keeps its hyphen, with no space, when the hyphen is the word's (New-York).
 - Inside the body, a short display line followed by text (often set off by a hard line break) is a
-  subhead, and so is a numbered section head (一、… （一）… II. … 1. … short, no closing stop), a
-  heading too; a paragraph that stops mid-sentence at a blank line is joined with the next (a JOIN
-  repair); paragraphs that open with first sentences of the same short shape have run-in heads.
+  subhead (a run of display lines is a list, each line a paragraph), and so is a numbered section
+  head (一、… （一）… II. … 1. … short, no closing stop), a heading too; a paragraph that stops
+  mid-sentence at a blank line is joined with the next (a JOIN repair); paragraphs that open with
+  first sentences of the same short shape have run-in heads.
 - One paragraph and a credit line (… 摄, Photo by …) make a photo; a byline-less name makes a
   commentary; two or more subheads make a feature; the first story is the lead.
 - Half-width , ( ) : ; ? ! next to Chinese text become full width (PUNCTUATION repairs).
@@ -56,9 +57,9 @@ from layout.model import (
     Section,
     SectionKind,
 )
-from layout.readers.bare_headings import marked_headings
+from layout.readers.bare_headings import CAPITALS, marked_headings
 from layout.readers.datelines import dateline, is_signature
-from layout.readers.dates import DateLine, read_date_line
+from layout.readers.dates import DateLine, printed_forms, read_date_line
 from layout.readers.decks import Decks, repeated_lines, split_decks
 from layout.readers.frontmatter import SectionOverride, read_front_matter
 from layout.readers.hyphens import BROKEN_END, BROKEN_START, Hyphenation
@@ -270,7 +271,14 @@ def _ends_wrapped_piece(line: str, column: float, *, opens: bool) -> bool:
     byline). A full line runs on, whatever it ends with: the column's width, not the writer, ended it."""
     if _width(line) >= FULL_LINE * column:
         return False
-    return bool(PARAGRAPH_END.search(line)) or (opens and not MID_SENTENCE.search(line))
+    return bool(PARAGRAPH_END.search(line)) or (opens and not MID_SENTENCE.search(line) and not _opens_story(line))
+
+
+def _opens_story(line: str) -> bool:
+    """Whether ``line`` opens with a dateline and goes on (SAN FRANCISCO, August 2. The): a story's first
+    line, shorter than the column for its capitals, never a display line of its own."""
+    opening = dateline(line)
+    return opening is not None and bool(line[len(opening) :].strip())
 
 
 def _joined_piece(group: list[tuple[int, str]], hyphenation: Hyphenation | None, *, new_block: bool) -> _Piece:
@@ -448,6 +456,10 @@ def _masthead(
         title = declared.get("title") or values.get("title", "")
         if leftovers == [piece.text] and (field := _masthead_line_field(piece.text, title, values)):
             values[field], lines[field] = piece.text, piece.line
+        elif not _dates_as_printed(piece, values, lines):
+            # TONOPAH, NEVADA, WEDNESDAY EVENING, AUGUST 2. 1916: the masthead prints its date and weekday in
+            # its own form, so the line is kept whole among the furniture, and none of it is lost
+            furniture.append((piece.text, piece.line))
         else:
             furniture.extend((text, piece.line) for text in leftovers)
     for key in dataclasses.fields(Masthead):
@@ -572,7 +584,11 @@ def _section(
             take(name, piece)
     rest = list(body)
     if rest and (rest[0].level > level or (not rest[0].level and SUBHEADLINE.match(rest[0].text))):
-        take("subheadline", rest.pop(0))
+        deck = rest.pop(0)
+        text, last_line = deck.text, deck.line
+        while rest and _continues_deck(text, last_line, rest[0], level):
+            text, last_line = f"{text} {rest[0].text}", rest.pop(0).line
+        take("subheadline", deck, text)
     decks = _decks(heading, fields, lines)
     _take_leading_lines(rest, decks, fields, lines, repairs, issue_date)
     if rest and not rest[-1].level and CREDIT.match(rest[-1].text) and _fits(rest[-1].text, CREDIT_WIDTH):
@@ -684,6 +700,17 @@ def _with_source_findings(masthead: Masthead, issue_date: IssueDate, pages: Sour
     return dataclasses.replace(masthead, **values, lines=lines) if values else masthead
 
 
+def _dates_as_printed(piece: _Piece, values: dict[str, Any], lines: dict[str, int]) -> bool:
+    """Whether the date and weekday ``piece`` gave the masthead (if any) are written as the masthead prints
+    them, so the rest of the line is all the furniture need keep."""
+    date = values.get("date") if lines.get("date") == piece.line else None
+    weekday = values.get("weekday") if lines.get("weekday") == piece.line else None
+    text = re.sub(r"\s+", "", piece.text)
+    return (date is None or any(re.sub(r"\s+", "", form) in text for form in printed_forms(date))) and (
+        weekday is None or weekday in piece.text
+    )
+
+
 def _kind(fields: dict[str, Any], blocks: list[Block]) -> SectionKind:
     subheads = sum(block.role is BlockRole.SUBHEAD for block in blocks)
     if "credit" in fields and len(blocks) == 1 and not subheads:
@@ -706,7 +733,7 @@ def _blocks(pieces: list[_Piece], repairs: list[Repair]) -> list[Block]:
         elif (
             piece.level
             or _is_numbered_head_piece(piece)
-            or (_is_display(piece, SUBHEAD_WIDTH) and following is not None and not following.level)
+            or (_is_display(piece, SUBHEAD_WIDTH) and _introduces_text(following))
         ):
             blocks.append(
                 Block(piece.text, piece.line, piece.last_line, role=BlockRole.SUBHEAD, line_starts=piece.line_starts)
@@ -714,6 +741,24 @@ def _blocks(pieces: list[_Piece], repairs: list[Repair]) -> list[Block]:
         else:
             blocks.append(Block(piece.text, piece.line, piece.last_line, line_starts=piece.line_starts))
     return blocks
+
+
+def _continues_deck(text: str, last_line: int, piece: _Piece, level: int) -> bool:
+    """Whether ``piece`` is the next line of the deck ``text`` (its last line ``last_line``), a deck set in
+    capitals over lines one under another (KAISER PLEDGES HIS WORD NOT / TO INTERFERE WITH FOOD /
+    SUPPLIES) that has not ended (a deck ending in a stop is one of several: LATEST FROM EUROPE.)."""
+    return (
+        piece.level > level
+        and piece.line == last_line + 1
+        and bool(CAPITALS.match(text) and CAPITALS.match(piece.text))
+        and not PARAGRAPH_END.search(text)
+    )
+
+
+def _introduces_text(following: _Piece | None) -> bool:
+    """Whether a display line over ``following`` is a subhead: text follows it. A display line over another
+    is a line of a list (a price list, a table of contents, verse), set as the source sets it, not a head."""
+    return following is not None and not following.level and not _is_display(following, SUBHEAD_WIDTH)
 
 
 def _continues(text: str, piece: _Piece) -> bool:
