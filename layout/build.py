@@ -17,7 +17,7 @@ from pathlib import Path
 from layout.epub import build_epub
 from layout.errors import FitError, OutputError
 from layout.identity import release_time
-from layout.makeup import MAKEUP_NAME, makeup_json
+from layout.makeup_map import MAKEUP_NAME, makeup_json
 from layout.model import Issue, to_dict
 from layout.output import OUT_DIR, failed_path, staged_outputs
 from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf

@@ -36,7 +36,7 @@ from readback import document_info, one, text_of, xmp_metadata
 from layout.build import BuildOptions, make
 from layout.cli import main
 from layout.identity import issue_urn, release_time
-from layout.makeup import MAKEUP_NAME
+from layout.makeup_map import MAKEUP_NAME
 from layout.model import Issue, SectionKind, to_dict
 from layout.readers.parse import parse_issue
 from layout.verify import normalize as norm  # NFKC, no white space: the PDF's spaces are positions

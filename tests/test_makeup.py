@@ -18,7 +18,7 @@ import pytest
 from layout.build import BuildOptions, Built, make, style_of
 from layout.cli import main
 from layout.identity import release_time
-from layout.makeup import MAKEUP_NAME, makeup_json
+from layout.makeup_map import MAKEUP_NAME, makeup_json
 from layout.pdf import PrintOptions, render_html, render_pdf
 from layout.photos import photo_files
 from layout.plan import Page, Piece, Plan

@@ -1,5 +1,5 @@
 """How a PDF's pages are made up, measured against its glyphs: the pages as ``pdf_pages`` reads them and
-the makeup map the PDF carries (``layout.makeup``) -> per page a ``PageMakeup``, and the findings of a
+the makeup map the PDF carries (``layout.makeup_map``) -> per page a ``PageMakeup``, and the findings of a
 module left more than a third empty.
 
 The map says where each module stands; what stands there is read from the page. Per page:
@@ -28,7 +28,7 @@ WIDE = 2  # columns a short story may span
 
 
 class MapError(ValueError):
-    """The makeup map is not one ``layout.makeup`` writes."""
+    """The makeup map is not one ``layout.makeup_map`` writes."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import unicodedata
 from pathlib import Path
 
 from layout.errors import OutputError
-from layout.makeup import MAKEUP_NAME
+from layout.makeup_map import MAKEUP_NAME
 from layout.model import Issue, RepairKind
 from layout.verify.files import check_identity
 from layout.verify.makeup import MapError, measure_makeup, read_map
