@@ -26,7 +26,7 @@ GAP = 1  # rows between modules one under another, and between bands: the rule b
 MAX_STACK = 4  # modules one under another in one stack of a band
 AIR_COST = 0.25  # a row of paragraph air in a column, against a row of white
 CUT_COST = 6.0  # a story continued on a later page, in rows of white across one column
-TOMBSTONE_COST = 400.0  # two headlines side by side: worse than a good part of a page left white
+TOMBSTONE_COST = 150.0  # two headlines side by side: as bad as a hole of eight columns by twenty rows
 HOLE_COST = 1.5  # a cell left white under a stack shorter than its band, against one at the page's foot
 LEFT_COST = 3.0  # a block left for a later page, per row and column it would have filled here
 
@@ -59,8 +59,7 @@ class Placement:
     row: int
     column: int
     span: int
-    rows: int  # its depth on the page, white included
-    content: int  # of which its content (a story's lines and air, a photo's frame) takes
+    rows: int  # its depth on the page: a story's lines and air, a photo's frame and caption
 
 
 @dataclass(frozen=True)
@@ -87,23 +86,16 @@ class _Stack:
     first: int
     end: int
     width: int
-    depths: tuple[int, ...]  # each module's rows, white included
-    contents: tuple[int, ...]  # each module's content rows
+    depths: tuple[int, ...]  # each module's rows
     cost: float
-
-    def heads(self, shapes: Sequence[Shape]) -> list[tuple[int, int]]:
-        """The rows (from the band's top) each headed module's headline takes."""
-        spans, top = [], 0
-        for shape, depth in zip(shapes, self.depths, strict=True):
-            spans.append((top, top + shape.head))
-            top += depth + GAP
-        return spans
+    headed: bool  # it opens with a headline
 
 
 class _Search:
     def __init__(self, blocks: tuple[Block, ...], columns: int, rows: int, cut_any: bool) -> None:
         self.blocks, self.columns, self.rows, self.cut_any = blocks, columns, rows, cut_any
         self.shape = [{shape.width: shape for shape in block.shapes} for block in blocks]
+        self._shape_runs: dict[tuple[int, int, int], list[Shape] | None] = {}
         self._band = cache(self._band_uncached)
         self._stack = cache(self._stack_uncached)
 
@@ -130,13 +122,13 @@ class _Search:
                     if best is None or cost + white + left[i] < best[0]:
                         best = (cost + white + left[i], bands)
                 if i < n and top < rows:
-                    for j, (band_cost, stacks) in self._band(i, 0, (), rows - top, True).items():
+                    for j, (band_cost, stacks) in self._band(i, 0, False, rows - top, True).items():
                         if j >= at_least and (best is None or cost + band_cost + left[j] < best[0]):
                             best = (cost + band_cost + left[j], (*bands, (top, rows - top, stacks)))
                     for height in self._band_heights(i):
                         if top + height + GAP >= rows:
                             continue
-                        for j, (band_cost, stacks) in self._band(i, 0, (), height, False).items():
+                        for j, (band_cost, stacks) in self._band(i, 0, False, height, False).items():
                             key = (j, top + height)
                             total = cost + band_cost
                             if key not in reach or total < reach[key][0]:
@@ -151,10 +143,8 @@ class _Search:
             column = 0
             for stack in stacks:
                 row = top
-                for index, depth, content in zip(
-                    range(stack.first, stack.end), stack.depths, stack.contents, strict=True
-                ):
-                    placements.append(Placement(index, row, column, stack.width, depth, content))
+                for index, depth in zip(range(stack.first, stack.end), stack.depths, strict=True):
+                    placements.append(Placement(index, row, column, stack.width, depth))
                     row += depth + GAP
                 column += stack.width
         return tuple(placements)
@@ -172,26 +162,32 @@ class _Search:
         return {height for height in heights if 0 < height < self.rows}
 
     def _stack_depths(self, first: int) -> set[int]:
-        """The depths of the stacks that may begin with block ``first``: least, full and aired."""
+        """The depths of the stacks that may begin with block ``first``: as set, and a photo's least and most."""
         depths = set()
         for end in range(first + 1, min(first + MAX_STACK, len(self.blocks)) + 1):
             for width in self.shape[first]:
                 shapes = self._shapes(first, end, width)
                 if shapes is not None:
                     gaps = GAP * (end - first - 1)
-                    depths |= {sum(getattr(s, depth) for s in shapes) + gaps for depth in ("least", "full", "most")}
+                    depths.add(sum(s.full for s in shapes) + gaps)
+                    if any(s.least < s.full for s in shapes):
+                        depths |= {sum(getattr(s, depth) for s in shapes) + gaps for depth in ("least", "most")}
         return depths
 
     def _shapes(self, first: int, end: int, width: int) -> list[Shape] | None:
-        shapes = [self.shape[i].get(width) for i in range(first, end)]
-        return None if any(s is None for s in shapes) else shapes  # type: ignore[return-value]
+        key = (first, end, width)
+        if key not in self._shape_runs:
+            shapes = [self.shape[i].get(width) for i in range(first, end)]
+            self._shape_runs[key] = None if any(s is None for s in shapes) else shapes  # type: ignore[assignment]
+        return self._shape_runs[key]
 
     def _band_uncached(
-        self, first: int, column: int, left: tuple[tuple[int, int], ...], height: int, last: bool
+        self, first: int, column: int, left: bool, height: int, last: bool
     ) -> dict[int, tuple[float, tuple[_Stack, ...]]]:
         """The cheapest stacks filling columns [column, all) of a band ``height`` deep, from block ``first``,
-        by the block each ends before; ``left`` are the headlines beside them on the left; in the page's ``last``
-        band the rightmost stack may end with a cut block."""
+        by the block each ends before; ``left``: the stack beside them on the left opens with a headline (the
+        stacks' first modules stand side by side at the band's top; those under them seldom meet at one
+        height, and are not looked at); in the page's ``last`` band the rightmost stack may end with a cut block."""
         found: dict[int, tuple[float, tuple[_Stack, ...]]] = {}
         if first >= len(self.blocks):
             return found
@@ -203,9 +199,7 @@ class _Search:
                 stack = self._stack(first, end, width, height, self.cut_any or (last and closes), last)
                 if stack is None:
                     continue
-                heads = self._headlines(stack)
-                bumps = sum(1 for a in left for b in heads if a[0] < b[1] and b[0] < a[1])
-                cost = stack.cost + TOMBSTONE_COST * bumps
+                cost = stack.cost + TOMBSTONE_COST * (left and stack.headed)
                 if closes or (last and end == len(self.blocks)):
                     # the page's last band may end with the blocks, the columns to their right left white
                     cost += (self.columns - column - width) * height
@@ -213,16 +207,10 @@ class _Search:
                         found[end] = (cost, (stack,))
                 if closes:
                     continue
-                for j, (rest_cost, rest) in self._band(end, column + width, heads, height, last).items():
+                for j, (rest_cost, rest) in self._band(end, column + width, stack.headed, height, last).items():
                     if j not in found or cost + rest_cost < found[j][0]:
                         found[j] = (cost + rest_cost, (stack, *rest))
         return found
-
-    def _headlines(self, stack: _Stack) -> tuple[tuple[int, int], ...]:
-        """The rows (from the band's top) each headed module of ``stack`` has its headline in."""
-        shapes = self._shapes(stack.first, stack.end, stack.width) or []
-        spans = stack.heads(shapes)
-        return tuple(span for span, i in zip(spans, range(stack.first, stack.end)) if self.blocks[i].headed)
 
     def _stack_uncached(
         self, first: int, end: int, width: int, height: int, may_cut: bool, at_foot: bool
@@ -251,13 +239,11 @@ class _Search:
             cost += self.blocks[end - 1].cut_cost * width
             short = 0
         extra = -short
-        contents = list(depths)
         for k, shape in enumerate(shapes):  # too shallow: photos grow and stories take air
             take = min(extra, shape.most - depths[k])
             depths[k] += take
-            contents[k] += take
             extra -= take
             cost += AIR_COST * take * width * (shape.least == shape.full)
         # what is still left stays white under the stack: a hole in the page, worse inside it than at its foot
         cost += extra * width * (1.0 if at_foot else HOLE_COST)
-        return _Stack(first, end, width, tuple(depths), tuple(contents), cost)
+        return _Stack(first, end, width, tuple(depths), cost, self.blocks[first].headed)

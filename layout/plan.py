@@ -37,7 +37,7 @@ BLANK_TOLERANCE = 2  # rows per page a plan may leave blank (spread between the 
 TIGHTER_TRIES = 3  # grids made up beyond the most open one that holds the issue, to find the least blank
 JUMP_AGAIN = 8  # how much worse than a first jump a second one (or a box's) is
 WIDTHS_TRIED = 3  # a story's widths tried in page makeup: those whose shapes read best
-MAX_OFFERED = 16  # sections a page is offered at once: more modules than this make no page
+MAX_OFFERED = 30  # sections a page is offered at once: more modules than this make no page
 BRIEF = 400  # characters: a story shorter than this, beside another, is gathered with it into a group of briefs
 MAX_BRIEFS = 6  # briefs to a group
 BRIEFS_LABEL_ROWS = 2  # the group's label (简讯, In Brief), with air under it
@@ -115,7 +115,6 @@ class Piece:
     column: int  # first grid column (0-based)
     span: int  # columns across
     photo_rows: int = 0  # a photo's frame depth
-    white_rows: int = 0  # rows left white at the foot of its body, where its module is deeper than its text
     module: int = 0  # which module of its page it stands in (a group of briefs is one module of many pieces)
     continued_from: int | None = None
     continued_to: int | None = None
@@ -123,6 +122,17 @@ class Piece:
     @property
     def rows(self) -> int:
         return self.head.rows + self.body_rows
+
+    @property
+    def head_row(self) -> int:
+        """Where its headline block stands: at its top, but a photo's under its picture, so that a photo
+        beside a story opens with the picture and no headline stands beside the story's."""
+        return self.row + self.photo_rows
+
+    @property
+    def body_row(self) -> int:
+        """Where its body (a photo's caption) begins: under the headline block and any picture."""
+        return self.row + self.head.rows + self.photo_rows
 
     @property
     def start(self) -> TextPosition:
@@ -306,7 +316,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
 def _filled_share(pages: list[Page]) -> float:
     """The share of the pages' grid cells that text, headlines and photos fill."""
     cells = sum(page.rows * max((p.column + p.span for p in page.pieces), default=1) for page in pages)
-    filled = sum((piece.rows - piece.white_rows) * piece.span for page in pages for piece in page.pieces)
+    filled = sum(piece.rows * piece.span for page in pages for piece in page.pieces)
     return filled / cells if cells else 1.0
 
 
@@ -765,18 +775,15 @@ def _depth(measure: _Measure, item: _Item) -> int:
 def _module_piece(measure: _Measure, item: _Item, placement: Placement, module: int) -> tuple[Piece, _Item | None]:
     """The piece of ``item`` that its place on the page holds, and what is left of it for a later page."""
     head = measure.head(item, placement.span)
-    white = placement.rows - placement.content
     if item.photo:
-        frame = placement.content - head.rows - measure.caption_depth(item, placement.span)
+        frame = placement.rows - head.rows - measure.caption_depth(item, placement.span)
         piece = _photo_piece(measure, item, placement.row, placement.column, placement.span, frame)
-        return replace(piece, body_rows=piece.body_rows + white, white_rows=white, module=module), None
-    piece, rest = _text_piece(
-        item, head, placement.content - head.rows, placement.row, placement.column, placement.span
-    )
-    air = placement.content - piece.rows
+        return replace(piece, module=module), None
+    piece, rest = _text_piece(item, head, placement.rows - head.rows, placement.row, placement.column, placement.span)
+    air = placement.rows - piece.rows
     if air > 0:
         piece = _stretched(piece, air, measure.geometry.line_height)
-    return replace(piece, body_rows=piece.body_rows + white, white_rows=white, module=module), rest
+    return replace(piece, module=module), rest
 
 
 def _balanced_depth(rows: list[Row], span: int) -> int:
@@ -809,12 +816,9 @@ def _briefs_pieces(measure: _Measure, group: _Item, placement: Placement, module
         piece, _ = _text_piece(brief, head, measure.geometry.inside_rows, row, placement.column, placement.span)
         pieces.append(replace(piece, module=module))
         row = piece.bottom
-    air = placement.row + placement.content - row
-    white = placement.rows - placement.content
-    last = pieces[-1]
+    air = placement.row + placement.rows - row
     if air > 0:
-        last = _stretched(last, air, measure.geometry.line_height)
-    pieces[-1] = replace(last, body_rows=last.body_rows + white, white_rows=white)
+        pieces[-1] = _stretched(pieces[-1], air, measure.geometry.line_height)
     return pieces
 
 

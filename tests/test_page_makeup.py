@@ -1,0 +1,79 @@
+"""Page makeup (issue 10): a page's blocks, each with the widths and depths it may take, arranged as
+modules in bands of stacks (layout.makeup)."""
+
+from __future__ import annotations
+
+from layout.makeup import GAP, Block, Makeup, Shape, make_up
+
+
+def story(*shapes: tuple[int, int, int], cut: bool = False, headed: bool = True) -> Block:
+    """A story's block from (width, headline rows, full depth) triples; ``cut``: it may be cut to half."""
+    return Block(
+        tuple(
+            Shape(width, head, full, full, full, (head + 3, full - 3) if cut else None) for width, head, full in shapes
+        ),
+        headed=headed,
+    )
+
+
+def cells(makeup: Makeup) -> set[tuple[int, int]]:
+    taken: set[tuple[int, int]] = set()
+    for p in makeup.placements:
+        for row in range(p.row, p.row + p.rows):
+            for column in range(p.column, p.column + p.span):
+                assert (row, column) not in taken, "modules overlap"
+                taken.add((row, column))
+    return taken
+
+
+def test_stories_side_by_side_fill_a_band_and_the_next_band_stands_under_it() -> None:
+    """issue 10: two pieces of one depth share a band; a third spans the page under them."""
+    blocks = [story((2, 0, 10), headed=False), story((2, 0, 10), headed=False), story((4, 2, 9))]
+    makeup = make_up(blocks, columns=4, rows=20)
+    assert makeup is not None and makeup.placed == 3
+    first, second, third = makeup.placements
+    assert (first.row, first.column, first.span) == (0, 0, 2)
+    assert (second.row, second.column, second.span) == (0, 2, 2)
+    assert (third.row, third.column, third.span) == (10 + GAP, 0, 4)
+    assert len(cells(makeup)) == 4 * 20 - 4 * GAP  # full but for the rule between the bands
+
+
+def test_headlines_are_not_set_side_by_side_when_a_photo_can_stand_beside_one() -> None:
+    """issue 10: stories stand beside a photo rather than beside another story's headline (a tombstone)."""
+    photo = Block((Shape(2, 1, 6, 10, 14),), headed=False)
+    blocks = [story((2, 2, 10), (4, 2, 6)), photo, story((2, 2, 10), (4, 2, 6))]
+    makeup = make_up(blocks, columns=4, rows=17)
+    assert makeup is not None and makeup.placed == 3
+    assert len(cells(makeup)) == 4 * 17 - 4 * GAP
+    stories = [p for p in makeup.placements if blocks[p.block].headed]
+    assert all(a.row != b.row for a in stories for b in stories if a is not b)
+
+
+def test_an_empty_page_is_worse_than_headlines_side_by_side() -> None:
+    """issue 10: when nothing else fills the page, two stories stand side by side."""
+    makeup = make_up([story((2, 2, 20)), story((2, 2, 20))], columns=4, rows=20)
+    assert makeup is not None and makeup.placed == 2
+
+
+def test_only_the_pages_last_module_is_cut_and_it_fills_the_page() -> None:
+    """issue 10: a story too long for what is left of the page is cut to fill it, and is the last placed."""
+    blocks = [story((4, 2, 8)), story((4, 2, 40), cut=True), story((4, 2, 8))]
+    makeup = make_up(blocks, columns=4, rows=20)
+    assert makeup is not None and makeup.placed == 2
+    last = makeup.placements[-1]
+    assert last.block == 1 and last.row + last.rows == 20 and last.rows < 40
+
+
+def test_a_page_with_too_little_leaves_its_foot_white_not_its_modules() -> None:
+    """issue 10: a short story on a deep page is as deep as its text; the white is under it."""
+    makeup = make_up([story((1, 2, 6), (2, 2, 4))], columns=2, rows=30)
+    assert makeup is not None and makeup.placed == 1
+    assert makeup.placements[0].rows in (4, 6)
+
+
+def test_a_page_takes_at_least_what_it_must_or_says_it_cannot() -> None:
+    """issue 10: continuations carried to a page must all stand on it; None when they cannot."""
+    too_deep = [story((2, 2, 30)), story((2, 2, 30))]
+    assert make_up(too_deep, columns=2, rows=20, at_least=2) is None
+    makeup = make_up(too_deep, columns=4, rows=40, at_least=2)
+    assert makeup is not None and makeup.placed == 2
