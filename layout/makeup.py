@@ -28,7 +28,8 @@ AIR_COST = 0.25  # a row of paragraph air in a column, against a row of white
 CUT_COST = 6.0  # a story continued on a later page, in rows of white across one column
 TOMBSTONE_COST = 150.0  # two headlines side by side: as bad as a hole of eight columns by twenty rows
 HOLE_COST = 1.5  # a cell left white under a stack shorter than its band, against one at the page's foot
-LEFT_COST = 3.0  # a block left for a later page, per row and column it would have filled here
+LEFT_COST = 3.0  # a block left for a later page, per row and column it would have filled here,
+LEFT_EACH = 40.0  # and for itself, however small
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Placement:
     column: int
     span: int
     rows: int  # its depth on the page: a story's lines and air, a photo's frame and caption
+    band: int  # which band of the page it stands in, from the top
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ class _Search:
         best: tuple[float, tuple[tuple[int, int, tuple[_Stack, ...]], ...]] | None = None
         # what leaving blocks [i, n) for a later page costs: more than the white they would have filled here
         areas = [min(min(s.full * s.width for s in block.shapes), rows * self.columns) for block in self.blocks]
-        left = [LEFT_COST * sum(areas[i:]) for i in range(n + 1)]
+        left = [sum(LEFT_COST * area + LEFT_EACH for area in areas[i:]) for i in range(n + 1)]
         for r in range(rows + 1):
             for i in range(n + 1):
                 state = reach.get((i, r))
@@ -139,12 +141,12 @@ class _Search:
 
     def _placements(self, bands: tuple[tuple[int, int, tuple[_Stack, ...]], ...]) -> tuple[Placement, ...]:
         placements = []
-        for top, _, stacks in bands:
+        for band, (top, _, stacks) in enumerate(bands):
             column = 0
             for stack in stacks:
                 row = top
                 for index, depth in zip(range(stack.first, stack.end), stack.depths, strict=True):
-                    placements.append(Placement(index, row, column, stack.width, depth))
+                    placements.append(Placement(index, row, column, stack.width, depth, band))
                     row += depth + GAP
                 column += stack.width
         return tuple(placements)

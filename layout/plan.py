@@ -34,6 +34,7 @@ MIN_BODY_ROWS = 3  # fewer rows of a story at the foot of a page read as a mista
 MAX_PARAGRAPH_AIR = 0.6  # rows of air a stretched column may put above each paragraph
 UNDERFULL = 0.25  # a page with more of its rows blank is reported: the issue has too little for its pages
 BLANK_TOLERANCE = 2  # rows per page a plan may leave blank (spread between the page's sections)
+BALANCE_SHARES = (1, 2, 3)  # of the last page's blank rows, what the page before it may give up to it
 TIGHTER_TRIES = 3  # grids made up beyond the most open one that holds the issue, to find the least blank
 JUMP_AGAIN = 8  # how much worse than a first jump a second one (or a box's) is
 WIDTHS_TRIED = 3  # a story's widths tried in page makeup: those whose shapes read best
@@ -275,7 +276,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
                 issue, _geometry(style, paper, size, leading), style, typesetter, bodies.setdefault(size, {})
             )
             pages, overflow = _flow(measure, page_count)
-            made[index] = (overflow, pages, measure.geometry)
+            made[index] = (overflow, _balanced(measure, page_count, pages) if not overflow else pages, measure.geometry)
         return made[index]
 
     tightest = len(grids) - 1
@@ -311,6 +312,23 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             ", ".join(map(str, empty)),
         )
     return plan
+
+
+def _balanced(measure: _Measure, page_count: int, pages: list[Page]) -> list[Page]:
+    """``pages``, or, when their last is left partly blank, the pages made up again with the page before
+    it holding less, so that the blank is shared between the two rather than gathered on the last."""
+    blank = pages[-1].free_rows if page_count > 1 else 0
+    best = pages
+    for share in BALANCE_SHARES if blank > BLANK_TOLERANCE else ():
+        tried, overflow = _flow(measure, page_count, blank // share)
+        if not overflow and _worst_blank(tried) < _worst_blank(best):
+            best = tried
+    return best
+
+
+def _worst_blank(pages: list[Page]) -> float:
+    """The largest share of a page's grid its modules leave white, gaps between its bands included."""
+    return max(1 - _filled_share([page]) for page in pages)
 
 
 def _filled_share(pages: list[Page]) -> float:
@@ -465,7 +483,8 @@ class _Measure:
             head + depth,
             head + depth + air,
             cut,
-            _aspect_cost(self.geometry, width, head + depth),
+            # the notes stand across the page whatever their length
+            0.0 if section.kind is SectionKind.NOTES else _aspect_cost(self.geometry, width, head + depth),
         )
 
     def _briefs_shape(self, item: _Item, width: int) -> Shape:
@@ -647,13 +666,14 @@ def _fit_headline(
 # -- flowing sections onto pages -----------------------------------------------------------------
 
 
-def _flow(measure: _Measure, page_count: int | None) -> tuple[list[Page], int]:
+def _flow(measure: _Measure, page_count: int | None, withheld: int = 0) -> tuple[list[Page], int]:
     """Pages for the issue's sections in reading order, and how many rows overflow the last page; with
     no ``page_count``, as many pages as the sections fill.
 
     Each page is made up of modules (``layout.makeup``): first what earlier pages continue on it, then
     the sections waiting, those the source puts on a later page held back for it. A page takes as many
-    as it holds, the last of them cut and continued on the next page when that fills the page."""
+    as it holds, the last of them cut and continued on the next page when that fills the page; the page
+    before the last is made up ``withheld`` rows short, so that more goes on to the last."""
     issue, geometry = measure.issue, measure.geometry
     last = page_count or MAX_PAGES
     waiting = _gather_briefs(issue, measure.items)
@@ -663,12 +683,13 @@ def _flow(measure: _Measure, page_count: int | None) -> tuple[list[Page], int]:
     while (waiting or carried) and len(pages) < last:
         number = len(pages) + 1
         rows = geometry.front_rows if number == 1 else geometry.inside_rows
+        held = withheld if page_count and number == page_count - 1 else 0
         offered = carried + _for_page(issue, waiting, number, MAX_OFFERED - len(carried))
         blocks = [measure.block(item, number, rows) for item in offered]
         front = number == 1
         top = len(_front_sections(issue, offered)) if front else len(carried)
-        makeup = make_up(blocks, geometry.columns, rows, top, cut_any=front) or make_up(
-            blocks, geometry.columns, rows, cut_any=front
+        makeup = make_up(blocks, geometry.columns, rows - held, top, cut_any=front) or make_up(
+            blocks, geometry.columns, rows - held, cut_any=front
         )
         placed = makeup.placements if makeup else ()
         if offered and not placed and number > 1:  # it fits no page: count it over and go on without it
@@ -678,7 +699,7 @@ def _flow(measure: _Measure, page_count: int | None) -> tuple[list[Page], int]:
             continue
         pieces: list[Piece] = []
         rests: list[_Item] = []
-        for module, placement in enumerate(placed):
+        for module, placement in enumerate(_spread(placed, rows)):
             item = offered[placement.block]
             if item.briefs:
                 pieces += _briefs_pieces(measure, item, placement, module)
@@ -696,6 +717,16 @@ def _flow(measure: _Measure, page_count: int | None) -> tuple[list[Page], int]:
         rows = geometry.front_rows if number == 1 else geometry.inside_rows
         pages.append(Page(number, _page_name(issue, measure.style, number), number == 1, rows, ()))
     return pages, overflow
+
+
+def _spread(placements: Sequence[Placement], rows: int) -> list[Placement]:
+    """The page's blank rows under its last band shared between the gaps of its bands, so that no
+    blank gathers at its foot (a page of one band keeps it there)."""
+    bands = max((p.band for p in placements), default=0)
+    blank = rows - max((p.row + p.rows for p in placements), default=rows)
+    if not bands or blank <= 0:
+        return list(placements)
+    return [replace(p, row=p.row + blank * p.band // bands) for p in placements]
 
 
 def _front_sections(issue: Issue, offered: list[_Item]) -> list[_Item]:
