@@ -52,6 +52,7 @@ class Block:
     shapes: tuple[Shape, ...]
     headed: bool  # has a headline that would bump another's beside it
     cut_cost: float = CUT_COST  # cutting it, per column of its width: a story jumping again, a box, cost more
+    cut_anywhere: bool = False  # it may be cut wherever it stands, not only as the page's last module
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ class _Search:
 
     def _band_heights(self, first: int) -> set[int]:
         """The depths a band beginning with ``first`` may take: those of its first stack, full or aired."""
-        if not self.cut_any:
+        if not (self.cut_any or any(block.cut_anywhere for block in self.blocks[first : first + MAX_STACK])):
             return self._stack_depths(first)
         # where stories may be cut, a band may be as deep as any of the stacks that follow, or leave
         # the page's last band the depth of one of them
@@ -198,12 +199,13 @@ class _Search:
                 if column + width > self.columns:
                     continue
                 closes = column + width == self.columns
-                stack = self._stack(first, end, width, height, self.cut_any or (last and closes), last)
+                may_cut = self.cut_any or self.blocks[end - 1].cut_anywhere or (last and closes)
+                stack = self._stack(first, end, width, height, may_cut, last)
                 if stack is None:
                     continue
                 cost = stack.cost + TOMBSTONE_COST * (left and stack.headed)
-                if closes or (last and end == len(self.blocks)):
-                    # the page's last band may end with the blocks, the columns to their right left white
+                if closes or last:
+                    # the page's last band may end short of the page's width, the columns to the right left white
                     cost += (self.columns - column - width) * height
                     if end not in found or cost < found[end][0]:
                         found[end] = (cost, (stack,))

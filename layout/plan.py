@@ -39,8 +39,8 @@ TIGHTER_TRIES = 3  # grids made up beyond the most open one that holds the issue
 JUMP_AGAIN = 8  # how much worse than a first jump a second one (or a box's) is
 WIDTHS_TRIED = 3  # a story's widths tried in page makeup: those whose shapes read best
 MAX_OFFERED = 30  # sections a page is offered at once: more modules than this make no page
-BRIEF = 400  # characters: a story shorter than this, beside another, is gathered with it into a group of briefs
-MAX_BRIEFS = 6  # briefs to a group
+BRIEF = 300  # characters: a story shorter than this, beside another, is gathered with it into a group of briefs
+MAX_BRIEFS = 5  # briefs to a group
 BRIEFS_LABEL_ROWS = 2  # the group's label (简讯, In Brief), with air under it
 SHORT_STORY = 200  # characters: a story shorter than this is set in one or two columns
 LEAD_SHARE = 0.6  # of the front page's columns, what the lead spans at least
@@ -463,7 +463,8 @@ class _Measure:
         # its widest shape, which fills a band alone, and the others that read best
         widest_shape, *others = sorted(shapes, key=lambda shape: -shape.width)
         likeliest = [widest_shape, *sorted(others, key=lambda shape: (shape.cost, -shape.width))[: WIDTHS_TRIED - 1]]
-        return Block(tuple(sorted(likeliest, key=lambda shape: shape.width)), headed, cut_cost)
+        # a continuation may jump again wherever it stands, to leave its page's own stories room
+        return Block(tuple(sorted(likeliest, key=lambda shape: shape.width)), headed, cut_cost, bool(item.part))
 
     def _text_shape(self, item: _Item, width: int, page: int, rows: int) -> Shape:
         head = self.head(item, width).rows
