@@ -872,12 +872,17 @@ def _text_piece(
 
 def _cut(rows: list[Row], available: int, span: int) -> tuple[tuple[tuple[Row, ...], ...], int]:
     """As much of ``rows`` as ``available`` rows of ``span`` columns hold with a jump line under them, ending
-    where a page may end (a row earlier where the next row would split a source line's opening)."""
+    where a page may end (a row earlier where the next row would split a source line's opening, unless
+    that would leave the piece no text at all)."""
     limit = len(rows)
+    fullest = _fill(rows, available, span, reserve=1)
+    least = 1 + (rows[0].kind == "jump-from")  # a line of text, under the jump line that continues it
     while True:
         columns, taken = _fill(rows[:limit], available, span, reserve=1)
-        if taken == 0 or taken == len(rows) or rows[taken].page_may_end_before:
+        if taken == len(rows) or rows[taken].page_may_end_before:
             return columns, taken
+        if taken <= least:
+            return fullest
         limit = taken - 1
 
 

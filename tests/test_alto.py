@@ -216,12 +216,6 @@ def test_xml_that_is_not_well_formed_is_refused_with_its_line(tmp_path: Path) ->
 # ---- the fixture builds; the NDNP sample reads ----
 
 
-@pytest.mark.xfail(
-    reason="issue 10: today's planner deepens a lone band's last piece to the page's foot, so this small "
-    "issue's page is a module more than a third empty, which verify now fails; the planner's rewrite fits "
-    "modules to their text (remove this mark when it passes)",
-    strict=True,
-)
 def test_the_fixture_builds_and_verifies(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """The English style: the default's nameplate is made for four Chinese characters (issue 9 lets the
     language choose the style)."""

@@ -95,12 +95,6 @@ def test_indented_paragraphs_lose_no_text(text: str) -> None:
     assert_nothing_lost(text, parse(text))
 
 
-@pytest.mark.xfail(
-    reason="issue 10: today's planner deepens a lone band's last piece to the page's foot, so this small "
-    "issue's page is a module more than a third empty, which verify now fails; the planner's rewrite fits "
-    "modules to their text (remove this mark when it passes)",
-    strict=True,
-)
 def test_an_indented_issue_builds_and_verifies(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "jiangcheng-2024-04-02.md"
     source.write_text(INDENTED_CHINESE, encoding="utf-8")

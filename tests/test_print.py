@@ -122,20 +122,12 @@ def _cells(plan: Plan, page: Page, trim: tuple[float, float, float, float]) -> l
     cells = []
     for piece in page.pieces:
         span_x1 = x(piece.column) + g.span_width(piece.span)
-        body = piece.row + piece.head.rows
-        cells.append(Cell(page.number, piece, "head", x(piece.column), span_x1, y(piece.row), y(body)))
+        body = piece.body_row
+        head = piece.head_row
+        cells.append(Cell(page.number, piece, "head", x(piece.column), span_x1, y(head), y(head + piece.head.rows)))
         if piece.photo_rows:
             cells.append(
-                Cell(
-                    page.number,
-                    piece,
-                    "caption",
-                    x(piece.column),
-                    span_x1,
-                    y(body + piece.photo_rows),
-                    y(piece.bottom),
-                    piece.columns[0],
-                )
+                Cell(page.number, piece, "caption", x(piece.column), span_x1, y(body), y(piece.bottom), piece.columns[0])
             )
             continue
         for index, rows in enumerate(piece.columns):
