@@ -124,6 +124,7 @@ def make(source: Path, options: BuildOptions) -> Built:
                 page_names=[page.name for page in plan.pages],
                 cover_png=cover,
                 templates=style.templates,
+                body_faces=style.body_faces,
                 released=released,
             )
             lap("epub")

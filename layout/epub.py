@@ -110,6 +110,7 @@ def build_epub(
     photos: Mapping[int, PhotoFile],
     cover_png: bytes | None,
     templates: jinja2.Environment,
+    body_faces: Sequence[str],
     released: datetime,
 ) -> bytes:
     """The issue as an EPUB 3, byte for byte the same for the same arguments.
@@ -117,7 +118,8 @@ def build_epub(
     ``page_parts[p - 1]`` holds, in reading order, what of each section print page ``p`` holds
     (``Plan.page_parts``); ``page_names[p - 1]`` names it ("" when unnamed). ``photos`` holds the
     usable image of each section that has one (``photos.photo_files``); a figure without one keeps
-    caption and credit. ``released`` (``identity.release_time``) is its ``dcterms:modified``.
+    caption and credit. ``body_faces`` (the style's) are named in the CSS, none embedded. ``released``
+    (``identity.release_time``) is its ``dcterms:modified``.
     """
     _check_plan(issue, page_parts, page_names)
     env = templates
@@ -144,7 +146,7 @@ def build_epub(
     )
     book = _book(issue, issue_date, wording, pages, has_figures=any(e.image for e in entries))
     _add_documents(book, env, context, cover, pages)
-    _add_files(book, env, cover, entries)
+    _add_files(book, env, cover, entries, body_faces)
     return _package(book, released, issue.settings.language)
 
 
@@ -201,11 +203,12 @@ def _add_documents(
         book.spine.append(item)
 
 
-def _add_files(book: epub.EpubBook, env: jinja2.Environment, cover: Image, entries: tuple[Entry, ...]) -> None:
+def _add_files(
+    book: epub.EpubBook, env: jinja2.Environment, cover: Image, entries: tuple[Entry, ...], body_faces: Sequence[str]
+) -> None:
     """The style sheet, the cover image, the photos and the NCX."""
-    book.add_item(
-        epub.EpubItem(uid="css", file_name="epub.css", media_type="text/css", content=_template_source(env, "epub.css"))
-    )
+    css = _render(env, "epub.css.j2", body_faces=body_faces)
+    book.add_item(epub.EpubItem(uid="css", file_name="epub.css", media_type="text/css", content=css))
     for uid, image in [("cover-image", cover)] + [(f"{e.id}-image", e.image) for e in entries if e.image]:
         item = epub.EpubItem(uid=uid, file_name=image.href, media_type=image.media_type, content=image.data)
         item.properties = ["cover-image"] if image is cover else []
@@ -219,13 +222,6 @@ def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
 
 def _render(env: jinja2.Environment, name: str, **context: object) -> bytes:
     return _template(env, name).render(**context).encode("utf-8")
-
-
-def _template_source(env: jinja2.Environment, name: str) -> bytes:
-    """A static file of the style's ``epub/`` folder, as it is (the CSS)."""
-    assert env.loader is not None
-    source, _, _ = env.loader.get_source(env, f"epub/{name}")
-    return source.encode("utf-8")
 
 
 def _plain(markup: Markup) -> str:

@@ -206,7 +206,9 @@ class Settings:
     """A paragraph's first-line indent, in ems of the body."""
     body_faces: Annotated[tuple[FontFamily, ...], Field(min_length=1)]
     """The body's font families, in fallback order (each character in the first that has it): the
-    print edition sets them and the planner measures with them; each needs a Regular and a Bold."""
+    print edition sets them and the planner measures with them. The first needs a Regular and a Bold (the
+    headlines are set in it); a later one, there for the characters the first lacks, may have no Bold:
+    the few such characters in a headline then print in its Regular."""
     dense: Dense | None = None
     """The dense preset, if the style has one: what the planner tries when the issue's text does not fit
     its pages within the bounds above."""

@@ -9,6 +9,9 @@ each line begins in the paragraph's text (``line_starts``).
 The body's faces are the style's ``body_faces``, in CSS fallback order: each character is measured
 in the first face that has it, as Pango picks it (a space stays in the face of the character before
 it). A face without Han characters (a Latin face) sets its characters as narrow, proportional text.
+The first face sets the headlines and run-in heads and must have a Bold; a later one, there for the
+few characters the faces before it lack (CJK Extension B and beyond), may have none: Pango then sets
+its bold with the Regular's glyphs and advances, and so the Regular's advances measure it.
 
 Text in a language with a hyphenation dictionary (pyphen's; English, German...) is set in words:
 lines break at spaces, after a hyphen or dash between letters, and inside a word at a dictionary
@@ -303,8 +306,17 @@ class Typesetter:
     @functools.cache
     def for_faces(cls, families: tuple[str, ...], language: str | None = None) -> Typesetter:
         """The body faces in CSS fallback order, each family's Regular and Bold as fontconfig gives
-        them to WeasyPrint, hyphenating as ``language`` (a BCP 47 tag) is hyphenated; loaded once."""
-        return cls([_family(name) for name in families], language)
+        them to WeasyPrint, hyphenating as ``language`` (a BCP 47 tag) is hyphenated; loaded once.
+        The first family must have a Bold of its own (the headlines are set in it); a later one may
+        lack it, as fallback faces for rare characters do (see the module's docstring)."""
+        first, *_ = loaded = [_family(name) for name in families]
+        if first.bold is first.regular:
+            raise StyleError(
+                f"{families[0]}, the first of the body faces, has no Bold: the headlines are set in it",
+                path=_font_file(f"{families[0]}:style=Regular"),
+                hint="name a family with a Bold first in the style's body_faces, or install its Bold (scripts/setup)",
+            )
+        return cls([(family.regular, family.bold) for family in loaded], language)
 
     @classmethod
     def noto_serif_sc(cls) -> Typesetter:
@@ -328,7 +340,7 @@ class Typesetter:
         """``text`` cut where the face that sets it changes: each character in the first face that has
         it, white space in the face of the character before it (Pango never picks a font for a space)."""
         faces = [family[bold] for family in self._families]
-        if len(faces) == 1:
+        if len(faces) == 1 or all(map(faces[0].has, text)):  # the common case: the first face has it all
             return [(faces[0], text)] if text else []
         segments: list[tuple[_Face, str]] = []
         for char in text:
@@ -372,18 +384,30 @@ class Typesetter:
         return lines
 
 
+@dataclass(frozen=True)
+class _Family:
+    """A family's Regular and Bold; ``bold is regular`` when the family has no Bold of its own."""
+
+    regular: _Face
+    bold: _Face
+
+
 @functools.cache
-def _family(name: str) -> tuple[_Face, _Face]:
-    """A family's Regular and Bold, the files fontconfig gives WeasyPrint for them."""
+def _family(name: str) -> _Family:
+    """A family's Regular and Bold, the files fontconfig gives WeasyPrint for them. For a family without
+    a Bold fontconfig gives the Regular again (Pango sets its bold with the Regular's advances)."""
     regular, bold = _font_file(f"{name}:style=Regular"), _font_file(f"{name}:style=Bold")
     index = _face_index(regular, name)
+    if bold == regular:
+        face = _Face(regular, index)  # one face, not a second copy of a large font's tables
+        return _Family(face, face)
     if _face_index(bold, name) != index:
         raise StyleError(
             f"{name} Regular and Bold sit at different places in their collections",
             path=bold,
             hint="install the style's fonts (scripts/setup)",
         )
-    return _Face(regular, index), _Face(bold, index)
+    return _Family(_Face(regular, index), _Face(bold, index))
 
 
 def line_starts(text: str, lines: Sequence[Line]) -> list[int]:

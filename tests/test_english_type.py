@@ -73,7 +73,7 @@ def space_width(setter: Typesetter, size: float) -> float:
 
 def test_the_english_style_sets_latin_in_old_standard_with_the_cjk_face_behind_it() -> None:
     assert load_style("gazette").body_faces == (LATIN_FACE, "Noto Serif CJK SC")
-    assert load_style("zhaotong-daily").body_faces == ("Noto Serif CJK SC",)
+    assert load_style("zhaotong-daily").body_faces == ("Noto Serif CJK SC", "HanaMinB")
 
 
 def test_each_character_is_measured_in_the_first_face_that_has_it(setter: Typesetter) -> None:

@@ -26,7 +26,8 @@ from layout.readers.parse import parse_issue
 from layout.style import load_style
 
 ROOT = Path(__file__).resolve().parent.parent
-STYLE = load_style("zhaotong-daily").templates
+DAILY = load_style("zhaotong-daily")
+STYLE, FACES = DAILY.templates, DAILY.body_faces
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
 
 
@@ -126,6 +127,7 @@ def small_epub(issue: Issue, **options) -> bytes:
             "photos": photo_files(issue),
             "cover_png": None,
             "templates": STYLE,
+            "body_faces": FACES,
             "released": release_time(issue),
             **options,
         },
@@ -141,6 +143,7 @@ def build_sample() -> bytes:
         photos={},
         cover_png=None,
         templates=STYLE,
+        body_faces=FACES,
         released=release_time(issue),
     )
 
@@ -356,6 +359,7 @@ def test_a_parsed_issue_with_a_good_a_broken_and_a_missing_image(tmp_path, caplo
                 photos=photo_files(issue),
                 cover_png=None,
                 templates=STYLE,
+                body_faces=FACES,
                 released=release_time(issue),
             )
         )
@@ -384,6 +388,7 @@ def sample_and_photos_epubs(folder: Path) -> list[Path]:
         photos=photo_files(issue),
         cover_png=png(6, 8),
         templates=STYLE,
+        body_faces=FACES,
         released=release_time(issue),
     )
     files = {folder / "sample.epub": build_sample(), folder / "photos.epub": photos}
@@ -464,6 +469,7 @@ def test_subjects_description_and_rights_come_from_the_front_matter(tmp_path):
             photos={},
             cover_png=None,
             templates=STYLE,
+            body_faces=FACES,
             released=release_time(issue),
         )
     )

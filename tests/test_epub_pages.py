@@ -177,6 +177,7 @@ def test_a_paragraph_cut_inside_its_run_in_head_keeps_both_halves_bold() -> None
         photos={},
         cover_png=None,
         templates=load_style().templates,
+        body_faces=load_style().body_faces,
         released=issue_time(issue.masthead),  # a model made without a source file: released the day it is dated
     )
     book = zipfile.ZipFile(BytesIO(data))
