@@ -36,6 +36,7 @@ UNDERFULL = 0.25  # a page with more of its rows blank is reported: the issue ha
 BLANK_TOLERANCE = 2  # rows per page a plan may leave blank (spread between the page's sections)
 BALANCE_SHARES = (1, 2, 3)  # of the last page's blank rows, what the page before it may give up to it
 TIGHTER_TRIES = 3  # grids made up beyond the most open one that holds the issue, to find the least blank
+BRIEFS_SHARE = 1 / 3  # of a page's rows, the most a group of briefs takes in two columns
 JUMP_AGAIN = 8  # how much worse than a first jump a second one (or a box's) is
 WIDTHS_TRIED = 3  # a story's widths tried in page makeup: those whose shapes read best
 MAX_OFFERED = 30  # sections a page is offered at once: more modules than this make no page
@@ -269,6 +270,10 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     grids = [(size, leading) for size in _steps(style.body_size) for leading in _steps(style.leading)]
     made: dict[int, tuple[int, list[Page], Geometry]] = {}
 
+    def _holds_on_its_pages(index: int) -> bool:
+        overflow, pages, _ = make(index)
+        return not overflow and not _off_their_page(pages, issue)
+
     def make(index: int) -> tuple[int, list[Page], Geometry]:
         if index not in made:
             size, leading = grids[index]
@@ -290,6 +295,16 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     estimate = next(index for index, (size, leading) in enumerate(grids) if size * size * leading <= reach)
     start = max(0, estimate - 2 * len(list(_steps(style.leading))))
     low = next(index for index in range(start, len(grids)) if not make(index)[0])
+    # a smaller size that keeps every story on the page its source names is worth more: the size is found
+    # by its tightest leading (which holds the most), then the most open leading of it that does
+    if _off_their_page(make(low)[1], issue):
+        leadings = len(list(_steps(style.leading)))
+        tightest_of_each = range(low - low % leadings + leadings - 1, len(grids), leadings)
+        found = next((index for index in tightest_of_each if _holds_on_its_pages(index)), None)
+        if found is not None:
+            low = next(
+                index for index in range(max(low, found - leadings + 1), found + 1) if _holds_on_its_pages(index)
+            )
     best: tuple[float, Plan] | None = None
     for index in range(low, min(low + TIGHTER_TRIES, len(grids))):
         overflow, pages, geometry = make(index)
@@ -316,12 +331,14 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
 
 def _balanced(measure: _Measure, page_count: int, pages: list[Page]) -> list[Page]:
     """``pages``, or, when their last is left partly blank, the pages made up again with the page before
-    it holding less, so that the blank is shared between the two rather than gathered on the last."""
+    it holding less, so that the blank is shared between the two rather than gathered on the last (but no
+    story is moved off the page its source names)."""
     blank = pages[-1].free_rows if page_count > 1 else 0
     best = pages
     for share in BALANCE_SHARES if blank > BLANK_TOLERANCE else ():
         tried, overflow = _flow(measure, page_count, blank // share)
-        if not overflow and _worst_blank(tried) < _worst_blank(best):
+        moved = _off_their_page(tried, measure.issue) > _off_their_page(pages, measure.issue)
+        if not overflow and not moved and _worst_blank(tried) < _worst_blank(best):
             best = tried
     return best
 
@@ -354,13 +371,22 @@ def _blankness(pages: list[Page], issue: Issue) -> float:
     the source printed on one page jumping off it."""
     blank = sum(max(0, p.blank_rows) / p.rows for p in pages)
     parts: dict[int, int] = {}
-    off_their_page: set[int] = set()
     for page in pages:
         for piece in page.pieces:
             parts[piece.section] = max(parts.get(piece.section, 0), piece.part)
-            if issue.sections[piece.section].page not in (None, page.number):
-                off_their_page.add(piece.section)
-    return blank + 0.2 * sum(max(0, n - 1) for n in parts.values()) + OFF_ITS_PAGE * len(off_their_page)
+    return blank + 0.2 * sum(max(0, n - 1) for n in parts.values()) + OFF_ITS_PAGE * _off_their_page(pages, issue)
+
+
+def _off_their_page(pages: list[Page], issue: Issue) -> int:
+    """How many stories stand (wholly or in part) off the page their source names."""
+    return len(
+        {
+            piece.section
+            for page in pages
+            for piece in page.pieces
+            if issue.sections[piece.section].page not in (None, page.number)
+        }
+    )
 
 
 def _steps(bounds: Bounds) -> Iterable[float]:
@@ -488,9 +514,12 @@ class _Measure:
             0.0 if section.kind is SectionKind.NOTES else _aspect_cost(self.geometry, width, head + depth),
         )
 
+    def briefs_depth(self, briefs: Sequence[_Item], width: int) -> int:
+        """The depth of a group of ``briefs``: its label, then each brief's headline and text, one under another."""
+        return BRIEFS_LABEL_ROWS + sum(self._brief_depth(brief, width) for brief in briefs)
+
     def _briefs_shape(self, item: _Item, width: int) -> Shape:
-        """A group of briefs: its label, then each brief's headline and text, one under another."""
-        depth = BRIEFS_LABEL_ROWS + sum(self._brief_depth(brief, width) for brief in item.briefs)
+        depth = self.briefs_depth(item.briefs, width)
         air = int(
             MAX_PARAGRAPH_AIR * sum(1 for brief in item.briefs for row in brief.rows if row.starts_paragraph) / width
         )
@@ -677,7 +706,7 @@ def _flow(measure: _Measure, page_count: int | None, withheld: int = 0) -> tuple
     before the last is made up ``withheld`` rows short, so that more goes on to the last."""
     issue, geometry = measure.issue, measure.geometry
     last = page_count or MAX_PAGES
-    waiting = _gather_briefs(issue, measure.items)
+    waiting = _gather_briefs(measure)
     carried: list[_Item] = []  # continuations, set first on the next page
     pages: list[Page] = []
     lost: list[_Item] = []
@@ -746,22 +775,30 @@ def _front_sections(issue: Issue, offered: list[_Item]) -> list[_Item]:
     return chosen
 
 
-def _gather_briefs(issue: Issue, items: list[_Item]) -> list[_Item]:
-    """``items`` with each run of short stories (two or more, on one source page) gathered into a group of
-    briefs, at most ``MAX_BRIEFS`` to a group: each would otherwise take a headline and a module of its own."""
+def _gather_briefs(measure: _Measure) -> list[_Item]:
+    """The sections with each run of short stories (two or more, on one source page) gathered into groups
+    of briefs: each would otherwise take a headline and a module of its own. A group holds at most
+    ``MAX_BRIEFS``, and no more than two columns set a ``BRIEFS_SHARE`` of a page deep."""
+    issue = measure.issue
+    deepest = BRIEFS_SHARE * measure.geometry.inside_rows
     gathered: list[_Item] = []
     run: list[_Item] = []
 
     def close_run() -> None:
-        groups = [run[i : i + MAX_BRIEFS] for i in range(0, len(run), MAX_BRIEFS)]
-        for group in groups:
+        group: list[_Item] = []
+        for item in [*run, None]:
+            grown = [*group, item] if item else group
+            if item and len(grown) <= MAX_BRIEFS and measure.briefs_depth(grown, 2) <= deepest:
+                group = grown
+                continue
             if len(group) > 1:
                 gathered.append(_Item(group[0].section, [], "brief", briefs=tuple(group)))
             else:
                 gathered.extend(group)
+            group = [item] if item else []
         run.clear()
 
-    for item in items:
+    for item in measure.items:
         if _is_brief(issue.sections[item.section]) and (
             not run or issue.sections[run[-1].section].page == issue.sections[item.section].page
         ):
