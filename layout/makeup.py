@@ -25,11 +25,12 @@ from functools import cache
 GAP = 1  # rows between modules one under another, and between bands: the rule between them
 MAX_STACK = 4  # modules one under another in one stack of a band
 AIR_COST = 0.25  # a row of paragraph air in a column, against a row of white
-CUT_COST = 6.0  # a story continued on a later page, in rows of white across one column
+CUT_COST = 20.0  # a story continued on a later page, per column: its continuation's headline, two jump lines, a reader's trip
 TOMBSTONE_COST = 150.0  # two headlines side by side: as bad as a hole of eight columns by twenty rows
 HOLE_COST = 1.5  # a cell left white under a stack shorter than its band, against one at the page's foot
-LEFT_COST = 3.0  # a block left for a later page, per row and column it would have filled here,
+LEFT_COST = 1.5  # a block left for a later page, per row and column it would have filled here,
 LEFT_EACH = 40.0  # and for itself, however small
+DUE = 4.0  # how much more leaving a block costs when its source puts it on the page
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Block:
     headed: bool  # has a headline that would bump another's beside it
     cut_cost: float = CUT_COST  # cutting it, per column of its width: a story jumping again, a box, cost more
     cut_anywhere: bool = False  # it may be cut wherever it stands, not only as the page's last module
+    due: bool = False  # its source puts it on this page (or an earlier one): leaving it for a later page costs more
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,10 @@ class _Search:
         }
         best: tuple[float, tuple[tuple[int, int, tuple[_Stack, ...]], ...]] | None = None
         # what leaving blocks [i, n) for a later page costs: more than the white they would have filled here
-        areas = [min(min(s.full * s.width for s in block.shapes), rows * self.columns) for block in self.blocks]
+        areas = [
+            min(min(s.full * s.width for s in block.shapes), rows * self.columns) * (DUE if block.due else 1)
+            for block in self.blocks
+        ]
         left = [sum(LEFT_COST * area + LEFT_EACH for area in areas[i:]) for i in range(n + 1)]
         for r in range(rows + 1):
             for i in range(n + 1):

@@ -490,7 +490,8 @@ class _Measure:
         widest_shape, *others = sorted(shapes, key=lambda shape: -shape.width)
         likeliest = [widest_shape, *sorted(others, key=lambda shape: (shape.cost, -shape.width))[: WIDTHS_TRIED - 1]]
         # a continuation may jump again wherever it stands, to leave its page's own stories room
-        return Block(tuple(sorted(likeliest, key=lambda shape: shape.width)), headed, cut_cost, bool(item.part))
+        due = section.page is not None and section.page <= page
+        return Block(tuple(sorted(likeliest, key=lambda shape: shape.width)), headed, cut_cost, bool(item.part), due)
 
     def _text_shape(self, item: _Item, width: int, page: int, rows: int) -> Shape:
         head = self.head(item, width).rows
@@ -499,7 +500,9 @@ class _Measure:
         starts = sum(1 for row in body if row.starts_paragraph)
         air = int(MAX_PARAGRAPH_AIR * starts / width)
         section = self.issue.sections[item.section]
-        least_cut = MIN_BODY_ROWS + 1  # and the jump line under them
+        # a few lines of text below what opens it (a jump line, a byline, a subhead), and the jump line under them
+        opening = next((n for n, row in enumerate(body) if row.kind == "text"), len(body))
+        least_cut = MIN_BODY_ROWS + 1 + math.ceil(opening / width)
         if page == 1 and section.lead and not item.part:  # the lead keeps its share of the front page
             least_cut = max(least_cut, int(rows * self.style.front_story_share) - head)
         cut = (head + least_cut, head + depth - MIN_BODY_ROWS) if depth - MIN_BODY_ROWS >= least_cut else None
