@@ -25,7 +25,7 @@ from functools import cache
 GAP = 1  # rows between modules one under another, and between bands: the rule between them
 MAX_STACK = 4  # modules one under another in one stack of a band
 AIR_COST = 0.25  # a row of paragraph air in a column, against a row of white
-CUT_COST = 20.0  # a story continued on a later page, per column: its continuation's headline, two jump lines, a reader's trip
+CUT_COST = 60.0  # a story continued on a later page: its continuation's headline, two jump lines, a reader's trip
 TOMBSTONE_COST = 150.0  # two headlines side by side: as bad as a hole of eight columns by twenty rows
 HOLE_COST = 1.5  # a cell left white under a stack shorter than its band, against one at the page's foot
 LEFT_COST = 1.5  # a block left for a later page, per row and column it would have filled here,
@@ -52,7 +52,7 @@ class Shape:
 class Block:
     shapes: tuple[Shape, ...]
     headed: bool  # has a headline that would bump another's beside it
-    cut_cost: float = CUT_COST  # cutting it, per column of its width: a story jumping again, a box, cost more
+    cut_cost: float = CUT_COST  # cutting it: a story jumping again, or a box, costs more
     cut_anywhere: bool = False  # it may be cut wherever it stands, not only as the page's last module
     due: bool = False  # its source puts it on this page (or an earlier one): leaving it for a later page costs more
 
@@ -245,7 +245,7 @@ class _Search:
             if not may_cut or last.cut is None or not last.cut[0] <= depths[-1] - short <= last.cut[1]:
                 return None
             depths[-1] -= short
-            cost += self.blocks[end - 1].cut_cost * width
+            cost += self.blocks[end - 1].cut_cost
             short = 0
         extra = -short
         for k, shape in enumerate(shapes):  # too shallow: photos grow and stories take air
