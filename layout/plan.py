@@ -36,11 +36,11 @@ UNDERFULL = 0.25  # a page with more of its rows blank is reported: the issue ha
 BLANK_TOLERANCE = 2  # rows per page a plan may leave blank (spread between the page's sections)
 BALANCE_SHARES = (1, 2, 3)  # of the last page's blank rows, what the page before it may give up to it
 TIGHTER_TRIES = 3  # grids made up beyond the most open one that holds the issue, to find the least blank
-BRIEFS_SHARE = 1 / 3  # of a page's rows, the most a group of briefs takes in two columns
+BRIEFS_SHARE = 1 / 2  # of a page's rows, the most a group of briefs takes in two columns
 JUMP_AGAIN = 8  # how much worse than a first jump a second one (or a box's) is
 WIDTHS_TRIED = 3  # a story's widths tried in page makeup: those whose shapes read best
 MAX_OFFERED = 30  # sections a page is offered at once: more modules than this make no page
-BRIEF = 300  # characters: a story shorter than this, beside another, is gathered with it into a group of briefs
+BRIEF_LINES = 16  # a story of no more lines of a column, beside another, is gathered with it into a group of briefs
 MAX_BRIEFS = 5  # briefs to a group
 BRIEFS_LABEL_ROWS = 2  # the group's label (简讯, In Brief), with air under it
 SHORT_STORY = 200  # characters: a story shorter than this is set in one or two columns
@@ -802,13 +802,13 @@ def _gather_briefs(measure: _Measure) -> list[_Item]:
         run.clear()
 
     for item in measure.items:
-        if _is_brief(issue.sections[item.section]) and (
+        if _is_brief(issue.sections[item.section], item) and (
             not run or issue.sections[run[-1].section].page == issue.sections[item.section].page
         ):
             run.append(item)
             continue
         close_run()
-        if _is_brief(issue.sections[item.section]):
+        if _is_brief(issue.sections[item.section], item):
             run.append(item)
         else:
             gathered.append(item)
@@ -816,12 +816,14 @@ def _gather_briefs(measure: _Measure) -> list[_Item]:
     return gathered
 
 
-def _is_brief(section: Section) -> bool:
+def _is_brief(section: Section, item: _Item) -> bool:
+    """A story of a few lines of a column (whatever the script: a line holds fewer Chinese characters than
+    Latin letters), under a headline of its own."""
     return (
         section.kind is SectionKind.STORY
         and not section.lead
         and bool(section.headline.strip())
-        and sum(len(block.text) for block in section.blocks) < BRIEF
+        and len(item.rows) <= BRIEF_LINES
     )
 
 

@@ -25,8 +25,11 @@ from layout.verify import JUMP_FROM, normalize
 ROOT = Path(__file__).resolve().parent.parent
 BUILDS = {
     "the Chinese sample": (ROOT / "issues" / "zhaotong-2023-11-15.md", BuildOptions()),
-    # two pages for its 650 characters, so that a story goes on from one page to the next
-    "an English daily": (ROOT / "tests" / "issues" / "gazette.md", BuildOptions(style="gazette", pages=2)),
+    # two pages for its 2,400 characters of OCR text, so that stories go on from one page to the next
+    "an English daily": (
+        ROOT / "tests" / "issues" / "ocr-english" / "millbrook-sentinel-1887-10-15.md",
+        BuildOptions(style="gazette", pages=2),
+    ),
 }
 X = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"

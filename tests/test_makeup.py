@@ -46,6 +46,7 @@ PARAGRAPHS = (
     "增速连续9个月保持全省前三名,始终保持57%以上的高速增长态势。",
 )
 STORY = "## 昭通前三季度工业投资增速排名全省第一位\n\n" + "".join(f"{p}\n\n" for p in PARAGRAPHS)
+SHORT_STORY_TEXT = "## 昭通前三季度工业投资增速排名全省第一位\n\n" + PARAGRAPHS[0] + "\n\n"
 BRIEFS = """## 苹果飘香
 
 近日,在昭阳区小龙洞回族彝族乡的苹果园里,红彤彤的苹果挂满枝头,果农们忙着采摘苹果。
@@ -101,9 +102,13 @@ def stretched_to_the_foot(plan: Plan) -> Plan:
 
 
 def in_one_column(piece: Piece, row: int, column: int) -> Piece:
-    """The piece's lines poured into one column at (row, column): they were set at the column's width."""
+    """The piece's lines poured into one column at (row, column), a module of its own under a story's
+    headline: they were set at the column's width."""
     rows = tuple(r for col in piece.columns for r in col)
-    return replace(piece, columns=(rows,), body_rows=len(rows), row=row, column=column, span=1)
+    head = replace(piece.head, rank="story", label=False)
+    return replace(
+        piece, head=head, columns=(rows,), body_rows=len(rows), row=row, column=column, span=1, module=column
+    )
 
 
 def run(argv: list[str | Path], capsys) -> tuple[object, str, str]:
@@ -161,7 +166,7 @@ def test_a_module_more_than_a_third_empty_fails_verify_in_one_line(tmp_path, cap
     """issue 10: a story whose module runs far below its text leaves a hole in the page: verify fails,
     naming the page and the story, and the command says so in one line (exit 1, as for any unfaithful
     output)."""
-    built = built_issue(tmp_path, MASTHEAD + STORY)
+    built = built_issue(tmp_path, MASTHEAD + SHORT_STORY_TEXT)
     plan = stretched_to_the_foot(built.plan)
     pdf = rendered(built, plan, tmp_path / "holed.pdf", makeup_json(plan, built.issue))
     report = verify_pdf(built.issue, pdf)
@@ -193,7 +198,7 @@ def test_headlines_side_by_side_and_a_short_story_across_the_page_are_counted(tm
     built = built_issue(tmp_path, MASTHEAD + BRIEFS)
     page = built.plan.pages[0]
     first, second, third = sorted(page.pieces, key=lambda piece: piece.section)
-    across = replace(third, row=max(first.rows, second.rows) + 1, column=0, span=3)
+    across = replace(third, row=max(first.rows, second.rows) + 1, column=0, span=3, module=3)
     page = replace(page, pieces=(in_one_column(first, 0, 0), in_one_column(second, 0, 1), across))
     plan = with_page(built.plan, page)
     pdf = rendered(built, plan, tmp_path / "tombstoned.pdf", makeup_json(plan, built.issue))
