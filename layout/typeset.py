@@ -281,6 +281,10 @@ def _ligate(buffer: list[list], ligatures: dict) -> list[list]:
     return out
 
 
+def _right_to_left(cluster: str) -> bool:
+    return unicodedata.bidirectional(cluster[0]) in ("R", "AL")
+
+
 def _kind(char: str) -> int:
     if char.isspace() and char != "\u00a0":
         return _SPACE
@@ -482,7 +486,10 @@ class _Clusters:
             return False
         before = self.kinds[i - 1]
         if before == _SPACE:
-            return True
+            # a quoted right-to-left phrase stays on one line: broken across lines, its words lose their order
+            # (each line is reordered on its own, so the phrase no longer reads back whole)
+            opening = next((j for j in range(i - 1, -1, -1) if self.kinds[j] != _SPACE), None)
+            return not (opening is not None and _right_to_left(self.texts[opening]) and _right_to_left(self.texts[i]))
         if before == _NARROW and self.kinds[i] == _NARROW:
             # in words, after a hyphen or a dash between letters (New-|York, word—|word)
             return self.words and self.texts[i - 1] in BREAK_AFTER and self._letters_around(i - 1)
