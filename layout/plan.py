@@ -2,14 +2,16 @@
 
 A page is a grid: the style's columns across, rows of the body's line height down. Every line of
 body text is typeset here with the fonts' real advances (``typeset``), so each section's depth is
-known exactly without rendering. The front page takes the masthead and the top of the issue (the
-lead, the next stories, the first photo), each text story in the rows it is allotted, the rest
-jumping inside; the inside pages take the continuations, then the other sections, in reading order,
-each cut where a page ends and continued on the next. The fitter tries body sizes, leadings and
-photo depths within the style's bounds and keeps the plan that leaves the least blank space on
-exactly the issue's page count; when nothing fits, a ``FitError`` says how much is left over.
-Each body line knows where it begins in its section's text, so the plan can tell the e-book where
-each page's part of a story begins (``Plan.page_parts``).
+known exactly at every width without rendering. Each page is made up of modules (``makeup``): this
+module says what each section may be on a page (the widths it may take and its depths at each, by
+its kind, rank and length; short stories gathered into groups of briefs), flows the sections onto
+the pages in reading order (the front page showing the top of the issue, its stories going on
+inside; the continuations first on the next page; sections held for the page their source names),
+and turns each page's rectangles into pieces: balanced columns, or cut with a jump line. The fitter
+tries body sizes and leadings within the style's bounds and keeps the plan that leaves the least
+blank space on exactly the issue's page count; when nothing fits, a ``FitError`` says how much is
+left over. Each body line knows where it begins in its section's text, so the plan can tell the
+e-book where each page's part of a story begins (``Plan.page_parts``).
 """
 
 from __future__ import annotations

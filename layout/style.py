@@ -193,7 +193,8 @@ class Settings:
     """Headline sizes by rank (lead, story, commentary, photo, continuation), as multiples of the body
     size; a headline shrinks (to 70%) or wraps to fit its span."""
     photo_share: Annotated[Bounds, AfterValidator(_below_one)]
-    """The photo band's depth, as a share of the front page's rows."""
+    """A photo frame's depth, as a share of its page's rows (within that, the planner keeps the frame's
+    proportions between a wide landscape and a portrait)."""
     front_story_share: Share
     """The share of the front page's rows that the lead story keeps at least (when it has that much)."""
     masthead_height: Share
