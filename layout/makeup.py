@@ -26,7 +26,7 @@ GAP = 1  # rows between modules one under another, and between bands: the rule b
 MAX_STACK = 4  # modules one under another in one stack of a band
 AIR_COST = 0.25  # a row of paragraph air in a column, against a row of white
 CUT_COST = 60.0  # a story continued on a later page: its continuation's headline, two jump lines, a reader's trip
-TOMBSTONE_COST = 100.0  # two headlines side by side: worse than a hole of four columns by fifteen rows, better than half a page
+TOMBSTONE_COST = 100.0  # headlines side by side: worse than a hole four columns by fifteen rows, not half a page
 HOLE_COST = 1.5  # a cell left white under a stack shorter than its band, against one at the page's foot
 LEFT_COST = 1.5  # a block left for a later page, per row and column it would have filled here,
 LEFT_EACH = 40.0  # and for itself, however small
@@ -211,9 +211,9 @@ class _Search:
                 cost = stack.cost + TOMBSTONE_COST * (left and stack.headed)
                 if closes or last:
                     # the page's last band may end short of the page's width, the columns to the right left white
-                    cost += (self.columns - column - width) * height
-                    if end not in found or cost < found[end][0]:
-                        found[end] = (cost, (stack,))
+                    ending = cost + (self.columns - column - width) * height * HOLE_COST
+                    if end not in found or ending < found[end][0]:
+                        found[end] = (ending, (stack,))
                 if closes:
                     continue
                 for j, (rest_cost, rest) in self._band(end, column + width, stack.headed, height, last).items():

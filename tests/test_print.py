@@ -127,7 +127,9 @@ def _cells(plan: Plan, page: Page, trim: tuple[float, float, float, float]) -> l
         cells.append(Cell(page.number, piece, "head", x(piece.column), span_x1, y(head), y(head + piece.head.rows)))
         if piece.photo_rows:
             cells.append(
-                Cell(page.number, piece, "caption", x(piece.column), span_x1, y(body), y(piece.bottom), piece.columns[0])
+                Cell(
+                    page.number, piece, "caption", x(piece.column), span_x1, y(body), y(piece.bottom), piece.columns[0]
+                )
             )
             continue
         for index, rows in enumerate(piece.columns):
