@@ -19,6 +19,7 @@ from layout.plan import pages_filled, plan_issue
 from layout.readers import read_issue
 from layout.style import load_style
 from layout.verify import normalize
+from layout.verify.pdf import verify_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 NDNP = ROOT / "tests" / "issues" / "ndnp" / "1858081301.xml"
@@ -100,10 +101,18 @@ def test_an_issue_its_page_count_holds_only_on_a_larger_sheet_is_set_on_the_firs
 
 
 @pytest.mark.slow
-def test_the_ndnp_issue_builds_on_its_two_pages_each_with_the_text_of_its_alto_page() -> None:
-    """issue 9, done when: the real 1858 NDNP issue (35,000 characters a page) builds on its own two pages."""
+def test_the_ndnp_issue_builds_on_its_two_pages_each_with_the_text_of_its_alto_page(tmp_path: Path) -> None:
+    """issue 9, done when: the real 1858 NDNP issue (35,000 characters a page) builds on its own two pages;
+    issue 10, done when: made up in modules, each page inked at least 0.35, no module a third empty, no
+    short story spread wide, no headlines side by side."""
     issue = read_issue(NDNP)
     built = make(NDNP, BuildOptions())
+    pdf = tmp_path / "ndnp.pdf"
+    pdf.write_bytes(built.files["1858081301.pdf"])
+    makeup = verify_pdf(issue, pdf).makeup
+    assert len(makeup) == 2
+    for page in makeup:
+        assert page.ink >= 0.35 and page.emptiest <= 1 / 3 and (page.spread, page.tombstones) == (0, 0), page
     assert len(built.plan.pages) == 2 and built.plan.geometry.body_size < load_style("gazette").body_size.min
     printed = [normalize(page.extract_text()) for page in PdfReader(io.BytesIO(built.files["1858081301.pdf"])).pages]
     for page in (1, 2):
