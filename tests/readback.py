@@ -28,6 +28,17 @@ def text_of(element: ElementTree.Element) -> str:
     return element.text
 
 
+def glyph_lines(chars: list[dict]) -> list[list[dict]]:
+    """pdfplumber's glyphs grouped into lines by baseline, top to bottom, each line left to right."""
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (-c["matrix"][5], c["x0"])):
+        if lines and abs(lines[-1][0]["matrix"][5] - char["matrix"][5]) < 1.0:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+
+
 def document_info(reader: PdfReader) -> DocumentInformation:
     """The PDF's document information dictionary (/Info)."""
     info = reader.metadata

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from readback import glyph_lines
 
 from layout.build import BuildOptions, Built, make
 from layout.display import display_lines
@@ -74,17 +75,6 @@ def rendered(request: pytest.FixtureRequest) -> Rendered:
 # -- reading back --------------------------------------------------------------------------------
 
 
-def _lines(chars: list[dict]) -> list[list[dict]]:
-    """Glyphs grouped into lines by baseline, top to bottom, each left to right."""
-    lines: list[list[dict]] = []
-    for char in sorted(chars, key=lambda c: (-c["matrix"][5], c["x0"])):
-        if lines and abs(lines[-1][0]["matrix"][5] - char["matrix"][5]) < 1.0:
-            lines[-1].append(char)
-        else:
-            lines.append([char])
-    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
-
-
 def _text(line: list[dict]) -> str:
     return norm("".join(c["text"] for c in line))
 
@@ -96,10 +86,10 @@ def _grid_top(plan: Plan) -> float:
 def _ear(rendered: Rendered) -> tuple[list[dict], list[list[dict]]]:
     """The ear's label line and its entries' lines: the masthead's lines from the label down, right of it."""
     masthead = [c for c in rendered.chars(1) if c["bottom"] <= _grid_top(rendered.plan)]
-    lines = _lines(masthead)
+    lines = glyph_lines(masthead)
     label = next(line for line in lines if _text(line) == EAR_LABELS[rendered.style])
     left = label[0]["x0"] - 7  # the label's bar stands out 6pt from the entries' edge
-    below = _lines([c for c in masthead if c["x0"] >= left and c["top"] > label[0]["bottom"]])
+    below = glyph_lines([c for c in masthead if c["x0"] >= left and c["top"] > label[0]["bottom"]])
     strip_top = min(c["top"] for c in _strip(rendered))
     return label, [line for line in below if line[0]["bottom"] <= strip_top]
 
@@ -107,7 +97,7 @@ def _ear(rendered: Rendered) -> tuple[list[dict], list[list[dict]]]:
 def _strip(rendered: Rendered) -> list[dict]:
     """The masthead's bottom strip: the line that ends with the issue's page count."""
     masthead = [c for c in rendered.chars(1) if c["bottom"] <= _grid_top(rendered.plan)]
-    return next(line for line in _lines(masthead) if re.search(r"今日\d+版$|\dpages?$", _text(line)))
+    return next(line for line in glyph_lines(masthead) if re.search(r"今日\d+版$|\dpages?$", _text(line)))
 
 
 def _later_starts(plan: Plan, rendered: Rendered) -> list[tuple[str, int]]:
@@ -226,9 +216,9 @@ def test_the_samples_overline_reads_back_without_a_short_last_line(sample: Rende
         and top <= c["top"]
         and c["bottom"] <= top + piece.head.rows * g.line_height + 1
     ]
-    lines = [_text(line) for line in _lines(head) if _text(line) in norm(OVERLINE)]
+    lines = [_text(line) for line in glyph_lines(head) if _text(line) in norm(OVERLINE)]
     assert "".join(lines) == norm(OVERLINE)
-    last = next(line for line in _lines(head) if _text(line) == lines[-1])
+    last = next(line for line in glyph_lines(head) if _text(line) == lines[-1])
     assert len(lines[-1]) >= 3 and last[-1]["x1"] - last[0]["x0"] >= g.span_width(piece.span) / 5
 
 

@@ -22,7 +22,7 @@ import weasyprint
 from images import png
 from pypdf import PdfReader
 from pypdf.generic import Destination
-from readback import document_info
+from readback import document_info, glyph_lines
 
 from layout.build import BuildOptions, Built, make
 from layout.cli import main
@@ -151,15 +151,8 @@ def _centre_in(char: dict, cell: Cell) -> bool:
 
 def _lines(chars: list[dict]) -> list[Line]:
     """Glyphs grouped into lines by their baseline, top to bottom, each line left to right."""
-    lines: list[list[dict]] = []
-    for char in sorted(chars, key=lambda c: (-c["matrix"][5], c["x0"])):
-        if lines and abs(lines[-1][0]["matrix"][5] - char["matrix"][5]) < 1.0:
-            lines[-1].append(char)
-        else:
-            lines.append([char])
     out = []
-    for glyphs in lines:
-        glyphs.sort(key=lambda c: c["x0"])
+    for glyphs in glyph_lines(chars):
         sizes = [round(c["size"], 2) for c in glyphs]
         out.append(
             Line(

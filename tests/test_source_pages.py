@@ -111,8 +111,9 @@ def test_the_ndnp_issue_builds_on_its_two_pages_each_with_the_text_of_its_alto_p
     pdf.write_bytes(built.files["1858081301.pdf"])
     makeup = verify_pdf(issue, pdf).makeup
     assert len(makeup) == 2
-    for page in makeup:
-        assert page.ink >= 0.35 and page.emptiest <= 1 / 3 and (page.spread, page.tombstones) == (0, 0), page
+    for measured in makeup:
+        assert measured.ink >= 0.35 and measured.emptiest <= 1 / 3, measured
+        assert (measured.spread, measured.tombstones) == (0, 0), measured
     assert len(built.plan.pages) == 2 and built.plan.geometry.body_size < load_style("gazette").body_size.min
     printed = [normalize(page.extract_text()) for page in PdfReader(io.BytesIO(built.files["1858081301.pdf"])).pages]
     for page in (1, 2):
