@@ -291,7 +291,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     if overflow:  # the tightest grid holds the most: no other holds everything either
         raise _overflow_error(issue, style, paper, page_count, overflow)
     # the area text takes grows with the square of its size and with its leading: the search begins a
-    # size more open than the grid that the tightest one's fill says will just hold it
+    # size or two more open than the grid that the tightest one's fill says will just hold it
     size, leading = grids[tightest]
     reach = size * size * leading / max(_filled_share(pages), 1e-3)
     estimate = next(index for index, (size, leading) in enumerate(grids) if size * size * leading <= reach)
@@ -322,7 +322,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     empty = [page.number for page in plan.pages if page.blank_rows > UNDERFULL * page.rows]
     if empty:
         log.warning(
-            "%s: even at the largest body size (%gpt) the content leaves page(s) %s largely blank; "
+            "%s: set at %gpt, the fullest its pages allow, the content leaves page(s) %s largely blank; "
             "give fewer pages (--pages) or a smaller paper (--paper)",
             issue.source,
             plan.geometry.body_size,
