@@ -6,13 +6,16 @@ all of the page's columns, its headline across its own width. This module arrang
 modular pages are built: the page is a stack of bands, one under another; a band is a row of stacks,
 side by side, filling every column; a stack is modules of one width, one under another. Reading order
 is band by band, stack by stack, top to bottom. A dynamic program over (blocks placed, rows used)
-chooses the bands, and within a band over (blocks placed, columns used, the stack to the left) chooses
-the stacks and their widths, so that:
+chooses the bands, and within a band one over (block, columns used, whether the stack to the left
+opens with a headline) chooses the stacks and their widths, so that:
 - every stack fills its band (a story's paragraphs may take some air, a photo's frame may grow or
-  shrink within its bounds; what is still left is white at the foot of the stack's last module);
-- no headline stands beside another at the same height in the neighbouring stack (tombstones);
-- the page takes as many of the blocks offered as it can, the last of them cut (to be continued on a
-  later page) only when that fills the page better than leaving it out.
+  shrink within its bounds); what is still left is a hole under the stack, costed, never white inside
+  a module;
+- no headline stands beside another where stacks open side by side (a tombstone) unless nothing
+  better fills the page;
+- the page takes as many of the blocks offered as it can, its last module cut (to be continued on a
+  later page; on a front page, or for a story already continued, any module) when that fills the page
+  better than leaving the story for later.
 The search is exact within that family of layouts; the costs are in rows times columns of white.
 """
 
