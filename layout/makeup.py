@@ -73,7 +73,6 @@ class Placement:
 @dataclass(frozen=True)
 class Makeup:
     placements: tuple[Placement, ...]  # the blocks placed (a prefix of those offered), in reading order
-    cost: float
 
     @property
     def placed(self) -> int:
@@ -81,12 +80,19 @@ class Makeup:
 
 
 def make_up(
-    blocks: Sequence[Block], columns: int, rows: int, at_least: int = 0, cut_any: bool = False
+    blocks: Sequence[Block],
+    columns: int,
+    rows: int,
+    at_least: int = 0,
+    cut_any: bool = False,
+    or_fewer: bool = False,
 ) -> Makeup | None:
     """The best arrangement of a prefix of ``blocks`` (at least ``at_least`` of them) on a page of
-    ``columns`` by ``rows``; None when not even that many fit. Only the page's last module may be cut,
-    unless ``cut_any`` (a front page, whose stories go on inside)."""
-    return _Search(tuple(blocks), columns, rows, cut_any).best(at_least)
+    ``columns`` by ``rows``; when not even that many fit, the best of any prefix if ``or_fewer``, else
+    None. Only the page's last module may be cut, unless ``cut_any`` (a front page, whose stories go on
+    inside)."""
+    search = _Search(tuple(blocks), columns, rows, cut_any)
+    return search.best(at_least) or (search.best(0) if or_fewer else None)
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,7 @@ class _Search:
                                 reach[key] = (total, (*bands, (top, height, stacks)))
         if best is None:
             return None
-        return Makeup(self._placements(best[1]), best[0])
+        return Makeup(self._placements(best[1]))
 
     def _placements(self, bands: tuple[tuple[int, int, tuple[_Stack, ...]], ...]) -> tuple[Placement, ...]:
         placements = []

@@ -19,7 +19,6 @@ from xml.etree import ElementTree
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
-from layout.display import display_lines
 from layout.errors import ReissueError
 from layout.identity import instance_urn, issue_time, issue_urn, issue_uuid, organisation
 from layout.model import Issue, SectionKind, issue_folder
@@ -27,7 +26,6 @@ from layout.photos import PhotoFile
 from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Geometry, Piece, Plan, Row
 from layout.style import Style
 from layout.tagging import finish_tags
-from layout.typeset import Typesetter
 
 
 class SafeFetcher(URLFetcher):
@@ -126,7 +124,6 @@ def render_html(
     when the issue was ``released`` (``identity.release_time``)."""
     template = style.templates.get_template("print/issue.html.j2")
     geometry = plan.geometry
-    typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
     return template.render(
         issue=issue,
         masthead=issue.masthead,
@@ -142,10 +139,6 @@ def render_html(
         image_urls={index: photo.path.as_uri() for index, photo in photos.items()},
         paragraphs=lambda piece: paragraphs(piece, geometry),
         inside=inside_index(issue, plan),
-        # a head's overline, subheadline, kicker or author in the lines and size the planner counted
-        display=lambda text, part, span: display_lines(
-            text, geometry.span_width(span), geometry.body_size * HEAD_PARTS[part][0], typesetter
-        ),
         created=_w3c(issue_time(issue.masthead)),  # the PDF as a document was made the day it was printed
         modified=_w3c(released),
     )

@@ -19,10 +19,10 @@ from __future__ import annotations
 import bisect
 import logging
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
-from layout.display import display_lines
+from layout.display import DisplayLines, display_lines
 from layout.errors import FitError
 from layout.makeup import CUT_COST, Block, Placement, Shape, make_up
 from layout.model import MAX_PAGES, BlockRole, Issue, PagePart, Section, SectionKind, TextPosition, phrases
@@ -104,6 +104,8 @@ class Head:
     lines: tuple[str, ...]
     rank: str = "story"  # lead | story | commentary | photo | continuation | brief: which headline size
     label: bool = False  # it opens a group of briefs, under the group's label
+    # its kicker, overline, subheadline and a commentary's author, in the lines and size the print sets them
+    parts: Mapping[str, DisplayLines] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -270,49 +272,49 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
     bodies: dict[float, dict[int, list[Row]]] = {}  # the body lines depend on the size, not on the leading
     grids = [(size, leading) for size in _steps(style.body_size) for leading in _steps(style.leading)]
-    made: dict[int, tuple[int, list[Page], Geometry]] = {}
+    leadings = len(list(_steps(style.leading)))
+    made: dict[int, tuple[int, list[Page], _Measure]] = {}
 
-    def _holds_on_its_pages(index: int) -> bool:
-        overflow, pages, _ = make(index)
-        return not overflow and not _off_their_page(pages, issue)
-
-    def make(index: int) -> tuple[int, list[Page], Geometry]:
+    def make(index: int) -> tuple[int, list[Page], _Measure]:
         if index not in made:
             size, leading = grids[index]
             measure = _Measure(
                 issue, _geometry(style, paper, size, leading), style, typesetter, bodies.setdefault(size, {})
             )
             pages, overflow = _flow(measure, page_count)
-            made[index] = (overflow, _balanced(measure, page_count, pages) if not overflow else pages, measure.geometry)
+            made[index] = (overflow, pages, measure)
         return made[index]
 
+    def holds_on_its_pages(index: int) -> bool:
+        overflow, pages, _ = make(index)
+        return not overflow and not _off_their_page(pages, issue)
+
     tightest = len(grids) - 1
-    overflow, pages, _ = make(tightest)
+    overflow, pages, measure = make(tightest)
     if overflow:  # the tightest grid holds the most: no other holds everything either
         raise _overflow_error(issue, style, paper, page_count, overflow)
     # the area text takes grows with the square of its size and with its leading: the search begins a
     # size or two more open than the grid that the tightest one's fill says will just hold it
     size, leading = grids[tightest]
-    reach = size * size * leading / max(_filled_share(pages), 1e-3)
+    reach = size * size * leading / max(_filled_share(_balanced(measure, page_count, pages)), 1e-3)
     estimate = next(index for index, (size, leading) in enumerate(grids) if size * size * leading <= reach)
-    start = max(0, estimate - 2 * len(list(_steps(style.leading))))
+    start = max(0, estimate - 2 * leadings)
     low = next(index for index in range(start, len(grids)) if not make(index)[0])
     # a smaller size that keeps every story on the page its source names is worth more: the size is found
     # by its tightest leading (which holds the most), then the most open leading of it that does
     if _off_their_page(make(low)[1], issue):
-        leadings = len(list(_steps(style.leading)))
         tightest_of_each = range(low - low % leadings + leadings - 1, len(grids), leadings)
-        found = next((index for index in tightest_of_each if _holds_on_its_pages(index)), None)
+        found = next((index for index in tightest_of_each if holds_on_its_pages(index)), None)
         if found is not None:
-            low = next(
-                index for index in range(max(low, found - leadings + 1), found + 1) if _holds_on_its_pages(index)
-            )
+            low = next(index for index in range(max(low, found - leadings + 1), found + 1) if holds_on_its_pages(index))
     best: tuple[float, Plan] | None = None
     for index in range(low, min(low + TIGHTER_TRIES, len(grids))):
-        overflow, pages, geometry = make(index)
+        overflow, pages, measure = make(index)
         if overflow:
             continue
+        pages = _balanced(measure, page_count, pages)
         score = _blankness(pages, issue)
+        geometry = measure.geometry
         if best is None or score < best[0] - 1e-9:
             best = (score, Plan(geometry, tuple(_link_jumps(pages))))
         if score <= BLANK_TOLERANCE / geometry.inside_rows:
@@ -435,7 +437,7 @@ class _Measure:
         self.issue, self.geometry, self.style, self.typesetter = issue, geometry, style, typesetter
         self._heads: dict[tuple[int, str, int], Head] = {}
         self._captions: dict[tuple[int, int], list[Row]] = {}
-        self._blocks: dict[tuple[int, int, int, bool, int], Block] = {}
+        self._blocks: dict[tuple[int, int, int, int, int], Block] = {}
         self.items = [self._item(i, bodies) for i in range(len(issue.sections))]
 
     def _item(self, index: int, bodies: dict[int, list[Row]]) -> _Item:
@@ -459,7 +461,7 @@ class _Measure:
     def block(self, item: _Item, page: int, rows: int) -> Block:
         """What page makeup needs of ``item`` on page ``page`` of ``rows`` rows: the widths it may take and
         its depths at each, by its kind, rank and length."""
-        key = (item.section, item.part, len(item.rows), page == 1, rows)
+        key = (item.section, item.part, len(item.rows), page, rows)
         if key not in self._blocks:
             self._blocks[key] = self._block(item, page, rows)
         return self._blocks[key]
@@ -482,18 +484,21 @@ class _Measure:
         shapes = []
         for width in widths:
             shape = self._text_shape(item, width, page, rows)
-            thin = width > 2 and shape.full - shape.head < 2 * MIN_BODY_ROWS  # spread into a few lines
-            if not ((short or thin) and width > 2) or width == min(widths):
+            thin = shape.full - shape.head < 2 * MIN_BODY_ROWS  # it would spread into a few lines
+            if width <= 2 or not (short or thin) or width == min(widths):
                 shapes.append(shape)
-        headed = bool(section.headline.strip()) and section.kind is not SectionKind.NOTES
-        # a story jumping a second time, or a boxed commentary jumping at all, is what readers lose their way in
-        cut_cost = CUT_COST * (JUMP_AGAIN if item.part or section.kind is SectionKind.COMMENTARY else 1)
         # its widest shape, which fills a band alone, and the others that read best
         widest_shape, *others = sorted(shapes, key=lambda shape: -shape.width)
         likeliest = [widest_shape, *sorted(others, key=lambda shape: (shape.cost, -shape.width))[: WIDTHS_TRIED - 1]]
-        # a continuation may jump again wherever it stands, to leave its page's own stories room
-        due = section.page is not None and section.page <= page
-        return Block(tuple(sorted(likeliest, key=lambda shape: shape.width)), headed, cut_cost, bool(item.part), due)
+        return Block(
+            tuple(sorted(likeliest, key=lambda shape: shape.width)),
+            headed=bool(section.headline.strip()) and section.kind is not SectionKind.NOTES,
+            # a story jumping a second time, or a boxed commentary jumping at all, is where readers lose their way
+            cut_cost=CUT_COST * (JUMP_AGAIN if item.part or section.kind is SectionKind.COMMENTARY else 1),
+            # a continuation may jump again wherever it stands, to leave its page's own stories room
+            cut_anywhere=bool(item.part),
+            due=section.page is not None and section.page <= page,
+        )
 
     def _text_shape(self, item: _Item, width: int, page: int, rows: int) -> Shape:
         head = self.head(item, width).rows
@@ -670,14 +675,15 @@ def _head(section: Section, geometry: Geometry, style: Style, typesetter: Typese
             typesetter,
         )
     height = len(lines) * size * HEADLINE_LINE_HEIGHT
+    parts: dict[str, DisplayLines] = {}
     if rank != "continuation":
         for part, (scale, leading) in HEAD_PARTS.items():
             text = getattr(section, part)
             if text and not (part == "author" and section.kind is not SectionKind.COMMENTARY):
-                fit = display_lines(text, width, geometry.body_size * scale, typesetter)
+                parts[part] = fit = display_lines(text, width, geometry.body_size * scale, typesetter)
                 height += len(fit.lines) * fit.size * leading
     rows = math.ceil(height / geometry.line_height + HEAD_PADDING - 1e-6) if height else 0
-    return Head(rows, round(size, 2), lines, rank)
+    return Head(rows, round(size, 2), lines, rank, parts=parts)
 
 
 def _fit_headline(
@@ -715,17 +721,22 @@ def _flow(measure: _Measure, page_count: int | None, withheld: int = 0) -> tuple
     carried: list[_Item] = []  # continuations, set first on the next page
     pages: list[Page] = []
     lost: list[_Item] = []
+
+    def page_rows(number: int) -> int:
+        return geometry.front_rows if number == 1 else geometry.inside_rows
+
+    def page(number: int, pieces: Sequence[Piece]) -> Page:
+        return Page(number, _page_name(issue, measure.style, number), number == 1, page_rows(number), tuple(pieces))
+
     while (waiting or carried) and len(pages) < last:
         number = len(pages) + 1
-        rows = geometry.front_rows if number == 1 else geometry.inside_rows
+        front = number == 1
+        rows = page_rows(number)
         held = withheld if page_count and number == page_count - 1 else 0
         offered = carried + _for_page(issue, waiting, number, MAX_OFFERED - len(carried))
         blocks = [measure.block(item, number, rows) for item in offered]
-        front = number == 1
         top = len(_front_sections(issue, offered)) if front else len(carried)
-        makeup = make_up(blocks, geometry.columns, rows - held, top, cut_any=front) or make_up(
-            blocks, geometry.columns, rows - held, cut_any=front
-        )
+        makeup = make_up(blocks, geometry.columns, rows - held, top, cut_any=front, or_fewer=True)
         placed = makeup.placements if makeup else ()
         if offered and not placed and number > 1:  # it fits no page: count it over and go on without it
             lost.append(offered[0])
@@ -745,12 +756,9 @@ def _flow(measure: _Measure, page_count: int | None, withheld: int = 0) -> tuple
         done = {(item.section, item.part) for item in (offered[p.block] for p in placed)}
         carried = rests + [item for item in carried if (item.section, item.part) not in done]
         waiting = [item for item in waiting if (item.section, item.part) not in done]
-        pages.append(Page(number, _page_name(issue, measure.style, number), number == 1, rows, tuple(pieces)))
+        pages.append(page(number, pieces))
     overflow = sum(_depth(measure, item) for item in lost + carried + waiting)
-    while len(pages) < (page_count or 0):
-        number = len(pages) + 1
-        rows = geometry.front_rows if number == 1 else geometry.inside_rows
-        pages.append(Page(number, _page_name(issue, measure.style, number), number == 1, rows, ()))
+    pages += [page(number, ()) for number in range(len(pages) + 1, (page_count or 0) + 1)]
     return pages, overflow
 
 
@@ -787,34 +795,30 @@ def _gather_briefs(measure: _Measure) -> list[_Item]:
     issue = measure.issue
     deepest = BRIEFS_SHARE * measure.geometry.inside_rows
     gathered: list[_Item] = []
-    run: list[_Item] = []
+    group: list[_Item] = []
 
-    def close_run() -> None:
-        group: list[_Item] = []
-        for item in [*run, None]:
-            grown = [*group, item] if item else group
-            if item and len(grown) <= MAX_BRIEFS and measure.briefs_depth(grown, 2) <= deepest:
-                group = grown
-                continue
-            if len(group) > 1:
-                gathered.append(_Item(group[0].section, [], "brief", briefs=tuple(group)))
-            else:
-                gathered.extend(group)
-            group = [item] if item else []
-        run.clear()
+    def close_group() -> None:
+        gathered.append(_Item(group[0].section, [], "brief", briefs=tuple(group)) if len(group) > 1 else group[0])
+        group.clear()
 
     for item in measure.items:
-        if _is_brief(issue.sections[item.section], item) and (
-            not run or issue.sections[run[-1].section].page == issue.sections[item.section].page
-        ):
-            run.append(item)
-            continue
-        close_run()
-        if _is_brief(issue.sections[item.section], item):
-            run.append(item)
+        section = issue.sections[item.section]
+        brief = _is_brief(section, item)
+        joins = (
+            bool(group)
+            and brief
+            and len(group) < MAX_BRIEFS
+            and issue.sections[group[-1].section].page == section.page
+            and measure.briefs_depth([*group, item], 2) <= deepest
+        )
+        if group and not joins:
+            close_group()
+        if brief:
+            group.append(item)
         else:
             gathered.append(item)
-    close_run()
+    if group:
+        close_group()
     return gathered
 
 
@@ -905,10 +909,10 @@ def _text_piece(
     balanced columns when it fits, else as much as fits, ending with a jump line, and what is left
     (which begins the next piece with one)."""
     rows = ([Row("jump-from")] if item.part else []) + item.rows
-    for depth in range(math.ceil(len(rows) / span), available + 1):
-        columns, taken = _fill(rows, depth, span)
-        if taken == len(rows):
-            return Piece(item.section, item.part, head, columns, depth, row, column, span), None
+    depth = _balanced_depth(rows, span)
+    if depth <= available:
+        columns, _ = _fill(rows, depth, span)
+        return Piece(item.section, item.part, head, columns, depth, row, column, span), None
     columns, taken = _cut(rows, available, span)
     columns = columns[:-1] + (columns[-1] + (Row("jump-to"),),)
     return Piece(item.section, item.part, head, columns, available, row, column, span), item.rest(taken, rows)
