@@ -91,13 +91,12 @@ def _text_columns(piece: Piece, page: Page, geometry: Geometry) -> list[Rect]:
 
 def _section(piece: Piece, issue: Issue) -> dict:
     section = issue.sections[piece.section]
-    text = "".join(block.text for block in section.blocks)
     return {
         "index": piece.section,
         "part": piece.part,
         "kind": section.kind.value,
         "headline": section.label,
-        "chars": len("".join(text.split())),
+        "chars": section.characters,
         "span": piece.span,
     }
 

@@ -127,6 +127,11 @@ class Section:
         return phrases(self.headline)
 
     @property
+    def characters(self) -> int:
+        """How long its text is: the characters of its body, spaces not counted (Chinese has none)."""
+        return sum(len("".join(block.text.split())) for block in self.blocks)
+
+    @property
     def label(self) -> str:
         """What names the section in a table of contents or a bookmark: its headline, else (OCR text that
         stands under no headline) the opening words of its text."""

@@ -45,7 +45,7 @@ MAX_OFFERED = 30  # sections a page is offered at once: more modules than this m
 BRIEF_LINES = 16  # a story of no more lines of a column, beside another, is gathered with it into a group of briefs
 MAX_BRIEFS = 5  # briefs to a group
 BRIEFS_LABEL_ROWS = 2  # the group's label (简讯, In Brief), with air under it
-SHORT_STORY = 200  # characters: a story shorter than this is set in one or two columns
+SHORT_STORY = 200  # characters: a story shorter than this is set in one or two columns (verify measures it)
 LEAD_SHARE = 0.6  # of the front page's columns, what the lead spans at least
 PHOTO_ASPECT = (0.5, 1.4)  # a photo's frame, its depth to its width: from a wide landscape to a portrait
 OFF_ITS_PAGE = 0.5  # what a story set (wholly or in part) off the page its source names costs, in blank pages
@@ -480,7 +480,7 @@ class _Measure:
             return Block(tuple(s for s in (self._photo_shape(item, w, rows) for w in widths) if s), headed=False)
         if item.briefs:
             return Block(tuple(self._briefs_shape(item, w) for w in widths if w <= 2), headed=False)
-        short = not item.part and sum(len(block.text) for block in section.blocks) < SHORT_STORY
+        short = not item.part and section.characters < SHORT_STORY
         shapes = []
         for width in widths:
             shape = self._text_shape(item, width, page, rows)

@@ -19,11 +19,11 @@ import itertools
 import json
 from dataclasses import dataclass
 
+from layout.plan import SHORT_STORY
 from layout.verify.pdf_pages import Box, Glyph, Page
 from layout.verify.report import Finding, PageMakeup
 
 MOST_WHITE = 1 / 3  # share of a module's columns that may stand empty below its text
-SHORT_STORY = 200  # characters: a story shorter than this reads as a brief, in one or two columns
 WIDE = 2  # columns a short story may span
 
 
