@@ -12,11 +12,13 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from layout.epub import build_epub
 from layout.errors import FitError, OutputError
 from layout.identity import release_time
+from layout.inputs import recorded
 from layout.makeup_map import MAKEUP_NAME, makeup_json
 from layout.model import Issue, to_dict
 from layout.output import OUT_DIR, failed_path, staged_outputs
@@ -25,7 +27,7 @@ from layout.photos import photo_files
 from layout.plan import Plan, pages_filled, plan_issue
 from layout.readers import read_issue
 from layout.style import Paper, Style, load_style, style_for_language
-from layout.verify import verify_epub, verify_pdf
+from layout.verify import Report, verify_epub, verify_pdf
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +57,10 @@ class Built:
 
     issue: Issue
     plan: Plan
+    style: str  # the name of the style it was set in
     files: dict[str, bytes]  # file name -> content
     seconds: dict[str, float]  # stage -> wall time
+    inputs: tuple[Path, ...] = ()  # the files of the issue's side the build read (``layout.inputs``)
 
 
 def _plan(issue: Issue, style: Style, papers: list[Paper]) -> tuple[Plan, int]:
@@ -78,8 +82,15 @@ def style_of(issue: Issue, options: BuildOptions) -> Style:
     return load_style(options.style or issue.settings.style or style_for_language(issue.settings.language))
 
 
-def make(source: Path, options: BuildOptions) -> Built:
-    """Run the stages; nothing is written."""
+def make(source: Path, options: BuildOptions, released: datetime | None = None) -> Built:
+    """Run the stages; nothing is written. ``released`` is the release time when the caller knows it
+    (a cluster's worker builds from a copy of the source, whose history is not there to ask)."""
+    with recorded() as inputs:
+        built = _make(source, options, released)
+    return replace(built, inputs=tuple(sorted(inputs)))
+
+
+def _make(source: Path, options: BuildOptions, released: datetime | None) -> Built:
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -98,7 +109,7 @@ def make(source: Path, options: BuildOptions) -> Built:
     lap("plan")
     stem = source.stem
     files: dict[str, bytes] = {}
-    released = release_time(issue)  # once: it may ask git
+    released = released or release_time(issue)  # once: it may ask git
     pdf = None
     with style.rendering():  # a broken template of the style is a StyleError naming its file and line
         if options.pdf:
@@ -128,7 +139,7 @@ def make(source: Path, options: BuildOptions) -> Built:
                 released=released,
             )
             lap("epub")
-    return Built(issue, plan, files, seconds)
+    return Built(issue, plan, style.name, files, seconds)
 
 
 def _attachments(source: Path, issue: Issue, plan: Plan, options: BuildOptions) -> tuple[tuple[str, bytes, str], ...]:
@@ -154,7 +165,7 @@ def _attachments(source: Path, issue: Issue, plan: Plan, options: BuildOptions) 
 class Result:
     built: Built
     written: list[Path]
-    reports: list  # verify.Report, one per verified output
+    reports: list[Report]  # one per verified output
     failed: bool  # verification failed: the outputs were set aside as .failed files
 
 
@@ -167,18 +178,21 @@ def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result
     with staged_outputs(options.out_dir) as stage:
         staged = {name: stage.add(name, data) for name, data in built.files.items()}
         if verify:
-            started = time.perf_counter()
-            # the reports name the file the user will find, not the staged file that was read
-            reports = [
-                replace(check(built.issue, staged[name]), path=str(options.out_dir / name))
-                for name, check in _checks(staged)
-            ]
-            built.seconds["verify"] = time.perf_counter() - started
+            reports = verified(built, staged, options.out_dir)
         failed = not all(report.ok for report in reports)
         written = stage.set_aside() if failed else stage.commit()
     if failed:  # the reports name the files that were written
         reports = [replace(report, path=str(failed_path(Path(report.path)))) for report in reports]
     return Result(built, written, reports, failed)
+
+
+def verified(built: Built, staged: dict[str, Path], folder: Path) -> list[Report]:
+    """The reports of verifying the files of ``built``, read where they are staged (file name -> path);
+    the reports name them as the user will find them, in ``folder``. The time it took goes in its seconds."""
+    started = time.perf_counter()
+    reports = [replace(check(built.issue, staged[name]), path=str(folder / name)) for name, check in _checks(staged)]
+    built.seconds["verify"] = time.perf_counter() - started
+    return reports
 
 
 def _check_writable(folder: Path) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layout.errors import quoted
+from layout.inputs import note
 from layout.model import Issue, Section, SectionKind, issue_folder
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def photo_files(issue: Issue) -> dict[int, PhotoFile]:
 def _read(issue: Issue, section: Section, image: str) -> PhotoFile | None:
     path = (issue_folder(issue.source) / image).resolve()
     where = f"{issue.source}:{section.lines.get('image', section.line)}"
+    note(path)
     try:
         data = path.read_bytes()
     except OSError as error:

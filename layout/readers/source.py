@@ -29,6 +29,7 @@ from pathlib import Path
 import charset_normalizer
 
 from layout.errors import ReissueError, SourceError, quoted
+from layout.inputs import note
 from layout.readers.frontmatter import declared_encoding
 
 LIMIT_VARIABLE = "REISSUE_MAX_SOURCE_MB"
@@ -105,6 +106,7 @@ def _read_bytes(path: Path, limit: int) -> bytes:
 
 def _read_regular(path: Path, count: int, what: str = "the issue's extracted text") -> tuple[bytes, int]:
     """At most ``count`` bytes from the start of the file, only from a regular file; and the file's size."""
+    note(path)
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a named pipe must not block the open
     except FileNotFoundError:
