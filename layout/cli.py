@@ -101,7 +101,7 @@ def verify(issue: Path, format: str | None, pdf: Path | None, epub: Path | None,
 
 
 @cli.command()
-@ISSUE
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @FORMAT
 @click.option(
     "--out",
@@ -137,8 +137,20 @@ def verify(issue: Path, format: str | None, pdf: Path | None, epub: Path | None,
 @click.option("--archival", is_flag=True, help="PDF/A-3b, tagged, with the source and model inside.")
 @click.option("--attach", is_flag=True, help="The source and model inside the PDF, as an archival PDF has them.")
 @click.option("--no-verify", is_flag=True, help="Skip proving the outputs faithful.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1),
+    help="Issues built at once, each by a worker process (default: the machine's cores).",
+)
+@click.option("--force", is_flag=True, help="Build every issue, also those whose last build still stands.")
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the whole result of a batch to this JSON file.",
+)
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Build on the Dask cluster whose scheduler is here.")
 def build(
-    issue: Path,
+    paths: tuple[Path, ...],
     format: str | None,
     out_dir: Path,
     style: str | None,
@@ -153,12 +165,18 @@ def build(
     archival: bool,
     attach: bool,
     no_verify: bool,
+    jobs: int | None,
+    force: bool,
+    report: Path | None,
+    dask_address: str | None,
 ) -> None:
-    """Lay out ISSUE as a print PDF and an EPUB in --out, and prove both faithful."""
+    """Lay out each issue of PATHS as a print PDF and an EPUB in --out, and prove both faithful.
+
+    A PATH is an issue's source, or a folder whose issues are built (see the README), their outputs
+    under --out as the folder holds them, with build/catalog.sqlite saying what was built from what:
+    an issue whose last good build still stands is skipped."""
     from layout import build as building
-    from layout.errors import VerificationFailed
     from layout.pdf import PrintOptions
-    from layout.verify import render_reports
 
     if pdf_only and epub_only:
         raise click.UsageError("--pdf-only and --epub-only exclude each other")
@@ -176,9 +194,21 @@ def build(
         attach=attach,
         printing=PrintOptions(bleed=bleed, marks=marks, variant="pdf/a-3b" if archival else pdf_variant),
     )
+    one_issue = len(paths) == 1 and not paths[0].is_dir()
+    if one_issue and not (jobs or force or report or dask_address):
+        _build_one(paths[0], options, verify=not no_verify)
+    else:
+        _build_many(paths, options, verify=not no_verify, jobs=jobs, force=force, report=report, dask=dask_address)
+
+
+def _build_one(issue: Path, options, *, verify: bool) -> None:
+    from layout import build as building
+    from layout.errors import VerificationFailed
+    from layout.verify import render_reports
+
     # paths are the user's text: a folder named x[/]y must print as itself, not as rich markup
     with console.status(f"building {escape(str(issue))} …", spinner="dots"):
-        result = building.build(issue, options, verify=not no_verify)
+        result = building.build(issue, options, verify=verify)
     geometry, pages = result.built.plan.geometry, len(result.built.plan.pages)
     console.print(
         f"{escape(str(issue))}: {pages} page{'s' if pages != 1 else ''} of {geometry.paper.name}, "
@@ -194,6 +224,46 @@ def build(
             path=issue,
             hint="read the findings above",
         )
+
+
+def _build_many(
+    paths: tuple[Path, ...],
+    options,
+    *,
+    verify: bool,
+    jobs: int | None,
+    force: bool,
+    report: Path | None,
+    dask: str | None,
+) -> None:
+    """A batch: the issues under ``paths`` built in parallel; exit status 1 when any failed."""
+    import os
+
+    from layout.archive.batch import report_dict, run_batch
+    from layout.archive.progress import BatchDisplay, details, summary
+    from layout.archive.sources import find_sources
+
+    def workers_for(count: int):
+        if dask:
+            from layout.archive.pools import DaskPool
+
+            return DaskPool(dask)
+        from layout.archive.pools import LocalPool
+
+        return LocalPool(min(count, jobs or os.cpu_count() or 1))
+
+    sources = find_sources(paths, options.out_dir)
+    with BatchDisplay(console) as display:
+        result = run_batch(sources, options, workers_for, display, verify=verify, force=force)
+    console.print(summary(result))
+    for line in details(result):
+        console.print(line, soft_wrap=True, highlight=False)
+    if report is not None:
+        report.write_text(json.dumps(report_dict(result), ensure_ascii=False, indent=1), encoding="utf-8")
+    if result.interrupted:
+        sys.exit(130)
+    if result.failed:
+        sys.exit(1)
 
 
 def _length(value: str | None) -> str | None:
