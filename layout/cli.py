@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -27,7 +28,30 @@ ISSUE = click.argument("issue", type=click.Path(path_type=Path, dir_okay=False))
 FORMAT = click.option(
     "--format",
     type=click.Choice(format_names()),
-    help="Read ISSUE in this format (default: the one its content is in).",
+    help="Read the issues in this format (default: the one their content is in).",
+)
+
+
+OUT = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=OUT_DIR,
+    show_default=True,
+    help="Folder for the outputs.",
+)
+JOBS = click.option(
+    "--jobs",
+    type=click.IntRange(1),
+    help="Issues worked on at once, each by a worker process (default: the machine's cores).",
+)
+REPORT = click.option(
+    "--report",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the whole result of a batch to this JSON file.",
+)
+DASK = click.option(
+    "--dask", "dask_address", metavar="ADDRESS", help="Work on the Dask cluster whose scheduler is here."
 )
 
 
@@ -66,24 +90,57 @@ def inspect(issue: Path, format: str | None, as_json: bool, keep_punctuation: bo
 
 
 @cli.command()
-@ISSUE
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @FORMAT
-@click.option("--pdf", type=click.Path(path_type=Path, dir_okay=False), help="The PDF to check.")
-@click.option("--epub", type=click.Path(path_type=Path, dir_okay=False), help="The EPUB to check.")
-@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
-def verify(issue: Path, format: str | None, pdf: Path | None, epub: Path | None, as_json: bool) -> None:
-    """Prove the built PDF and EPUB of ISSUE faithful to its text (by default build/<name>.pdf and .epub)."""
+@click.option("--pdf", type=click.Path(path_type=Path, dir_okay=False), help="The PDF to check (of one issue).")
+@click.option("--epub", type=click.Path(path_type=Path, dir_okay=False), help="The EPUB to check (of one issue).")
+@click.option("--json", "as_json", is_flag=True, help="Print the reports of one issue as JSON.")
+@OUT
+@JOBS
+@REPORT
+@DASK
+def verify(
+    paths: tuple[Path, ...],
+    format: str | None,
+    pdf: Path | None,
+    epub: Path | None,
+    as_json: bool,
+    out_dir: Path,
+    jobs: int | None,
+    report: Path | None,
+    dask_address: str | None,
+) -> None:
+    """Prove the built PDF and EPUB of each issue of PATHS faithful to its text (by default <out>/<name>.pdf
+    and .epub); for folders, as `build` built them, noting each result in the catalogue."""
+    if len(paths) == 1 and not paths[0].is_dir() and not (jobs or report or dask_address):
+        _verify_one(paths[0], format, pdf, epub, as_json, out_dir)
+        return
+    if pdf or epub or as_json:
+        raise click.UsageError("--pdf, --epub and --json are for one issue; give --report for a batch's result")
+    from layout.archive.batch import run_checks
+
+    _batch(
+        paths,
+        out_dir,
+        lambda sources, workers_for, display: run_checks(sources, out_dir, format, workers_for, display),
+        jobs=jobs,
+        report=report,
+        dask=dask_address,
+    )
+
+
+def _verify_one(issue: Path, format: str | None, pdf: Path | None, epub: Path | None, as_json: bool, out_dir: Path):
     from layout.errors import OutputError, VerificationFailed
     from layout.readers import read_issue
     from layout.verify import count, render_reports, report_dict, verify_epub, verify_pdf
 
     model = read_issue(issue, format=format)
     if pdf is None and epub is None:
-        built = [OUT_DIR / f"{issue.stem}{suffix}" for suffix in (".pdf", ".epub")]
+        built = [out_dir / f"{issue.stem}{suffix}" for suffix in (".pdf", ".epub")]
         pdf, epub = (path if path.exists() else None for path in built)
         if pdf is None and epub is None:
             raise OutputError(
-                f"no build/{issue.stem}.pdf or build/{issue.stem}.epub",
+                f"no {out_dir}/{issue.stem}.pdf or {out_dir}/{issue.stem}.epub",
                 path=issue,
                 hint="run `reissue build` first, or give --pdf / --epub",
             )
@@ -103,14 +160,7 @@ def verify(issue: Path, format: str | None, pdf: Path | None, epub: Path | None,
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @FORMAT
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=OUT_DIR,
-    show_default=True,
-    help="Folder for the outputs.",
-)
+@OUT
 @click.option(
     "--style", help="Style folder under styles/ (default: the issue's or its paper's, else the style of its language)."
 )
@@ -137,18 +187,10 @@ def verify(issue: Path, format: str | None, pdf: Path | None, epub: Path | None,
 @click.option("--archival", is_flag=True, help="PDF/A-3b, tagged, with the source and model inside.")
 @click.option("--attach", is_flag=True, help="The source and model inside the PDF, as an archival PDF has them.")
 @click.option("--no-verify", is_flag=True, help="Skip proving the outputs faithful.")
-@click.option(
-    "--jobs",
-    type=click.IntRange(1),
-    help="Issues built at once, each by a worker process (default: the machine's cores).",
-)
+@JOBS
 @click.option("--force", is_flag=True, help="Build every issue, also those whose last build still stands.")
-@click.option(
-    "--report",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the whole result of a batch to this JSON file.",
-)
-@click.option("--dask", "dask_address", metavar="ADDRESS", help="Build on the Dask cluster whose scheduler is here.")
+@REPORT
+@DASK
 def build(
     paths: tuple[Path, ...],
     format: str | None,
@@ -198,7 +240,18 @@ def build(
     if one_issue and not (jobs or force or report or dask_address):
         _build_one(paths[0], options, verify=not no_verify)
     else:
-        _build_many(paths, options, verify=not no_verify, jobs=jobs, force=force, report=report, dask=dask_address)
+        from layout.archive.batch import run_batch
+
+        _batch(
+            paths,
+            out_dir,
+            lambda sources, workers_for, display: run_batch(
+                sources, options, workers_for, display, verify=not no_verify, force=force
+            ),
+            jobs=jobs,
+            report=report,
+            dask=dask_address,
+        )
 
 
 def _build_one(issue: Path, options, *, verify: bool) -> None:
@@ -226,20 +279,20 @@ def _build_one(issue: Path, options, *, verify: bool) -> None:
         )
 
 
-def _build_many(
+def _batch(
     paths: tuple[Path, ...],
-    options,
+    out_dir: Path,
+    run: Callable,
     *,
-    verify: bool,
     jobs: int | None,
-    force: bool,
     report: Path | None,
     dask: str | None,
 ) -> None:
-    """A batch: the issues under ``paths`` built in parallel; exit status 1 when any failed."""
+    """A batch over the issues under ``paths``: ``run(sources, workers_for, display)`` does the work; then
+    the summary; exit status 1 when an issue failed, 130 when it was interrupted."""
     import os
 
-    from layout.archive.batch import report_dict, run_batch
+    from layout.archive.batch import report_dict
     from layout.archive.progress import BatchDisplay, details, summary
     from layout.archive.sources import find_sources
 
@@ -252,9 +305,9 @@ def _build_many(
 
         return LocalPool(min(count, jobs or os.cpu_count() or 1))
 
-    sources = find_sources(paths, options.out_dir)
+    sources = find_sources(paths, out_dir)
     with BatchDisplay(console) as display:
-        result = run_batch(sources, options, workers_for, display, verify=verify, force=force)
+        result = run(sources, workers_for, display)
     console.print(summary(result))
     for line in details(result):
         console.print(line, soft_wrap=True, highlight=False)

@@ -171,3 +171,27 @@ def test_a_dask_cluster_builds_the_same_bytes_as_the_local_pool(tmp_path):
     assert len(built) == 4
     for path in built:
         assert (tmp_path / "dask" / path).read_bytes() == (tmp_path / "local" / path).read_bytes(), path
+
+
+def test_verify_checks_a_batch_and_notes_each_result_in_the_catalogue(tmp_path):
+    """``reissue verify DIR --out OUT`` checks every built issue as ``reissue verify`` checks one; an
+    unfaithful output fails with its one line and exit status 1, its catalogue row says so, and the next
+    build rebuilds that issue."""
+    archive, out = tmp_path / "in", tmp_path / "out"
+    gazettes(archive, 2)
+    assert reissue("build", archive, "--out", out, "--no-verify").returncode == 0
+    damaged = out / "gazette" / "2024-03-06.epub"
+    damaged.write_bytes(b"not an EPUB")
+
+    checked = reissue("verify", archive, "--out", out, "--jobs", "2", "--report", tmp_path / "report.json")
+
+    assert checked.returncode == 1, checked.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["counts"] == {"verified": 1, "failed": 1}
+    assert "2024-03-06.epub: not an EPUB file" in checked.stderr
+    verified = {key: row["verified"] for key, row in rows(out).items()}
+    assert verified == {"gazette/2024-03-05": "passed", "gazette/2024-03-06": "failed"}
+    rebuilt = reissue("build", archive, "--out", out, "--no-verify", "--report", tmp_path / "again.json")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
+    assert [i["key"] for i in again["issues"] if i["status"] == "built"] == ["gazette/2024-03-06"]

@@ -35,11 +35,12 @@ if TYPE_CHECKING:
 class IssueResult:
     key: str
     source: Path
-    status: str  # built, skipped or failed
+    status: str  # one of its batch's statuses
     message: str | None = None
     pages: int = 0
     seconds: float = 0.0
     cpu: float = 0.0
+    memory: int = 0  # the worker's resident memory after the issue, in bytes
     warnings: tuple[str, ...] = ()
     written: tuple[Path, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
@@ -47,9 +48,13 @@ class IssueResult:
 
 @dataclass
 class BatchResult:
+    statuses: tuple[str, ...]  # what an issue may come to: built, skipped or failed; verified or failed when checked
     results: list[IssueResult] = field(default_factory=list)
     interrupted: bool = False
     seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        return {status: len(self.of(status)) for status in self.statuses}
 
     def of(self, status: str) -> list[IssueResult]:
         return [result for result in self.results if result.status == status]
@@ -91,7 +96,7 @@ def run_batch(
     """Build every issue of ``sources`` into ``options.out_dir`` (their outputs at their keys) that is not
     up to date (``force``: every one). ``workers_for(n)`` gives the workers for n jobs."""
     started = time.perf_counter()
-    result = BatchResult()
+    result = BatchResult(("built", "skipped", "failed"))
     out_dir = options.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     with Catalog(out_dir) as catalog, _stopped_by_sigterm():
@@ -109,24 +114,88 @@ def run_batch(
                 result.results.append(IssueResult(source.key, source.path, "skipped", pages=entry.pages or 0))
             else:
                 todo.append(source)
-        jobs = (_job(source, options, verify) for source in todo)
-        try:
-            workers = workers_for(len(todo)) if todo else None
-            display.begin(len(todo), len(result.of("skipped")), workers.slots if workers else 0)
-            if workers is not None:
-                by_key = {source.key: source for source in todo}
-
-                def took(slot: int, job: Job) -> None:
-                    display.working(slot, job.key)
-
-                for job, outcome in workers.run(jobs, took):
-                    done = _finish(catalog, by_key[job.key], options, fingerprint, outcome)
-                    result.results.append(done)
-                    display.finished(done)
-        except KeyboardInterrupt:
-            result.interrupted = True
+        jobs = [_job(source, options, verify) for source in todo]
+        by_key = {source.key: source for source in todo}
+        _hand_out(
+            jobs,
+            workers_for,
+            display,
+            result,
+            lambda outcome: _finish(catalog, by_key[outcome.key], options, fingerprint, outcome),
+        )
     result.seconds = time.perf_counter() - started
     return result
+
+
+def run_checks(
+    sources: list[IssueSource],
+    out_dir: Path,
+    format: str | None,
+    workers_for: Callable[[int], Workers],
+    display: Display,
+) -> BatchResult:
+    """Verify the built files of every issue of ``sources`` in ``out_dir`` as ``reissue verify`` does one,
+    and note each result in the catalogue's row of the issue (when it has one)."""
+    from layout.archive.work import Check
+
+    started = time.perf_counter()
+    result = BatchResult(("verified", "failed"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with Catalog(out_dir) as catalog, _stopped_by_sigterm():
+        checks = []
+        for source in sources:
+            folder, name = _folder(out_dir, source.key), Path(source.key).name
+            outputs = tuple(path for path in (folder / f"{name}.pdf", folder / f"{name}.epub") if path.is_file())
+            if outputs:
+                checks.append(Check(source.key, source.path, outputs, format))
+            else:
+                message = f"{source.path}: no {folder / name}.pdf or .epub to verify; build it first"
+                result.results.append(IssueResult(source.key, source.path, "failed", message))
+        sources_by_key = {source.key: source for source in sources}
+
+        def checked(outcome: Outcome) -> IssueResult:
+            source = sources_by_key[outcome.key]
+            message = outcome.message or _unfaithful(source, outcome)
+            catalog.note_verified(outcome.key, "failed" if message else "passed", message)
+            status = "failed" if message else "verified"
+            return IssueResult(source.key, source.path, status, message, seconds=outcome.seconds.get("total", 0.0))
+
+        _hand_out(checks, workers_for, display, result, checked)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _hand_out(
+    jobs: list,
+    workers_for: Callable[[int], Workers],
+    display: Display,
+    result: BatchResult,
+    finish: Callable[[Outcome], IssueResult],
+) -> None:
+    """Run ``jobs`` on the workers, ``finish`` each outcome as it comes; Ctrl-C or SIGTERM stop it."""
+    try:
+        workers = workers_for(len(jobs)) if jobs else None
+        display.begin(len(jobs), len(result.of("skipped")), workers.slots if workers else 0)
+        if workers is None:
+            return
+
+        def took(slot: int, job: Job) -> None:
+            display.working(slot, job.key)
+
+        for _job, outcome in workers.run(iter(jobs), took):
+            done = finish(outcome)
+            result.results.append(done)
+            display.finished(done)
+    except KeyboardInterrupt:
+        result.interrupted = True
+
+
+def _unfaithful(source: IssueSource, outcome: Outcome) -> str | None:
+    """The one line that says an issue's outputs are not faithful, or None when they are."""
+    findings = [finding for report in outcome.reports for finding in report.findings]
+    if not findings:
+        return None
+    return f"{source.path}: the outputs are not faithful ({findings[0].message}; {len(findings)} findings)"
 
 
 def _job(source: IssueSource, options: BuildOptions, verify: bool) -> Job:
@@ -171,10 +240,7 @@ def _finish(
                 stage.add(name, data)
             written = stage.set_aside() if outcome.verified == "failed" else stage.commit()
     if outcome.verified == "failed":
-        findings = [finding for report in outcome.reports for finding in report.findings]
-        kept = ", ".join(path.name for path in written)
-        first = findings[0].message
-        message = f"{source.path}: the outputs are not faithful ({first}; {len(findings)} findings); kept as {kept}"
+        message = f"{_unfaithful(source, outcome)}; kept as {', '.join(path.name for path in written)}"
     status = "failed" if message else "built"
     inputs = input_files(outcome.inputs or (source.path.absolute(),))
     catalog.record(
@@ -211,6 +277,7 @@ def _finish(
         pages=outcome.pages,
         seconds=outcome.seconds.get("total", 0.0),
         cpu=outcome.cpu,
+        memory=outcome.memory,
         warnings=outcome.warnings,
         written=tuple(written),
         timings=outcome.seconds,
@@ -241,7 +308,7 @@ def report_dict(result: BatchResult) -> dict:
     return {
         "interrupted": result.interrupted,
         "seconds": round(result.seconds, 3),
-        "counts": {status: len(result.of(status)) for status in ("built", "skipped", "failed")},
+        "counts": result.counts(),
         "issues": [
             {
                 "key": r.key,
@@ -251,6 +318,7 @@ def report_dict(result: BatchResult) -> dict:
                 "pages": r.pages,
                 "seconds": round(r.seconds, 3),
                 "cpu_seconds": round(r.cpu, 3),
+                "worker_memory_mb": round(r.memory / 1e6, 1),
                 "timings": {stage: round(s, 3) for stage, s in r.timings.items()},
                 "warnings": list(r.warnings),
                 "written": [str(path) for path in r.written],

@@ -122,6 +122,11 @@ class Catalog:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(INSERT, [values[name] for name in COLUMNS])
 
+    def note_verified(self, key: str, verified: str, message: str | None) -> None:
+        """A later check's result, in the issue's row (if it has one): the build's status stands."""
+        with self._db:
+            self._db.execute("UPDATE issues SET verified = ?, message = ? WHERE key = ?", (verified, message, key))
+
 
 COLUMNS = [f.name for f in fields(Entry)]
 # the statements name the columns of Entry's fields, never anything a user wrote

@@ -17,8 +17,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
-from layout.archive.work import Job, Outcome, quiet, run_job
+from layout.archive.work import Check, Job, Outcome, quiet, run_check, run_job
 from layout.errors import ReissueError
 
 RECYCLE = 40  # issues a worker builds before it is replaced
@@ -38,7 +39,7 @@ class LocalPool:
             while True:
                 while free and (job := next(jobs, None)) is not None:
                     slot = free.pop()
-                    pending[pool.submit(run_job, job)] = (slot, job)
+                    pending[pool.submit(_function(job), job)] = (slot, job)
                     started(slot, job)
                 if not pending:
                     return
@@ -90,7 +91,7 @@ class DaskPool:
         def hand_out() -> None:
             while free and (job := next(jobs, None)) is not None:
                 slot = free.pop()
-                future = self.client.submit(run_job, _bundled(job), pure=False)
+                future = self.client.submit(_function(job), _bundled(job), pure=False)
                 pending[future] = (slot, job)
                 arrivals.add(future)
                 started(slot, job)
@@ -112,8 +113,13 @@ class DaskPool:
             self.client.close()
 
 
-def _bundled(job: Job) -> Job:
-    """``job`` with its input files and release time, read here: what a worker without our files needs."""
+def _function(job: Job | Check) -> Callable[[Any], Outcome]:
+    return run_check if isinstance(job, Check) else run_job
+
+
+def _bundled(job: Job | Check) -> Job | Check:
+    """``job`` with its files (the issue's inputs, and a check's outputs) and an issue's release time,
+    read here: what a worker without our files needs."""
     from dataclasses import replace
 
     from layout.identity import release_time
@@ -124,16 +130,21 @@ def _bundled(job: Job) -> Job:
     released = None
     with recorded() as paths, quiet():  # the worker's build warns of the same things, once
         try:
-            issue = read_issue(job.source, format=job.options.format, page_count=job.options.pages)
+            format, pages = (job.format, None) if isinstance(job, Check) else (job.options.format, job.options.pages)
+            issue = read_issue(job.source, format=format, page_count=pages)
             photo_files(issue)
             released = release_time(issue)
         except ReissueError:  # the worker meets the same fault and reports it
             pass
     paths.add(Path(os.path.abspath(job.source)))
+    if isinstance(job, Check):
+        paths.update(Path(os.path.abspath(output)) for output in job.outputs)
     bundle = {}
     for path in paths:
         with suppress(OSError):
             bundle[str(path)] = path.read_bytes()
     if not bundle:  # nothing to send: the worker looks for the source itself, and reports it missing
         return job
+    if isinstance(job, Check):
+        return replace(job, bundle=bundle)
     return replace(job, released=released, bundle=bundle)

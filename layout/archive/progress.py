@@ -88,24 +88,25 @@ class BatchDisplay:
 def _line(result: IssueResult) -> str:
     if result.status == "failed":
         return f"failed {escape(result.message or result.key)}"
-    return f"built {escape(result.key)}: {result.pages} pages in {result.seconds:.1f} s"
+    pages = f"{result.pages} pages " if result.pages else ""
+    return f"{result.status} {escape(result.key)}: {pages}in {result.seconds:.1f} s"
 
 
 def summary(result: BatchResult) -> Table:
-    """The batch's summary table, failures and slowest issues under it."""
-    built, skipped, failed = result.of("built"), result.of("skipped"), result.of("failed")
-    warned = [r for r in result.results if r.warnings]
+    """The batch's summary table: issues by status, warnings, pages built, time."""
     table = Table(title="interrupted: what was done" if result.interrupted else None, show_header=True)
-    for column in ("built", "skipped", "failed", "warnings", "pages built", "seconds"):
+    counts = result.counts()
+    figures = {
+        **counts,
+        "warnings": sum(len(r.warnings) for r in result.results),
+        "pages built": sum(r.pages for r in result.of("built")),
+        "seconds": f"{result.seconds:.1f}",
+    }
+    if "built" not in counts:
+        del figures["pages built"]
+    for column in figures:
         table.add_column(column, justify="right")
-    table.add_row(
-        str(len(built)),
-        str(len(skipped)),
-        str(len(failed)),
-        str(sum(len(r.warnings) for r in warned)),
-        str(sum(r.pages for r in built)),
-        f"{result.seconds:.1f}",
-    )
+    table.add_row(*(str(value) for value in figures.values()))
     return table
 
 
@@ -113,7 +114,8 @@ def details(result: BatchResult) -> list[str]:
     """Lines under the table: each failure, each warning, the slowest issues."""
     lines = [f"[red]failed[/] {escape(r.message or r.key)}" for r in result.of("failed")]
     lines += [f"[yellow]warning[/] {escape(w)}" for r in result.results for w in r.warnings]
-    slowest = sorted(result.of("built"), key=lambda r: r.seconds, reverse=True)[:SLOWEST]
+    done = [r for r in result.results if r.status in ("built", "verified")]
+    slowest = sorted(done, key=lambda r: r.seconds, reverse=True)[:SLOWEST]
     if slowest:
         lines.append("slowest: " + ", ".join(f"{escape(r.key)} {r.seconds:.1f} s" for r in slowest))
     return lines

@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import logging
 import os
-import resource
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
+
+import psutil
 
 from layout.build import BuildOptions, Built, make, verified
 from layout.errors import ReissueError
@@ -60,6 +63,7 @@ class Outcome:
     pages: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     cpu: float = 0.0  # CPU seconds of the worker and its children (EPUBCheck's JVM) on this issue
+    memory: int = 0  # the worker's resident memory after it, in bytes
     warnings: tuple[str, ...] = ()
     message: str | None = None  # why the build failed
 
@@ -70,22 +74,63 @@ class Outcome:
         return "passed" if all(report.ok for report in self.reports) else "failed"
 
 
+@dataclass(frozen=True)
+class Check:
+    """A check of an issue's built files, as ``reissue verify`` makes it."""
+
+    key: str
+    source: Path
+    outputs: tuple[Path, ...]  # the PDF and EPUB to verify
+    format: str | None = None
+    bundle: dict[str, bytes] | None = None  # the source's files and the outputs, by their paths on the client
+
+
 def run_job(job: Job) -> Outcome:
     """Build, and verify, one issue; never raises for the issue's own faults."""
+    return _run(job, _build)
+
+
+def run_check(check: Check) -> Outcome:
+    """Verify one issue's built files, with the checks ``reissue verify`` runs; never raises for the
+    issue's own faults."""
+    return _run(check, _check)
+
+
+class _Copy:
+    """Where a worker finds the client's files: where they are, or, for a bundle, in a private copy."""
+
+    def __init__(self, folder: str | None = None, root: str | None = None) -> None:
+        self.folder, self.root = folder, root
+
+    def here(self, path: Path) -> Path:
+        if self.folder is None or self.root is None:
+            return path
+        return Path(self.folder, os.path.relpath(os.path.abspath(path), self.root))
+
+    def told(self, text: str) -> str:
+        """``text`` (a message, a path) as the client knows its paths."""
+        if self.folder is None or self.root is None:
+            return text
+        return text.replace(self.folder, self.root)
+
+
+def _run(job: Job | Check, work: Callable[[Any, _Copy], Outcome]) -> Outcome:
     started, cpu = time.perf_counter(), _cpu()
-    with quiet() as warnings, _sources(job) as (source, to_client):
+    with quiet() as warnings, _copied(job) as copy:
         try:
-            outcome = _outcome(job, source, to_client)
+            outcome = work(job, copy)
         except ReissueError as error:
-            outcome = Outcome(job.key, message=to_client(str(error)))
+            outcome = Outcome(job.key, message=copy.told(str(error)))
         except Exception as error:  # a fault of reissue's own: told, and the batch goes on
             outcome = Outcome(job.key, message=f"{job.source}: reissue failed ({type(error).__name__}: {error})")
+        told = tuple(copy.told(warning) for warning in warnings)
     seconds = {**outcome.seconds, "total": time.perf_counter() - started}
-    return replace(outcome, seconds=seconds, cpu=_cpu() - cpu, warnings=tuple(to_client(w) for w in warnings))
+    memory = psutil.Process().memory_info().rss
+    return replace(outcome, seconds=seconds, cpu=_cpu() - cpu, memory=memory, warnings=told)
 
 
-def _outcome(job: Job, source: Path, to_client: Callable[[str], str]) -> Outcome:
-    built = make(source, job.options, released=job.released)
+def _build(job: Job, copy: _Copy) -> Outcome:
+    built = make(copy.here(job.source), job.options, released=job.released)
     reports: list[Report] = []
     if job.verify:
         with tempfile.TemporaryDirectory(prefix="reissue-verify-") as folder:
@@ -98,12 +143,25 @@ def _outcome(job: Job, source: Path, to_client: Callable[[str], str]) -> Outcome
         job.key,
         files=built.files,
         reports=tuple(reports),
-        inputs=tuple(Path(to_client(str(path))) for path in built.inputs),
+        inputs=tuple(Path(copy.told(str(path))) for path in built.inputs),
         style=built.style,
         pages=len(built.plan.pages),
         seconds=dict(built.seconds),
         **_about(built),
     )
+
+
+def _check(check: Check, copy: _Copy) -> Outcome:
+    from layout.readers import read_issue
+    from layout.verify import verify_epub, verify_pdf
+
+    started = time.perf_counter()
+    issue = read_issue(copy.here(check.source), format=check.format)
+    reports = []
+    for output in check.outputs:
+        verify = verify_pdf if output.suffix == ".pdf" else partial(verify_epub, accessibility=True)
+        reports.append(replace(verify(issue, copy.here(output)), path=str(output)))
+    return Outcome(check.key, reports=tuple(reports), seconds={"verify": time.perf_counter() - started})
 
 
 def _about(built: Built) -> dict:
@@ -120,20 +178,18 @@ def _about(built: Built) -> dict:
 
 
 @contextmanager
-def _sources(job: Job) -> Iterator[tuple[Path, Callable[[str], str]]]:
-    """The source to build from, and how a path in a message is said to the client: as it is, or, for a
-    bundle, with the private copy's folder put back as the client's."""
+def _copied(job: Job | Check) -> Iterator[_Copy]:
+    """The job's files where the worker reads them: a private copy of its bundle, if it has one."""
     if job.bundle is None:
-        yield job.source, lambda text: text
+        yield _Copy()
         return
     root = os.path.commonpath([os.path.dirname(path) for path in job.bundle])
-    with tempfile.TemporaryDirectory(prefix="reissue-job-") as copy:
+    with tempfile.TemporaryDirectory(prefix="reissue-job-") as folder:
         for path, data in job.bundle.items():
-            target = Path(copy, os.path.relpath(path, root))
+            target = Path(folder, os.path.relpath(path, root))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        source = Path(copy, os.path.relpath(os.path.abspath(job.source), root))
-        yield source, lambda text: text.replace(copy, root)
+        yield _Copy(folder, root)
 
 
 @contextmanager
@@ -157,5 +213,15 @@ def quiet() -> Iterator[list[str]]:
 
 
 def _cpu() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    """CPU seconds so far of this process and its children, those still running (a long-lived JVM) and
+    those that ended."""
+    process = psutil.Process()
+    times = process.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for child in process.children(recursive=True):
+        try:
+            child_times = child.cpu_times()
+        except psutil.Error:  # it ended meanwhile: its time is in children_user now
+            continue
+        total += child_times.user + child_times.system
+    return total

@@ -1,0 +1,122 @@
+"""What a whole archive costs: the batch runner (issue 11) against one plain WeasyPrint render per issue.
+
+    .venv/bin/python bench/bench_batch.py [--days 8] [--noop 100]
+
+A script, not a test: it prints figures and asserts nothing. On an archive of dated variants
+(``dated_variants.py``: the sample, the NDNP issue, an English test issue; ``--days`` of each) it measures
+
+- per-issue CPU with verification in a batch of one worker (the worker's CPU and its children's, the
+  EPUBCheck JVM's included), against a plain render: ``weasyprint.HTML(string=html).write_pdf()`` of
+  that issue's final HTML, in this process, warm, best of 2 (ratio: the batch's CPU over the sum of
+  the renders of its issues);
+- wall time of the same batch on 1 and on 2 workers (``--force``);
+- the workers' resident memory after each issue (highest, and the last quarter's mean against the first's);
+- a second run of ``reissue build`` with nothing changed, on ``--noop`` issues (a separate archive of
+  the English issue built without verification), wall time of the whole command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.dated_variants import gazette_variant, write_archive
+from layout.archive.batch import BatchResult, IssueResult, run_batch
+from layout.archive.pools import LocalPool
+from layout.archive.sources import find_sources
+from layout.build import BuildOptions, make
+
+REISSUE = Path(sys.executable).parent / "reissue"
+
+
+class Silent:
+    def begin(self, total: int, skipped: int, workers: int) -> None:
+        pass
+
+    def working(self, worker: int, key: str | None) -> None:
+        pass
+
+    def finished(self, result: IssueResult) -> None:
+        pass
+
+
+def batch(archive: Path, out: Path, workers: int, *, verify: bool = True) -> tuple[BatchResult, float]:
+    sources = find_sources([archive], out)
+    started = time.perf_counter()
+    options = BuildOptions(out_dir=out)
+    result = run_batch(sources, options, lambda n: LocalPool(workers), Silent(), verify=verify, force=True)
+    assert not result.failed, [r.message for r in result.of("failed")]
+    return result, time.perf_counter() - started
+
+
+def plain_render_cpu(source: Path) -> float:
+    """CPU seconds of one plain WeasyPrint render of the issue's final HTML (warm, best of 2)."""
+    import weasyprint
+
+    html = make(source, BuildOptions(html=True, epub=False)).files[f"{source.stem}.print.html"].decode()
+    base = str(source.parent)
+    times = []
+    for _ in range(3):  # the first warms the fonts
+        started = time.process_time()
+        weasyprint.HTML(string=html, base_url=base).write_pdf()
+        times.append(time.process_time() - started)
+    return min(times[1:])
+
+
+def paper_of(key: str) -> str:
+    return key.split("/")[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=8)
+    parser.add_argument("--noop", type=int, default=100)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-batch-") as folder:
+        root = Path(folder)
+        archive = root / "in"
+        issues = write_archive(archive, arguments.days, broken=False)
+        print(f"archive: {len(issues)} issues ({arguments.days} days of 3 papers)")
+
+        one, wall_one = batch(archive, root / "out", 1)
+        two, wall_two = batch(archive, root / "out", 2)
+        renders = {paper_of(r.key): 0.0 for r in one.results}
+        for r in one.results:
+            if not renders[paper_of(r.key)]:
+                renders[paper_of(r.key)] = plain_render_cpu(r.source)
+        print("\nper-issue CPU with verification, 1 worker, against a plain render of the issue's HTML:")
+        print(f"{'paper':10} {'issues':>6} {'batch CPU':>10} {'render CPU':>11} {'ratio':>6}")
+        for paper, render in renders.items():
+            cpus = [r.cpu for r in one.results if paper_of(r.key) == paper]
+            mean = statistics.mean(cpus)
+            print(f"{paper:10} {len(cpus):6} {mean:9.2f}s {render:10.2f}s {mean / render:6.2f}")
+        total_cpu = sum(r.cpu for r in one.results)
+        total_render = sum(renders[paper_of(r.key)] for r in one.results)
+        ratio = total_cpu / total_render
+        print(f"{'all':10} {len(one.results):6} {total_cpu:9.1f}s {total_render:10.1f}s {ratio:6.2f}")
+        print(f"\nwall: 1 worker {wall_one:.1f} s, 2 workers {wall_two:.1f} s: speed-up {wall_one / wall_two:.2f}")
+        for label, result in (("1 worker", one), ("2 workers", two)):
+            memory = [r.memory / 1e6 for r in result.results]
+            quarter = max(1, len(memory) // 4)
+            first, last = statistics.mean(memory[:quarter]), statistics.mean(memory[-quarter:])
+            print(f"worker memory, {label}: highest {max(memory):.0f} MB; quarters: first {first:.0f}, last {last:.0f}")
+
+        noop = root / "noop"
+        for offset in range(arguments.noop):
+            gazette_variant(noop, offset)
+        batch(noop, root / "noop-out", 2, verify=False)
+        command = [str(REISSUE), "build", str(noop), "--out", str(root / "noop-out")]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        print(f"\nsecond run, nothing changed, {arguments.noop} issues: {time.perf_counter() - started:.2f} s")
+        print(done.stderr.strip().splitlines()[0])
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()
