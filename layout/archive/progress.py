@@ -6,7 +6,7 @@ failure's one line, the warnings, and the slowest issues.
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -34,19 +34,27 @@ class _PagesPerSecond(ProgressColumn):
         return Text(f"{pages / elapsed:.1f} pages/s" if elapsed and pages else "", style="progress.data.speed")
 
 
+class _ForTheBatch(ProgressColumn):
+    """A column shown on the batch's line only; a worker's line is just its text."""
+
+    def __init__(self, column: ProgressColumn) -> None:
+        super().__init__()
+        self.column = column
+
+    def render(self, task: Task) -> RenderableType:
+        return Text("") if task.fields.get("worker") else self.column.render(task)
+
+
 class BatchDisplay:
     """Progress on ``console``: live when it is a terminal, a line per issue otherwise."""
 
     def __init__(self, console: Console) -> None:
         self.console = console
         self.live = console.is_terminal
+        columns = (BarColumn(), MofNCompleteColumn(), _PagesPerSecond(), TimeElapsedColumn(), TimeRemainingColumn())
         self.progress = Progress(
             TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            _PagesPerSecond(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
+            *(_ForTheBatch(column) for column in columns),
             console=console,
             transient=True,
         )
@@ -69,7 +77,7 @@ class BatchDisplay:
             return
         self.total = self.progress.add_task("building", total=total, pages=0)
         for slot in range(1, workers + 1):
-            self.workers[slot] = self.progress.add_task(f"  worker {slot}", total=None, start=False)
+            self.workers[slot] = self.progress.add_task(f"  worker {slot}", total=None, start=False, worker=True)
 
     def working(self, worker: int, key: str | None) -> None:
         if self.live and worker in self.workers:
