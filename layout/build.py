@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from layout.epub import build_epub
-from layout.errors import FitError, OutputError
+from layout.errors import FitError
 from layout.identity import release_time
 from layout.inputs import recorded
 from layout.makeup_map import MAKEUP_NAME, makeup_json
 from layout.model import Issue, to_dict
-from layout.output import OUT_DIR, failed_path, staged_outputs
-from layout.pdf import PrintOptions, front_page_png, render_html, render_pdf
+from layout.options import ARCHIVAL, NO_ATTACHMENTS, BuildOptions
+from layout.output import check_writable, failed_path, staged_outputs
+from layout.pdf import front_page_png, render_html, render_pdf
 from layout.photos import photo_files
 from layout.plan import Plan, pages_filled, plan_issue
 from layout.readers import read_issue
@@ -30,25 +30,6 @@ from layout.style import Paper, Style, load_style, style_for_language
 from layout.verify import Report, verify_epub, verify_pdf
 
 log = logging.getLogger(__name__)
-
-# A PDF/A-3 is the archive's copy: it carries the issue's source and model inside (its associated
-# files). Any other PDF carries them only when asked; PDF/A-1 and PDF/A-2 allow no files of these kinds.
-ARCHIVAL = ("pdf/a-3",)
-NO_ATTACHMENTS = ("pdf/a-1", "pdf/a-2")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    format: str | None = None  # the issue's format, when not told from its content
-    out_dir: Path = OUT_DIR
-    style: str | None = None
-    paper: str | None = None
-    pages: int | None = None
-    pdf: bool = True
-    epub: bool = True
-    html: bool = False
-    attach: bool = False  # the source and model inside any PDF, not only an archival one
-    printing: PrintOptions = field(default_factory=PrintOptions)
 
 
 @dataclass(frozen=True)
@@ -172,7 +153,7 @@ class Result:
 def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result:
     """Make the outputs, verify the finished files, and put them in place together, or, when they are
     not faithful, beside the previous good ones as ``.failed`` files."""
-    _check_writable(options.out_dir)  # before the work, not after it; nothing is made until it is done
+    check_writable(options.out_dir)  # before the work, not after it; nothing is made until it is done
     built = make(source, options)
     reports = []
     with staged_outputs(options.out_dir) as stage:
@@ -193,26 +174,6 @@ def verified(built: Built, staged: dict[str, Path], folder: Path) -> list[Report
     reports = [replace(check(built.issue, staged[name]), path=str(folder / name)) for name, check in _checks(staged)]
     built.seconds["verify"] = time.perf_counter() - started
     return reports
-
-
-def _check_writable(folder: Path) -> None:
-    """``folder`` exists as a folder we may write in, or can be made in one."""
-    existing = next(p for p in (folder, *folder.parents) if _visible(p))
-    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(
-            f"cannot write the outputs here: {existing} is not a folder reissue may write in",
-            path=folder,
-            hint="give an --out folder you can write to",
-        )
-
-
-def _visible(path: Path) -> bool:
-    """``path`` exists and may be looked at (inside a folder we may not enter, nothing may)."""
-    try:
-        path.stat()
-    except OSError:
-        return False
-    return True
 
 
 def _checks(staged: dict[str, Path]):

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -19,8 +20,12 @@ from rich.text import Text
 
 from layout.errors import ReissueError, quoted, shortened
 from layout.model import MAX_PAGES
+from layout.options import BuildOptions
 from layout.output import OUT_DIR
 from layout.readers import format_names
+
+if TYPE_CHECKING:
+    from layout.archive.batch import BatchResult
 
 console = Console(stderr=True, highlight=False, emoji=False)  # a path with :smile: in it is a path
 
@@ -217,14 +222,13 @@ def build(
     A PATH is an issue's source, or a folder whose issues are built (see the README), their outputs
     under --out as the folder holds them, with build/catalog.sqlite saying what was built from what:
     an issue whose last good build still stands is skipped."""
-    from layout import build as building
-    from layout.pdf import PrintOptions
+    from layout.options import NO_ATTACHMENTS, PrintOptions
 
     if pdf_only and epub_only:
         raise click.UsageError("--pdf-only and --epub-only exclude each other")
-    if attach and not archival and pdf_variant and pdf_variant.startswith(building.NO_ATTACHMENTS):
+    if attach and not archival and pdf_variant and pdf_variant.startswith(NO_ATTACHMENTS):
         raise click.UsageError(f"a {pdf_variant} may embed only PDF/A files: --attach needs another variant")
-    options = building.BuildOptions(
+    options = BuildOptions(
         format=format,
         out_dir=out_dir,
         style=style,
@@ -254,7 +258,7 @@ def build(
         )
 
 
-def _build_one(issue: Path, options, *, verify: bool) -> None:
+def _build_one(issue: Path, options: BuildOptions, *, verify: bool) -> None:
     from layout import build as building
     from layout.errors import VerificationFailed
     from layout.verify import render_reports
@@ -282,7 +286,7 @@ def _build_one(issue: Path, options, *, verify: bool) -> None:
 def _batch(
     paths: tuple[Path, ...],
     out_dir: Path,
-    run: Callable,
+    run: Callable[..., BatchResult],
     *,
     jobs: int | None,
     report: Path | None,

@@ -49,6 +49,26 @@ log = logging.getLogger(__name__)
 OUT_DIR = Path("build")  # where outputs go unless --out says otherwise, and where verify looks for them
 
 
+def check_writable(folder: Path) -> None:
+    """``folder`` exists as a folder we may write in, or can be made in one."""
+    existing = next(p for p in (folder, *folder.parents) if _visible(p))
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"cannot write the outputs here: {existing} is not a folder reissue may write in",
+            path=folder,
+            hint="give an --out folder you can write to",
+        )
+
+
+def _visible(path: Path) -> bool:
+    """``path`` exists and may be looked at (inside a folder we may not enter, nothing may)."""
+    try:
+        path.stat()
+    except OSError:
+        return False
+    return True
+
+
 def temp_path(path: Path) -> Path:
     """Where ``path`` is written before it is renamed into place (one name per process)."""
     return path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -22,6 +22,7 @@ from weasyprint.urls import URLFetcher
 from layout.errors import ReissueError
 from layout.identity import instance_urn, issue_time, issue_urn, issue_uuid, organisation
 from layout.model import Issue, SectionKind, issue_folder
+from layout.options import PrintOptions
 from layout.photos import PhotoFile
 from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Geometry, Piece, Plan, Row
 from layout.style import Style
@@ -45,15 +46,6 @@ class SafeFetcher(URLFetcher):
             self.refused.append(url)
             raise ValueError(f"reissue reads only the style's and the issue's folders, not {url}")
         return super().fetch(url, headers)
-
-
-@dataclass(frozen=True)
-class PrintOptions:
-    bleed: str | None = None  # e.g. "3mm"
-    marks: bool = False
-    variant: str | None = None  # WeasyPrint's pdf_variant, e.g. "pdf/a-3b", "pdf/ua-1"
-    tagged: bool = True
-    attachments: tuple[tuple[str, bytes, str], ...] = field(default=())  # (name, data, description)
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Protocol
 from layout.archive.catalog import Catalog, Entry
 from layout.archive.freshness import engine_version, input_files, options_hash, style_hash
 from layout.archive.sources import IssueSource
-from layout.output import staged_outputs
+from layout.errors import OutputError
+from layout.output import check_writable, staged_outputs
 from layout.readers.paper import find_paper_file
 
 if TYPE_CHECKING:
     from layout.archive.work import Job, Outcome
-    from layout.build import BuildOptions
+    from layout.options import BuildOptions
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def run_batch(
     started = time.perf_counter()
     result = BatchResult(("built", "skipped", "failed"))
     out_dir = options.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _make_folder(out_dir)
     with Catalog(out_dir) as catalog, _stopped_by_sigterm():
         todo: list[IssueSource] = []
         seen: dict[str, Path] = {}
@@ -140,7 +141,7 @@ def run_checks(
 
     started = time.perf_counter()
     result = BatchResult(("verified", "failed"))
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _make_folder(out_dir)
     with Catalog(out_dir) as catalog, _stopped_by_sigterm():
         checks = []
         for source in sources:
@@ -196,6 +197,14 @@ def _unfaithful(source: IssueSource, outcome: Outcome) -> str | None:
     if not findings:
         return None
     return f"{source.path}: the outputs are not faithful ({findings[0].message}; {len(findings)} findings)"
+
+
+def _make_folder(out_dir: Path) -> None:
+    check_writable(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot make the output folder ({error.strerror})", path=out_dir) from None
 
 
 def _job(source: IssueSource, options: BuildOptions, verify: bool) -> Job:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from layout.archive.freshness import InputFile, inputs_from_json, inputs_json
+from layout.errors import OutputError
 
 CATALOG_NAME = "catalog.sqlite"
 SCHEMA_VERSION = 1
@@ -88,11 +90,24 @@ class Catalog:
 
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / CATALOG_NAME
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # transactions are explicit
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode still safe against a crash of the process
-        self._db.execute(SCHEMA)
-        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        with self._said():
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # transactions are explicit
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode still safe against a crash of the process
+            self._db.execute(SCHEMA)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def _said(self) -> Iterator[None]:
+        """A database error (a full disk, a file that is no catalogue) as the one line the user reads."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise OutputError(
+                f"the catalogue cannot be read or written ({error})",
+                path=self.path,
+                hint="free space on its disk, or move the file away to start a new catalogue",
+            ) from None
 
     def close(self) -> None:
         self._db.close()
@@ -104,12 +119,15 @@ class Catalog:
         self.close()
 
     def entry(self, key: str) -> Entry | None:
-        row = self._db.execute(f"{SELECT} WHERE key = ?", (key,)).fetchone()
+        with self._said():
+            row = self._db.execute(f"{SELECT} WHERE key = ?", (key,)).fetchone()
         return _entry(row) if row else None
 
     def entries(self) -> Iterator[Entry]:
         """Every issue's row, by date, then key."""
-        for row in self._db.execute(f"{SELECT} ORDER BY date, key"):
+        with self._said():
+            rows = self._db.execute(f"{SELECT} ORDER BY date, key").fetchall()
+        for row in rows:
             yield _entry(row)
 
     def record(self, entry: Entry) -> None:
@@ -118,13 +136,13 @@ class Catalog:
         values["inputs"] = inputs_json(entry.inputs)
         for name in JSON_FIELDS:
             values[name] = json.dumps(values[name], ensure_ascii=False, sort_keys=True)
-        with self._db:
+        with self._said(), self._db:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(INSERT, [values[name] for name in COLUMNS])
 
     def note_verified(self, key: str, verified: str, message: str | None) -> None:
         """A later check's result, in the issue's row (if it has one): the build's status stands."""
-        with self._db:
+        with self._said(), self._db:
             self._db.execute("UPDATE issues SET verified = ?, message = ? WHERE key = ?", (verified, message, key))
 
 

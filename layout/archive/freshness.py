@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import layout
 
 if TYPE_CHECKING:  # the check of a batch with nothing to build imports no more of the engine than it reads
-    from layout.build import BuildOptions
+    from layout.options import BuildOptions
 
 ENGINE_FOLDER = Path(layout.__file__).parent
 

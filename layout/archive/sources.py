@@ -51,7 +51,9 @@ def find_sources(paths: Iterable[Path], out_dir: Path) -> list[IssueSource]:
 def _issues_in(folder: Path, out_dir: Path) -> Iterator[Path]:
     skipped = os.path.abspath(out_dir)
     for root, folders, files in os.walk(folder):
-        folders[:] = sorted(f for f in folders if not f.startswith(".") and os.path.join(root, f) != skipped)
+        folders[:] = sorted(
+            f for f in folders if not f.startswith(".") and os.path.abspath(os.path.join(root, f)) != skipped
+        )
         candidates = [Path(root, name) for name in sorted(files) if not name.startswith(".")]
         kinds = {path: _kind(path) for path in candidates}
         if "mets" in kinds.values():  # its folder's pages (and those of the folders below) are the METS's
