@@ -4,9 +4,31 @@ never decided by the luck of a draw; runs elsewhere keep exploring new examples.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session")
+def built_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A batch build (issue 11) to read, as the library's side reads one (issue 12): three days of the
+    English test issue and two of the sample, in build/ with its catalog.sqlite (not verified: the tests
+    of the batch verify)."""
+    from bench.dated_variants import gazette_variant, zhaotong_variant
+
+    root = tmp_path_factory.mktemp("archive")
+    for offset in range(3):
+        gazette_variant(root / "in", offset)
+    for offset in range(2):
+        zhaotong_variant(root / "in", offset)
+    out = root / "build"
+    command = [sys.executable, "-m", "layout", "build", str(root / "in"), "--out", str(out), "--no-verify"]
+    subprocess.run(command, check=True, capture_output=True)
+    return out

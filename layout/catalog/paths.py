@@ -1,0 +1,67 @@
+"""Where each thing stands in a catalogue site (``reissue catalog BUILD --out SITE``), relative to SITE:
+one place for every writer and every link, so that a feed, a record and a page link to the same file.
+
+    files/<key>.pdf, files/<key>.epub      the issue's outputs, copied from the build
+    covers/<key>.png, covers/<key>.jpg     its front page as a cover, and a thumbnail 200 px wide
+    index.html                             the papers
+    <paper>/index.html                     a paper's years
+    <paper>/<yyyy>/index.html              a year: a calendar per month, a cover per day
+    <paper>/<yyyy>/<mm>/index.html         a month's calendar
+    issues/<key>.html                      an issue's page
+    opds/...xml, opds2/...json             the OPDS 1.2 and 2.0 feeds (``layout.catalog.opds``)
+    records/<key>.mrc, .marc.xml, .mods.xml   the issue's MARC 21 and MODS records
+
+``key`` is the issue's key in the catalogue (``1946/05/15``: where its outputs are under BUILD).
+A paper is named by its slug: the ASCII letters and digits of its title, else of its identifier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+UNDATED = "undated"
+
+
+def paper_slug(title: str | None) -> str:
+    """``The Riverside Gazette`` -> ``the-riverside-gazette``; a title with no Latin letters (昭通日报) ->
+    ``paper-`` and a short hash of it, the same on every run."""
+    title = title or "untitled"
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug or f"paper-{hashlib.sha256(title.encode()).hexdigest()[:8]}"
+
+
+def issue_file(key: str, suffix: str) -> str:
+    """``files/<key>.pdf`` (suffix ``.pdf``) or ``.epub``."""
+    return f"files/{key}{suffix}"
+
+
+def cover(key: str) -> str:
+    return f"covers/{key}.png"
+
+
+def thumbnail(key: str) -> str:
+    return f"covers/{key}.jpg"
+
+
+def issue_page(key: str) -> str:
+    return f"issues/{key}.html"
+
+
+def paper_page(slug: str) -> str:
+    return f"{slug}/index.html"
+
+
+def year_page(slug: str, year: str) -> str:
+    return f"{slug}/{year}/index.html"
+
+
+def month_page(slug: str, year: str, month: str) -> str:
+    return f"{slug}/{year}/{month}/index.html"
+
+
+def record(key: str, suffix: str) -> str:
+    """``records/<key>.mrc``, ``.marc.xml`` or ``.mods.xml``."""
+    return f"records/{key}{suffix}"
