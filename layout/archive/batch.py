@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from layout.output import check_writable, staged_outputs
 from layout.readers.paper import find_paper_file
 
 if TYPE_CHECKING:
-    from layout.archive.work import Job, Outcome
+    from layout.archive.work import Check, Job, Outcome
     from layout.options import BuildOptions
 
 
@@ -80,7 +80,9 @@ class Workers(Protocol):
 
     slots: int  # jobs run at once
 
-    def run(self, jobs: Iterator[Job], started: Callable[[int, Job], None]) -> Iterator[tuple[Job, Outcome]]:
+    def run(
+        self, jobs: Iterator[Job | Check], started: Callable[[int, Job | Check], None]
+    ) -> Iterator[tuple[Job | Check, Outcome]]:
         """Each job's outcome as it comes; ``started`` is told which slot took which job."""
         ...
 
@@ -167,7 +169,7 @@ def run_checks(
 
 
 def _hand_out(
-    jobs: list,
+    jobs: Sequence[Job | Check],
     workers_for: Callable[[int], Workers],
     display: Display,
     result: BatchResult,
@@ -180,7 +182,7 @@ def _hand_out(
         if workers is None:
             return
 
-        def took(slot: int, job: Job) -> None:
+        def took(slot: int, job: Job | Check) -> None:
             display.working(slot, job.key)
 
         for _job, outcome in workers.run(iter(jobs), took):
@@ -220,7 +222,7 @@ def _folder(out_dir: Path, key: str) -> Path:
 def _up_to_date(entry: Entry, source: IssueSource, fingerprint: str, out_dir: Path) -> bool:
     """Whether the issue's last good build still stands: same inputs, options, style and engine, its
     paper's settings where they were, and its outputs in place."""
-    if not entry.good or entry.source != str(source.path) or entry.options_hash != fingerprint:
+    if not entry.good or entry.source != str(source.path.absolute()) or entry.options_hash != fingerprint:
         return False
     if entry.engine != engine_version() or entry.style is None or entry.style_hash != style_hash(entry.style):
         return False
@@ -255,7 +257,7 @@ def _finish(
     catalog.record(
         Entry(
             key=source.key,
-            source=str(source.path),
+            source=str(source.path.absolute()),
             inputs=inputs,
             options_hash=fingerprint,
             engine=engine_version(),

@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS issues (
     number INTEGER,            -- the issue's number
     language TEXT,             -- BCP 47
     headlines TEXT NOT NULL,   -- JSON list: the lead's and the front page's headlines, in order
-    source TEXT NOT NULL,      -- the source's path
+    source TEXT NOT NULL,      -- the source's absolute path
     source_hash TEXT,          -- SHA-256 of the source file
     inputs TEXT NOT NULL,      -- JSON list of [path, size, mtime_ns, sha256]: every file the build read
     options_hash TEXT NOT NULL,

@@ -4,8 +4,8 @@ workers of a Dask cluster. Either gives each job's outcome as it comes, with at 
 
 The local pool's workers are forked from a server process that has imported the engine once, and each
 is replaced after ``RECYCLE`` issues: WeasyPrint does not return memory to the system, so a long-lived
-worker would grow. A worker that dies (killed for its memory, say) fails the issues it held, and the
-pool is started again for the rest.
+worker would grow. When a worker dies (killed for its memory, say), the issues in hand fail (the pool
+cannot tell whose was fatal) and a new pool takes the rest.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from layout.archive.work import Check, Job, Outcome, quiet, run_check, run_job
+from layout.archive.work import Check, Job, Outcome, quiet, run_check, run_job, serve_client
 from layout.errors import ReissueError
 
 RECYCLE = 40  # issues a worker builds before it is replaced
@@ -29,30 +29,43 @@ class LocalPool:
     def __init__(self, jobs: int) -> None:
         self.slots = max(1, jobs)
 
-    def run(self, jobs: Iterator[Job], started: Callable[[int, Job], None]) -> Iterator[tuple[Job, Outcome]]:
+    def run(
+        self, jobs: Iterator[Job | Check], started: Callable[[int, Job | Check], None]
+    ) -> Iterator[tuple[Job | Check, Outcome]]:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["layout.archive.work"])
         free = list(range(self.slots, 0, -1))
-        pending: dict[Future, tuple[int, Job]] = {}
-        pool = ProcessPoolExecutor(self.slots, mp_context=context, max_tasks_per_child=RECYCLE)
+        pending: dict[Future, tuple[int, Job | Check, ProcessPoolExecutor]] = {}
+
+        def new_pool() -> ProcessPoolExecutor:
+            return ProcessPoolExecutor(
+                self.slots,
+                mp_context=context,
+                max_tasks_per_child=RECYCLE,
+                initializer=serve_client,
+                initargs=(os.getpid(),),
+            )
+
+        pool = new_pool()
         try:
             while True:
                 while free and (job := next(jobs, None)) is not None:
                     slot = free.pop()
-                    pending[pool.submit(_function(job), job)] = (slot, job)
+                    pending[pool.submit(_function(job), job)] = (slot, job, pool)
                     started(slot, job)
                 if not pending:
                     return
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    slot, job = pending.pop(future)
+                    slot, job, held_by = pending.pop(future)
                     free.append(slot)
                     try:
                         outcome = future.result()
                     except BrokenProcessPool:
-                        outcome = Outcome(job.key, message=f"{job.source}: the worker building it died")
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        pool = ProcessPoolExecutor(self.slots, mp_context=context, max_tasks_per_child=RECYCLE)
+                        outcome = Outcome(job.key, message=f"{job.source}: a worker died while it was in hand")
+                        if held_by is pool:  # the first of the pool's jobs to tell: start a new one
+                            pool.shutdown(wait=False, cancel_futures=True)
+                            pool = new_pool()
                     yield job, outcome
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -81,7 +94,9 @@ class DaskPool:
             ) from None
         self.slots = max(1, sum(self.client.nthreads().values()))
 
-    def run(self, jobs: Iterator[Job], started: Callable[[int, Job], None]) -> Iterator[tuple[Job, Outcome]]:
+    def run(
+        self, jobs: Iterator[Job | Check], started: Callable[[int, Job | Check], None]
+    ) -> Iterator[tuple[Job | Check, Outcome]]:
         from distributed import as_completed
 
         free = list(range(self.slots, 0, -1))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -83,6 +84,18 @@ class Check:
     outputs: tuple[Path, ...]  # the PDF and EPUB to verify
     format: str | None = None
     bundle: dict[str, bytes] | None = None  # the source's files and the outputs, by their paths on the client
+
+
+def serve_client(client: int) -> None:
+    """Make this process (a local pool's worker) end when the process it works for ends: a batch killed
+    with SIGKILL tells nobody, and its workers would otherwise wait for work forever, holding their memory."""
+
+    def watch() -> None:
+        while psutil.pid_exists(client):
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-client", daemon=True).start()
 
 
 def run_job(job: Job) -> Outcome:
