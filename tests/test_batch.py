@@ -144,6 +144,27 @@ def test_a_batch_killed_midway_finishes_only_the_rest_next_time(tmp_path):
     assert built == {f"gazette/2024-03-{day:02d}" for day in range(5, 10)} - finished
 
 
+def test_sigterm_stops_a_batch_cleanly_with_the_summary_of_what_was_done(tmp_path):
+    """SIGTERM (as Ctrl-C) stops handing out issues: the summary says it was interrupted, exit status 130,
+    and its workers end with it."""
+    archive, out = tmp_path / "in", tmp_path / "out"
+    gazettes(archive, 4)
+    batch = subprocess.Popen(
+        [*REISSUE, "build", archive, "--out", out, "--jobs", "1", "--no-verify"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 240
+    while not _finished_rows(out) and time.monotonic() < deadline and batch.poll() is None:
+        time.sleep(0.2)
+    batch.send_signal(signal.SIGTERM)
+    _, stderr = batch.communicate(timeout=60)
+    assert batch.returncode == 130, stderr
+    assert "interrupted: what was done" in stderr
+    assert "Traceback" not in stderr
+
+
 def _finished_rows(out: Path) -> set[str]:
     if not (out / "catalog.sqlite").exists():
         return set()
