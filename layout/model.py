@@ -180,7 +180,7 @@ class Masthead:
 
     title: str
     title_romanized: str | None = None
-    date: str | None = None  # ISO 8601
+    date: str | None = None  # ISO 8601 to the precision the source names (W3CDTF): 1880-10-04, 1880-10 or 1880
     weekday: str | None = None
     lunar_date: str | None = None
     sponsor: str | None = None
