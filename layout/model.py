@@ -278,6 +278,21 @@ class Issue:
     def lead(self) -> Section | None:
         return next((s for s in self.sections if s.lead), None)
 
+    def source_pages(self, index: int) -> range:
+        """The print pages the source runs section ``index`` over: the page it names, and one more for each
+        page marker its text runs across (an editorial going on over the page break); none when it names
+        no page."""
+        section = self.sections[index]
+        if section.page is None:
+            return range(0)
+        end = max((block.last_line for block in section.blocks), default=section.line)
+        crossed = sum(
+            1
+            for repair in self.repairs
+            if repair.kind is RepairKind.MARKER and any(section.line < line < end for line in repair.lines)
+        )
+        return range(section.page, section.page + crossed + 1)
+
 
 def to_dict(value: Any) -> Any:
     """The JSON-ready form of a model object: enums as their values, properties left out."""

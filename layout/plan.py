@@ -48,7 +48,7 @@ BRIEFS_LABEL_ROWS = 2  # the group's label (简讯, In Brief), with air under it
 SHORT_STORY = 200  # characters: a story shorter than this is set in one or two columns (verify measures it)
 LEAD_SHARE = 0.6  # of the front page's columns, what the lead spans at least
 PHOTO_ASPECT = (0.5, 1.4)  # a photo's frame, its depth to its width: from a wide landscape to a portrait
-OFF_ITS_PAGE = 0.5  # what a story set (wholly or in part) off the page its source names costs, in blank pages
+OFF_ITS_PAGE = 0.5  # what a story set (wholly or in part) off the pages its source runs it over costs, in blank pages
 
 
 @dataclass(frozen=True)
@@ -382,13 +382,14 @@ def _blankness(pages: list[Page], issue: Issue) -> float:
 
 
 def _off_their_page(pages: list[Page], issue: Issue) -> int:
-    """How many stories stand (wholly or in part) off the page their source names."""
+    """How many stories stand (wholly or in part) off the pages their source runs them over."""
+    sources = {index: issue.source_pages(index) for index, section in enumerate(issue.sections) if section.page}
     return len(
         {
             piece.section
             for page in pages
             for piece in page.pieces
-            if issue.sections[piece.section].page not in (None, page.number)
+            if piece.section in sources and page.number not in sources[piece.section]
         }
     )
 
