@@ -471,8 +471,8 @@ class _Measure:
         section = self.issue.sections[item.section]
         columns = self.geometry.columns
         widest = max(1, math.ceil(columns * LEAD_SHARE))
-        if section.kind is SectionKind.NOTES:
-            widths = range(columns, columns + 1)
+        if section.kind is SectionKind.NOTES and section.characters >= SHORT_STORY:
+            widths = range(columns, columns + 1)  # the edition's notes stand across the foot of the page
         elif page == 1 and section.lead and not item.part:
             widths = range(widest, columns + 1)
         else:
@@ -521,7 +521,7 @@ class _Measure:
             head + depth,
             head + depth + air,
             cut,
-            # the notes stand across the page whatever their length
+            # the notes stand where their length puts them, their shape costing nothing
             0.0 if section.kind is SectionKind.NOTES else _aspect_cost(self.geometry, width, head + depth),
         )
 

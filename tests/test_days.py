@@ -11,7 +11,7 @@ from test_dialects import assert_nothing_lost
 from test_parse import assert_matches_golden
 
 from layout.model import Issue, to_dict
-from layout.plan import UNDERFULL, plan_issue
+from layout.plan import SHORT_STORY, UNDERFULL, plan_issue
 from layout.readers import read_issue
 from layout.style import load_style, style_for_language
 
@@ -93,3 +93,15 @@ def test_stories_going_on_where_their_source_goes_on_keep_the_type_readable_and_
         for piece in page.pieces:
             assert issue.sections[piece.section].page is None or page.number in issue.source_pages(piece.section)
     assert any(piece.part for piece in plan.pages[1].pieces)  # the editorial goes on on page 2, as in the source
+
+
+def test_the_editions_notes_when_short_stand_in_one_or_two_columns_like_a_short_story() -> None:
+    """issue 10: 申報's notes quote one line (its page markers, Page 1 · Page 2 …): across the page's three
+    columns that line would stand over two empty ones, a module two thirds white; set like a short story,
+    in one or two columns, it fills its module."""
+    issue = read_issue(ROOT / DAYS["shenbao-1880"])
+    notes = len(issue.sections) - 1
+    assert issue.sections[notes].notes is not None and issue.sections[notes].characters < SHORT_STORY
+    style = load_style(style_for_language(issue.settings.language))
+    plan = plan_issue(issue, style, style.paper(None), 4)
+    assert [piece.span for page in plan.pages for piece in page.pieces if piece.section == notes] in ([1], [2])
