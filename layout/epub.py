@@ -19,7 +19,7 @@ import io
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import jinja2
@@ -27,6 +27,7 @@ from ebooklib import epub
 from lxml import etree
 from markupsafe import Markup
 
+from layout.calendar_dates import CalendarDate, calendar_date
 from layout.identity import EARLIEST, LATEST, generator, issue_urn, organisation, series_identifier
 from layout.model import BlockRole, Issue, Masthead, PagePart, Section, TextPosition
 from layout.photos import PhotoFile
@@ -128,7 +129,7 @@ def build_epub(
         for i, section in enumerate(issue.sections, start=1)
     )
     pages = _pages(entries, page_parts, page_names)
-    issue_date = date.fromisoformat(issue.masthead.date) if issue.masthead.date else None
+    issue_date = calendar_date(issue.masthead.date) if issue.masthead.date else None
     wording = _template(env, "wording.j2").module
     context: dict[str, object] = {
         "masthead": issue.masthead,
@@ -277,7 +278,7 @@ def _passages(section: Section, start: TextPosition, end: TextPosition) -> tuple
 
 
 def _book(
-    issue: Issue, issue_date: date | None, wording: Wording, pages: list[Page], *, has_figures: bool
+    issue: Issue, issue_date: CalendarDate | None, wording: Wording, pages: list[Page], *, has_figures: bool
 ) -> epub.EpubBook:
     """The package's metadata, and the contents and guide that ebooklib writes into the NCX and OPF."""
     masthead = issue.masthead
@@ -308,7 +309,9 @@ def _book(
 Meta = list[tuple[str, str, dict[str, str]]]  # (property, value, further attributes)
 
 
-def _catalogue(book: epub.EpubBook, issue: Issue, issue_date: date | None, wording: Wording, pages: list[Page]) -> None:
+def _catalogue(
+    book: epub.EpubBook, issue: Issue, issue_date: CalendarDate | None, wording: Wording, pages: list[Page]
+) -> None:
     """What a catalogue (Calibre, a library) files the issue by: the paper as its creator, the publisher
     (without the masthead's verb), the date, subjects, a description and rights (the front matter's, else
     the style's wording), the paper's serial number, and the print edition as the source of the page
@@ -324,7 +327,7 @@ def _catalogue(book: epub.EpubBook, issue: Issue, issue_date: date | None, wordi
     if masthead.place:  # where the paper is published: the spatial coverage a library files it under
         book.add_metadata("DC", "coverage", masthead.place)
     if issue_date is not None:
-        book.add_metadata("DC", "date", issue_date.isoformat())
+        book.add_metadata("DC", "date", issue_date.iso)  # to the precision the source names: 1880 is valid W3CDTF
     for subject in catalogue.subjects or (_plain(wording.subject()),):
         book.add_metadata("DC", "subject", subject)
     description = catalogue.description or _plain(wording.description(masthead, issue_date, len(pages), issue.sections))

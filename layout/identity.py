@@ -18,10 +18,11 @@ import os
 import re
 import subprocess
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from layout import __version__
+from layout.calendar_dates import calendar_date
 from layout.errors import ReissueError, SourceError
 from layout.model import Issue, Masthead
 
@@ -61,8 +62,11 @@ def instance_urn(issue: Issue) -> str:
 
 
 def issue_time(masthead: Masthead) -> datetime:
-    """The day the issue was printed, at midnight UTC (``EARLIEST`` for an undated issue)."""
-    return datetime.fromisoformat(masthead.date).replace(tzinfo=UTC) if masthead.date else EARLIEST
+    """The day the issue was printed, at midnight UTC: the first day of its month or year when the source
+    names no more (the issue was printed no earlier); ``EARLIEST`` for an undated issue."""
+    if not masthead.date:
+        return EARLIEST
+    return datetime.combine(calendar_date(masthead.date).first_day, time(), tzinfo=UTC)
 
 
 def release_time(issue: Issue) -> datetime:

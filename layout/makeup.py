@@ -6,13 +6,14 @@ all of the page's columns, its headline across its own width. This module arrang
 modular pages are built: the page is a stack of bands, one under another; a band is a row of stacks,
 side by side, filling every column; a stack is modules of one width, one under another. Reading order
 is band by band, stack by stack, top to bottom. A dynamic program over (blocks placed, rows used)
-chooses the bands, and within a band one over (block, columns used, whether the stack to the left
-opens with a headline) chooses the stacks and their widths, so that:
+chooses the bands, and within a band one over (block, columns used, the rows the headlines of the stack
+to the left stand in) chooses the stacks and their widths, so that:
 - every stack fills its band (a story's paragraphs may take some air, a photo's frame may grow or
   shrink within its bounds); what is still left is a hole under the stack, costed, never white inside
   a module;
-- no headline stands beside another where stacks open side by side (a tombstone) unless nothing
-  better fills the page;
+- no headline stands at the height of one in the stack beside it (a tombstone: at the band's top,
+  where stacks open side by side, or lower, where the modules under them meet) unless nothing better
+  fills the page;
 - the page takes as many of the blocks offered as it can, its last module cut (to be continued on a
   later page; on a front page, or for a story already continued, any module) when that fills the page
   better than leaving the story for later.
@@ -102,7 +103,8 @@ class _Stack:
     width: int
     depths: tuple[int, ...]  # each module's rows
     cost: float
-    headed: bool  # it opens with a headline
+    heads: tuple[tuple[int, int], ...]  # the rows its modules' headlines take, from the band's top, end excluded
+    beside: tuple[tuple[int, int], ...]  # its headlines as the stack to its right meets them (``_as_neighbour``)
 
 
 class _Search:
@@ -139,13 +141,13 @@ class _Search:
                     if best is None or cost + white + left[i] < best[0]:
                         best = (cost + white + left[i], bands)
                 if i < n and top < rows:
-                    for j, (band_cost, stacks) in self._band(i, 0, False, rows - top, True).items():
+                    for j, (band_cost, stacks) in self._band(i, 0, (), rows - top, True).items():
                         if j >= at_least and (best is None or cost + band_cost + left[j] < best[0]):
                             best = (cost + band_cost + left[j], (*bands, (top, rows - top, stacks)))
                     for height in self._band_heights(i):
                         if top + height + GAP >= rows:
                             continue
-                        for j, (band_cost, stacks) in self._band(i, 0, False, height, False).items():
+                        for j, (band_cost, stacks) in self._band(i, 0, (), height, False).items():
                             key = (j, top + height)
                             total = cost + band_cost
                             if key not in reach or total < reach[key][0]:
@@ -199,12 +201,13 @@ class _Search:
         return self._shape_runs[key]
 
     def _band_uncached(
-        self, first: int, column: int, left: bool, height: int, last: bool
+        self, first: int, column: int, left: tuple[tuple[int, int], ...], height: int, last: bool
     ) -> dict[int, tuple[float, tuple[_Stack, ...]]]:
         """The cheapest stacks filling columns [column, all) of a band ``height`` deep, from block ``first``,
-        by the block each ends before; ``left``: the stack beside them on the left opens with a headline (the
-        stacks' first modules stand side by side at the band's top; those under them seldom meet at one
-        height, and are not looked at); in the page's ``last`` band the rightmost stack may end with a cut block."""
+        by the block each ends before; ``left``: the rows the headlines of the stack beside them on the left
+        take (each of theirs that stands at the height of one of those is a tombstone: at the band's top,
+        where stacks open side by side, or lower, where modules under them meet); in the page's ``last`` band
+        the rightmost stack may end with a cut block."""
         found: dict[int, tuple[float, tuple[_Stack, ...]]] = {}
         if first >= len(self.blocks):
             return found
@@ -217,7 +220,7 @@ class _Search:
                 stack = self._stack(first, end, width, height, may_cut, last)
                 if stack is None:
                     continue
-                cost = stack.cost + TOMBSTONE_COST * (left and stack.headed)
+                cost = stack.cost + TOMBSTONE_COST * _side_by_side(left, stack.heads)
                 if closes or last:
                     # the page's last band may end short of the page's width, the columns to the right left white
                     ending = cost + (self.columns - column - width) * height * HOLE_COST
@@ -225,7 +228,7 @@ class _Search:
                         found[end] = (ending, (stack,))
                 if closes:
                     continue
-                for j, (rest_cost, rest) in self._band(end, column + width, stack.headed, height, last).items():
+                for j, (rest_cost, rest) in self._band(end, column + width, stack.beside, height, last).items():
                     if j not in found or cost + rest_cost < found[j][0]:
                         found[j] = (cost + rest_cost, (stack, *rest))
         return found
@@ -264,4 +267,23 @@ class _Search:
             cost += AIR_COST * take * width * (shape.least == shape.full)
         # what is still left stays white under the stack: a hole in the page, worse inside it than at its foot
         cost += extra * width * (1.0 if at_foot else HOLE_COST)
-        return _Stack(first, end, width, tuple(depths), cost, self.blocks[first].headed)
+        tops = [sum(depths[:k]) + GAP * k for k in range(len(depths))]
+        heads = tuple(
+            (top, top + shape.head) for top, shape, block in zip(tops, shapes, self.blocks[first:end]) if block.headed
+        )
+        return _Stack(first, end, width, tuple(depths), cost, heads, _as_neighbour(heads))
+
+
+def _as_neighbour(heads: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """A stack's headlines as the stack to its right meets them: one at the band's top meets only another
+    there (those under it stand below a headline and lines of text), so its depth is left out; the search's
+    tables then hold one entry for every stack that opens with a headline and has none lower."""
+    return tuple((0, 1) if top == 0 else (top, end) for top, end in heads)
+
+
+@cache  # few distinct pairs: a page's stacks have a handful of headline patterns
+def _side_by_side(left: tuple[tuple[int, int], ...], right: tuple[tuple[int, int], ...]) -> int:
+    """How many headlines of two neighbouring stacks stand at one height: pairs whose rows overlap."""
+    if not left or not right:
+        return 0
+    return sum(1 for top, end in right for other_top, other_end in left if top < other_end and other_top < end)

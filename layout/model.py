@@ -180,7 +180,7 @@ class Masthead:
 
     title: str
     title_romanized: str | None = None
-    date: str | None = None  # ISO 8601
+    date: str | None = None  # ISO 8601 to the precision the source names (W3CDTF): 1880-10-04, 1880-10 or 1880
     weekday: str | None = None
     lunar_date: str | None = None
     sponsor: str | None = None
@@ -277,6 +277,21 @@ class Issue:
     @property
     def lead(self) -> Section | None:
         return next((s for s in self.sections if s.lead), None)
+
+    def source_pages(self, index: int) -> range:
+        """The print pages the source runs section ``index`` over: the page it names, and one more for each
+        page marker its text runs across (an editorial going on over the page break); none when it names
+        no page."""
+        section = self.sections[index]
+        if section.page is None:
+            return range(0)
+        end = max((block.last_line for block in section.blocks), default=section.line)
+        crossed = sum(
+            1
+            for repair in self.repairs
+            if repair.kind is RepairKind.MARKER and any(section.line < line < end for line in repair.lines)
+        )
+        return range(section.page, section.page + crossed + 1)
 
 
 def to_dict(value: Any) -> Any:

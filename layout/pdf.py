@@ -19,9 +19,10 @@ from xml.etree import ElementTree
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
+from layout.calendar_dates import calendar_date
 from layout.errors import ReissueError
 from layout.identity import instance_urn, issue_time, issue_urn, issue_uuid, organisation
-from layout.model import Issue, SectionKind, issue_folder
+from layout.model import Issue, Masthead, SectionKind, issue_folder
 from layout.options import PrintOptions
 from layout.photos import PhotoFile
 from layout.plan import HEAD_PARTS, HEADLINE_LINE_HEIGHT, SUBHEAD_SCALE, Geometry, Piece, Plan, Row
@@ -131,7 +132,7 @@ def render_html(
         image_urls={index: photo.path.as_uri() for index, photo in photos.items()},
         paragraphs=lambda piece: paragraphs(piece, geometry),
         inside=inside_index(issue, plan),
-        created=_w3c(issue_time(issue.masthead)),  # the PDF as a document was made the day it was printed
+        created=_created(issue.masthead),
         modified=_w3c(released),
     )
 
@@ -194,7 +195,7 @@ def _issue_metadata(metadata, issue: Issue):
     dc, mm = NS["dc"], NS["xmpMM"]
     fields = [(dc, "identifier", issue_urn(m), None), (dc, "language", issue.settings.language, "Bag")]
     if m.date:
-        fields.append((dc, "date", m.date, "Seq"))  # the day it was printed, not the day it was built
+        fields.append((dc, "date", m.date, "Seq"))  # the day (month, year) it was printed, not the day it was built
     if m.publisher:
         fields.append((dc, "publisher", organisation(m.publisher), "Bag"))
     fields += [(mm, "DocumentID", issue_urn(m), None), (mm, "InstanceID", instance_urn(issue), None)]
@@ -240,6 +241,14 @@ def _font_config():
 
         _FONT_CONFIG = FontConfiguration()
     return _FONT_CONFIG
+
+
+def _created(masthead: Masthead) -> str:
+    """When the PDF as a document was made: the day the issue was printed, or only its month or year
+    when the source names no more (WeasyPrint then writes CreationDate D:1880, making up no day)."""
+    if masthead.date and calendar_date(masthead.date).day is None:
+        return masthead.date
+    return _w3c(issue_time(masthead))
 
 
 def _w3c(time: datetime) -> str:

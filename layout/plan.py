@@ -48,7 +48,7 @@ BRIEFS_LABEL_ROWS = 2  # the group's label (简讯, In Brief), with air under it
 SHORT_STORY = 200  # characters: a story shorter than this is set in one or two columns (verify measures it)
 LEAD_SHARE = 0.6  # of the front page's columns, what the lead spans at least
 PHOTO_ASPECT = (0.5, 1.4)  # a photo's frame, its depth to its width: from a wide landscape to a portrait
-OFF_ITS_PAGE = 0.5  # what a story set (wholly or in part) off the page its source names costs, in blank pages
+OFF_ITS_PAGE = 0.5  # what a story set (wholly or in part) off the pages its source runs it over costs, in blank pages
 
 
 @dataclass(frozen=True)
@@ -382,13 +382,14 @@ def _blankness(pages: list[Page], issue: Issue) -> float:
 
 
 def _off_their_page(pages: list[Page], issue: Issue) -> int:
-    """How many stories stand (wholly or in part) off the page their source names."""
+    """How many stories stand (wholly or in part) off the pages their source runs them over."""
+    sources = {index: issue.source_pages(index) for index, section in enumerate(issue.sections) if section.page}
     return len(
         {
             piece.section
             for page in pages
             for piece in page.pieces
-            if issue.sections[piece.section].page not in (None, page.number)
+            if piece.section in sources and page.number not in sources[piece.section]
         }
     )
 
@@ -470,8 +471,8 @@ class _Measure:
         section = self.issue.sections[item.section]
         columns = self.geometry.columns
         widest = max(1, math.ceil(columns * LEAD_SHARE))
-        if section.kind is SectionKind.NOTES:
-            widths = range(columns, columns + 1)
+        if section.kind is SectionKind.NOTES and section.characters >= SHORT_STORY:
+            widths = range(columns, columns + 1)  # the edition's notes stand across the foot of the page
         elif page == 1 and section.lead and not item.part:
             widths = range(widest, columns + 1)
         else:
@@ -520,7 +521,7 @@ class _Measure:
             head + depth,
             head + depth + air,
             cut,
-            # the notes stand across the page whatever their length
+            # the notes stand where their length puts them, their shape costing nothing
             0.0 if section.kind is SectionKind.NOTES else _aspect_cost(self.geometry, width, head + depth),
         )
 

@@ -11,13 +11,17 @@ from test_dialects import assert_nothing_lost
 from test_parse import assert_matches_golden
 
 from layout.model import Issue, to_dict
+from layout.plan import SHORT_STORY, UNDERFULL, plan_issue
 from layout.readers import read_issue
+from layout.style import load_style, style_for_language
 
 ROOT = Path(__file__).resolve().parent.parent
 DAYS = {
     "shenbao-1880": "tests/issues/days/shenbao-1880/1880-10-4902408.txt",
     "tonopah-1916-08-02": "tests/issues/days/tonopah-1916-08-02/sn86076142-ed-1_seq-1.txt",
 }
+# 申報's two items its source runs over a page break
+RUN_ON = ("[書劉制軍封娼寮批示後]", "[十月二十二日金苕人晉中來函]")
 
 
 def stories(issue: Issue) -> list:
@@ -65,3 +69,39 @@ def test_a_daily_front_page_in_raw_ocr_is_its_stories_under_their_heads() -> Non
     # the dateline's line, short for its capitals, opens a paragraph, never a subhead of its own
     assert any(block.text.startswith("SAN FRANCISCO, August 2. The county grand Jury") for block in items[0].blocks)
     assert "TONOPAH, NEVADA, WEDNESDAY EVENING, AUGUST 2. 1916" in issue.masthead.furniture  # kept as written
+
+
+def test_a_story_its_source_runs_over_a_page_break_belongs_on_each_of_those_pages() -> None:
+    """issue 10: 申報's editorial runs on from page 1 to page 2 and a letter from page 2 to page 3 (a page
+    marker inside their text); the other items stand on one page."""
+    issue = read_issue(ROOT / DAYS["shenbao-1880"])
+    editorial, letter = (next(i for i, s in enumerate(issue.sections) if s.headline == h) for h in RUN_ON)
+    assert issue.source_pages(editorial) == range(1, 3) and issue.source_pages(letter) == range(2, 4)
+    assert [len(issue.source_pages(i)) for i in range(len(issue.sections))].count(2) == 2
+    assert issue.source_pages(len(issue.sections) - 1) == range(0)  # the edition's notes: no page of the source
+
+
+def test_stories_going_on_where_their_source_goes_on_keep_the_type_readable_and_the_pages_full() -> None:
+    """issue 10: a plan may continue a story on the next page its source runs it over without counting it
+    off its page, so 申報 is not set in smaller type to keep those stories whole, leaving pages 2 and 3 a
+    third blank: every page is filled to within UNDERFULL, every story on a page its source runs it over."""
+    issue = read_issue(ROOT / DAYS["shenbao-1880"])
+    style = load_style(style_for_language(issue.settings.language))
+    plan = plan_issue(issue, style, style.paper(None), 4)
+    assert all(page.blank_rows <= UNDERFULL * page.rows for page in plan.pages)
+    for page in plan.pages:
+        for piece in page.pieces:
+            assert issue.sections[piece.section].page is None or page.number in issue.source_pages(piece.section)
+    assert any(piece.part for piece in plan.pages[1].pieces)  # the editorial goes on on page 2, as in the source
+
+
+def test_the_editions_notes_when_short_stand_in_one_or_two_columns_like_a_short_story() -> None:
+    """issue 10: 申報's notes quote one line (its page markers, Page 1 · Page 2 …): across the page's three
+    columns that line would stand over two empty ones, a module two thirds white; set like a short story,
+    in one or two columns, it fills its module."""
+    issue = read_issue(ROOT / DAYS["shenbao-1880"])
+    notes = len(issue.sections) - 1
+    assert issue.sections[notes].notes is not None and issue.sections[notes].characters < SHORT_STORY
+    style = load_style(style_for_language(issue.settings.language))
+    plan = plan_issue(issue, style, style.paper(None), 4)
+    assert [piece.span for page in plan.pages for piece in page.pieces if piece.section == notes] in ([1], [2])

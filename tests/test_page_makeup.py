@@ -77,3 +77,14 @@ def test_a_page_takes_at_least_what_it_must_or_says_it_cannot() -> None:
     assert make_up(too_deep, columns=2, rows=20, at_least=2) is None
     makeup = make_up(too_deep, columns=4, rows=40, at_least=2)
     assert makeup is not None and makeup.placed == 2
+
+
+def test_headlines_under_the_bands_top_do_not_meet_beside_each_other_either() -> None:
+    """issue 10: stacks side by side whose second modules' headlines would stand at one height are a
+    tombstone as much as two at the band's top: the search avoids it as it does those."""
+    boxes = [Block((Shape(1, 0, 6, 6, 6),), headed=False) for _ in range(2)]
+    blocks = [boxes[0], story((1, 2, 6)), boxes[1], story((1, 2, 6))]
+    makeup = make_up(blocks, columns=2, rows=13)
+    assert makeup is not None
+    heads = [(p.column, p.row) for p in makeup.placements if blocks[p.block].headed]
+    assert not any(a != b and abs(a[0] - b[0]) == 1 and abs(a[1] - b[1]) < 2 for a in heads for b in heads)

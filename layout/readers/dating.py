@@ -4,7 +4,9 @@ In: an ``Issue`` whose masthead has no date. Out: the issue with the date of the
 page's headlines and furniture lines that holds one (an OCR'd nameplate line such as ``MARYSVILLE,
 CALIFORNIA, FRIDAY MORNING, AUGUST 13, 1858.``, read as a headline when the text marks nothing), else
 the date its file's name says (``1858081301.xml``, ``democrat-1858-08-13.txt``: archives name issues by
-their date), else the issue unchanged. The text itself is not changed: the line stays where it was.
+their date), to the precision the name gives it (``shenbao-1880-10.txt`` names a month; ``1880-10-4902408.txt``
+only a year, the numbers after it an archive's own), else the issue unchanged. The text itself is not
+changed: the line stays where it was.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from layout.readers.newspaper import take_masthead_fields
 
 # a year of print (1600-2099), month and day, with or without dashes, not inside a longer number
 FILE_NAME_DATE = re.compile(r"(?<!\d)(?P<year>1[6-9]\d\d|20\d\d)-?(?P<month>[01]\d)-?(?P<day>[0-3]\d)")
+# a run of numbers in a file's name (1880-10-4902408, 1880-10), not inside a word (sn86076142)
+NAME_NUMBERS = re.compile(r"(?<![\dA-Za-z])\d+(?:[-_]\d+)*")
+YEAR_OF_PRINT = re.compile(r"1[6-9]\d\d|20\d\d")
 FRONT_HEADLINES = 12  # of the front page's headlines, those a nameplate's date line can be among
 
 
@@ -47,6 +52,18 @@ def _date_of_name(name: str) -> str | None:
             return datetime.date(int(match["year"]), int(match["month"]), int(match["day"])).isoformat()
         except ValueError:
             continue
+    return _month_or_year_of_name(name)
+
+
+def _month_or_year_of_name(name: str) -> str | None:
+    """The month or the year a name gives when it gives no day: of a run of numbers that opens with a
+    year of print, the year and month when the run is those two alone (1880-10), else the year (in
+    1880-10-4902408 what follows the year makes no date: an archive's numbering, not a month)."""
+    for run in NAME_NUMBERS.finditer(name):
+        year, *rest = re.split("[-_]", run[0])
+        if YEAR_OF_PRINT.fullmatch(year):
+            month = rest[0] if len(rest) == 1 and len(rest[0]) == 2 and 1 <= int(rest[0]) <= 12 else None
+            return f"{year}-{month}" if month else year
     return None
 
 

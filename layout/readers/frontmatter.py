@@ -14,7 +14,6 @@ a paper's settings file (``paper``) is read by it.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 import langcodes
 import yaml
 
+from layout.calendar_dates import calendar_date
 from layout.errors import SourceError, quoted
 from layout.model import MAX_PAGES, SectionKind, issue_folder
 
@@ -195,8 +195,11 @@ def _names(value: Any) -> tuple[str, ...] | None:
 
 
 def _iso_date(value: Any) -> str | None:
+    """A date to the precision the issue is known by: 2023-11-15, or 1880-10, or 1880 (which YAML reads as
+    a number)."""
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     try:
-        return datetime.date.fromisoformat(value).isoformat() if isinstance(value, str) else None
+        return calendar_date(text).iso if isinstance(text, str) else None
     except ValueError:
         return None
 
@@ -252,7 +255,7 @@ TOP_KEYS: dict[str, Check] = {
     **{key: (_text, "a line of text") for key in MASTHEAD_TEXT_KEYS + SETTING_TEXT_KEYS},
     "language": (_language_tag, "a BCP 47 language tag such as zh-Hans or en-GB"),
     "encoding": (_encoding, "a text encoding such as latin-1, cp1252 or gb18030"),
-    "date": (_iso_date, "a date such as 2023-11-15"),
+    "date": (_iso_date, "a date such as 2023-11-15 (1880-10 or 1880 when the day is not known)"),
     "issue_number": (_positive, "a whole number such as 9642"),
     "page_count": (_page_count, f"a whole number of pages from 1 to {MAX_PAGES}"),
     "normalize_punctuation": (_boolean, "true or false"),

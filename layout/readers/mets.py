@@ -26,6 +26,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from layout.calendar_dates import calendar_date
 from layout.errors import SourceError, quoted
 from layout.model import Issue, issue_folder
 from layout.readers.alto import (
@@ -131,6 +132,14 @@ def _page_files(root: Any, path: Path, files: dict[str, tuple[Path, int]]) -> li
     return pages
 
 
+def _w3cdtf_date(text: str) -> str | None:
+    """MODS's dateIssued as W3CDTF gives it, to any precision: 1858-08-13, or only 1880-10 or 1880."""
+    try:
+        return calendar_date(text).iso
+    except ValueError:
+        return None
+
+
 def _masthead_values(root: Any) -> tuple[dict[str, Any], dict[str, int]]:
     """The masthead's fields the issue's MODS gives, and their lines in the METS."""
     values: dict[str, Any] = {}
@@ -156,6 +165,7 @@ def _masthead_values(root: Any) -> tuple[dict[str, Any], dict[str, int]]:
     take("place", root, place)
     for element in found("dateIssued")[:1]:
         take_masthead_fields((element.text or "").strip(), element.sourceline, values, lines)
+        take("date", element, _w3cdtf_date((element.text or "").strip()))
     for detail in found("detail"):
         number = next((n.text.strip() for n in descendants(detail, "number") if n.text), None)
         if detail.get("type") == "volume":

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from layout.calendar_dates import MONTHS
 from layout.model import MAX_PAGES
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -20,20 +21,6 @@ LATIN_LETTER = re.compile("[A-Za-z]")
 WORD = re.compile(f"[A-Za-z{HAN}]")
 INDENT = re.compile("^(?: {4}|\t|\u3000\u3000)")  # a paragraph's first-line indent, in any paper's text
 
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 MONTH = "(?P<month>" + "|".join(m.capitalize() for m in MONTHS) + ")"
 
 

@@ -8,9 +8,9 @@ and a file of another issue is refused by its title (the paper's name) and its m
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
+from layout.calendar_dates import MONTHS, calendar_date
 from layout.errors import OutputError
 from layout.model import Issue
 from layout.verify.text import normalize
@@ -29,18 +29,29 @@ def unreadable(path: Path, error: OSError) -> OutputError:
 
 
 def _date_forms(iso: str) -> set[str]:
-    """The ways a date is printed on a page or written in metadata, normalized."""
-    d = dt.date.fromisoformat(iso)
-    month = "January February March April May June July August September October November December".split()[d.month - 1]
-    forms = {
-        iso,
-        f"{d.year}年{d.month}月{d.day}日",
-        f"{d.year}年{d.month:02}月{d.day:02}日",
-        f"{month}{d.day},{d.year}",
-        f"{d.day}{month}{d.year}",
-        f"D:{d:%Y%m%d}",
-    }
-    return {normalize(f).casefold() for f in forms}
+    """The ways a date is printed on a page or written in metadata, normalized: to its precision (a
+    date the source names only by its month or year is printed and written so)."""
+    d = calendar_date(iso)
+    if d.month is None:
+        forms = {f"{d.year}年", f"D:{d.year}"}
+    else:
+        month = MONTHS[d.month - 1].capitalize()
+        if d.day is None:
+            forms = {
+                f"{d.year}年{d.month}月",
+                f"{d.year}年{d.month:02}月",
+                f"{month}{d.year}",
+                f"D:{d.year}{d.month:02}",
+            }
+        else:
+            forms = {
+                f"{d.year}年{d.month}月{d.day}日",
+                f"{d.year}年{d.month:02}月{d.day:02}日",
+                f"{month}{d.day},{d.year}",
+                f"{d.day}{month}{d.year}",
+                f"D:{d.year}{d.month:02}{d.day:02}",
+            }
+    return {normalize(f).casefold() for f in {iso, *forms}}
 
 
 def check_identity(issue: Issue, path: Path, title: str, evidence: str, what: str) -> None:
