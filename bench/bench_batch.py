@@ -25,11 +25,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.dated_variants import gazette_variant, write_archive
-from layout.archive.batch import BatchResult, IssueResult, run_batch
-from layout.archive.pools import LocalPool
-from layout.archive.sources import find_sources
-from layout.build import BuildOptions, make
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: bench.dated_variants is imported as the tests import it
+
+from bench.dated_variants import gazette_variant, write_archive  # noqa: E402
+from layout.archive.batch import BatchResult, IssueResult, run_batch  # noqa: E402
+from layout.archive.pools import LocalPool  # noqa: E402
+from layout.archive.sources import find_sources  # noqa: E402
+from layout.build import BuildOptions, make  # noqa: E402
 
 REISSUE = Path(sys.executable).parent / "reissue"
 
@@ -118,5 +121,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     main()
