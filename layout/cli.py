@@ -348,7 +348,7 @@ def catalog(build_dir: Path, base_url: str, site_dir: Path) -> None:
         )
     with Catalog(build_dir) as opened:
         entries = list(opened.entries())
-    # the site writer's call (layout.catalog.site.write_site) goes here
+    # SITE WRITER: the call of layout.catalog.site.write_site(entries, build_dir, site_dir, base_url) goes here
     written = write_feeds(entries, build_dir, site_dir, base_url)
     written += write_records(entries, build_dir, site_dir, base_url)
     console.print(f"wrote {len(written)} files of feeds and records in {escape(str(site_dir))}")

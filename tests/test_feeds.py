@@ -16,9 +16,10 @@ from jsonschema import Draft7Validator
 from lxml import etree
 from referencing import Registry, Resource
 
-from layout.archive.catalog import Catalog
+from layout.archive.catalog import Catalog, Entry
 from layout.catalog import paths
-from layout.catalog.opds import write_feeds
+from layout.catalog.opds import Listed, feeds, write_feeds
+from layout.catalog.package import PackageMetadata
 
 SCHEMAS = Path(__file__).parent / "schemas"
 BASE = "https://example.org/news/"
@@ -251,8 +252,9 @@ def test_opds2_lists_the_same_issues_with_the_same_metadata(site: Path) -> None:
 
 def test_the_opensearch_description_is_written_but_no_feed_offers_a_search(site: Path) -> None:
     """A static site answers no query: a search link would give reading apps a search box that always fails."""
-    description = etree.parse(str(site / paths.OPENSEARCH)).getroot()
-    assert description.tag == "{http://a9.com/-/spec/opensearch/1.1/}OpenSearchDescription"
+    description = etree.parse(str(site / paths.OPENSEARCH))
+    opensearch = etree.RelaxNG(etree.parse(str(SCHEMAS / "opds1" / "opensearchdescription.rng")))
+    assert opensearch.validate(description), opensearch.error_log
     for path in atom_feeds(site):
         assert not links(etree.parse(str(path)).getroot(), "search"), path
 
@@ -273,3 +275,17 @@ def test_a_folder_without_a_build_is_one_line_and_status_2(tmp_path: Path) -> No
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "catalog.sqlite" in result.stderr
     assert not (tmp_path / "catalog.sqlite").exists() and not (tmp_path / "s").exists()
+
+
+def test_issues_without_a_full_date_are_filed_as_undated_within_what_is_known() -> None:
+    def issue(key: str, date: str | None) -> Listed:
+        entry = Entry(key, "in.md", (), "", "", "built", "passed", "2026-01-01T00:00:00+00:00", paper="P", date=date)
+        return Listed(entry, PackageMetadata(title=key))
+
+    listed = [issue("a", None), issue("b", "1903"), issue("c", "1903-05-02")]
+    by_place = {feed.where: feed for feed in feeds(listed)}
+    assert [link.title for link in by_place[("p",)].links] == ["P · Undated", "P · 1903"]
+    assert [link.title for link in by_place[("p", "1903")].links] == ["P · 1903 · Undated", "P · 1903-05"]
+    assert [i.entry.key for i in by_place[("p", paths.UNDATED, paths.UNDATED)].issues] == ["a"]
+    assert [i.entry.key for i in by_place[("p", "1903", paths.UNDATED)].issues] == ["b"]
+    assert all(part for where in by_place for part in where)

@@ -71,7 +71,9 @@ class Listed:
 
     @property
     def month(self) -> str:
-        return self.entry.date[5:7] if self.entry.date else paths.UNDATED
+        """``11``; a date of a year alone (1903) has no month: undated within its year."""
+        date = self.entry.date or ""
+        return date[5:7] if len(date) >= 7 else paths.UNDATED
 
 
 @dataclass(frozen=True)
@@ -136,11 +138,12 @@ def feeds(listed: Sequence[Listed]) -> Iterator[Feed]:
     for paper, issues in papers:
         slug = (paths.paper_slug(paper),)
         years = [(year, list(of_year)) for year, of_year in groupby(issues, key=lambda i: i.year)]
-        yield Feed(slug, paper, _updated(issues), ROOT, links=[_dated(paper, slug, y, i, False) for y, i in years])
+        links = [Link(_title(paper, year), (*slug, year), _updated(of), acquisition=False) for year, of in years]
+        yield Feed(slug, paper, _updated(issues), ROOT, links=links)
         for year, of_year in years:
             where = (*slug, year)
             months = [(month, list(of_month)) for month, of_month in groupby(of_year, key=lambda i: i.month)]
-            links = [_dated(paper, where, month, of_month, True, year) for month, of_month in months]
+            links = [Link(_title(paper, year, month), (*where, month), _updated(of), True) for month, of in months]
             yield Feed(where, _title(paper, year), _updated(of_year), slug, links=links)
             for month, of_month in months:
                 title = _title(paper, year, month)
@@ -156,15 +159,13 @@ def _updated(issues: Sequence[Listed]) -> str:
     return max(i.entry.built_at for i in issues)
 
 
-def _dated(paper: str, where: tuple[str, ...], part: str, issues: list[Listed], months: bool, year: str = "") -> Link:
-    title = _title(paper, year, part) if months else _title(paper, part)
-    return Link(title, (*where, part), _updated(issues), acquisition=months)
-
-
 def _title(paper: str, year: str, month: str | None = None) -> str:
+    """``The Riverside Gazette · 2024-03``; what has no date says so."""
     if year == paths.UNDATED:
         return f"{paper} · {UNDATED_TITLE}"
-    return f"{paper} · {year}-{month}" if month else f"{paper} · {year}"
+    if month is None:
+        return f"{paper} · {year}"
+    return f"{paper} · {year} · {UNDATED_TITLE}" if month == paths.UNDATED else f"{paper} · {year}-{month}"
 
 
 def _pages(feed: Feed, page_size: int) -> Iterator[Sequence[Link] | Sequence[Listed]]:
