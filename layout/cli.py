@@ -348,6 +348,8 @@ def catalog(build_dir: Path, base_url: str, site_dir: Path) -> None:
         )
     with Catalog(build_dir) as opened:
         entries = list(opened.entries())
+    if not any(entry.good for entry in entries):
+        raise OutputError("no issue here was built", path=build_dir / CATALOG_NAME, hint="run reissue build first")
     # SITE WRITER: the call of layout.catalog.site.write_site(entries, build_dir, site_dir, base_url) goes here
     written = write_feeds(entries, build_dir, site_dir, base_url)
     written += write_records(entries, build_dir, site_dir, base_url)

@@ -124,7 +124,7 @@ def write_feeds(
 
 def listed_issues(entries: Sequence[Entry], build_dir: Path) -> list[Listed]:
     """The built issues, by paper, date and key, with their EPUBs' metadata."""
-    good = sorted((e for e in entries if e.good), key=lambda e: (e.paper or "", e.date or "", e.key))
+    good = sorted((e for e in entries if e.good), key=lambda e: (e.paper or e.key, e.date or "", e.key))
     return [Listed(e, read_package(build_dir / f"{e.key}.epub")) for e in good]
 
 
