@@ -289,3 +289,22 @@ def test_issues_without_a_full_date_are_filed_as_undated_within_what_is_known() 
     assert [i.entry.key for i in by_place[("p", paths.UNDATED, paths.UNDATED)].issues] == ["a"]
     assert [i.entry.key for i in by_place[("p", "1903", paths.UNDATED)].issues] == ["b"]
     assert all(part for where in by_place for part in where)
+
+
+def test_a_catalogue_with_no_built_issue_is_one_line_and_status_2(tmp_path: Path) -> None:
+    Catalog(tmp_path).close()
+    command = [
+        sys.executable,
+        "-m",
+        "layout",
+        "catalog",
+        str(tmp_path),
+        "--base-url",
+        BASE,
+        "--out",
+        str(tmp_path / "s"),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "no issue here was built" in result.stderr
+    assert not (tmp_path / "s").exists()
