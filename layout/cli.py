@@ -323,6 +323,49 @@ def _batch(
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("build_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--base-url",
+    required=True,
+    callback=lambda ctx, param, value: _base_url(value),
+    help="Where the site will be served from (https://example.org/news/): feeds and records link by it.",
+)
+@click.option(
+    "--out", "site_dir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for the site."
+)
+def catalog(build_dir: Path, base_url: str, site_dir: Path) -> None:
+    """Write a catalogue site of the issues built in BUILD_DIR (by reissue build): OPDS feeds for reading
+    apps and MARC 21 and MODS records for library systems."""
+    from layout.archive.catalog import CATALOG_NAME, Catalog
+    from layout.catalog.opds import write_feeds
+    from layout.catalog.records import write_records
+    from layout.errors import OutputError
+
+    if not (build_dir / CATALOG_NAME).is_file():
+        raise OutputError(
+            f"no {CATALOG_NAME} here: not a folder reissue build wrote", path=build_dir, hint="run reissue build first"
+        )
+    with Catalog(build_dir) as opened:
+        entries = list(opened.entries())
+    if not any(entry.good for entry in entries):
+        raise OutputError("no issue here was built", path=build_dir / CATALOG_NAME, hint="run reissue build first")
+    # SITE WRITER: the call of layout.catalog.site.write_site(entries, build_dir, site_dir, base_url) goes here
+    written = write_feeds(entries, build_dir, site_dir, base_url)
+    written += write_records(entries, build_dir, site_dir, base_url)
+    console.print(f"wrote {len(written)} files of feeds and records in {escape(str(site_dir))}")
+
+
+def _base_url(value: str) -> str:
+    """The site's absolute address, which every feed and record links by."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"{quoted(value)} is not an absolute http(s) address; write e.g. https://example.org/")
+    return value
+
+
 def _length(value: str | None) -> str | None:
     """A CSS length the printer's bleed can be (3mm, 0.125in, 9pt), checked before anything is laid out."""
     from layout.errors import StyleError

@@ -9,7 +9,9 @@ one place for every writer and every link, so that a feed, a record and a page l
     <paper>/<yyyy>/<mm>/index.html         a month's calendar
     issues/<key>.html                      an issue's page
     opds/...xml, opds2/...json             the OPDS 1.2 and 2.0 feeds (``layout.catalog.opds``)
+    opds/opensearch.xml                    the OpenSearch description
     records/<key>.mrc, .marc.xml, .mods.xml   the issue's MARC 21 and MODS records
+    records/all.mrc, all.marc.xml          every issue's MARC record in one file
 
 ``key`` is the issue's key in the catalogue (``1946/05/15``: where its outputs are under BUILD).
 A paper is named by its slug: the ASCII letters and digits of its title, else of its identifier.
@@ -65,3 +67,27 @@ def month_page(slug: str, year: str, month: str) -> str:
 def record(key: str, suffix: str) -> str:
     """``records/<key>.mrc``, ``.marc.xml`` or ``.mods.xml``."""
     return f"records/{key}{suffix}"
+
+
+def opds_feed(parts: tuple[str, ...], page: int = 1) -> str:
+    """An OPDS 1.2 feed: ``opds/index.xml`` (the root), ``opds/<paper>/<yyyy>/<mm>/index.xml``, its second
+    page ``.../page-2.xml``; the latest issues ``opds/new/index.xml``."""
+    return _feed("opds", parts, page, ".xml")
+
+
+def opds2_feed(parts: tuple[str, ...], page: int = 1) -> str:
+    """The same feed in OPDS 2.0: ``opds2/...json``."""
+    return _feed("opds2", parts, page, ".json")
+
+
+def _feed(root: str, parts: tuple[str, ...], page: int, suffix: str) -> str:
+    name = "index" if page == 1 else f"page-{page}"
+    return "/".join((root, *parts, name + suffix))
+
+
+OPENSEARCH = "opds/opensearch.xml"
+
+
+def records_collection(suffix: str) -> str:
+    """``records/all.mrc`` or ``.marc.xml``: every issue's record in one file."""
+    return f"records/all{suffix}"
