@@ -10,6 +10,7 @@ one place for every writer and every link, so that a feed, a record and a page l
     issues/<key>.html                      an issue's page
     opds/...xml, opds2/...json             the OPDS 1.2 and 2.0 feeds (``layout.catalog.opds``)
     records/<key>.mrc, .marc.xml, .mods.xml   the issue's MARC 21 and MODS records
+    volumes/<volume>.epub                  a volume (``reissue volume``): ``volume_key`` names it
 
 ``key`` is the issue's key in the catalogue (``1946/05/15``: where its outputs are under BUILD).
 A paper is named by its slug: the ASCII letters and digits of its title, else of its identifier.
@@ -65,3 +66,12 @@ def month_page(slug: str, year: str, month: str) -> str:
 def record(key: str, suffix: str) -> str:
     """``records/<key>.mrc``, ``.marc.xml`` or ``.mods.xml``."""
     return f"records/{key}{suffix}"
+
+
+def volume_key(slug: str, date_from: str, date_to: str) -> str:
+    """``<paper>-<from>-<to>``: a volume's name in the catalogue, and its file's under ``reissue volume --out``."""
+    return f"{slug}-{date_from}-{date_to}"
+
+
+def volume_file(key: str) -> str:
+    return f"volumes/{key}.epub"
