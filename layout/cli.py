@@ -336,10 +336,9 @@ def volume(build_dir: Path, date_from: str, date_to: str, paper: str | None, out
     from layout.catalog.volume import make_volume
 
     made = make_volume(build_dir, out_dir, date_from, date_to, paper)
-    console.print(
-        f"{escape(made.row.title)}: {len(made.row.issues)} issues, {made.row.size / 1e6:.1f} MB"
-        f"\n  wrote {escape(str(made.path))}"
-    )
+    issues = len(made.row.issues)
+    console.print(f"{escape(made.row.title)}: {issues} issue{'s' if issues != 1 else ''}, {made.row.size / 1e6:.1f} MB")
+    console.print(f"  wrote {escape(str(made.path))}", soft_wrap=True)
 
 
 def _length(value: str | None) -> str | None:
