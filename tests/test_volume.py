@@ -9,7 +9,7 @@ import posixpath
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from lxml import etree
 from layout import ace
 from layout.archive.catalog import Catalog
 from layout.catalog.paths import paper_slug
-from layout.catalog.volume import Volume, make_volume, volume_urn
+from layout.catalog.volume import Volume, _issue_marks, _read_issue, make_volume, volume_urn
 from layout.verify.epub import _epubcheck
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -263,3 +263,14 @@ def test_every_file_of_the_volume_is_reached_from_its_package(chinese):
     opf = chinese.xml("EPUB/content.opf")
     listed = {posixpath.join("EPUB", item.get("href")) for item in opf.iterfind(f"{OPF}manifest/{OPF}item")}
     assert set(chinese.files) - listed == {"mimetype", "META-INF/container.xml", "EPUB/content.opf"}
+
+
+def test_page_labels_carry_the_year_when_the_volume_spans_years_and_the_number_when_a_date_repeats(built_archive):
+    with Catalog(built_archive) as catalog:
+        entries = [e for e in catalog.entries() if e.paper == CHINESE]
+    first, second = (_read_issue(built_archive, entry, f"issue-{n}") for n, entry in enumerate(entries, 1))
+    assert _issue_marks([first, second]) == ["11-15", "11-16"]
+    next_year = replace(second, date=date(2024, 1, 2))
+    assert _issue_marks([first, next_year]) == ["2023-11-15", "2024-01-02"]
+    same_day = replace(second, date=first.date)
+    assert _issue_marks([first, same_day]) == ["11-15 #9642", "11-15 #9643"]

@@ -98,18 +98,18 @@ def make_volume(build_dir: Path, out_dir: Path, date_from: str, date_to: str, pa
         )
     with Catalog(build_dir) as catalog:
         entries = select_issues(list(catalog.entries()), first, last, paper)
-        title = entries[0].paper or ""
+        paper_title = entries[0].paper or ""
         issues = [_read_issue(build_dir, entry, _folder(n, len(entries))) for n, entry in enumerate(entries, 1)]
         style = load_style(entries[0].style)
         with style.rendering():
-            book = bind(issues, style.templates, style.body_faces, title, first, last)
-        key = volume_key(paper_slug(title), first.isoformat(), last.isoformat())
+            book = bind(issues, style.templates, style.body_faces, paper_title, first, last)
+        key = volume_key(paper_slug(paper_title), first.isoformat(), last.isoformat())
         with staged_outputs(out_dir) as stage:
             stage.add(f"{key}.epub", book.data)
             path = stage.commit()[0]
         row = VolumeEntry(
             key=key,
-            paper=title,
+            paper=paper_title,
             date_from=first.isoformat(),
             date_to=last.isoformat(),
             title=book.title,
@@ -183,7 +183,7 @@ def _read_issue(build_dir: Path, entry: Entry, folder: str) -> BoundIssue:
     try:
         with zipfile.ZipFile(path) as archive:
             return _bind_issue(entry, folder, {name: archive.read(name) for name in archive.namelist()})
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, StopIteration, etree.XMLSyntaxError, ValueError) as error:
         raise OutputError(f"the issue's EPUB cannot be read: {error}", path=path) from None
 
 
@@ -312,7 +312,7 @@ def bind(
     book = ebooklib_epub.EpubBook()
     title = plain(wording.volume_title(paper, first, last))
     identifier = volume_urn(paper, first, last)
-    _metadata(book, wording, issues, title, identifier, languages, publisher, first, last)
+    _metadata(book, wording, issues, paper, title, identifier, languages, publisher, (first, last))
     documents = [
         ("title", "title.xhtml", render(templates, "volume-title.xhtml.j2", **context)),
         ("nav", "nav.xhtml", render(templates, "volume-nav.xhtml.j2", **context)),
@@ -376,21 +376,22 @@ def _metadata(
     book: ebooklib_epub.EpubBook,
     wording: Wording,
     issues: list[BoundIssue],
+    paper: str,
     title: str,
     identifier: str,
     languages: list[str],
     publisher: str | None,
-    first: date,
-    last: date,
+    span: tuple[date, date],
 ) -> None:
     """The volume's own: identifier, title, languages, the paper as creator and series, publisher, dates;
     each issue as a source (of the print page numbers too) with its identifier, date and number; and
     accessibility, as an issue states it."""
-    paper = issues[0].entry.paper or ""
+    first, last = span
     book.set_identifier(identifier)
     book.set_title(title)
-    for language in languages:
-        book.set_language(language) if language == languages[0] else book.add_metadata("DC", "language", language)
+    book.set_language(languages[0])
+    for language in languages[1:]:
+        book.add_metadata("DC", "language", language)
     book.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": generator()})
     book.add_metadata("DC", "creator", paper, {"id": "creator"})
     book.add_metadata(None, "meta", plain(wording.file_as(paper)), {"property": "file-as", "refines": "#creator"})
