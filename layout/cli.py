@@ -366,6 +366,24 @@ def _base_url(value: str) -> str:
     return value
 
 
+@cli.command()
+@click.argument("build_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--from", "date_from", required=True, metavar="YYYY-MM-DD", help="The first day of the volume.")
+@click.option("--to", "date_to", required=True, metavar="YYYY-MM-DD", help="The last day of the volume.")
+@click.option("--paper", help="The paper's title or slug (needed when the range holds issues of several papers).")
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder for the volume."
+)
+def volume(build_dir: Path, date_from: str, date_to: str, paper: str | None, out_dir: Path) -> None:
+    """Bind the issues that BUILD_DIR holds from one day to another into one EPUB, and record it in its catalogue."""
+    from layout.catalog.volume import make_volume
+
+    made = make_volume(build_dir, out_dir, date_from, date_to, paper)
+    issues = len(made.row.issues)
+    console.print(f"{escape(made.row.title)}: {issues} issue{'s' if issues != 1 else ''}, {made.row.size / 1e6:.1f} MB")
+    console.print(f"  wrote {escape(str(made.path))}", soft_wrap=True)
+
+
 def _length(value: str | None) -> str | None:
     """A CSS length the printer's bleed can be (3mm, 0.125in, 9pt), checked before anything is laid out."""
     from layout.errors import StyleError

@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from layout.calendar_dates import CalendarDate, calendar_date
 from layout.identity import EARLIEST, LATEST, generator, issue_urn, organisation, series_identifier
-from layout.model import BlockRole, Issue, Masthead, PagePart, Section, TextPosition
+from layout.model import BlockRole, Issue, PagePart, Section, TextPosition
 from layout.photos import PhotoFile
 
 XHTML = "application/xhtml+xml"
@@ -130,7 +130,7 @@ def build_epub(
     )
     pages = _pages(entries, page_parts, page_names)
     issue_date = calendar_date(issue.masthead.date) if issue.masthead.date else None
-    wording = _template(env, "wording.j2").module
+    wording = epub_template(env, "wording.j2").module
     context: dict[str, object] = {
         "masthead": issue.masthead,
         "date": issue_date,
@@ -143,12 +143,12 @@ def build_epub(
     cover = (
         Image("images/cover.png", "image/png", cover_png)
         if cover_png is not None
-        else Image("images/cover.svg", "image/svg+xml", _render(env, "cover.svg.j2", **context))
+        else Image("images/cover.svg", "image/svg+xml", render(env, "cover.svg.j2", **context))
     )
     book = _book(issue, issue_date, wording, pages, has_figures=any(e.image for e in entries))
     _add_documents(book, env, context, cover, pages)
     _add_files(book, env, cover, entries, body_faces)
-    return _package(book, released, issue.settings.language)
+    return package(book, released, issue.settings.language)
 
 
 def _check_plan(issue: Issue, page_parts: Sequence[Sequence[PagePart]], page_names: Sequence[str]) -> None:
@@ -197,7 +197,7 @@ def _add_documents(
     documents += [(f"page-{p.number}", p.href, "page.xhtml.j2", {"page": p}) for p in pages]
     for uid, href, template, extra in documents:
         item = epub.EpubItem(
-            uid=uid, file_name=href, media_type=XHTML, content=_render(env, template, **context, **extra)
+            uid=uid, file_name=href, media_type=XHTML, content=render(env, template, **context, **extra)
         )
         item.properties = ["nav"] if uid == "nav" else []
         book.add_item(item)
@@ -208,7 +208,7 @@ def _add_files(
     book: epub.EpubBook, env: jinja2.Environment, cover: Image, entries: tuple[Entry, ...], body_faces: Sequence[str]
 ) -> None:
     """The style sheet, the cover image, the photos and the NCX."""
-    css = _render(env, "epub.css.j2", body_faces=body_faces)
+    css = render(env, "epub.css.j2", body_faces=body_faces)
     book.add_item(epub.EpubItem(uid="css", file_name="epub.css", media_type="text/css", content=css))
     for uid, image in [("cover-image", cover)] + [(f"{e.id}-image", e.image) for e in entries if e.image]:
         item = epub.EpubItem(uid=uid, file_name=image.href, media_type=image.media_type, content=image.data)
@@ -217,15 +217,15 @@ def _add_files(
     book.add_item(epub.EpubNcx())
 
 
-def _template(env: jinja2.Environment, name: str) -> jinja2.Template:
+def epub_template(env: jinja2.Environment, name: str) -> jinja2.Template:
     return env.get_template(f"epub/{name}")
 
 
-def _render(env: jinja2.Environment, name: str, **context: object) -> bytes:
-    return _template(env, name).render(**context).encode("utf-8")
+def render(env: jinja2.Environment, name: str, **context: object) -> bytes:
+    return epub_template(env, name).render(**context).encode("utf-8")
 
 
-def _plain(markup: Markup) -> str:
+def plain(markup: Markup) -> str:
     """A wording macro's output as plain text, for metadata that ebooklib escapes itself."""
     return " ".join(markup.unescape().split())
 
@@ -284,24 +284,25 @@ def _book(
     masthead = issue.masthead
     book = epub.EpubBook()
     book.set_identifier(issue_urn(masthead))
-    book.set_title(_plain(wording.issue_title(masthead, issue_date)))
+    book.set_title(plain(wording.issue_title(masthead, issue_date)))
     book.set_language(issue.settings.language)
     book.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": generator()})
     _catalogue(book, issue, issue_date, wording, pages)
-    for prop, value, others in _collection(masthead) + _accessibility(wording, has_figures):
+    summary = plain(wording.accessibility_summary(has_figures))
+    for prop, value, others in collection(masthead.title, masthead.issue_number) + accessibility(summary):
         book.add_metadata(None, "meta", value, {"property": prop, **others})
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # for EPUB 2 readers
     book.toc = [
         (
-            epub.Section(_plain(wording.page_label(p.number, p.name)), p.href),
-            [epub.Link(f"{p.href}#{e.id}", _plain(wording.toc_label(e.section)), f"toc-{e.id}") for e in p.entries],
+            epub.Section(plain(wording.page_label(p.number, p.name)), p.href),
+            [epub.Link(f"{p.href}#{e.id}", plain(wording.toc_label(e.section)), f"toc-{e.id}") for e in p.entries],
         )
         for p in pages
     ]
     book.guide = [
-        {"type": "cover", "href": "cover.xhtml", "title": _plain(wording.cover_title())},
-        {"type": "toc", "href": "nav.xhtml", "title": _plain(wording.toc_title())},
-        {"type": "text", "href": pages[0].href, "title": _plain(wording.page_label(1, pages[0].name))},
+        {"type": "cover", "href": "cover.xhtml", "title": plain(wording.cover_title())},
+        {"type": "toc", "href": "nav.xhtml", "title": plain(wording.toc_title())},
+        {"type": "text", "href": pages[0].href, "title": plain(wording.page_label(1, pages[0].name))},
     ]
     return book
 
@@ -320,7 +321,7 @@ def _catalogue(
     publisher = organisation(masthead.publisher) if masthead.publisher else None
     book.add_metadata("DC", "creator", masthead.title, {"id": "creator"})
     book.add_metadata(
-        None, "meta", _plain(wording.file_as(masthead.title)), {"property": "file-as", "refines": "#creator"}
+        None, "meta", plain(wording.file_as(masthead.title)), {"property": "file-as", "refines": "#creator"}
     )
     if publisher:
         book.add_metadata("DC", "publisher", publisher)
@@ -328,11 +329,11 @@ def _catalogue(
         book.add_metadata("DC", "coverage", masthead.place)
     if issue_date is not None:
         book.add_metadata("DC", "date", issue_date.iso)  # to the precision the source names: 1880 is valid W3CDTF
-    for subject in catalogue.subjects or (_plain(wording.subject()),):
+    for subject in catalogue.subjects or (plain(wording.subject()),):
         book.add_metadata("DC", "subject", subject)
-    description = catalogue.description or _plain(wording.description(masthead, issue_date, len(pages), issue.sections))
+    description = catalogue.description or plain(wording.description(masthead, issue_date, len(pages), issue.sections))
     book.add_metadata("DC", "description", description)
-    rights = catalogue.rights or _plain(wording.rights(publisher, issue_date))
+    rights = catalogue.rights or plain(wording.rights(publisher, issue_date))
     if rights:
         book.add_metadata("DC", "rights", rights)
     if masthead.serial_number:
@@ -344,23 +345,25 @@ def _catalogue(
             scheme_code,
             {"property": "identifier-type", "refines": "#serial", "scheme": "onix:codelist13"},
         )
-    book.add_metadata("DC", "source", _plain(wording.source(masthead, issue_date)), {"id": "print-edition"})
+    book.add_metadata("DC", "source", plain(wording.source(masthead, issue_date)), {"id": "print-edition"})
     book.add_metadata(None, "meta", "pagination", {"property": "source-of", "refines": "#print-edition"})
 
 
-def _collection(masthead: Masthead) -> Meta:
-    """The paper as a series of which this issue is one, numbered by its issue number."""
+def collection(paper: str, position: int | None) -> Meta:
+    """The paper as a series of which this book (an issue, a volume) is one, at ``position`` (its issue
+    number, a volume's first issue's)."""
     meta = [
-        ("belongs-to-collection", masthead.title, {"id": "paper"}),
+        ("belongs-to-collection", paper, {"id": "paper"}),
         ("collection-type", "series", {"refines": "#paper"}),
     ]
-    if masthead.issue_number is not None:
-        meta.append(("group-position", str(masthead.issue_number), {"refines": "#paper"}))
+    if position is not None:
+        meta.append(("group-position", str(position), {"refines": "#paper"}))
     return meta
 
 
-def _accessibility(wording: Wording, has_figures: bool) -> Meta:
-    """EPUB Accessibility 1.1: text always suffices; the cover (and any photo) is an image with alt text."""
+def accessibility(summary: str) -> Meta:
+    """EPUB Accessibility 1.1: text always suffices; the cover (and any photo) is an image with alt text;
+    ``summary`` says so in the style's words."""
     features = [
         "alternativeText",
         "displayTransformability",
@@ -377,13 +380,13 @@ def _accessibility(wording: Wording, has_figures: bool) -> Meta:
         ("schema:accessModeSufficient", "textual"),
         *(("schema:accessibilityFeature", feature) for feature in features),
         ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", _plain(wording.accessibility_summary(has_figures))),
+        ("schema:accessibilitySummary", summary),
         ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
     ]
     return [(prop, value, {}) for prop, value in statements]
 
 
-def _package(book: epub.EpubBook, stamp: datetime, language: str) -> bytes:
+def package(book: epub.EpubBook, stamp: datetime, language: str) -> bytes:
     """ebooklib's zip, rewritten: with what ebooklib cannot write (the package's language; the NCX's depth,
     page count and page list) and one fixed time on every entry (ebooklib stamps the clock's)."""
     raw = io.BytesIO()

@@ -74,3 +74,7 @@ class VerificationFailed(ReissueError):
     """The outputs were built but are not faithful to the source."""
 
     exit_code = 1
+
+
+class SelectionError(ReissueError):
+    """What was asked of a built archive is not in its catalogue: no issue in a date range, an unknown paper."""

@@ -1,5 +1,5 @@
 """The catalogue database: one row per issue of an output folder (``OUT/catalog.sqlite``), what it was
-built from and into, and how that went.
+built from and into, and how that went; and one row per volume bound from them (``reissue volume``).
 
 It is what makes builds incremental (``freshness``) and what the library's side reads (volumes, feeds,
 catalogues). SQLite in write-ahead-log mode: each issue's row is written in a transaction of its own after
@@ -20,7 +20,7 @@ from layout.archive.freshness import InputFile, inputs_from_json, inputs_json
 from layout.errors import OutputError
 
 CATALOG_NAME = "catalog.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: volumes
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
@@ -45,6 +45,22 @@ CREATE TABLE IF NOT EXISTS issues (
     message TEXT,              -- why it failed, in one line
     warnings TEXT NOT NULL,    -- JSON list of one-line warnings
     timings TEXT NOT NULL,     -- JSON {stage: seconds}
+    built_at TEXT NOT NULL     -- ISO 8601, UTC
+)
+"""
+
+VOLUMES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS volumes (
+    key TEXT PRIMARY KEY,      -- the volume's name: <paper slug>-<from>-<to>
+    paper TEXT NOT NULL,       -- the paper's title
+    date_from TEXT NOT NULL,   -- ISO 8601: the range asked for
+    date_to TEXT NOT NULL,
+    title TEXT NOT NULL,       -- as the EPUB gives it
+    identifier TEXT NOT NULL,  -- the volume's URN, as its EPUB gives it
+    path TEXT NOT NULL,        -- where the EPUB was written
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    issues TEXT NOT NULL,      -- JSON list: the keys of the issues bound, in order
     built_at TEXT NOT NULL     -- ISO 8601, UTC
 )
 """
@@ -82,6 +98,23 @@ class Entry:
         return self.status == "built" and self.verified != "failed"
 
 
+@dataclass(frozen=True)
+class VolumeEntry:
+    """One volume's row: an EPUB binding issues of one paper (``layout.catalog.volume``)."""
+
+    key: str
+    paper: str
+    date_from: str
+    date_to: str
+    title: str
+    identifier: str
+    path: str
+    size: int
+    sha256: str
+    issues: tuple[str, ...]
+    built_at: str
+
+
 JSON_FIELDS = ("headlines", "outputs", "warnings", "timings")
 
 
@@ -95,6 +128,7 @@ class Catalog:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode still safe against a crash of the process
             self._db.execute(SCHEMA)
+            self._db.execute(VOLUMES_SCHEMA)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
@@ -140,6 +174,21 @@ class Catalog:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(INSERT, [values[name] for name in COLUMNS])
 
+    def record_volume(self, volume: VolumeEntry) -> None:
+        """Write the volume's row (a rebuilt volume's replaces it), in a transaction of its own."""
+        values = {**asdict(volume), "issues": json.dumps(list(volume.issues), ensure_ascii=False)}
+        with self._said(), self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(INSERT_VOLUME, [values[name] for name in VOLUME_COLUMNS])
+
+    def volumes(self) -> Iterator[VolumeEntry]:
+        """Every volume's row, by paper, then date range."""
+        with self._said():
+            rows = self._db.execute(f"{SELECT_VOLUMES} ORDER BY paper, date_from, date_to").fetchall()
+        for row in rows:
+            values = dict(zip(VOLUME_COLUMNS, row))
+            yield VolumeEntry(**{**values, "issues": tuple(json.loads(values["issues"]))})
+
     def note_verified(self, key: str, verified: str, message: str | None) -> None:
         """A later check's result, in the issue's row (if it has one): the build's status stands."""
         with self._said(), self._db:
@@ -150,6 +199,11 @@ COLUMNS = [f.name for f in fields(Entry)]
 # the statements name the columns of Entry's fields, never anything a user wrote
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM issues"  # noqa: S608
 INSERT = f"INSERT OR REPLACE INTO issues ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"  # noqa: S608
+VOLUME_COLUMNS = [f.name for f in fields(VolumeEntry)]
+SELECT_VOLUMES = f"SELECT {', '.join(VOLUME_COLUMNS)} FROM volumes"  # noqa: S608
+INSERT_VOLUME = (
+    f"INSERT OR REPLACE INTO volumes ({', '.join(VOLUME_COLUMNS)}) VALUES ({', '.join('?' * len(VOLUME_COLUMNS))})"  # noqa: S608
+)
 
 
 def _entry(row: tuple) -> Entry:

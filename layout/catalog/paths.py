@@ -12,6 +12,7 @@ one place for every writer and every link, so that a feed, a record and a page l
     opds/opensearch.xml                    the OpenSearch description
     records/<key>.mrc, .marc.xml, .mods.xml   the issue's MARC 21 and MODS records
     records/all.mrc, all.marc.xml          every issue's MARC record in one file
+    volumes/<volume>.epub                  a volume (``reissue volume``): ``volume_key`` names it
 
 ``key`` is the issue's key in the catalogue (``1946/05/15``: where its outputs are under BUILD).
 A paper is named by its slug: the ASCII letters and digits of its title, else of its identifier.
@@ -91,3 +92,12 @@ OPENSEARCH = "opds/opensearch.xml"
 def records_collection(suffix: str) -> str:
     """``records/all.mrc`` or ``.marc.xml``: every issue's record in one file."""
     return f"records/all{suffix}"
+
+
+def volume_key(slug: str, date_from: str, date_to: str) -> str:
+    """``<paper>-<from>-<to>``: a volume's name in the catalogue, and its file's under ``reissue volume --out``."""
+    return f"{slug}-{date_from}-{date_to}"
+
+
+def volume_file(key: str) -> str:
+    return f"volumes/{key}.epub"
