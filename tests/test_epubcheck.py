@@ -1,0 +1,115 @@
+"""``verify.epubcheck``: one EPUBCheck JVM a process checks EPUB after EPUB, and recovers when it dies
+or hangs (issue 11).
+
+The EPUBs are made here with ebooklib: a small valid one, and a copy broken in ways EPUBCheck reports
+(an element HTML does not have, a picture the archive lacks).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from ebooklib import epub
+
+from layout.verify.epubcheck import Checker
+
+DRIVER = b"EpubCheckDriver"  # in the command line of the checker's JVM
+BROKEN = '<blink>闪</blink><img src="missing.png" alt=""/>'
+
+
+@pytest.fixture(scope="module")
+def valid_epub(tmp_path_factory) -> Path:
+    book = epub.EpubBook()
+    book.set_identifier("urn:reissue:epubcheck-test")
+    book.set_title("昭通日报 2023-11-15")
+    book.set_language("zh-Hans")
+    page = epub.EpubHtml(title="第1版", file_name="page1.xhtml", lang="zh-Hans")
+    page.content = "<html><body><h1>第1版</h1><p>今年以来,昭通市工信局紧扣省委战略发展目标。</p></body></html>"
+    book.add_item(page)
+    book.toc = [page]
+    book.spine = ["nav", page]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    path = tmp_path_factory.mktemp("epub") / "valid.epub"
+    epub.write_epub(str(path), book)
+    return path
+
+
+@pytest.fixture(scope="module")
+def broken_epub(valid_epub: Path) -> Path:
+    """The valid EPUB with an element HTML lacks and a picture the archive lacks on its page."""
+    path = valid_epub.with_name("broken.epub")
+    with zipfile.ZipFile(valid_epub) as source, zipfile.ZipFile(path, "w") as broken:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename.endswith("page1.xhtml"):
+                data = data.replace(b"</body>", BROKEN.encode() + b"</body>")
+            broken.writestr(member, data)
+    return path
+
+
+@pytest.fixture
+def checker() -> Iterator[Checker]:
+    checker = Checker()
+    yield checker
+    checker.close()
+
+
+def jvms() -> list[int]:
+    """The live EPUBCheck JVMs this process started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, NotADirectoryError):
+            continue
+        if fields[0] != "Z" and int(fields[1]) == os.getpid() and DRIVER in command:
+            found.append(int(entry.name))
+    return found
+
+
+def assert_broken_findings(messages: list[str]) -> None:
+    assert len(messages) == 2, messages
+    blink, missing = sorted(messages)
+    assert blink.startswith("ERROR RSC-005 EPUB/page1.xhtml:") and 'element "blink" not allowed here' in blink
+    assert missing.startswith("ERROR RSC-007 EPUB/page1.xhtml:") and '"EPUB/missing.png" could not be found' in missing
+
+
+def test_epubs_checked_in_a_row_share_one_jvm_and_get_their_own_findings(checker, valid_epub, broken_epub):
+    """issue 11: the JVM started for the first EPUB checks the next ones; each EPUB gets its own messages."""
+    assert checker.messages(valid_epub, seconds=300) == []
+    [jvm] = jvms()
+    assert_broken_findings(checker.messages(broken_epub, seconds=300))
+    assert checker.messages(valid_epub, seconds=300) == []
+    assert jvms() == [jvm]
+
+
+def test_a_checker_whose_jvm_was_killed_starts_another(checker, valid_epub, broken_epub):
+    """issue 11: a JVM that died between two checks is replaced by the next check."""
+    assert checker.messages(valid_epub, seconds=300) == []
+    [killed] = jvms()
+    os.kill(killed, signal.SIGKILL)
+    assert_broken_findings(checker.messages(broken_epub, seconds=300))
+    [started] = jvms()
+    assert started != killed
+
+
+def test_a_check_over_its_time_limit_is_fatal_and_the_next_check_gets_a_new_jvm(checker, valid_epub, broken_epub):
+    """issue 11: a check that does not finish in time kills its JVM; the next check starts another."""
+    assert checker.messages(valid_epub, seconds=0.001) == ["FATAL EPUBCheck did not finish in 0.001 s"]
+    assert jvms() == []
+    assert_broken_findings(checker.messages(broken_epub, seconds=300))
+
+
+def test_a_closed_checker_leaves_no_jvm(checker, valid_epub):
+    """issue 11: the JVM ends when its checker is closed (at the process's exit for the process's checker)."""
+    checker.messages(valid_epub, seconds=300)
+    assert len(jvms()) == 1
+    checker.close()
+    assert jvms() == []
