@@ -113,3 +113,21 @@ def test_a_closed_checker_leaves_no_jvm(checker, valid_epub):
     assert len(jvms()) == 1
     checker.close()
     assert jvms() == []
+
+
+def test_without_a_prepared_jvm_the_driver_runs_from_its_source_with_the_same_findings(
+    checker, valid_epub, broken_epub, monkeypatch, tmp_path
+):
+    """issue 11: scripts/setup prepares the JVM for a quick start; a reissue installed without it checks alike."""
+    monkeypatch.setattr("layout.verify.epubcheck.PREPARED", tmp_path / "not prepared")
+    assert checker.messages(valid_epub, seconds=300) == []
+    assert_broken_findings(checker.messages(broken_epub, seconds=300))
+    [jvm] = jvms()
+    assert (Path("/proc") / str(jvm) / "cmdline").read_bytes().split(b"\0")[-2].endswith(b"EpubCheckDriver.java")
+
+
+def test_a_warmed_up_checker_checks_the_next_epub_with_its_own_findings(checker, broken_epub):
+    """issue 11: the JVM warms up on an EPUB of its own (a build asks while it renders); its reply is not the next's."""
+    checker.start(warm_up=broken_epub.with_name("valid.epub"))
+    assert_broken_findings(checker.messages(broken_epub, seconds=300))
+    assert len(jvms()) == 1

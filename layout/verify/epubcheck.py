@@ -21,10 +21,13 @@ same per-check cost.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
 import selectors
+import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -39,13 +42,34 @@ HEAP = "512m"  # the sample needs a quarter of it; the JVM's own default is a qu
 SECONDS = 300  # a check's time limit; the sample's first check in a JVM takes about 5 s, later ones 0.1 s
 SEVERITIES = ("FATAL", "ERROR", "WARNING")
 DRIVER = Path(__file__).with_name("EpubCheckDriver.java")
-# C1 only and the serial collector: EPUBCheck's first check, which dominates a build's, takes two to
-# three times less CPU than with the JVM's defaults
-JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", f"-Xmx{HEAP}", "-Duser.language=en"]
+# C1 only and the serial collector: EPUBCheck's first check takes half the CPU it takes with the JVM's
+# defaults (5 s against 10 s on the sample), and later checks too (66 ms against 150 ms). The JVM's own
+# warnings go to stderr: its stdout carries the replies.
+JVM_OPTIONS = [
+    "-XX:TieredStopAtLevel=1",
+    "-XX:+UseSerialGC",
+    f"-Xmx{HEAP}",
+    "-Duser.language=en",
+    "-Xlog:disable",
+    "-Xlog:all=warning:stderr",
+]
+# made by scripts/setup (``layout.verify.prepare_epubcheck``) in the environment reissue is installed in;
+# without it the JVM compiles the driver and loads every class afresh
+PREPARED = Path(sys.prefix) / "share" / "reissue" / "epubcheck"
 
 
 def command() -> list[str]:
-    """The command that runs the driver on EPUBCheck's jar."""
+    """The command that runs the driver: prepared for a quick start when it was prepared for this
+    driver, EPUBCheck and Java; else from the driver's source on EPUBCheck's own jar."""
+    if prepared():
+        return [
+            epubcheck_const.JAVA,
+            *JVM_OPTIONS,
+            f"-XX:SharedArchiveFile={PREPARED / 'classes.jsa'}",
+            "-cp",
+            os.pathsep.join([str(PREPARED / "epubcheck.jar"), str(PREPARED / "driver.jar")]),
+            "EpubCheckDriver",
+        ]
     return [epubcheck_const.JAVA, *JVM_OPTIONS, "-cp", epubcheck_const.EPUBCHECK, str(DRIVER)]
 
 
@@ -56,11 +80,17 @@ class Checker:
         self._lock = threading.Lock()
         self._jvm: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None  # the JVM's own complaints
+        self._warming = False  # the JVM checks the warm-up EPUB; its reply is still to be read
 
-    def start(self) -> None:
-        """Start the JVM unless it runs."""
+    def start(self, *, warm_up: Path | None = None) -> None:
+        """Start the JVM unless it runs; a new JVM checks ``warm_up`` meanwhile, which loads what
+        EPUBCheck loads for its first EPUB (nearly all of the JVM's start), while the caller goes on."""
         with self._lock:
-            self._running()
+            if self._jvm is not None and self._jvm.poll() is None:
+                return
+            jvm = self._running()
+            if warm_up is not None:
+                self._warming = _send(jvm, warm_up)
 
     def messages(self, epub: Path, *, seconds: float) -> list[str]:
         """EPUBCheck's FATAL, ERROR and WARNING messages on ``epub``, as ``SEVERITY ID location: message``."""
@@ -97,13 +127,12 @@ class Checker:
     def _ask(self, epub: Path, seconds: float) -> bytes | None:
         """The JVM's reply on ``epub``; b"" when the JVM is dead, None when it did not reply in time."""
         jvm = self._running()
-        assert jvm.stdin is not None and jvm.stdout is not None
-        try:
-            jvm.stdin.write(json.dumps(str(epub)).encode() + b"\n")
-            jvm.stdin.flush()
-        except BrokenPipeError:
-            return b""
-        return _line(jvm.stdout, seconds)
+        if self._warming:
+            self._warming = False
+            if not _line(jvm, seconds):  # the warm-up hung, or ended the JVM: a new one checks this EPUB
+                self._stop()
+                jvm = self._running()
+        return _line(jvm, seconds) if _send(jvm, epub) else b""
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self._jvm is None or self._jvm.poll() is not None:
@@ -122,6 +151,7 @@ class Checker:
         return f"FATAL EPUBCheck did not run: {said.decode(errors='replace').strip()[-200:]}"
 
     def _stop(self) -> None:
+        self._warming = False
         if self._jvm is not None:
             self._jvm.kill()
             self._jvm.wait()
@@ -137,19 +167,33 @@ class Checker:
         """In a forked child: the JVM is the parent's; a new one is started when the child checks."""
         self._lock = threading.Lock()
         self._jvm = self._stderr = None
+        self._warming = False
 
 
-def _line(stream, seconds: float) -> bytes | None:
-    """One line from ``stream`` (without its end), b"" when it ended first, None when ``seconds`` passed first."""
+def _send(jvm: subprocess.Popen[bytes], epub: Path) -> bool:
+    """Ask ``jvm`` to check ``epub``; False when it is dead."""
+    assert jvm.stdin is not None
+    try:
+        jvm.stdin.write(json.dumps(str(epub)).encode() + b"\n")
+        jvm.stdin.flush()
+    except BrokenPipeError:
+        return False
+    return True
+
+
+def _line(jvm: subprocess.Popen[bytes], seconds: float) -> bytes | None:
+    """One line of ``jvm``'s output (without its end), b"" when the output ended first, None when ``seconds``
+    passed first."""
+    assert jvm.stdout is not None
     deadline = time.monotonic() + seconds
     chunks: list[bytes] = []
     with selectors.DefaultSelector() as selector:
-        selector.register(stream, selectors.EVENT_READ)
+        selector.register(jvm.stdout, selectors.EVENT_READ)
         while True:
             left = deadline - time.monotonic()
             if left <= 0 or not selector.select(left):
                 return None
-            chunk = os.read(stream.fileno(), 1 << 16)
+            chunk = os.read(jvm.stdout.fileno(), 1 << 16)
             if not chunk:
                 return b""
             chunks.append(chunk)
@@ -174,5 +218,30 @@ def messages(epub: Path) -> list[str]:
 
 
 def warm() -> None:
-    """Start this process's EPUBCheck JVM now, so that it is ready when the first EPUB is checked."""
-    _CHECKER.start()
+    """Start this process's EPUBCheck JVM now, warming up on the prepared EPUB when there is one, so that
+    it is ready when the first EPUB is checked."""
+    warm_up = PREPARED / "warm-up.epub"
+    _CHECKER.start(warm_up=warm_up if prepared() else None)
+
+
+def prepared() -> bool:
+    """Whether ``PREPARED`` holds a JVM prepared for this driver, EPUBCheck and Java."""
+    try:
+        return (PREPARED / "stamp.json").read_text() == stamp()
+    except OSError:
+        return False
+
+
+def stamp() -> str:
+    """What a prepared JVM was made for: the driver's source, EPUBCheck's jar and the Java runtime."""
+    java = Path(shutil.which(epubcheck_const.JAVA) or epubcheck_const.JAVA).resolve()
+    jar = Path(epubcheck_const.EPUBCHECK)
+    try:
+        made_for = {
+            "driver": hashlib.sha256(DRIVER.read_bytes()).hexdigest(),
+            "epubcheck": [str(jar), jar.stat().st_size, jar.stat().st_mtime_ns],
+            "java": [str(java), java.stat().st_mtime_ns],
+        }
+    except OSError:
+        return ""
+    return json.dumps(made_for, sort_keys=True)
