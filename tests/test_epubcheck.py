@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -60,7 +60,15 @@ def checker() -> Iterator[Checker]:
     checker.close()
 
 
-def jvms() -> list[int]:
+@pytest.fixture
+def jvms() -> Callable[[], list[int]]:
+    """The live EPUBCheck JVMs this process started since the test began (not the process's own checker's,
+    which other tests in this process may have started)."""
+    before = set(live_jvms())
+    return lambda: [pid for pid in live_jvms() if pid not in before]
+
+
+def live_jvms() -> list[int]:
     """The live EPUBCheck JVMs this process started."""
     found = []
     for entry in Path("/proc").iterdir():
@@ -81,7 +89,7 @@ def assert_broken_findings(messages: list[str]) -> None:
     assert missing.startswith("ERROR RSC-007 EPUB/page1.xhtml:") and '"EPUB/missing.png" could not be found' in missing
 
 
-def test_epubs_checked_in_a_row_share_one_jvm_and_get_their_own_findings(checker, valid_epub, broken_epub):
+def test_epubs_checked_in_a_row_share_one_jvm_and_get_their_own_findings(checker, jvms, valid_epub, broken_epub):
     """issue 11: the JVM started for the first EPUB checks the next ones; each EPUB gets its own messages."""
     assert checker.messages(valid_epub, seconds=300) == []
     [jvm] = jvms()
@@ -90,7 +98,7 @@ def test_epubs_checked_in_a_row_share_one_jvm_and_get_their_own_findings(checker
     assert jvms() == [jvm]
 
 
-def test_a_checker_whose_jvm_was_killed_starts_another(checker, valid_epub, broken_epub):
+def test_a_checker_whose_jvm_was_killed_starts_another(checker, jvms, valid_epub, broken_epub):
     """issue 11: a JVM that died between two checks is replaced by the next check."""
     assert checker.messages(valid_epub, seconds=300) == []
     [killed] = jvms()
@@ -100,14 +108,14 @@ def test_a_checker_whose_jvm_was_killed_starts_another(checker, valid_epub, brok
     assert started != killed
 
 
-def test_a_check_over_its_time_limit_is_fatal_and_the_next_check_gets_a_new_jvm(checker, valid_epub, broken_epub):
+def test_a_check_over_its_time_limit_is_fatal_and_the_next_check_gets_a_new_jvm(checker, jvms, valid_epub, broken_epub):
     """issue 11: a check that does not finish in time kills its JVM; the next check starts another."""
     assert checker.messages(valid_epub, seconds=0.001) == ["FATAL EPUBCheck did not finish in 0.001 s"]
     assert jvms() == []
     assert_broken_findings(checker.messages(broken_epub, seconds=300))
 
 
-def test_a_closed_checker_leaves_no_jvm(checker, valid_epub):
+def test_a_closed_checker_leaves_no_jvm(checker, jvms, valid_epub):
     """issue 11: the JVM ends when its checker is closed (at the process's exit for the process's checker)."""
     checker.messages(valid_epub, seconds=300)
     assert len(jvms()) == 1
@@ -116,7 +124,7 @@ def test_a_closed_checker_leaves_no_jvm(checker, valid_epub):
 
 
 def test_without_a_prepared_jvm_the_driver_runs_from_its_source_with_the_same_findings(
-    checker, valid_epub, broken_epub, monkeypatch, tmp_path
+    checker, jvms, valid_epub, broken_epub, monkeypatch, tmp_path
 ):
     """issue 11: scripts/setup prepares the JVM for a quick start; a reissue installed without it checks alike."""
     monkeypatch.setattr("layout.verify.epubcheck.PREPARED", tmp_path / "not prepared")
@@ -126,7 +134,7 @@ def test_without_a_prepared_jvm_the_driver_runs_from_its_source_with_the_same_fi
     assert (Path("/proc") / str(jvm) / "cmdline").read_bytes().split(b"\0")[-2].endswith(b"EpubCheckDriver.java")
 
 
-def test_a_warmed_up_checker_checks_the_next_epub_with_its_own_findings(checker, broken_epub):
+def test_a_warmed_up_checker_checks_the_next_epub_with_its_own_findings(checker, jvms, broken_epub):
     """issue 11: the JVM warms up on an EPUB of its own (a build asks while it renders); its reply is not the next's."""
     checker.start(warm_up=broken_epub.with_name("valid.epub"))
     assert_broken_findings(checker.messages(broken_epub, seconds=300))
