@@ -7,6 +7,7 @@ The EPUBs are made here with ebooklib: a small valid one, and a copy broken in w
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import zipfile
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from ebooklib import epub
 
+from layout.verify import epubcheck
 from layout.verify.epubcheck import Checker
 
 DRIVER = b"EpubCheckDriver"  # in the command line of the checker's JVM
@@ -139,3 +141,20 @@ def test_a_warmed_up_checker_checks_the_next_epub_with_its_own_findings(checker,
     checker.start(warm_up=broken_epub.with_name("valid.epub"))
     assert_broken_findings(checker.messages(broken_epub, seconds=300))
     assert len(jvms()) == 1
+
+
+def check_in_this_process(epub: Path) -> tuple[list[str], list[int]]:
+    """The process's messages on ``epub``, and the JVMs the process started."""
+    return epubcheck.messages(epub), live_jvms()
+
+
+def test_a_forked_worker_checks_with_a_jvm_of_its_own_and_leaves_its_parents_alone(valid_epub, broken_epub):
+    """issue 11: a batch's workers may be forked from a process whose checker runs: each starts its own JVM."""
+    assert epubcheck.messages(valid_epub) == []
+    parents = live_jvms()
+    with multiprocessing.get_context("fork").Pool(1) as worker:
+        messages, workers = worker.apply(check_in_this_process, (broken_epub,))
+    assert_broken_findings(messages)
+    assert len(workers) == 1 and workers[0] not in parents
+    assert_broken_findings(epubcheck.messages(broken_epub))
+    assert live_jvms() == parents
