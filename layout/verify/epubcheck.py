@@ -13,7 +13,8 @@ The JVM runs a small driver of ours, ``EpubCheckDriver.java`` beside this module
 stdin, EPUBCheck's own JSON report of each out on stdout, made by EPUBCheck's command-line code with
 the arguments a command line would give it, so the messages are those ``epubcheck -q --json -``
 reports. scripts/setup prepares it for a quick start (``prepare_epubcheck``); unprepared, it is
-launched as a single source file. The other way was JPype, EPUBCheck's classes called in-process.
+launched as a single source file. Either way the Java runtime needs its ``jdk.compiler`` module
+(Debian's headless JRE has it). The other way was JPype, EPUBCheck's classes called in-process.
 Measured on the sample's EPUB (CPU seconds; the JVM's included):
 
 | | start and first check | each later check |
