@@ -12,6 +12,12 @@ one process and with WeasyPrint's font configuration warm:
 * the floor: one WeasyPrint render of the final HTML (``HTML(string=html).write_pdf()``), best of 3,
   and the same with ``pdf_tags=True`` as the build writes it; the build and these renders take turns;
 * when ``pandoc`` is installed, pandoc's HTML of the same text rendered by WeasyPrint;
+* the CPU time of ``build()`` with verification (PDF, EPUB, verify_pdf, verify_epub with its EPUBCheck
+  JVM warm, as in a batch), median of 3, against the CPU time of the tagged single render (issue 11 aims
+  at 1.3 or less in a batch); CPU time counts this process's, its ended children's
+  (``RUSAGE_CHILDREN``: pdftoppm) and its live children's (the EPUBCheck JVM, from ``/proc``);
+* a cold ``reissue build`` of the issue with verification, in a new process (median of 3): its wall and
+  CPU time, the JVM's included, against the same render (issue 11 aims at 2.5 or less);
 
 and prints the ratio of the build to the single render (issue 3 aims at 1.5 or less) and of the
 planning to the single render (issue 10 aims at 0.5 or less).
@@ -21,7 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 import weasyprint  # noqa: E402
 
-from layout.build import BuildOptions, make, style_of  # noqa: E402
+from layout.build import BuildOptions, build, make, style_of  # noqa: E402
 from layout.pdf import _font_config  # noqa: E402 - the build's own font configuration, warm
 from layout.plan import plan_issue  # noqa: E402
 from layout.verify import verify_pdf  # noqa: E402
@@ -76,6 +85,48 @@ def counting_layouts() -> Iterator[list[int]]:
         weasyprint.HTML.render = original
 
 
+def live_children_cpu() -> float:
+    """CPU seconds of this process's children still running (the EPUBCheck JVM), from ``/proc``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except (OSError, NotADirectoryError):
+            continue
+        if int(fields[1]) == os.getpid():
+            seconds += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return seconds
+
+
+def cpu_seconds() -> float:
+    """CPU seconds so far of this process and all its children, ended or running."""
+    own, ended = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime + live_children_cpu()
+
+
+def cpu_of(run: Callable[[], T]) -> tuple[float, T]:
+    """The CPU time (children's included) of one run, and what it returned."""
+    started = cpu_seconds()
+    result = run()
+    return cpu_seconds() - started, result
+
+
+def cold_build(source: Path, folder: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (its children's, the EPUBCheck JVM's, included) of one ``reissue build`` with
+    verification in a new process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "reissue"), "build", str(source), "--out", str(folder)],
+        check=True,
+        capture_output=True,
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
 def pandoc_render(source: Path) -> float | None:
     """pandoc's HTML of the issue's text, rendered by WeasyPrint: best of 3 seconds, or None without pandoc."""
     if shutil.which("pandoc") is None:
@@ -104,14 +155,14 @@ def main(argv: list[str]) -> None:
     passes = layouts[0]
     html = built.files[f"{source.stem}.print.html"].decode("utf-8")
     # the build and the renders it is compared with take turns, so that a busy machine slows all alike
-    build, single, tagged = [], [], []
+    builds, single, tagged = [], [], []
     for _ in range(REPEATS):
-        build.append(timed(lambda: make(source, options))[0])
+        builds.append(timed(lambda: make(source, options))[0])
         single.append(timed(lambda: weasyprint.HTML(string=html).write_pdf(font_config=_font_config()))[0])
         tagged.append(
             timed(lambda: weasyprint.HTML(string=html).write_pdf(font_config=_font_config(), pdf_tags=True))[0]
         )
-    build_seconds, single_seconds, tagged_seconds = min(build), min(single), min(tagged)
+    build_seconds, single_seconds, tagged_seconds = min(builds), min(single), min(tagged)
 
     issue, style = built.issue, style_of(built.issue, options)
     paper, page_count = built.plan.geometry.paper, len(built.plan.pages)
@@ -121,6 +172,22 @@ def main(argv: list[str]) -> None:
         pdf.write_bytes(built.files[pdf.name])
         verify_seconds, report = timed(lambda: verify_pdf(issue, pdf))
     pandoc_seconds = pandoc_render(source)
+
+    def render_tagged() -> bytes:
+        return weasyprint.HTML(string=html).write_pdf(font_config=_font_config(), pdf_tags=True)
+
+    # issue 11: CPU time, children's included, of a build with verification in a warm process (its EPUBCheck
+    # JVM warm, as in a batch) and of cold single builds, against the render they are compared with
+    with tempfile.TemporaryDirectory() as folder:
+        verified = BuildOptions(out_dir=Path(folder) / "warm")
+        build(source, verified)  # warm: EPUBCheck's JVM started and warmed up
+        verified_cpu, render_cpu = [], []
+        for _ in range(REPEATS):
+            verified_cpu.append(cpu_of(lambda: build(source, verified))[0])
+            render_cpu.append(cpu_of(render_tagged)[0])
+        cold_wall, cold_cpu = zip(*(cold_build(source, Path(folder) / "cold") for _ in range(REPEATS)))
+    verified_seconds, render_seconds = statistics.median(verified_cpu), statistics.median(render_cpu)
+    cold_wall_seconds, cold_cpu_seconds = statistics.median(cold_wall), statistics.median(cold_cpu)
 
     stages = ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in built.seconds.items())
     rows = [
@@ -141,6 +208,30 @@ def main(argv: list[str]) -> None:
     ]
     if pandoc_seconds is not None:
         rows.append(("ratio build / pandoc + WeasyPrint", f"{build_seconds / pandoc_seconds:.2f}", ""))
+    rows += [
+        ("tagged single render, CPU, median of 3", f"{render_seconds:.2f} s", "the render issue 11 compares with"),
+        (
+            "build with verification, warm, CPU, median of 3",
+            f"{verified_seconds:.2f} s",
+            "build(verify=True): PDF, EPUB, both verified; EPUBCheck's JVM warm",
+        ),
+        (
+            "cold reissue build with verification, median of 3",
+            f"{cold_cpu_seconds:.2f} s",
+            f"CPU; {cold_wall_seconds:.2f} s wall",
+        ),
+        (
+            "ratio build with verification / render, CPU",
+            f"{verified_seconds / render_seconds:.2f}",
+            "issue 11 aims at <= 1.3",
+        ),
+        ("ratio cold build / render, CPU", f"{cold_cpu_seconds / render_seconds:.2f}", "issue 11 aims at <= 2.5"),
+        (
+            "ratio cold build / render, wall",
+            f"{cold_wall_seconds / tagged_seconds:.2f}",
+            "against the tagged single render's wall time, best of 3",
+        ),
+    ]
     width = max(len(name) for name, _, _ in rows)
     print(
         f"{source.name}: {len(built.plan.pages)} pages of {built.plan.geometry.paper.name}, "

@@ -27,7 +27,7 @@ from layout.photos import photo_files
 from layout.plan import Plan, pages_filled, plan_issue
 from layout.readers import read_issue
 from layout.style import Paper, Style, load_style, style_for_language
-from layout.verify import Report, verify_epub, verify_pdf
+from layout.verify import Report, epubcheck, verify_epub, verify_pdf
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +154,8 @@ def build(source: Path, options: BuildOptions, *, verify: bool = True) -> Result
     """Make the outputs, verify the finished files, and put them in place together, or, when they are
     not faithful, beside the previous good ones as ``.failed`` files."""
     check_writable(options.out_dir)  # before the work, not after it; nothing is made until it is done
+    if verify and options.epub:
+        epubcheck.warm()  # EPUBCheck's JVM warms up on another core while the outputs are made
     built = make(source, options)
     reports = []
     with staged_outputs(options.out_dir) as stage:

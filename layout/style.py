@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -330,9 +330,10 @@ def _template_line(error: jinja2.TemplateError, folders: tuple[Path, ...]) -> tu
     return found
 
 
+@cache  # one a process: a build's templates are compiled once, not for every issue of a batch
 def template_environment(*folders: Path) -> jinja2.Environment:
     """Templates from ``folders`` only (the first that has a name wins), every value escaped,
-    an undefined name an error."""
+    an undefined name an error. A template changed on disk is read again (Jinja2's ``auto_reload``)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
         autoescape=True,

