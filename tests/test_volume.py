@@ -20,7 +20,7 @@ from layout import ace
 from layout.archive.catalog import Catalog
 from layout.catalog.paths import paper_slug
 from layout.catalog.volume import Volume, _issue_marks, _read_issue, make_volume, volume_urn
-from layout.verify.epub import _epubcheck
+from layout.verify import epubcheck
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 OPS = "{http://www.idpf.org/2007/ops}"
@@ -182,7 +182,7 @@ def test_the_volume_states_its_accessibility_as_an_issue_does(chinese, built_arc
 
 
 def test_epubcheck_finds_nothing_in_the_volume(chinese):
-    assert _epubcheck(chinese.volume.path) == []
+    assert epubcheck.messages(chinese.volume.path) == []
 
 
 @pytest.mark.slow
