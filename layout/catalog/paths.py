@@ -18,6 +18,7 @@ A paper is named by its slug: the ASCII letters and digits of its title, else of
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import unicodedata
 
@@ -50,6 +51,10 @@ def issue_page(key: str) -> str:
     return f"issues/{key}.html"
 
 
+def papers_page() -> str:
+    return "index.html"
+
+
 def paper_page(slug: str) -> str:
     return f"{slug}/index.html"
 
@@ -65,3 +70,15 @@ def month_page(slug: str, year: str, month: str) -> str:
 def record(key: str, suffix: str) -> str:
     """``records/<key>.mrc``, ``.marc.xml`` or ``.mods.xml``."""
     return f"records/{key}{suffix}"
+
+
+def stylesheet() -> str:
+    """The web catalogue's one style sheet."""
+    return "site.css"
+
+
+def relative(from_page: str, to: str) -> str:
+    """The link from one page of the site to another file of it, both given relative to SITE, so that
+    the site reads the same from any base URL and from file://: ``issues/a/b.html`` to ``covers/a/b.jpg``
+    -> ``../../covers/a/b.jpg``."""
+    return posixpath.relpath(to, posixpath.dirname(from_page) or ".")
