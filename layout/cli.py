@@ -337,6 +337,20 @@ def _length(value: str | None) -> str | None:
     return value
 
 
+@cli.command()
+@click.argument("site", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+def serve(site: Path, port: int) -> None:
+    """Serve the catalogue SITE (reissue catalog ... --out SITE) on 127.0.0.1 until Ctrl-C."""
+    from layout.catalog.serve import serve as serve_site
+
+    serve_site(
+        site,
+        port,
+        ready=lambda address: console.print(f"serving {escape(str(site))} at {address} (Ctrl-C stops)", soft_wrap=True),
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a ``ReissueError`` becomes one line on stderr and its exit code, never a traceback."""
     _show_warnings()

@@ -18,6 +18,8 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import BinaryIO
 
+from layout.errors import ReissueError
+
 HOST = "127.0.0.1"  # for this machine only: a catalogue to publish goes on a real web server
 
 OPDS_TYPES = {  # by the folder the feeds stand in (layout.catalog.paths)
@@ -64,14 +66,19 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 def server(site_dir: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
     """A server of ``site_dir`` on 127.0.0.1 at ``port`` (0: any free one), not yet serving."""
     handler: Callable[..., SiteHandler] = partial(SiteHandler, directory=str(site_dir))
-    return http.server.ThreadingHTTPServer((HOST, port), handler)
+    try:
+        return http.server.ThreadingHTTPServer((HOST, port), handler)
+    except OSError as error:
+        raise ReissueError(
+            f"cannot serve on {HOST}:{port} ({error.strerror})", hint="choose another --port, or 0 for any free one"
+        ) from None
 
 
 def serve(site_dir: Path, port: int, ready: Callable[[str], None]) -> None:
     """Serve ``site_dir`` until interrupted (Ctrl-C), telling ``ready`` the site's address first."""
     with server(site_dir, port) as httpd:
-        ready(f"http://{HOST}:{httpd.server_address[1]}/")
         try:
+            ready(f"http://{HOST}:{httpd.server_address[1]}/")
             httpd.serve_forever()
         except KeyboardInterrupt:
             pass
