@@ -11,6 +11,7 @@ import sys
 import urllib.request
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.error import HTTPError
@@ -22,6 +23,7 @@ from layout.archive.catalog import Catalog, Entry
 from layout.catalog import paths
 from layout.catalog.serve import content_type
 from layout.catalog.site import write_site
+from layout.errors import OutputError
 
 BASE_URL = "https://archive.example.org/news/"
 CHROMIUM = "/usr/bin/chromium"  # Debian's: Playwright's own browsers are never downloaded
@@ -165,6 +167,27 @@ def test_the_issue_page_lists_its_stories_from_the_epubs_contents(site, entries)
     for headline in entry.headlines:
         assert text.count(headline) >= 2, "a lead headline stands on the front page's list and in the contents"
     assert "第3版" in text
+
+
+def test_months_lead_to_their_neighbours_and_issues_without_a_full_date_stand_on_their_papers_page(
+    built_archive, entries, tmp_path
+):
+    first, second, third = [e for e in entries if e.language == "en"]
+    moved = [first, replace(second, date="2024-05-06"), replace(third, date=None)]
+    write_site(moved, built_archive, tmp_path, BASE_URL)
+    slug = paths.paper_slug(first.paper)
+    march = read_page(tmp_path, paths.month_page(slug, "2024", "03"))
+    assert paths.relative(paths.month_page(slug, "2024", "03"), paths.month_page(slug, "2024", "05")) in march.links
+    paper = read_page(tmp_path, paths.paper_page(slug))
+    assert paths.relative(paths.paper_page(slug), paths.issue_page(third.key)) in paper.links
+    assert not (tmp_path / slug / "undated").exists()
+
+
+def test_an_issue_whose_files_are_gone_is_one_clear_error(built_archive, entries, tmp_path):
+    missing = replace(entries[0], key="gone/2023/11/15")
+    with pytest.raises(OutputError, match="not there"):
+        write_site([missing], built_archive, tmp_path, BASE_URL)
+    assert not any(tmp_path.iterdir()), "nothing is written when an issue cannot be read"
 
 
 def test_feeds_epubs_and_records_go_with_the_types_their_readers_expect():

@@ -19,9 +19,10 @@ import re
 import shutil
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 import langcodes
@@ -44,6 +45,7 @@ NS = {
     "x": "http://www.w3.org/1999/xhtml",
     "epub": "http://www.idpf.org/2007/ops",
 }
+T = TypeVar("T")
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -116,22 +118,38 @@ def write_site(entries: Iterable[Entry], build_dir: Path, site_dir: Path, base_u
     writer.copy(TEMPLATES / "site.css", paths.stylesheet())
     writer.page("papers.html.j2", paths.papers_page(), papers=papers)
     for paper in papers:
-        years = paper.years()
-        writer.page("paper.html.j2", paths.paper_page(paper.slug), paper=paper, years=years)
-        for year, months in years.items():
-            writer.page(
-                "year.html.j2", paths.year_page(paper.slug, f"{year:04}"), paper=paper, year=year, months=months
-            )
-            for month, issues in months.items():
-                page = paths.month_page(paper.slug, f"{year:04}", f"{month:02}")
-                writer.page("month.html.j2", page, paper=paper, year=year, month=month, issues=issues)
-        for index, issue in enumerate(paper.issues):
-            before = paper.issues[index - 1] if index else None
-            after = paper.issues[index + 1] if index + 1 < len(paper.issues) else None
-            writer.page(
-                "issue.html.j2", paths.issue_page(issue.key), paper=paper, issue=issue, before=before, after=after
-            )
+        _write_paper(writer, paper)
     return writer.written
+
+
+def _write_paper(writer: _Writer, paper: Paper) -> None:
+    """A paper's pages: its own, its years', its months' (each with the months before and after it), its issues'."""
+    years = paper.years()
+    writer.page("paper.html.j2", paths.paper_page(paper.slug), paper=paper, years=years)
+    for year, months in years.items():
+        writer.page("year.html.j2", paths.year_page(paper.slug, f"{year:04}"), paper=paper, year=year, months=months)
+    months_of_issues = [(year, month, issues) for year, months in years.items() for month, issues in months.items()]
+    for month_before, (year, month, issues), month_after in _neighbours(months_of_issues):
+        page = paths.month_page(paper.slug, f"{year:04}", f"{month:02}")
+        writer.page(
+            "month.html.j2",
+            page,
+            paper=paper,
+            year=year,
+            month=month,
+            issues=issues,
+            before=month_before,
+            after=month_after,
+        )
+    for before, issue, after in _neighbours(list(paper.issues)):
+        page = paths.issue_page(issue.key)
+        writer.page("issue.html.j2", page, paper=paper, issue=issue, before=before, after=after)
+
+
+def _neighbours(items: list[T]) -> Iterator[tuple[T | None, T, T | None]]:
+    """Each item with the one before it and the one after it (None at the ends)."""
+    for index, item in enumerate(items):
+        yield (items[index - 1] if index else None), item, (items[index + 1] if index + 1 < len(items) else None)
 
 
 def _papers(issues: list[Issue]) -> list[Paper]:
