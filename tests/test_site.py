@@ -188,6 +188,9 @@ def test_an_issue_whose_files_are_gone_is_one_clear_error(built_archive, entries
     with pytest.raises(OutputError, match="not there"):
         write_site([missing], built_archive, tmp_path, BASE_URL)
     assert not any(tmp_path.iterdir()), "nothing is written when an issue cannot be read"
+    set_aside = replace(missing, verified="failed")  # its outputs are .failed files: it is left out
+    write_site([set_aside, entries[0]], built_archive, tmp_path, BASE_URL)
+    assert not (tmp_path / paths.issue_page(set_aside.key)).exists()
 
 
 def test_feeds_epubs_and_records_go_with_the_types_their_readers_expect():

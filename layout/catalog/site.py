@@ -109,8 +109,9 @@ class Paper:
 
 
 def write_site(entries: Iterable[Entry], build_dir: Path, site_dir: Path, base_url: str) -> list[Path]:
-    """The web catalogue of the built ``entries`` under ``site_dir``; the files written."""
-    papers = _papers([_issue(entry, build_dir) for entry in entries if entry.status == "built"])
+    """The web catalogue of the built ``entries`` under ``site_dir``; the files written. An issue whose
+    outputs failed their check (and were set aside) has no place in it."""
+    papers = _papers([_issue(entry, build_dir) for entry in entries if entry.good])
     writer = _Writer(site_dir, base_url)
     for paper in papers:
         for issue in paper.issues:
