@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -232,6 +233,18 @@ def test_reissue_serve_serves_opds_feeds_as_atom(site, tmp_path):
         assert process.wait(timeout=10) == 0
 
 
+def test_a_port_in_use_is_one_clear_line(site):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = subprocess.run(
+            [sys.executable, "-m", "layout", "serve", str(site), "--port", port], capture_output=True, text=True
+        )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and f"127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+
+
 # In the browser
 
 
@@ -263,7 +276,6 @@ def serious_violations(page, axe_script: str) -> list[str]:
     ]
 
 
-@pytest.mark.slow
 def test_a_reader_goes_from_the_papers_to_an_issue_and_downloads_its_epub(browser, served, built_archive, entries):
     entry = next(e for e in entries if e.language == "zh-Hans")
     page = browser.new_page(accept_downloads=True)
@@ -281,7 +293,6 @@ def test_a_reader_goes_from_the_papers_to_an_issue_and_downloads_its_epub(browse
     page.close()
 
 
-@pytest.mark.slow
 def test_axe_finds_no_serious_violation_on_any_kind_of_page(browser, served, axe_script, entries):
     page = browser.new_page()
     for entry in (entries[0], entries[-1]):  # a Chinese and an English paper
@@ -299,7 +310,6 @@ def test_axe_finds_no_serious_violation_on_any_kind_of_page(browser, served, axe
     page.close()
 
 
-@pytest.mark.slow
 def test_the_skip_link_comes_first_and_leads_the_keyboard_into_the_content(browser, served, entries):
     page = browser.new_page()
     page.goto(served + paths.issue_page(entries[-1].key))
