@@ -293,6 +293,15 @@ def test_a_reader_goes_from_the_papers_to_an_issue_and_downloads_its_epub(browse
     page.close()
 
 
+def test_the_site_reads_from_file_urls_as_well(browser, site, entries):
+    page = browser.new_page()
+    page.goto((site / paths.papers_page()).as_uri())
+    page.get_by_role("link", name=entries[-1].paper, exact=True).first.click()
+    assert page.url == (site / paths.paper_page(paths.paper_slug(entries[-1].paper))).as_uri()
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none", "the style sheet is found"
+    page.close()
+
+
 def test_axe_finds_no_serious_violation_on_any_kind_of_page(browser, served, axe_script, entries):
     page = browser.new_page()
     for entry in (entries[0], entries[-1]):  # a Chinese and an English paper
