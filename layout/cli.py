@@ -335,11 +335,12 @@ def _batch(
     "--out", "site_dir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for the site."
 )
 def catalog(build_dir: Path, base_url: str, site_dir: Path) -> None:
-    """Write a catalogue site of the issues built in BUILD_DIR (by reissue build): OPDS feeds for reading
-    apps and MARC 21 and MODS records for library systems."""
+    """Write a catalogue site of the issues built in BUILD_DIR (by reissue build): web pages for readers,
+    OPDS feeds for reading apps, and MARC 21 and MODS records for library systems."""
     from layout.archive.catalog import CATALOG_NAME, Catalog
     from layout.catalog.opds import write_feeds
     from layout.catalog.records import write_records
+    from layout.catalog.site import write_site
     from layout.errors import OutputError
 
     if not (build_dir / CATALOG_NAME).is_file():
@@ -350,10 +351,10 @@ def catalog(build_dir: Path, base_url: str, site_dir: Path) -> None:
         entries = list(opened.entries())
     if not any(entry.good for entry in entries):
         raise OutputError("no issue here was built", path=build_dir / CATALOG_NAME, hint="run reissue build first")
-    # SITE WRITER: the call of layout.catalog.site.write_site(entries, build_dir, site_dir, base_url) goes here
-    written = write_feeds(entries, build_dir, site_dir, base_url)
+    written = write_site(entries, build_dir, site_dir, base_url)
+    written += write_feeds(entries, build_dir, site_dir, base_url)
     written += write_records(entries, build_dir, site_dir, base_url)
-    console.print(f"wrote {len(written)} files of feeds and records in {escape(str(site_dir))}")
+    console.print(f"wrote {len(written)} files of the web catalogue, feeds and records in {escape(str(site_dir))}")
 
 
 def _base_url(value: str) -> str:
@@ -396,6 +397,20 @@ def _length(value: str | None) -> str | None:
     except StyleError:
         raise click.BadParameter(f"{quoted(value)} is not a length; write e.g. 3mm, 0.125in or 9pt") from None
     return value
+
+
+@cli.command()
+@click.argument("site", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+def serve(site: Path, port: int) -> None:
+    """Serve the catalogue SITE (reissue catalog ... --out SITE) on 127.0.0.1 until Ctrl-C."""
+    from layout.catalog.serve import serve as serve_site
+
+    serve_site(
+        site,
+        port,
+        ready=lambda address: console.print(f"serving {escape(str(site))} at {address} (Ctrl-C stops)", soft_wrap=True),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,6 +21,7 @@ A paper is named by its slug: the ASCII letters and digits of its title, else of
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import unicodedata
 
@@ -51,6 +52,10 @@ def thumbnail(key: str) -> str:
 
 def issue_page(key: str) -> str:
     return f"issues/{key}.html"
+
+
+def papers_page() -> str:
+    return "index.html"
 
 
 def paper_page(slug: str) -> str:
@@ -101,3 +106,15 @@ def volume_key(slug: str, date_from: str, date_to: str) -> str:
 
 def volume_file(key: str) -> str:
     return f"volumes/{key}.epub"
+
+
+def stylesheet() -> str:
+    """The web catalogue's one style sheet."""
+    return "site.css"
+
+
+def relative(from_page: str, to: str) -> str:
+    """The link from one page of the site to another file of it, both given relative to SITE, so that
+    the site reads the same from any base URL and from file://: ``issues/a/b.html`` to ``covers/a/b.jpg``
+    -> ``../../covers/a/b.jpg``."""
+    return posixpath.relpath(to, posixpath.dirname(from_page) or ".")
