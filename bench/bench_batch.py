@@ -105,9 +105,11 @@ def main() -> None:
         print(f"\nwall: 1 worker {wall_one:.1f} s, 2 workers {wall_two:.1f} s: speed-up {wall_one / wall_two:.2f}")
         for label, result in (("1 worker", one), ("2 workers", two)):
             memory = [r.memory / 1e6 for r in result.results]
+            peak = max(r.peak_memory for r in result.results) / 1e6
             quarter = max(1, len(memory) // 4)
             first, last = statistics.mean(memory[:quarter]), statistics.mean(memory[-quarter:])
-            print(f"worker memory, {label}: highest {max(memory):.0f} MB; quarters: first {first:.0f}, last {last:.0f}")
+            after = f"after each issue, quarters: first {first:.0f}, last {last:.0f}"
+            print(f"worker memory, {label}: peak {peak:.0f} MB; {after}")
 
         noop = root / "noop"
         for offset in range(arguments.noop):

@@ -42,6 +42,7 @@ class IssueResult:
     seconds: float = 0.0
     cpu: float = 0.0
     memory: int = 0  # the worker's resident memory after the issue, in bytes
+    peak_memory: int = 0  # the most the worker had held by then, in bytes
     warnings: tuple[str, ...] = ()
     written: tuple[Path, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
@@ -289,6 +290,7 @@ def _finish(
         seconds=outcome.seconds.get("total", 0.0),
         cpu=outcome.cpu,
         memory=outcome.memory,
+        peak_memory=outcome.peak_memory,
         warnings=outcome.warnings,
         written=tuple(written),
         timings=outcome.seconds,
@@ -330,6 +332,7 @@ def report_dict(result: BatchResult) -> dict:
                 "seconds": round(r.seconds, 3),
                 "cpu_seconds": round(r.cpu, 3),
                 "worker_memory_mb": round(r.memory / 1e6, 1),
+                "worker_peak_memory_mb": round(r.peak_memory / 1e6, 1),
                 "timings": {stage: round(s, 3) for stage, s in r.timings.items()},
                 "warnings": list(r.warnings),
                 "written": [str(path) for path in r.written],

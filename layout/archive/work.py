@@ -15,8 +15,13 @@ styles, EPUBCheck's JVM), which is most of what a single build pays for.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 import os
+import resource
+import sys
 import tempfile
 import threading
 import time
@@ -65,6 +70,7 @@ class Outcome:
     seconds: dict[str, float] = field(default_factory=dict)
     cpu: float = 0.0  # CPU seconds of the worker and its children (EPUBCheck's JVM) on this issue
     memory: int = 0  # the worker's resident memory after it, in bytes
+    peak_memory: int = 0  # the most the worker has held so far, in bytes
     warnings: tuple[str, ...] = ()
     message: str | None = None  # why the build failed
 
@@ -138,8 +144,22 @@ def _run(job: Job | Check, work: Callable[[Any, _Copy], Outcome]) -> Outcome:
             outcome = Outcome(job.key, message=f"{job.source}: reissue failed ({type(error).__name__}: {error})")
         told = tuple(copy.told(warning) for warning in warnings)
     seconds = {**outcome.seconds, "total": time.perf_counter() - started}
+    _give_back_memory()
     memory = psutil.Process().memory_info().rss
-    return replace(outcome, seconds=seconds, cpu=_cpu() - cpu, memory=memory, warnings=told)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+    return replace(outcome, seconds=seconds, cpu=_cpu() - cpu, memory=memory, peak_memory=peak, warnings=told)
+
+
+def _give_back_memory() -> None:
+    """Return what an issue's build freed to the system: CPython and WeasyPrint leave freed memory in
+    malloc's heap, and a worker that builds issue after issue would otherwise keep the largest it held
+    (measured on the NDNP issue: 505 MB kept, 401 MB after)."""
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform.startswith("linux") else None
 
 
 def _build(job: Job, copy: _Copy) -> Outcome:
