@@ -22,8 +22,10 @@ from test_feeds import links, opds2_validator, opds_schema
 from test_records import read_marc, schema
 from test_site import axe_script, browser, read_page, serious_violations  # noqa: F401 (fixtures)
 
-from layout.archive.catalog import CATALOG_NAME, Catalog, VolumeEntry
+from layout.archive.catalog import CATALOG_NAME, Catalog, Entry, VolumeEntry
 from layout.catalog import paths
+from layout.catalog.opds import Listed, feeds, listed_volumes
+from layout.catalog.package import PackageMetadata
 from layout.catalog.volume import make_volume
 
 BASE = "https://example.org/news/"
@@ -159,6 +161,23 @@ def test_opds2_lists_the_volume_with_the_same_metadata(catalogued):
         (OPEN_ACCESS, BASE + paths.volume_file(volume.key))
     ]
     assert BASE + paths.cover(volume.issues[0]) in [image["href"] for image in publication["images"]]
+
+
+def test_a_paper_s_feeds_are_as_new_as_its_newest_volume_and_a_paper_without_issues_has_no_volumes_feed():
+    def issue(key: str, paper: str) -> Listed:
+        entry = Entry(key, "in.md", (), "", "", "built", "passed", "2026-01-01T00:00:00+00:00", paper=paper)
+        return Listed(entry, PackageMetadata(title=key))
+
+    def volume(key: str, paper: str, built_at: str) -> VolumeEntry:
+        return VolumeEntry(key, paper, "2026-01-01", "2026-01-02", key, f"urn:{key}", key, 1, "", ("a",), built_at)
+
+    listed = [issue("a", "P")]
+    shelved = listed_volumes([volume("v", "P", "2026-02-01T00:00:00+00:00"), volume("w", "Q", "2026-03-01")], listed)
+    assert [v.row.key for v in shelved] == ["v"], "Q has no issue listed: no page, no feed, no record of its volume"
+    by_place = {feed.where: feed for feed in feeds(listed, shelved)}
+    assert by_place[()].updated == by_place[("p",)].updated == "2026-02-01T00:00:00+00:00"
+    assert [v.row.key for v in by_place[("p", "volumes")].volumes] == ["v"]
+    assert [link.target for link in by_place[("p",)].links] == [("p", paths.UNDATED), ("p", "volumes")]
 
 
 # Records

@@ -180,28 +180,38 @@ def listed_issues(entries: Sequence[Entry], build_dir: Path) -> list[Listed]:
 
 
 def listed_volumes(volumes: Sequence[VolumeEntry], listed: Sequence[Listed]) -> list[ListedVolume]:
-    """The volumes, each with the listed issues it binds, in its order."""
+    """The volumes of the papers whose issues are listed (a paper the catalogue lists has its feeds and pages),
+    each with the listed issues it binds, in its order."""
     by_key = {issue.entry.key: issue for issue in listed}
-    return [ListedVolume(v, tuple(by_key[key] for key in v.issues if key in by_key)) for v in volumes]
+    papers = {_paper(issue) for issue in listed}
+    return [
+        ListedVolume(v, tuple(by_key[key] for key in v.issues if key in by_key)) for v in volumes if v.paper in papers
+    ]
 
 
 def feeds(listed: Sequence[Listed], volumes: Sequence[ListedVolume] = ()) -> Iterator[Feed]:
     """The root, then each paper's, year's and month's feed and its volumes', then the latest issues."""
     papers = [(paper, list(issues)) for paper, issues in groupby(listed, key=_paper)]
+    shelves = {
+        paper: sorted((v for v in volumes if v.row.paper == paper), key=lambda v: (v.row.date_from, v.row.date_to))
+        for paper, _issues in papers
+    }
     latest = sorted(listed, key=lambda i: (i.entry.date or "", i.entry.built_at), reverse=True)[:LATEST]
     root_links = [Link(LATEST_TITLE, NEW, _updated(latest), acquisition=True, rel=SORT_NEW)]
-    root_links += [Link(paper, (paths.paper_slug(paper),), _updated(issues), False) for paper, issues in papers]
-    yield Feed(ROOT, ROOT_TITLE, _updated(listed), None, links=root_links)
+    root_links += [
+        Link(paper, (paths.paper_slug(paper),), _updated(issues, shelves[paper]), False) for paper, issues in papers
+    ]
+    yield Feed(ROOT, ROOT_TITLE, _updated(listed, volumes), None, links=root_links)
     for paper, issues in papers:
         slug = (paths.paper_slug(paper),)
         years = [(year, list(of_year)) for year, of_year in groupby(issues, key=lambda i: i.year)]
         links = [Link(_title(paper, year), (*slug, year), _updated(of), acquisition=False) for year, of in years]
-        bound = sorted((v for v in volumes if v.row.paper == paper), key=lambda v: (v.row.date_from, v.row.date_to))
+        bound = shelves[paper]
         if bound:
-            updated = max(v.row.built_at for v in bound)
-            links.append(Link(f"{paper} · {VOLUMES_TITLE}", (*slug, VOLUMES), updated, acquisition=True))
-            yield Feed((*slug, VOLUMES), f"{paper} · {VOLUMES_TITLE}", updated, slug, volumes=bound)
-        yield Feed(slug, paper, max(link.updated for link in links), ROOT, links=links)
+            links.append(Link(f"{paper} · {VOLUMES_TITLE}", (*slug, VOLUMES), _updated((), bound), acquisition=True))
+        yield Feed(slug, paper, _updated(issues, bound), ROOT, links=links)
+        if bound:
+            yield Feed((*slug, VOLUMES), f"{paper} · {VOLUMES_TITLE}", _updated((), bound), slug, volumes=bound)
         for year, of_year in years:
             where = (*slug, year)
             months = [(month, list(of_month)) for month, of_month in groupby(of_year, key=lambda i: i.month)]
@@ -217,8 +227,8 @@ def _paper(issue: Listed) -> str:
     return issue.entry.paper or issue.entry.key
 
 
-def _updated(issues: Sequence[Listed]) -> str:
-    return max(i.entry.built_at for i in issues)
+def _updated(issues: Sequence[Listed], volumes: Sequence[ListedVolume] = ()) -> str:
+    return max([i.entry.built_at for i in issues] + [v.row.built_at for v in volumes])
 
 
 def _title(paper: str, year: str, month: str | None = None) -> str:
