@@ -335,12 +335,13 @@ def _batch(
     "--out", "site_dir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder for the site."
 )
 def catalog(build_dir: Path, base_url: str, site_dir: Path) -> None:
-    """Write a catalogue site of the issues built in BUILD_DIR (by reissue build): web pages for readers,
-    OPDS feeds for reading apps, and MARC 21 and MODS records for library systems."""
+    """Write a catalogue site of the issues built in BUILD_DIR (by reissue build) and of its volumes (by reissue
+    volume): web pages for readers, OPDS feeds for reading apps, and MARC 21 and MODS records for library systems."""
     from layout.archive.catalog import CATALOG_NAME, Catalog
     from layout.catalog.opds import write_feeds
     from layout.catalog.records import write_records
     from layout.catalog.site import write_site
+    from layout.catalog.volume_files import volumes_as_recorded
     from layout.errors import OutputError
 
     if not (build_dir / CATALOG_NAME).is_file():
@@ -349,11 +350,12 @@ def catalog(build_dir: Path, base_url: str, site_dir: Path) -> None:
         )
     with Catalog(build_dir) as opened:
         entries = list(opened.entries())
+        volumes = volumes_as_recorded(opened.volumes())
     if not any(entry.good for entry in entries):
         raise OutputError("no issue here was built", path=build_dir / CATALOG_NAME, hint="run reissue build first")
-    written = write_site(entries, build_dir, site_dir, base_url)
-    written += write_feeds(entries, build_dir, site_dir, base_url)
-    written += write_records(entries, build_dir, site_dir, base_url)
+    written = write_site(entries, build_dir, site_dir, base_url, volumes)
+    written += write_feeds(entries, build_dir, site_dir, base_url, volumes=volumes)
+    written += write_records(entries, build_dir, site_dir, base_url, volumes)
     console.print(f"wrote {len(written)} files of the web catalogue, feeds and records in {escape(str(site_dir))}")
 
 

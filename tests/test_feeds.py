@@ -135,9 +135,13 @@ def test_the_root_leads_to_each_paper_and_to_the_latest_issues(site: Path) -> No
 
 def test_a_paper_leads_by_year_and_month_to_its_issues(site: Path) -> None:
     paper = feed(site, (GAZETTE,))
-    assert [e.findtext("a:title", namespaces=NS) for e in paper.findall("a:entry", NS)] == [
-        "The Riverside Gazette · 2024"
-    ]
+    navigation = "application/atom+xml;profile=opds-catalog;kind=navigation"
+    # by year: the paper's volumes, which another test module may have bound, have a feed of their own
+    assert [
+        e.findtext("a:title", namespaces=NS)
+        for e in paper.findall("a:entry", NS)
+        if e.find("a:link", NS).get("type") == navigation
+    ] == ["The Riverside Gazette · 2024"]
     year = feed(site, (GAZETTE, "2024"))
     (month_link,) = year.findall("a:entry/a:link", NS)
     assert month_link.get("type") == "application/atom+xml;profile=opds-catalog;kind=acquisition"

@@ -2,7 +2,13 @@
 OPDS 1.2 (Atom) under ``SITE/opds/`` and the same feeds in OPDS 2.0 (JSON) under ``SITE/opds2/``.
 
     root (navigation, by paper) -> paper (years) -> year (months) -> month (acquisition: its issues)
+                                   paper -> volumes (acquisition: its volumes, when it has any)
     new (acquisition, rel http://opds-spec.org/sort/new): the latest issues of every paper
+
+A volume (``reissue volume``) is dated as reading apps sort and show a book: ``dc:issued`` (OPDS 2.0
+``published``) is its last day, when it was complete, a single date as they parse it; its range stands
+beside it as ``dcterms:temporal`` (an ISO 8601 interval, as the volume's own package states it), the period
+the volume covers, which Atom's OPDS 1.2 allows as any Dublin Core term and OPDS 2.0 has no field for.
 
 A feed longer than a page is split into pages linked by first/previous/next/last. Every link is absolute
 (``--base-url``), and points where ``layout.catalog.paths`` says the thing stands: the feeds and records
@@ -25,7 +31,7 @@ from urllib.parse import quote
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from layout.archive.catalog import Entry
+from layout.archive.catalog import Entry, VolumeEntry
 from layout.catalog import paths
 from layout.catalog.package import PackageMetadata, read_package
 
@@ -51,6 +57,8 @@ FILES = ((".epub", "application/epub+zip"), (".pdf", "application/pdf"))
 
 # the catalogue's own wording: the feeds' titles are otherwise the papers', and their dates
 ROOT_TITLE = "Newspapers"
+VOLUMES_TITLE = "Volumes"
+VOLUMES = "volumes"  # a paper's volumes' feed, beside its years' (which are numbers or paths.UNDATED)
 LATEST_TITLE = "Latest issues"
 SEARCH_TITLE = "Search the newspapers"
 UNDATED_TITLE = "Undated"
@@ -77,6 +85,39 @@ class Listed:
 
 
 @dataclass(frozen=True)
+class ListedVolume:
+    """A volume as a feed lists it: its catalogue row and the issues it binds that the catalogue lists (what
+    it says of its language, publisher, place and serial number, and the first one's cover)."""
+
+    row: VolumeEntry
+    issues: tuple[Listed, ...]
+
+    @property
+    def first_issue(self) -> Listed | None:
+        """The volume's first issue, whose front page is its cover, when the site has it."""
+        return self.issues[0] if self.issues and self.issues[0].entry.key == self.row.issues[0] else None
+
+    @property
+    def language(self) -> str | None:
+        return next((i.entry.language for i in self.issues if i.entry.language), None)
+
+    @property
+    def package(self) -> PackageMetadata:
+        """The paper's publisher, place and serial number as its issues state them, with the volume's title."""
+
+        def first(values: Iterator[str | None]) -> str | None:
+            return next((value for value in values if value), None)
+
+        packages = [issue.package for issue in self.issues]
+        return PackageMetadata(
+            title=self.row.title,
+            publisher=first(p.publisher for p in packages),
+            place=first(p.place for p in packages),
+            serial=first(p.serial for p in packages),
+        )
+
+
+@dataclass(frozen=True)
 class Link:
     """A navigation feed's entry: the feed it leads to."""
 
@@ -89,7 +130,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Feed:
-    """One feed, before it is paged and written: either links (navigation) or issues (acquisition)."""
+    """One feed, before it is paged and written: either links (navigation), or issues or volumes (acquisition)."""
 
     where: tuple[str, ...]
     title: str
@@ -97,20 +138,30 @@ class Feed:
     up: tuple[str, ...] | None
     links: Sequence[Link] = ()
     issues: Sequence[Listed] = ()
+    volumes: Sequence[ListedVolume] = ()
 
     @property
     def acquisition(self) -> bool:
         return not self.links
 
+    @property
+    def items(self) -> Sequence[Link] | Sequence[Listed] | Sequence[ListedVolume]:
+        return self.links or self.issues or self.volumes
+
 
 def write_feeds(
-    entries: Sequence[Entry], build_dir: Path, site_dir: Path, base_url: str, page_size: int = PAGE_SIZE
+    entries: Sequence[Entry],
+    build_dir: Path,
+    site_dir: Path,
+    base_url: str,
+    page_size: int = PAGE_SIZE,
+    volumes: Sequence[VolumeEntry] = (),
 ) -> list[Path]:
-    """Write every feed of the built issues in both OPDS versions, and the OpenSearch description; the
-    files written, in order."""
+    """Write every feed of the built issues and the ``volumes`` (those ``volume_files.volumes_as_recorded``
+    kept) in both OPDS versions, and the OpenSearch description; the files written, in order."""
     listed = listed_issues(entries, build_dir)
     written = []
-    for feed in feeds(listed):
+    for feed in feeds(listed, listed_volumes(volumes, listed)):
         pages = list(_pages(feed, page_size))
         for number, page in enumerate(pages, 1):
             atom = _atom(feed, page, number, len(pages), base_url)
@@ -128,18 +179,39 @@ def listed_issues(entries: Sequence[Entry], build_dir: Path) -> list[Listed]:
     return [Listed(e, read_package(build_dir / f"{e.key}.epub")) for e in good]
 
 
-def feeds(listed: Sequence[Listed]) -> Iterator[Feed]:
-    """The root, then each paper's, year's and month's feed, then the latest issues."""
+def listed_volumes(volumes: Sequence[VolumeEntry], listed: Sequence[Listed]) -> list[ListedVolume]:
+    """The volumes of the papers whose issues are listed (a paper the catalogue lists has its feeds and pages),
+    each with the listed issues it binds, in its order."""
+    by_key = {issue.entry.key: issue for issue in listed}
+    papers = {_paper(issue) for issue in listed}
+    return [
+        ListedVolume(v, tuple(by_key[key] for key in v.issues if key in by_key)) for v in volumes if v.paper in papers
+    ]
+
+
+def feeds(listed: Sequence[Listed], volumes: Sequence[ListedVolume] = ()) -> Iterator[Feed]:
+    """The root, then each paper's, year's and month's feed and its volumes', then the latest issues."""
     papers = [(paper, list(issues)) for paper, issues in groupby(listed, key=_paper)]
+    shelves = {
+        paper: sorted((v for v in volumes if v.row.paper == paper), key=lambda v: (v.row.date_from, v.row.date_to))
+        for paper, _issues in papers
+    }
     latest = sorted(listed, key=lambda i: (i.entry.date or "", i.entry.built_at), reverse=True)[:LATEST]
     root_links = [Link(LATEST_TITLE, NEW, _updated(latest), acquisition=True, rel=SORT_NEW)]
-    root_links += [Link(paper, (paths.paper_slug(paper),), _updated(issues), False) for paper, issues in papers]
-    yield Feed(ROOT, ROOT_TITLE, _updated(listed), None, links=root_links)
+    root_links += [
+        Link(paper, (paths.paper_slug(paper),), _updated(issues, shelves[paper]), False) for paper, issues in papers
+    ]
+    yield Feed(ROOT, ROOT_TITLE, _updated(listed, volumes), None, links=root_links)
     for paper, issues in papers:
         slug = (paths.paper_slug(paper),)
         years = [(year, list(of_year)) for year, of_year in groupby(issues, key=lambda i: i.year)]
         links = [Link(_title(paper, year), (*slug, year), _updated(of), acquisition=False) for year, of in years]
-        yield Feed(slug, paper, _updated(issues), ROOT, links=links)
+        bound = shelves[paper]
+        if bound:
+            links.append(Link(f"{paper} · {VOLUMES_TITLE}", (*slug, VOLUMES), _updated((), bound), acquisition=True))
+        yield Feed(slug, paper, _updated(issues, bound), ROOT, links=links)
+        if bound:
+            yield Feed((*slug, VOLUMES), f"{paper} · {VOLUMES_TITLE}", _updated((), bound), slug, volumes=bound)
         for year, of_year in years:
             where = (*slug, year)
             months = [(month, list(of_month)) for month, of_month in groupby(of_year, key=lambda i: i.month)]
@@ -155,8 +227,8 @@ def _paper(issue: Listed) -> str:
     return issue.entry.paper or issue.entry.key
 
 
-def _updated(issues: Sequence[Listed]) -> str:
-    return max(i.entry.built_at for i in issues)
+def _updated(issues: Sequence[Listed], volumes: Sequence[ListedVolume] = ()) -> str:
+    return max([i.entry.built_at for i in issues] + [v.row.built_at for v in volumes])
 
 
 def _title(paper: str, year: str, month: str | None = None) -> str:
@@ -168,8 +240,8 @@ def _title(paper: str, year: str, month: str | None = None) -> str:
     return f"{paper} · {year} · {UNDATED_TITLE}" if month == paths.UNDATED else f"{paper} · {year}-{month}"
 
 
-def _pages(feed: Feed, page_size: int) -> Iterator[Sequence[Link] | Sequence[Listed]]:
-    items: Sequence[Link] | Sequence[Listed] = feed.links or feed.issues
+def _pages(feed: Feed, page_size: int) -> Iterator[Sequence[Link] | Sequence[Listed] | Sequence[ListedVolume]]:
+    items = feed.items
     for start in range(0, max(len(items), 1), page_size):
         yield items[start : start + page_size]
 
@@ -211,7 +283,12 @@ def _atom(feed: Feed, page: Sequence, number: int, count: int, base_url: str) ->
     for rel, other in _paging(number, count):
         root.append(_atom_link(rel, url(base_url, paths.opds_feed(feed.where, other)), kind))
     for item in page:
-        root.append(_atom_issue(item, base_url) if isinstance(item, Listed) else _atom_navigation(item, base_url))
+        if isinstance(item, Listed):
+            root.append(_atom_issue(item, base_url))
+        elif isinstance(item, ListedVolume):
+            root.append(_atom_volume(item, base_url))
+        else:
+            root.append(_atom_navigation(item, base_url))
     return root
 
 
@@ -258,6 +335,37 @@ def _atom_issue(issue: Listed, base_url: str) -> etree._Element:
         href = url(base_url, paths.issue_file(entry.key, suffix))
         element.append(_atom_link(OPEN_ACCESS, href, media_type, length=str(length)))
     return element
+
+
+def _atom_volume(volume: ListedVolume, base_url: str) -> etree._Element:
+    row, package = volume.row, volume.package
+    element = ATOM.entry(
+        ATOM.title(row.title),
+        ATOM.id(row.identifier),
+        ATOM.updated(row.built_at),
+        ATOM.author(ATOM.name(row.paper)),
+        DC.identifier(row.identifier),
+        DC.issued(row.date_to),
+        DC.temporal(f"{row.date_from}/{row.date_to}"),
+    )
+    if volume.language:
+        element.append(DC.language(volume.language))
+    if package.publisher:
+        element.append(DC.publisher(package.publisher))
+    element.append(ATOM.summary(_volume_summary(row), type="text"))
+    if volume.first_issue:
+        key = volume.first_issue.entry.key
+        element.append(_atom_link(IMAGE, url(base_url, paths.cover(key)), "image/png"))
+        element.append(_atom_link(THUMBNAIL, url(base_url, paths.thumbnail(key)), "image/jpeg"))
+    href = url(base_url, paths.volume_file(row.key))
+    element.append(_atom_link(OPEN_ACCESS, href, "application/epub+zip", length=str(row.size)))
+    return element
+
+
+def _volume_summary(row: VolumeEntry) -> str:
+    """``2 issues, 2023-11-01 to 2023-11-30``: the catalogue's wording, as the feeds' titles."""
+    count = len(row.issues)
+    return f"{count} issue{'' if count == 1 else 's'}, {row.date_from} to {row.date_to}"
 
 
 def _summary(entry: Entry) -> str:
@@ -311,12 +419,15 @@ def _opds2(feed: Feed, page: Sequence, number: int, count: int, base_url: str, p
         _json_link(rel, url(base_url, paths.opds2_feed(feed.where, other))) for rel, other in _paging(number, count)
     ]
     metadata: dict = {"title": feed.title, "modified": feed.updated}
-    total = len(feed.links or feed.issues)
+    total = len(feed.items)
     if count > 1:
         metadata |= {"numberOfItems": total, "itemsPerPage": page_size, "currentPage": number}
     document = {"metadata": metadata, "links": links}
     if feed.acquisition:
-        document["publications"] = [_json_publication(issue, base_url) for issue in page]
+        document["publications"] = [
+            _json_publication(item, base_url) if isinstance(item, Listed) else _json_volume(item, base_url)
+            for item in page
+        ]
     else:
         document["navigation"] = [
             _json_link(link.rel, url(base_url, paths.opds2_feed(link.target)), link.title) for link in page
@@ -361,3 +472,29 @@ def _json_publication(issue: Listed, base_url: str) -> dict:
         {"href": url(base_url, paths.cover(entry.key)), "type": "image/png"},
     ]
     return {"metadata": metadata, "links": links, "images": images}
+
+
+def _json_volume(volume: ListedVolume, base_url: str) -> dict:
+    row, package = volume.row, volume.package
+    metadata: dict = {
+        "@type": "http://schema.org/PublicationVolume",
+        "title": row.title,
+        "identifier": row.identifier,
+        "author": row.paper,
+        "published": row.date_to,
+        "modified": row.built_at,
+        "description": _volume_summary(row),
+    }
+    if volume.language:
+        metadata["language"] = volume.language
+    if package.publisher:
+        metadata["publisher"] = package.publisher
+    href = url(base_url, paths.volume_file(row.key))
+    publication: dict = {"metadata": metadata, "links": [_json_link(OPEN_ACCESS, href, type_="application/epub+zip")]}
+    if volume.first_issue:
+        key = volume.first_issue.entry.key
+        publication["images"] = [
+            {"href": url(base_url, paths.thumbnail(key)), "type": "image/jpeg", "width": THUMBNAIL_WIDTH},
+            {"href": url(base_url, paths.cover(key)), "type": "image/png"},
+        ]
+    return publication

@@ -11,7 +11,8 @@ one place for every writer and every link, so that a feed, a record and a page l
     opds/...xml, opds2/...json             the OPDS 1.2 and 2.0 feeds (``layout.catalog.opds``)
     opds/opensearch.xml                    the OpenSearch description
     records/<key>.mrc, .marc.xml, .mods.xml   the issue's MARC 21 and MODS records
-    records/all.mrc, all.marc.xml          every issue's MARC record in one file
+    records/all.mrc, all.marc.xml          every issue's and volume's MARC record in one file
+    records/volumes/<volume>.mrc, ...      a volume's MARC 21 and MODS records
     volumes/<volume>.epub                  a volume (``reissue volume``): ``volume_key`` names it
 
 ``key`` is the issue's key in the catalogue (``1946/05/15``: where its outputs are under BUILD).
@@ -106,6 +107,11 @@ def volume_key(slug: str, date_from: str, date_to: str) -> str:
 
 def volume_file(key: str) -> str:
     return f"volumes/{key}.epub"
+
+
+def volume_record(key: str, suffix: str) -> str:
+    """``records/volumes/<volume>.mrc``, ``.marc.xml`` or ``.mods.xml``."""
+    return f"records/volumes/{key}{suffix}"
 
 
 def stylesheet() -> str:

@@ -8,6 +8,12 @@ monographic item), with the paper as its series (490/830, numbered by date and i
 serial number (022 ISSN, else 024), the issue's identifier (001, 024), date and language (008, 041),
 place and publisher (264), the headlines (520) and links to its EPUB and PDF (856). The paper's own
 record (level ``s``, 362) is the library's: one issue cannot say when a run began.
+
+A volume (``reissue volume``) is described the same way, as a bound volume of the paper: its title with
+its range (245), the years it spans (008 multiple dates, 264), its first and last day (046, aggregated
+content), the number of issues (300) and each issue with its date and number (505), the paper as its
+series numbered by the range (490/830), and the link to its EPUB (856). Its records stand under
+``records/volumes/``, and in the collection after the issues'.
 """
 
 from __future__ import annotations
@@ -22,9 +28,9 @@ from lxml import etree
 from lxml.builder import ElementMaker
 from pymarc import Field, Indicators, Record, Subfield
 
-from layout.archive.catalog import Entry
+from layout.archive.catalog import Entry, VolumeEntry
 from layout.catalog import paths
-from layout.catalog.opds import FILES, Listed, listed_issues, url
+from layout.catalog.opds import FILES, Listed, ListedVolume, listed_issues, listed_volumes, url
 from layout.catalog.package import PackageMetadata
 
 # record status n (new), type a (language material), level m (the issue as an item), Unicode (a), minimal
@@ -37,17 +43,28 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 MODS = ElementMaker(namespace=MODS_NS, nsmap={None: MODS_NS, "xlink": XLINK_NS})
 
 
-def write_records(entries: Sequence[Entry], build_dir: Path, site_dir: Path, base_url: str) -> list[Path]:
-    """Write each built issue's MARC 21 and MODS records, and the collection of all; the files written."""
+def write_records(
+    entries: Sequence[Entry], build_dir: Path, site_dir: Path, base_url: str, volumes: Sequence[VolumeEntry] = ()
+) -> list[Path]:
+    """Write each built issue's and each volume's (those ``volume_files.volumes_as_recorded`` kept) MARC 21
+    and MODS records, and the collection of all; the files written."""
     written = []
     records = []
-    for issue in listed_issues(entries, build_dir):
+    listed = listed_issues(entries, build_dir)
+    for issue in listed:
         record = marc_record(issue, base_url)
         records.append(record)
         key = issue.entry.key
         written.append(_write(site_dir / paths.record(key, ".mrc"), record.as_marc()))
         written.append(_write(site_dir / paths.record(key, ".marc.xml"), _marcxml([record], collection=False)))
         written.append(_write(site_dir / paths.record(key, ".mods.xml"), _xml(mods_record(issue, base_url))))
+    for volume in listed_volumes(volumes, listed):
+        record = volume_marc_record(volume, base_url)
+        records.append(record)
+        key = volume.row.key
+        written.append(_write(site_dir / paths.volume_record(key, ".mrc"), record.as_marc()))
+        written.append(_write(site_dir / paths.volume_record(key, ".marc.xml"), _marcxml([record], collection=False)))
+        written.append(_write(site_dir / paths.volume_record(key, ".mods.xml"), _xml(volume_mods(volume, base_url))))
     written.append(_write(site_dir / paths.records_collection(".mrc"), b"".join(r.as_marc() for r in records)))
     written.append(_write(site_dir / paths.records_collection(".marc.xml"), _marcxml(records, collection=True)))
     return written
@@ -62,11 +79,9 @@ def marc_record(issue: Listed, base_url: str) -> Record:
     record.add_field(Field(tag="001", data=entry.identifier or entry.key))
     record.add_field(Field(tag="005", data=built.strftime("%Y%m%d%H%M%S.0")))
     record.add_field(Field(tag="007", data="cr |||||||||||"))  # an online electronic resource
-    record.add_field(Field(tag="008", data=_fixed_fields(built, entry.date, language)))
-    if package.issn:
-        record.add_field(_field("022", "  ", ("a", package.issn)))
-    elif package.serial:  # another country's serial number (China's CN 53-0003): an unspecified standard number
-        record.add_field(_field("024", "8 ", ("a", package.serial)))
+    dates = f"s{entry.date[:4]}    " if entry.date else "nuuuuuuuu"  # a single date, else none known
+    record.add_field(Field(tag="008", data=_fixed_fields(built, dates, language)))
+    _serial_number(record, package)
     if entry.identifier:
         source = "urn" if entry.identifier.startswith("urn:") else "uri"
         record.add_field(_field("024", "7 ", ("a", entry.identifier), ("2", source)))
@@ -83,12 +98,7 @@ def marc_record(issue: Listed, base_url: str) -> Record:
     )
     if entry.pages:
         record.add_field(_field("300", "  ", ("a", f"1 online resource ({_pages(entry.pages)})")))
-    for tag, term, code, source in (
-        ("336", "text", "txt", "rdacontent"),
-        ("337", "computer", "c", "rdamedia"),
-        ("338", "online resource", "cr", "rdacarrier"),
-    ):
-        record.add_field(_field(tag, "  ", ("a", term), ("b", code), ("2", source)))
+    _content_media_carrier(record)
     numbering = _numbering(entry)
     record.add_field(_field("490", "1 ", ("a", paper), *((("v", numbering),) if numbering else ())))
     headlines = [h for h in entry.headlines if h.strip()]
@@ -103,6 +113,65 @@ def marc_record(issue: Listed, base_url: str) -> Record:
     return record
 
 
+def volume_marc_record(volume: ListedVolume, base_url: str) -> Record:
+    row, package = volume.row, volume.package
+    built = datetime.fromisoformat(row.built_at)
+    language = marc_language(volume.language)
+    years = _years(row)
+    record = Record(leader=LEADER, force_utf8=True)
+    record.add_field(Field(tag="001", data=row.identifier))
+    record.add_field(Field(tag="005", data=built.strftime("%Y%m%d%H%M%S.0")))
+    record.add_field(Field(tag="007", data="cr |||||||||||"))
+    dates = f"m{row.date_from[:4]}{row.date_to[:4]}"  # multiple dates: the first year and the last
+    record.add_field(Field(tag="008", data=_fixed_fields(built, dates, language)))
+    _serial_number(record, package)
+    record.add_field(_field("024", "7 ", ("a", row.identifier), ("2", "urn")))
+    record.add_field(_field("041", "0 ", ("a", language)))
+    # the first and last day of the issues it gathers, as EDTF dates (aggregated content: 046 $o and $p)
+    record.add_field(_field("046", "  ", ("o", row.date_from), ("p", row.date_to), ("2", "edtf")))
+    record.add_field(_field("245", "00", ("a", row.title)))
+    record.add_field(
+        _field(
+            "264",
+            " 1",
+            ("a", package.place or UNKNOWN_PLACE),
+            ("b", package.publisher or UNKNOWN_PUBLISHER),
+            ("c", years),
+        )
+    )
+    record.add_field(_field("300", "  ", ("a", f"1 online resource ({_issues(len(row.issues))})")))
+    _content_media_carrier(record)
+    numbering = _volume_numbering(volume)
+    record.add_field(_field("490", "1 ", ("a", row.paper), ("v", numbering)))
+    contents = [_numbering(issue.entry) for issue in volume.issues]
+    if contents:
+        record.add_field(_field("505", "0 ", ("a", " -- ".join(contents))))
+    record.add_field(_field("655", " 7", ("a", "Newspapers"), ("2", "lcgft")))
+    record.add_field(_field("830", " 0", ("a", row.paper), ("v", numbering)))
+    href = url(base_url, paths.volume_file(row.key))
+    record.add_field(_field("856", "40", ("u", href), ("q", "application/epub+zip")))
+    return record
+
+
+def _years(row: VolumeEntry) -> str:
+    first, last = row.date_from[:4], row.date_to[:4]
+    return first if first == last else f"{first}-{last}"
+
+
+def _issues(count: int) -> str:
+    return f"{count} issue" if count == 1 else f"{count} issues"
+
+
+def _volume_numbering(volume: ListedVolume) -> str:
+    """The volume's place in the run: 2023-11-01 to 2023-11-30, no. 9642-9643 (its issues' numbers)."""
+    numbers = [issue.entry.number for issue in volume.issues if issue.entry.number is not None]
+    span = f"{volume.row.date_from} to {volume.row.date_to}"
+    if not numbers:
+        return span
+    first, last = min(numbers), max(numbers)
+    return f"{span}, no. {first}" if first == last else f"{span}, no. {first}-{last}"
+
+
 def marc_language(tag: str | None) -> str:
     """A BCP 47 tag (zh-Hans) as a MARC language code (chi); ``und`` when unknown."""
     if not tag:
@@ -113,12 +182,28 @@ def marc_language(tag: str | None) -> str:
         return "und"
 
 
-def _fixed_fields(built: datetime, date: str | None, language: str) -> str:
-    """008 for a book-format record: entered on, single date (or unknown), place unknown (xx), an online
-    item (o), no index, not fiction, the language; cataloguing source other (d)."""
-    when = f"s{date[:4]}    " if date else "nuuuuuuuu"
+def _serial_number(record: Record, package: PackageMetadata) -> None:
+    if package.issn:
+        record.add_field(_field("022", "  ", ("a", package.issn)))
+    elif package.serial:  # another country's serial number (China's CN 53-0003): an unspecified standard number
+        record.add_field(_field("024", "8 ", ("a", package.serial)))
+
+
+def _content_media_carrier(record: Record) -> None:
+    """336-338: text, read on a computer, an online resource."""
+    for tag, term, code, source in (
+        ("336", "text", "txt", "rdacontent"),
+        ("337", "computer", "c", "rdamedia"),
+        ("338", "online resource", "cr", "rdacarrier"),
+    ):
+        record.add_field(_field(tag, "  ", ("a", term), ("b", code), ("2", source)))
+
+
+def _fixed_fields(built: datetime, dates: str, language: str) -> str:
+    """008 for a book-format record: entered on, the type of date and dates (06-14), place unknown (xx), an
+    online item (o), no index, not fiction, the language; cataloguing source other (d)."""
     book = "||||" + "|" + "o" + "||||" + "||||" + " " + "||"  # 18-34: only the form of item (23) is coded
-    return f"{built:%y%m%d}{when}xx {book}{language} d"
+    return f"{built:%y%m%d}{dates}xx {book}{language} d"
 
 
 def _pages(count: int) -> str:
@@ -211,6 +296,75 @@ def _mods_host(paper: str, entry: Entry, package: PackageMetadata) -> etree._Ele
     if len(part):
         host.append(part)
     return host
+
+
+def volume_mods(volume: ListedVolume, base_url: str) -> etree._Element:
+    """The volume in MODS 3.7: its title, its first and last day, origin, language, form and extent (the
+    number of issues), the paper as its host, each issue as a constituent with its identifier, date and
+    number, its identifier and its EPUB's location."""
+    row, package = volume.row, volume.package
+    origin = MODS.originInfo()
+    if package.place:
+        origin.append(MODS.place(MODS.placeTerm(package.place, type="text")))
+    if package.publisher:
+        origin.append(MODS.publisher(package.publisher))
+    origin.append(MODS.dateIssued(row.date_from, encoding="w3cdtf", keyDate="yes", point="start"))
+    origin.append(MODS.dateIssued(row.date_to, encoding="w3cdtf", point="end"))
+    origin.append(MODS.issuance("single unit"))
+    record = MODS.mods(
+        MODS.titleInfo(MODS.title(row.title)),
+        MODS.typeOfResource("text"),
+        MODS.genre("Newspapers", authority="lcgft"),
+        origin,
+        version="3.7",
+    )
+    if volume.language:
+        record.append(MODS.language(MODS.languageTerm(volume.language, type="code", authority="rfc5646")))
+    record.append(
+        MODS.physicalDescription(
+            MODS.form("electronic", authority="marcform"),
+            MODS.internetMediaType("application/epub+zip"),
+            MODS.extent(_issues(len(row.issues))),
+        )
+    )
+    host = MODS.relatedItem(MODS.titleInfo(MODS.title(row.paper)), type="host")
+    if package.issn:
+        host.append(MODS.identifier(package.issn, type="issn"))
+    elif package.serial:
+        host.append(MODS.identifier(package.serial, type="local"))
+    host.append(
+        MODS.part(
+            MODS.date(row.date_from, encoding="w3cdtf", point="start"),
+            MODS.date(row.date_to, encoding="w3cdtf", point="end"),
+        )
+    )
+    record.append(host)
+    for issue in volume.issues:
+        record.append(_mods_constituent(issue))
+    record.append(MODS.identifier(row.identifier, type="urn"))
+    record.append(
+        MODS.location(
+            MODS.url(url(base_url, paths.volume_file(row.key)), access="raw object", usage="primary"),
+        )
+    )
+    return record
+
+
+def _mods_constituent(issue: Listed) -> etree._Element:
+    """A bound issue: its own title and identifier, its date and number."""
+    entry = issue.entry
+    constituent = MODS.relatedItem(MODS.titleInfo(MODS.title(issue.package.title or entry.key)), type="constituent")
+    if entry.identifier:
+        kind = "urn" if entry.identifier.startswith("urn:") else "uri"
+        constituent.append(MODS.identifier(entry.identifier, type=kind))
+    part = MODS.part()
+    if entry.number is not None:
+        part.append(MODS.detail(MODS.number(str(entry.number)), type="issue"))
+    if entry.date:
+        part.append(MODS.date(entry.date, encoding="w3cdtf"))
+    if len(part):
+        constituent.append(part)
+    return constituent
 
 
 def _xml(root: etree._Element) -> bytes:

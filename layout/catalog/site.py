@@ -1,6 +1,6 @@
 """The web catalogue: the built issues (their catalogue entries and files under BUILD) in; under SITE,
 the issues' files, their covers and thumbnails, and static HTML pages to browse them out: the papers,
-a paper's years, a year's months, a month's calendar with a cover per day, and an issue's page.
+a paper's years and volumes, a year's months, a month's calendar with a cover per day, and an issue's page.
 
 Everything is read before anything is written. The cover is the EPUB's own cover image (the print front
 page), the thumbnail a JPEG of it 200 px wide; the story list is the EPUB's navigation document. Nothing
@@ -29,7 +29,7 @@ import langcodes
 from lxml import etree
 from PIL import Image
 
-from layout.archive.catalog import Entry
+from layout.archive.catalog import Entry, VolumeEntry
 from layout.catalog import paths
 from layout.errors import OutputError
 from layout.style import STYLES_DIR
@@ -95,6 +95,7 @@ class Paper:
     language: str | None
     publisher: str | None
     issues: tuple[Issue, ...]  # by date
+    volumes: tuple[VolumeEntry, ...] = ()  # by date range
 
     def years(self) -> dict[int, dict[int, list[Issue]]]:
         """year -> month -> the dated issues, in order."""
@@ -108,14 +109,19 @@ class Paper:
         return [issue for issue in self.issues if issue.year is None]
 
 
-def write_site(entries: Iterable[Entry], build_dir: Path, site_dir: Path, base_url: str) -> list[Path]:
-    """The web catalogue of the built ``entries`` under ``site_dir``; the files written. An issue whose
-    outputs failed their check (and were set aside) has no place in it."""
-    papers = _papers([_issue(entry, build_dir) for entry in entries if entry.good])
+def write_site(
+    entries: Iterable[Entry], build_dir: Path, site_dir: Path, base_url: str, volumes: Iterable[VolumeEntry] = ()
+) -> list[Path]:
+    """The web catalogue of the built ``entries`` and the ``volumes`` (those ``volume_files.volumes_as_recorded``
+    kept) under ``site_dir``; the files written. An issue whose outputs failed their check (and were set
+    aside) has no place in it, nor a volume of a paper without an issue in it."""
+    papers = _papers([_issue(entry, build_dir) for entry in entries if entry.good], volumes)
     writer = _Writer(site_dir, base_url)
     for paper in papers:
         for issue in paper.issues:
             writer.issue_files(issue, build_dir)
+        for volume in paper.volumes:
+            writer.copy(Path(volume.path), paths.volume_file(volume.key))
     writer.copy(TEMPLATES / "site.css", paths.stylesheet())
     writer.page("papers.html.j2", paths.papers_page(), papers=papers)
     for paper in papers:
@@ -153,17 +159,21 @@ def _neighbours(items: list[T]) -> Iterator[tuple[T | None, T, T | None]]:
         yield (items[index - 1] if index else None), item, (items[index + 1] if index + 1 < len(items) else None)
 
 
-def _papers(issues: list[Issue]) -> list[Paper]:
-    """The issues by paper, the papers by title."""
+def _papers(issues: list[Issue], volumes: Iterable[VolumeEntry]) -> list[Paper]:
+    """The issues and volumes by paper, the papers by title."""
     by_slug: dict[str, list[Issue]] = defaultdict(list)
     for issue in issues:
         by_slug[issue.slug].append(issue)
+    volumes_by_slug: dict[str, list[VolumeEntry]] = defaultdict(list)
+    for volume in volumes:
+        volumes_by_slug[paths.paper_slug(volume.paper)].append(volume)
     papers = []
     for slug, own in by_slug.items():
         own.sort(key=lambda issue: (issue.entry.date or "", issue.key))
         latest = own[-1]
         title = latest.entry.paper or slug
-        papers.append(Paper(slug, title, latest.entry.language, latest.publisher, tuple(own)))
+        bound = tuple(sorted(volumes_by_slug[slug], key=lambda volume: (volume.date_from, volume.date_to)))
+        papers.append(Paper(slug, title, latest.entry.language, latest.publisher, tuple(own), bound))
     return sorted(papers, key=lambda paper: paper.title.casefold())
 
 
