@@ -32,3 +32,12 @@ def built_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     command = [sys.executable, "-m", "layout", "build", str(root / "in"), "--out", str(out), "--no-verify"]
     subprocess.run(command, check=True, capture_output=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def built_entries(built_archive: Path) -> list:
+    """The catalogue's rows of ``built_archive``, as the library's side reads them."""
+    from layout.archive.catalog import Catalog
+
+    with Catalog(built_archive) as catalog:
+        return list(catalog.entries())

@@ -263,19 +263,13 @@ def test_the_opensearch_description_is_written_but_no_feed_offers_a_search(site:
         assert not links(etree.parse(str(path)).getroot(), "search"), path
 
 
+def catalog_command(build_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "layout", "catalog", str(build_dir), "--base-url", BASE, "--out", str(site_dir)]
+    return subprocess.run(command, capture_output=True, text=True)
+
+
 def test_a_folder_without_a_build_is_one_line_and_status_2(tmp_path: Path) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "layout",
-        "catalog",
-        str(tmp_path),
-        "--base-url",
-        BASE,
-        "--out",
-        str(tmp_path / "s"),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = catalog_command(tmp_path, tmp_path / "s")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "catalog.sqlite" in result.stderr
     assert not (tmp_path / "catalog.sqlite").exists() and not (tmp_path / "s").exists()
@@ -297,18 +291,7 @@ def test_issues_without_a_full_date_are_filed_as_undated_within_what_is_known() 
 
 def test_a_catalogue_with_no_built_issue_is_one_line_and_status_2(tmp_path: Path) -> None:
     Catalog(tmp_path).close()
-    command = [
-        sys.executable,
-        "-m",
-        "layout",
-        "catalog",
-        str(tmp_path),
-        "--base-url",
-        BASE,
-        "--out",
-        str(tmp_path / "s"),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = catalog_command(tmp_path, tmp_path / "s")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "no issue here was built" in result.stderr
     assert not (tmp_path / "s").exists()

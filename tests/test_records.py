@@ -12,7 +12,7 @@ import pymarc
 import pytest
 from lxml import etree
 
-from layout.archive.catalog import Catalog, Entry
+from layout.archive.catalog import Entry
 from layout.catalog import paths
 from layout.catalog.records import write_records
 
@@ -27,9 +27,8 @@ def schema(name: str) -> etree.XMLSchema:
 
 
 @pytest.fixture(scope="module")
-def entries(built_archive: Path) -> list[Entry]:
-    with Catalog(built_archive) as catalog:
-        return list(catalog.entries())
+def entries(built_entries: list[Entry]) -> list[Entry]:
+    return built_entries
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from urllib.error import HTTPError
 import pytest
 from PIL import Image
 
-from layout.archive.catalog import Catalog, Entry
+from layout.archive.catalog import Entry
 from layout.catalog import paths
 from layout.catalog.serve import content_type
 from layout.catalog.site import write_site
@@ -32,9 +32,8 @@ AXE = "@daisy/ace-cli/node_modules/@daisy/axe-core-for-ace/axe.min.js"  # the ax
 
 
 @pytest.fixture(scope="module")
-def entries(built_archive: Path) -> list[Entry]:
-    with Catalog(built_archive) as catalog:
-        return list(catalog.entries())
+def entries(built_entries: list[Entry]) -> list[Entry]:
+    return built_entries
 
 
 @pytest.fixture(scope="module")

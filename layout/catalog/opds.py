@@ -33,6 +33,7 @@ from lxml.builder import ElementMaker
 
 from layout.archive.catalog import Entry, VolumeEntry
 from layout.catalog import paths
+from layout.catalog.files import write, xml_bytes
 from layout.catalog.package import PackageMetadata, read_package
 
 PAGE_SIZE = 50  # entries on one page of a feed: what a reading app lists without a long wait
@@ -165,11 +166,11 @@ def write_feeds(
         pages = list(_pages(feed, page_size))
         for number, page in enumerate(pages, 1):
             atom = _atom(feed, page, number, len(pages), base_url)
-            written.append(_write(site_dir / paths.opds_feed(feed.where, number), _xml(atom)))
+            written.append(write(site_dir / paths.opds_feed(feed.where, number), xml_bytes(atom)))
             document = _opds2(feed, page, number, len(pages), base_url, page_size)
             text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-            written.append(_write(site_dir / paths.opds2_feed(feed.where, number), text.encode()))
-    written.append(_write(site_dir / paths.OPENSEARCH, _xml(_opensearch(base_url))))
+            written.append(write(site_dir / paths.opds2_feed(feed.where, number), text.encode()))
+    written.append(write(site_dir / paths.OPENSEARCH, xml_bytes(_opensearch(base_url))))
     return written
 
 
@@ -391,16 +392,6 @@ def _opensearch(base_url: str) -> etree._Element:
         search.OutputEncoding("UTF-8"),
         search.Url(type=ACQUISITION, template=template),
     )
-
-
-def _xml(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-
-
-def _write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
 
 
 # OPDS 2.0

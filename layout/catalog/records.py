@@ -30,6 +30,7 @@ from pymarc import Field, Indicators, Record, Subfield
 
 from layout.archive.catalog import Entry, VolumeEntry
 from layout.catalog import paths
+from layout.catalog.files import write, xml_bytes
 from layout.catalog.opds import FILES, Listed, ListedVolume, listed_issues, listed_volumes, url
 from layout.catalog.package import PackageMetadata
 
@@ -55,18 +56,20 @@ def write_records(
         record = marc_record(issue, base_url)
         records.append(record)
         key = issue.entry.key
-        written.append(_write(site_dir / paths.record(key, ".mrc"), record.as_marc()))
-        written.append(_write(site_dir / paths.record(key, ".marc.xml"), _marcxml([record], collection=False)))
-        written.append(_write(site_dir / paths.record(key, ".mods.xml"), _xml(mods_record(issue, base_url))))
+        written.append(write(site_dir / paths.record(key, ".mrc"), record.as_marc()))
+        written.append(write(site_dir / paths.record(key, ".marc.xml"), _marcxml([record], collection=False)))
+        written.append(write(site_dir / paths.record(key, ".mods.xml"), xml_bytes(mods_record(issue, base_url))))
     for volume in listed_volumes(volumes, listed):
         record = volume_marc_record(volume, base_url)
         records.append(record)
         key = volume.row.key
-        written.append(_write(site_dir / paths.volume_record(key, ".mrc"), record.as_marc()))
-        written.append(_write(site_dir / paths.volume_record(key, ".marc.xml"), _marcxml([record], collection=False)))
-        written.append(_write(site_dir / paths.volume_record(key, ".mods.xml"), _xml(volume_mods(volume, base_url))))
-    written.append(_write(site_dir / paths.records_collection(".mrc"), b"".join(r.as_marc() for r in records)))
-    written.append(_write(site_dir / paths.records_collection(".marc.xml"), _marcxml(records, collection=True)))
+        written.append(write(site_dir / paths.volume_record(key, ".mrc"), record.as_marc()))
+        written.append(write(site_dir / paths.volume_record(key, ".marc.xml"), _marcxml([record], collection=False)))
+        written.append(
+            write(site_dir / paths.volume_record(key, ".mods.xml"), xml_bytes(volume_mods(volume, base_url)))
+        )
+    written.append(write(site_dir / paths.records_collection(".mrc"), b"".join(r.as_marc() for r in records)))
+    written.append(write(site_dir / paths.records_collection(".marc.xml"), _marcxml(records, collection=True)))
     return written
 
 
@@ -226,11 +229,11 @@ def _field(tag: str, indicators: str, *subfields: tuple[str, str]) -> Field:
 
 def _marcxml(records: Sequence[Record], *, collection: bool) -> bytes:
     if not collection:
-        return _xml(etree.fromstring(pymarc.record_to_xml(records[0], namespace=True)))
+        return xml_bytes(etree.fromstring(pymarc.record_to_xml(records[0], namespace=True)))
     root = etree.Element(f"{{{pymarc.marcxml.MARC_XML_NS}}}collection", nsmap={None: pymarc.marcxml.MARC_XML_NS})
     for record in records:
         root.append(etree.fromstring(pymarc.record_to_xml(record, namespace=True)))
-    return _xml(root)
+    return xml_bytes(root)
 
 
 def mods_record(issue: Listed, base_url: str) -> etree._Element:
@@ -288,12 +291,7 @@ def _mods_host(paper: str, entry: Entry, package: PackageMetadata) -> etree._Ele
         host.append(MODS.identifier(package.issn, type="issn"))
     elif package.serial:
         host.append(MODS.identifier(package.serial, type="local"))
-    part = MODS.part()
-    if entry.number is not None:
-        part.append(MODS.detail(MODS.number(str(entry.number)), type="issue"))
-    if entry.date:
-        part.append(MODS.date(entry.date, encoding="w3cdtf"))
-    if len(part):
+    if (part := _issue_part(entry)) is not None:
         host.append(part)
     return host
 
@@ -357,21 +355,16 @@ def _mods_constituent(issue: Listed) -> etree._Element:
     if entry.identifier:
         kind = "urn" if entry.identifier.startswith("urn:") else "uri"
         constituent.append(MODS.identifier(entry.identifier, type=kind))
+    if (part := _issue_part(entry)) is not None:
+        constituent.append(part)
+    return constituent
+
+
+def _issue_part(entry: Entry) -> etree._Element | None:
+    """An issue's number and date as a MODS part, or None when it has neither."""
     part = MODS.part()
     if entry.number is not None:
         part.append(MODS.detail(MODS.number(str(entry.number)), type="issue"))
     if entry.date:
         part.append(MODS.date(entry.date, encoding="w3cdtf"))
-    if len(part):
-        constituent.append(part)
-    return constituent
-
-
-def _xml(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-
-
-def _write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
+    return part if len(part) else None
