@@ -119,14 +119,7 @@ def test_a_batch_killed_midway_finishes_only_the_rest_next_time(tmp_path):
     place and whole, and the next run builds only the rest."""
     archive, out = tmp_path / "in", tmp_path / "out"
     gazettes(archive, 5)
-    batch = subprocess.Popen(
-        [*REISSUE, "build", archive, "--out", out, "--jobs", "1", "--no-verify"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 240
-    while not _finished_rows(out) and time.monotonic() < deadline and batch.poll() is None:
-        time.sleep(0.2)
+    batch = _in_its_middle(archive, out)
     batch.send_signal(signal.SIGKILL)
     batch.wait()
     finished = _finished_rows(out)
@@ -149,20 +142,26 @@ def test_sigterm_stops_a_batch_cleanly_with_the_summary_of_what_was_done(tmp_pat
     and its workers end with it."""
     archive, out = tmp_path / "in", tmp_path / "out"
     gazettes(archive, 4)
-    batch = subprocess.Popen(
-        [*REISSUE, "build", archive, "--out", out, "--jobs", "1", "--no-verify"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 240
-    while not _finished_rows(out) and time.monotonic() < deadline and batch.poll() is None:
-        time.sleep(0.2)
+    batch = _in_its_middle(archive, out, stderr=subprocess.PIPE)
     batch.send_signal(signal.SIGTERM)
     _, stderr = batch.communicate(timeout=60)
     assert batch.returncode == 130, stderr
     assert "interrupted: what was done" in stderr
     assert "Traceback" not in stderr
+
+
+def _in_its_middle(archive: Path, out: Path, stderr: int = subprocess.DEVNULL) -> subprocess.Popen[str]:
+    """A batch of one worker over ``archive``, once it has finished its first issue."""
+    batch = subprocess.Popen(
+        [*REISSUE, "build", archive, "--out", out, "--jobs", "1", "--no-verify"],
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )
+    deadline = time.monotonic() + 240
+    while not _finished_rows(out) and time.monotonic() < deadline and batch.poll() is None:
+        time.sleep(0.2)
+    return batch
 
 
 def _finished_rows(out: Path) -> set[str]:

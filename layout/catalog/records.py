@@ -249,15 +249,7 @@ def mods_record(issue: Listed, base_url: str) -> etree._Element:
     if entry.date:
         origin.append(MODS.dateIssued(entry.date, encoding="w3cdtf", keyDate="yes"))
     origin.append(MODS.issuance("single unit"))
-    record = MODS.mods(
-        MODS.titleInfo(MODS.title(package.title or paper)),
-        MODS.typeOfResource("text"),
-        MODS.genre("Newspapers", authority="lcgft"),
-        origin,
-        version="3.7",
-    )
-    if entry.language:
-        record.append(MODS.language(MODS.languageTerm(entry.language, type="code", authority="rfc5646")))
+    record = _mods(package.title or paper, origin, entry.language)
     record.append(_mods_form(entry))
     headlines = [h for h in entry.headlines if h.strip()]
     if headlines:
@@ -309,15 +301,7 @@ def volume_mods(volume: ListedVolume, base_url: str) -> etree._Element:
     origin.append(MODS.dateIssued(row.date_from, encoding="w3cdtf", keyDate="yes", point="start"))
     origin.append(MODS.dateIssued(row.date_to, encoding="w3cdtf", point="end"))
     origin.append(MODS.issuance("single unit"))
-    record = MODS.mods(
-        MODS.titleInfo(MODS.title(row.title)),
-        MODS.typeOfResource("text"),
-        MODS.genre("Newspapers", authority="lcgft"),
-        origin,
-        version="3.7",
-    )
-    if volume.language:
-        record.append(MODS.language(MODS.languageTerm(volume.language, type="code", authority="rfc5646")))
+    record = _mods(row.title, origin, volume.language)
     record.append(
         MODS.physicalDescription(
             MODS.form("electronic", authority="marcform"),
@@ -358,6 +342,20 @@ def _mods_constituent(issue: Listed) -> etree._Element:
     if (part := _issue_part(entry)) is not None:
         constituent.append(part)
     return constituent
+
+
+def _mods(title: str, origin: etree._Element, language: str | None) -> etree._Element:
+    """A MODS 3.7 record of newspaper text: its title, origin and language."""
+    record = MODS.mods(
+        MODS.titleInfo(MODS.title(title)),
+        MODS.typeOfResource("text"),
+        MODS.genre("Newspapers", authority="lcgft"),
+        origin,
+        version="3.7",
+    )
+    if language:
+        record.append(MODS.language(MODS.languageTerm(language, type="code", authority="rfc5646")))
+    return record
 
 
 def _issue_part(entry: Entry) -> etree._Element | None:
