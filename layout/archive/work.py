@@ -35,9 +35,10 @@ from typing import Any
 
 import psutil
 
-from layout.build import BuildOptions, Built, make, verified
+from layout.build import Built, make, verified
 from layout.errors import ReissueError
 from layout.identity import issue_urn
+from layout.options import BuildOptions
 from layout.verify import Report
 
 HEADLINES = 6  # of the front page, kept in the catalogue as the issue's summary
@@ -199,7 +200,8 @@ def _check(check: Check, copy: _Copy) -> Outcome:
 
 def _about(built: Built) -> dict:
     issue, masthead = built.issue, built.issue.masthead
-    front = dict.fromkeys(issue.sections[piece.section].headline for piece in built.plan.pages[0].pieces)
+    headlines = (issue.sections[piece.section].headline for piece in built.plan.pages[0].pieces)
+    front = dict.fromkeys(headline for headline in headlines if headline.strip())  # OCR's blocks may have none
     return {
         "identifier": issue_urn(masthead),
         "paper": masthead.title,
