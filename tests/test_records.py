@@ -27,14 +27,9 @@ def schema(name: str) -> etree.XMLSchema:
 
 
 @pytest.fixture(scope="module")
-def entries(built_entries: list[Entry]) -> list[Entry]:
-    return built_entries
-
-
-@pytest.fixture(scope="module")
-def site(built_archive: Path, entries: list[Entry], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(built_archive: Path, built_entries: list[Entry], tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_dir = tmp_path_factory.mktemp("site")
-    write_records(entries, built_archive, site_dir, BASE)
+    write_records(built_entries, built_archive, site_dir, BASE)
     return site_dir
 
 
@@ -48,45 +43,45 @@ def fields(record: pymarc.Record) -> list[tuple[str, str]]:
     return [(field.tag, field.value() if field.is_control_field() else str(field)) for field in record.fields]
 
 
-def test_every_marcxml_record_is_valid_marc21_slim(site: Path, entries: list[Entry]) -> None:
+def test_every_marcxml_record_is_valid_marc21_slim(site: Path, built_entries: list[Entry]) -> None:
     marcxml = schema("MARC21slim.xsd")
-    written = [site / paths.record(entry.key, ".marc.xml") for entry in entries]
+    written = [site / paths.record(entry.key, ".marc.xml") for entry in built_entries]
     for path in [*written, site / paths.records_collection(".marc.xml")]:
         assert marcxml.validate(etree.parse(str(path))), f"{path}: {marcxml.error_log}"
 
 
-def test_the_marc_schema_rejects_a_leader_of_the_wrong_length(site: Path, entries: list[Entry]) -> None:
-    document = etree.parse(str(site / paths.record(entries[0].key, ".marc.xml")))
+def test_the_marc_schema_rejects_a_leader_of_the_wrong_length(site: Path, built_entries: list[Entry]) -> None:
+    document = etree.parse(str(site / paths.record(built_entries[0].key, ".marc.xml")))
     document.getroot()[0].text += " "
     assert not schema("MARC21slim.xsd").validate(document)
 
 
-def test_every_mods_record_is_valid_mods(site: Path, entries: list[Entry]) -> None:
+def test_every_mods_record_is_valid_mods(site: Path, built_entries: list[Entry]) -> None:
     mods = schema("mods-3-7.xsd")
-    for entry in entries:
+    for entry in built_entries:
         path = site / paths.record(entry.key, ".mods.xml")
         assert mods.validate(etree.parse(str(path))), f"{path}: {mods.error_log}"
 
 
-def test_binary_marc_reads_back_with_the_same_fields_as_marcxml(site: Path, entries: list[Entry]) -> None:
-    for entry in entries:
+def test_binary_marc_reads_back_with_the_same_fields_as_marcxml(site: Path, built_entries: list[Entry]) -> None:
+    for entry in built_entries:
         (binary,) = read_marc(site / paths.record(entry.key, ".mrc"))
         (xml,) = pymarc.parse_xml_to_array(io.BytesIO((site / paths.record(entry.key, ".marc.xml")).read_bytes()))
         assert fields(binary) == fields(xml)
         assert str(binary.leader)[5:10] == str(xml.leader)[5:10] == "nam a"
 
 
-def test_the_collection_holds_every_issue_record(site: Path, entries: list[Entry]) -> None:
+def test_the_collection_holds_every_issue_record(site: Path, built_entries: list[Entry]) -> None:
     collection = read_marc(site / paths.records_collection(".mrc"))
-    assert sorted(str(record["001"].data) for record in collection) == sorted(str(e.identifier) for e in entries)
+    assert sorted(str(record["001"].data) for record in collection) == sorted(str(e.identifier) for e in built_entries)
     collection_xml = pymarc.parse_xml_to_array(str(site / paths.records_collection(".marc.xml")))
     by_id = {record["001"].data: fields(record) for record in collection_xml}
     for record in collection:
         assert by_id[record["001"].data] == fields(record)
 
 
-def test_an_issue_record_has_a_serial_issues_fields(site: Path, entries: list[Entry]) -> None:
-    entry = next(e for e in entries if e.key == "zhaotong/2023/11/15")
+def test_an_issue_record_has_a_serial_issues_fields(site: Path, built_entries: list[Entry]) -> None:
+    entry = next(e for e in built_entries if e.key == "zhaotong/2023/11/15")
     (record,) = read_marc(site / paths.record(entry.key, ".mrc"))
     assert record.leader[6:8] == "am"  # language material, the issue as an item of its own
     assert record["001"].data == entry.identifier
@@ -107,17 +102,17 @@ def test_an_issue_record_has_a_serial_issues_fields(site: Path, entries: list[En
     }
 
 
-def test_a_paper_without_a_publisher_says_so_as_rda_does(site: Path, entries: list[Entry]) -> None:
-    entry = next(e for e in entries if e.paper == "The Riverside Gazette")
+def test_a_paper_without_a_publisher_says_so_as_rda_does(site: Path, built_entries: list[Entry]) -> None:
+    entry = next(e for e in built_entries if e.paper == "The Riverside Gazette")
     (record,) = read_marc(site / paths.record(entry.key, ".mrc"))
     assert record["264"]["b"] == "[publisher not identified]"
     assert record["041"]["a"] == "eng"
 
 
 def test_a_mods_record_names_the_paper_as_host_with_the_issues_date_and_number(
-    site: Path, entries: list[Entry]
+    site: Path, built_entries: list[Entry]
 ) -> None:
-    entry = next(e for e in entries if e.key == "zhaotong/2023/11/16")
+    entry = next(e for e in built_entries if e.key == "zhaotong/2023/11/16")
     mods = etree.parse(str(site / paths.record(entry.key, ".mods.xml"))).getroot()
     assert mods.findtext("m:relatedItem[@type='host']/m:titleInfo/m:title", namespaces=MODS) == "昭通日报"
     assert mods.findtext("m:relatedItem/m:part/m:detail[@type='issue']/m:number", namespaces=MODS) == "9643"

@@ -32,14 +32,9 @@ AXE = "@daisy/ace-cli/node_modules/@daisy/axe-core-for-ace/axe.min.js"  # the ax
 
 
 @pytest.fixture(scope="module")
-def entries(built_entries: list[Entry]) -> list[Entry]:
-    return built_entries
-
-
-@pytest.fixture(scope="module")
-def site(built_archive: Path, entries: list[Entry], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(built_archive: Path, built_entries: list[Entry], tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_dir = tmp_path_factory.mktemp("site")
-    write_site(entries, built_archive, site_dir, BASE_URL)
+    write_site(built_entries, built_archive, site_dir, BASE_URL)
     return site_dir
 
 
@@ -96,8 +91,8 @@ def pages_of(site: Path) -> list[str]:
     return sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
 
 
-def test_every_issue_has_its_files_a_cover_and_a_thumbnail_200_px_wide(site, built_archive, entries):
-    for entry in entries:
+def test_every_issue_has_its_files_a_cover_and_a_thumbnail_200_px_wide(site, built_archive, built_entries):
+    for entry in built_entries:
         for suffix in (".epub", ".pdf"):
             built = (built_archive / f"{entry.key}{suffix}").read_bytes()
             assert (site / paths.issue_file(entry.key, suffix)).read_bytes() == built
@@ -110,9 +105,9 @@ def test_every_issue_has_its_files_a_cover_and_a_thumbnail_200_px_wide(site, bui
             assert thumbnail.height / 200 == pytest.approx(cover_ratio[1] / cover_ratio[0], abs=0.01)
 
 
-def test_the_site_has_a_page_for_the_papers_each_paper_year_month_and_issue(site, entries):
+def test_the_site_has_a_page_for_the_papers_each_paper_year_month_and_issue(site, built_entries):
     expected = {paths.papers_page()}
-    for entry in entries:
+    for entry in built_entries:
         slug = paths.paper_slug(entry.paper)
         year, month, _ = (entry.date or "").split("-")
         expected |= {paths.paper_page(slug), paths.year_page(slug, year), paths.month_page(slug, year, month)}
@@ -131,20 +126,20 @@ def test_every_link_is_relative_and_leads_to_a_file_of_the_site(site):
             assert target.resolve().is_file(), f"{place}: {link} leads nowhere"
 
 
-def test_every_page_has_one_h1_and_every_cover_its_alt_text(site, entries):
+def test_every_page_has_one_h1_and_every_cover_its_alt_text(site, built_entries):
     for place in pages_of(site):
         page = read_page(site, place)
         assert page.h1s == 1, place
         assert all(page.alts), f"{place}: an image without alt text"
-    zhaotong = next(e for e in entries if e.language == "zh-Hans")
+    zhaotong = next(e for e in built_entries if e.language == "zh-Hans")
     page = read_page(site, paths.issue_page(zhaotong.key))
     day = int(zhaotong.date[-2:]) if zhaotong.date else 0
     assert f"Front page of {zhaotong.paper}, {day} November 2023" in page.alts
     assert "zh-Hans" in page.langs, "the issue's text is marked in its language"
 
 
-def test_the_paper_page_is_a_periodical_and_the_issue_page_a_publication_issue_of_it(site, entries):
-    entry = entries[-1]
+def test_the_paper_page_is_a_periodical_and_the_issue_page_a_publication_issue_of_it(site, built_entries):
+    entry = built_entries[-1]
     slug = paths.paper_slug(entry.paper)
     (periodical,) = read_page(site, paths.paper_page(slug)).json_ld
     assert periodical["@type"] == "Periodical"
@@ -161,8 +156,8 @@ def test_the_paper_page_is_a_periodical_and_the_issue_page_a_publication_issue_o
     }
 
 
-def test_the_issue_page_lists_its_stories_from_the_epubs_contents(site, entries):
-    entry = next(e for e in entries if e.language == "zh-Hans")
+def test_the_issue_page_lists_its_stories_from_the_epubs_contents(site, built_entries):
+    entry = next(e for e in built_entries if e.language == "zh-Hans")
     text = (site / paths.issue_page(entry.key)).read_text(encoding="utf-8")
     for headline in entry.headlines:
         assert text.count(headline) >= 2, "a lead headline stands on the front page's list and in the contents"
@@ -170,9 +165,9 @@ def test_the_issue_page_lists_its_stories_from_the_epubs_contents(site, entries)
 
 
 def test_months_lead_to_their_neighbours_and_issues_without_a_full_date_stand_on_their_papers_page(
-    built_archive, entries, tmp_path
+    built_archive, built_entries, tmp_path
 ):
-    first, second, third = [e for e in entries if e.language == "en"]
+    first, second, third = [e for e in built_entries if e.language == "en"]
     moved = [first, replace(second, date="2024-05-06"), replace(third, date=None)]
     write_site(moved, built_archive, tmp_path, BASE_URL)
     slug = paths.paper_slug(first.paper)
@@ -183,13 +178,13 @@ def test_months_lead_to_their_neighbours_and_issues_without_a_full_date_stand_on
     assert not (tmp_path / slug / "undated").exists()
 
 
-def test_an_issue_whose_files_are_gone_is_one_clear_error(built_archive, entries, tmp_path):
-    missing = replace(entries[0], key="gone/2023/11/15")
+def test_an_issue_whose_files_are_gone_is_one_clear_error(built_archive, built_entries, tmp_path):
+    missing = replace(built_entries[0], key="gone/2023/11/15")
     with pytest.raises(OutputError, match="not there"):
         write_site([missing], built_archive, tmp_path, BASE_URL)
     assert not any(tmp_path.iterdir()), "nothing is written when an issue cannot be read"
     set_aside = replace(missing, verified="failed")  # its outputs are .failed files: it is left out
-    write_site([set_aside, entries[0]], built_archive, tmp_path, BASE_URL)
+    write_site([set_aside, built_entries[0]], built_archive, tmp_path, BASE_URL)
     assert not (tmp_path / paths.issue_page(set_aside.key)).exists()
 
 
@@ -202,8 +197,8 @@ def test_feeds_epubs_and_records_go_with_the_types_their_readers_expect():
     assert content_type("covers/a/b.jpg") is None  # Python's own table knows it
 
 
-def test_reissue_serve_serves_pages_and_epubs_with_their_types_and_nothing_outside(served, site, entries):
-    entry = entries[0]
+def test_reissue_serve_serves_pages_and_epubs_with_their_types_and_nothing_outside(served, site, built_entries):
+    entry = built_entries[0]
     with urllib.request.urlopen(served + paths.papers_page()) as response:
         assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     with urllib.request.urlopen(served + paths.issue_file(entry.key, ".epub")) as response:
@@ -275,8 +270,10 @@ def serious_violations(page, axe_script: str) -> list[str]:
     ]
 
 
-def test_a_reader_goes_from_the_papers_to_an_issue_and_downloads_its_epub(browser, served, built_archive, entries):
-    entry = next(e for e in entries if e.language == "zh-Hans")
+def test_a_reader_goes_from_the_papers_to_an_issue_and_downloads_its_epub(
+    browser, served, built_archive, built_entries
+):
+    entry = next(e for e in built_entries if e.language == "zh-Hans")
     page = browser.new_page(accept_downloads=True)
     page.goto(served)
     page.get_by_role("link", name=entry.paper, exact=True).first.click()
@@ -292,18 +289,18 @@ def test_a_reader_goes_from_the_papers_to_an_issue_and_downloads_its_epub(browse
     page.close()
 
 
-def test_the_site_reads_from_file_urls_as_well(browser, site, entries):
+def test_the_site_reads_from_file_urls_as_well(browser, site, built_entries):
     page = browser.new_page()
     page.goto((site / paths.papers_page()).as_uri())
-    page.get_by_role("link", name=entries[-1].paper, exact=True).first.click()
-    assert page.url == (site / paths.paper_page(paths.paper_slug(entries[-1].paper))).as_uri()
+    page.get_by_role("link", name=built_entries[-1].paper, exact=True).first.click()
+    assert page.url == (site / paths.paper_page(paths.paper_slug(built_entries[-1].paper))).as_uri()
     assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none", "the style sheet is found"
     page.close()
 
 
-def test_axe_finds_no_serious_violation_on_any_kind_of_page(browser, served, axe_script, entries):
+def test_axe_finds_no_serious_violation_on_any_kind_of_page(browser, served, axe_script, built_entries):
     page = browser.new_page()
-    for entry in (entries[0], entries[-1]):  # a Chinese and an English paper
+    for entry in (built_entries[0], built_entries[-1]):  # a Chinese and an English paper
         slug = paths.paper_slug(entry.paper)
         year, month, _ = (entry.date or "").split("-")
         for place in (
@@ -318,9 +315,9 @@ def test_axe_finds_no_serious_violation_on_any_kind_of_page(browser, served, axe
     page.close()
 
 
-def test_the_skip_link_comes_first_and_leads_the_keyboard_into_the_content(browser, served, entries):
+def test_the_skip_link_comes_first_and_leads_the_keyboard_into_the_content(browser, served, built_entries):
     page = browser.new_page()
-    page.goto(served + paths.issue_page(entries[-1].key))
+    page.goto(served + paths.issue_page(built_entries[-1].key))
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
     assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0, "it shows when focused"

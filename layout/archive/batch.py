@@ -24,7 +24,7 @@ from layout.archive.catalog import Catalog, Entry
 from layout.archive.freshness import engine_version, input_files, options_hash, style_hash
 from layout.archive.sources import IssueSource
 from layout.errors import OutputError
-from layout.output import check_writable, staged_outputs
+from layout.output import check_writable, failed_path, staged_outputs
 from layout.readers.paper import find_paper_file
 
 if TYPE_CHECKING:
@@ -245,13 +245,17 @@ def _finish(
     """Write the outcome's files, then its catalogue row: a row never names outputs that are not there."""
     folder = _folder(options.out_dir, source.key)
     written: list[Path] = []
+    outputs: dict[str, dict] = {}  # the catalogue's record of them, from the bytes in hand
     message = outcome.message
+    set_aside = outcome.verified == "failed"
     if message is None and outcome.files:
         with staged_outputs(folder) as stage:
             for name, data in outcome.files.items():
                 stage.add(name, data)
-            written = stage.set_aside() if outcome.verified == "failed" else stage.commit()
-    if outcome.verified == "failed":
+                kept_as = failed_path(Path(name)).name if set_aside else name
+                outputs[kept_as] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            written = stage.set_aside() if set_aside else stage.commit()
+    if set_aside:
         message = f"{_unfaithful(source, outcome)}; kept as {', '.join(path.name for path in written)}"
     status = "failed" if message else "built"
     inputs = input_files(outcome.inputs or (source.path.absolute(),))
@@ -274,7 +278,7 @@ def _finish(
             source_hash=next((file.sha256 for file in inputs if file.path == str(source.path.absolute())), None),
             style=outcome.style,
             style_hash=style_hash(outcome.style) if outcome.style else None,
-            outputs={path.name: _output(path) for path in written},
+            outputs=outputs,
             pages=outcome.pages or None,
             message=message,
             warnings=outcome.warnings,
@@ -295,11 +299,6 @@ def _finish(
         written=tuple(written),
         timings=outcome.seconds,
     )
-
-
-def _output(path: Path) -> dict:
-    with open(path, "rb") as file:
-        return {"sha256": hashlib.file_digest(file, "sha256").hexdigest(), "size": path.stat().st_size}
 
 
 class _stopped_by_sigterm:

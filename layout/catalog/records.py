@@ -90,15 +90,7 @@ def marc_record(issue: Listed, base_url: str) -> Record:
         record.add_field(_field("024", "7 ", ("a", entry.identifier), ("2", source)))
     record.add_field(_field("041", "0 ", ("a", language)))
     record.add_field(_field("245", "00", ("a", package.title or paper)))
-    record.add_field(
-        _field(
-            "264",
-            " 1",
-            ("a", package.place or UNKNOWN_PLACE),
-            ("b", package.publisher or UNKNOWN_PUBLISHER),
-            ("c", entry.date[:4] if entry.date else "[date of publication not identified]"),
-        )
-    )
+    record.add_field(_publication(package, entry.date[:4] if entry.date else "[date of publication not identified]"))
     if entry.pages:
         record.add_field(_field("300", "  ", ("a", f"1 online resource ({_pages(entry.pages)})")))
     _content_media_carrier(record)
@@ -133,15 +125,7 @@ def volume_marc_record(volume: ListedVolume, base_url: str) -> Record:
     # the first and last day of the issues it gathers, as EDTF dates (aggregated content: 046 $o and $p)
     record.add_field(_field("046", "  ", ("o", row.date_from), ("p", row.date_to), ("2", "edtf")))
     record.add_field(_field("245", "00", ("a", row.title)))
-    record.add_field(
-        _field(
-            "264",
-            " 1",
-            ("a", package.place or UNKNOWN_PLACE),
-            ("b", package.publisher or UNKNOWN_PUBLISHER),
-            ("c", years),
-        )
-    )
+    record.add_field(_publication(package, years))
     record.add_field(_field("300", "  ", ("a", f"1 online resource ({_issues(len(row.issues))})")))
     _content_media_carrier(record)
     numbering = _volume_numbering(volume)
@@ -217,6 +201,14 @@ def _numbering(entry: Entry) -> str:
     """The issue's place in the run, as a series statement numbers it: 2023-11-15, no. 9642."""
     parts = [entry.date or "", f"no. {entry.number}" if entry.number is not None else ""]
     return ", ".join(part for part in parts if part)
+
+
+def _publication(package: PackageMetadata, date: str) -> Field:
+    """264 (production, publication): place and publisher as the issue's package names them, else RDA's
+    words for their absence, and the date."""
+    return _field(
+        "264", " 1", ("a", package.place or UNKNOWN_PLACE), ("b", package.publisher or UNKNOWN_PUBLISHER), ("c", date)
+    )
 
 
 def _field(tag: str, indicators: str, *subfields: tuple[str, str]) -> Field:
