@@ -50,7 +50,7 @@ LEAD_SHARE = 0.6  # of the front page's columns, what the lead spans at least
 PHOTO_ASPECT = (0.5, 1.4)  # a photo's frame, its depth to its width: from a wide landscape to a portrait
 OFF_ITS_PAGE = 0.5  # what a story set (wholly or in part) off the pages its source runs it over costs, in blank pages
 LIST_ITEMS = 10  # paragraphs a section must have, at the least, to be set as a list in lanes
-LIST_SHARE = 0.8  # of a list's paragraphs, those that must each stand on one line of its lanes
+LIST_SHARE = 0.9  # of a list's paragraphs, those that must each stand on one line of its lanes (nearly all)
 
 
 @dataclass(frozen=True)
