@@ -537,7 +537,8 @@ class _Measure:
         shapes = []
         for width in widths:
             shape = self._text_shape(item, width, page, rows)
-            thin = shape.full - shape.head < 2 * MIN_BODY_ROWS  # it would spread into a few lines
+            # it would spread into a few lines (the rest of a jumped story may: across the top of its page)
+            thin = not item.part and shape.full - shape.head < 2 * MIN_BODY_ROWS
             if width <= 2 or not (short or thin) or width == min(widths):
                 shapes.append(shape)
         # its widest shape, which fills a band alone, and the others that read best
