@@ -534,11 +534,13 @@ class _Measure:
         if item.briefs:
             return Block(tuple(self._briefs_shape(item, w) for w in widths if w <= 2), headed=False)
         short = not item.part and section.characters < SHORT_STORY
+        run_on = bool(item.part) and page in self.issue.source_pages(item.section)
         shapes = []
         for width in widths:
             shape = self._text_shape(item, width, page, rows)
-            # it would spread into a few lines (the rest of a jumped story may: across the top of its page)
-            thin = not item.part and shape.full - shape.head < 2 * MIN_BODY_ROWS
+            # it would spread into a few lines; but the rest of a story its source runs over onto this page may
+            # stand across its top, where no headline stands beside its continuation line
+            thin = shape.full - shape.head < 2 * MIN_BODY_ROWS and not run_on
             if width <= 2 or not (short or thin) or width == min(widths):
                 shapes.append(shape)
         # its widest shape, which fills a band alone, and the others that read best
