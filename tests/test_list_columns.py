@@ -154,8 +154,8 @@ def test_a_few_short_paragraphs_are_no_list(tmp_path):
 
 def test_a_real_days_booklist_in_lanes_leaves_every_page_inked_and_no_headlines_side_by_side(tmp_path):
     """申報's booklist set in the page's three columns left its front page at ink 0.29: in lanes, every
-    page is at least 0.35 inked (issue 10), no module a third empty, no tombstone (the rest of the story
-    that jumps to page 3 stands across the top of that page, not beside the next story's headline)."""
+    page is at least 0.35 inked (issue 10), no module a third empty, no tombstone (the rest of the letter
+    its source runs over onto page 3 stands across that page's top, not beside the next headline)."""
     made = make(SHENBAO, BuildOptions(epub=False))
     [booklist] = [p for p in made.plan.pages[0].pieces if p.section == 0]
     assert booklist.lane is not None and len(booklist.columns) > booklist.span
