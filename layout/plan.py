@@ -4,7 +4,8 @@ A page is a grid: the style's columns across, rows of the body's line height dow
 body text is typeset here with the fonts' real advances (``typeset``), so each section's depth is
 known exactly at every width without rendering. Each page is made up of modules (``makeup``): this
 module says what each section may be on a page (the widths it may take and its depths at each, by
-its kind, rank and length; short stories gathered into groups of briefs), flows the sections onto
+its kind, rank and length; short stories gathered into groups of briefs; a list of short lines set in
+lanes narrower than the page's columns), flows the sections onto
 the pages in reading order (the front page showing the top of the issue, its stories going on
 inside; the continuations first on the next page; sections held for the page their source names),
 and turns each page's rectangles into pieces: balanced columns, or cut with a jump line. The fitter
