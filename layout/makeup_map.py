@@ -83,10 +83,15 @@ def _module(module: Module, page: Page, geometry: Geometry, issue: Issue) -> dic
 
 
 def _text_columns(piece: Piece, page: Page, geometry: Geometry) -> list[Rect]:
-    """The columns a piece's text is set in: a photo's caption runs across the photo's whole width."""
+    """The columns a piece's text is set in (the page's, or a list's lanes): a photo's caption runs across
+    the photo's whole width."""
+    whole = grid_rect(geometry, page, piece.row, piece.column, piece.rows, piece.span)
     if piece.photo_rows:
-        return [grid_rect(geometry, page, piece.row, piece.column, piece.rows, piece.span)]
-    return [grid_rect(geometry, page, piece.row, piece.column + n, piece.rows, 1) for n in range(piece.span)]
+        return [whole]
+    return [
+        {**whole, "x": round(whole["x"] + left, 3), "width": round(width, 3)}
+        for left, width in geometry.text_columns(piece.span, piece.lane)
+    ]
 
 
 def _section(piece: Piece, issue: Issue) -> dict:

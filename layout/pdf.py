@@ -75,8 +75,9 @@ def paragraphs(piece: Piece, geometry: Geometry) -> list[Paragraph]:
     row lowered by the air the planner put above it."""
     found: list[Paragraph] = []
     last: Row | None = None
+    lefts = [left for left, _ in geometry.text_columns(piece.span, piece.lane)]
     for index, column in enumerate(piece.columns):
-        x, y = index * (geometry.column_width + geometry.gutter), 0.0
+        x, y = lefts[index], 0.0
         for row in column:
             y += row.space_before
             line = SetLine(row, x, y)

@@ -4,7 +4,8 @@ A page is a grid: the style's columns across, rows of the body's line height dow
 body text is typeset here with the fonts' real advances (``typeset``), so each section's depth is
 known exactly at every width without rendering. Each page is made up of modules (``makeup``): this
 module says what each section may be on a page (the widths it may take and its depths at each, by
-its kind, rank and length; short stories gathered into groups of briefs), flows the sections onto
+its kind, rank and length; short stories gathered into groups of briefs; a list of short lines set in
+lanes narrower than the page's columns), flows the sections onto
 the pages in reading order (the front page showing the top of the issue, its stories going on
 inside; the continuations first on the next page; sections held for the page their source names),
 and turns each page's rectangles into pieces: balanced columns, or cut with a jump line. The fitter
@@ -49,6 +50,8 @@ SHORT_STORY = 200  # characters: a story shorter than this is set in one or two 
 LEAD_SHARE = 0.6  # of the front page's columns, what the lead spans at least
 PHOTO_ASPECT = (0.5, 1.4)  # a photo's frame, its depth to its width: from a wide landscape to a portrait
 OFF_ITS_PAGE = 0.5  # what a story set (wholly or in part) off the pages its source runs it over costs, in blank pages
+LIST_ITEMS = 10  # paragraphs a section must have, at the least, to be set as a list in lanes
+LIST_SHARE = 0.9  # of a list's paragraphs, those that must each stand on one line of its lanes (nearly all)
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,27 @@ class Geometry:
     def span_width(self, columns: int) -> float:
         return columns * self.column_width + (columns - 1) * self.gutter
 
+    def lanes(self, span: int, lane: float | None) -> int:
+        """How many text columns a piece ``span`` page columns wide is set in: one a page column, or as
+        many of a list's lanes ``lane`` pt wide as the span holds, with a gutter between each two."""
+        if lane is None:
+            return span
+        return max(1, math.floor((self.span_width(span) + self.gutter) / (lane + self.gutter) + 1e-6))
+
+    def text_columns(self, span: int, lane: float | None) -> tuple[tuple[float, float], ...]:
+        """The left edge (from the piece's left) and width, in pt, of each text column of a piece ``span``
+        page columns wide: the page's columns, or a list's lanes spread evenly across the span."""
+        if lane is None:
+            return tuple((n * (self.column_width + self.gutter), self.column_width) for n in range(span))
+        lanes = self.lanes(span, lane)
+        step = (self.span_width(span) - lane) / (lanes - 1) if lanes > 1 else 0.0
+        return tuple((n * step, lane) for n in range(lanes))
+
+    def column_rules(self, span: int, lane: float | None) -> tuple[float, ...]:
+        """Where the rules between a piece's text columns stand, from its left: mid-gutter."""
+        columns = self.text_columns(span, lane)
+        return tuple((left + before[0] + before[1]) / 2 for before, (left, _) in zip(columns, columns[1:]))
+
 
 @dataclass(frozen=True)
 class Head:
@@ -121,6 +145,7 @@ class Piece:
     column: int  # first grid column (0-based)
     span: int  # columns across
     photo_rows: int = 0  # a photo's frame depth
+    lane: float | None = None  # a list's: the width of its lanes (pt), narrower than the page's columns
     module: int = 0  # which module of its page it stands in (a group of briefs is one module of many pieces)
     continued_from: int | None = None
     continued_to: int | None = None
@@ -235,10 +260,11 @@ class _Item:
     part: int = 0
     photo: bool = False
     briefs: tuple[_Item, ...] = ()  # a group of briefs: the short stories it gathers, in reading order
+    lane: float | None = None  # a list's lanes' width (pt), which its rows are set in (``_list_lane``)
 
     def rest(self, taken: int, rows: list[Row]) -> _Item:
         """What is left after a page took ``taken`` of ``rows`` (this part's rows as placed)."""
-        return _Item(self.section, rows[taken:], self.rank, self.part + 1)
+        return _Item(self.section, rows[taken:], self.rank, self.part + 1, lane=self.lane)
 
 
 def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
@@ -446,9 +472,33 @@ class _Measure:
         rank = "lead" if section.lead else "commentary" if section.kind is SectionKind.COMMENTARY else "story"
         if section.kind is SectionKind.PHOTO:
             return _Item(index, [], rank="photo", photo=True)
+        lane = self._list_lane(section)
         if index not in bodies:
-            bodies[index] = self._body(section)
-        return _Item(index, bodies[index], rank=rank)
+            bodies[index] = self._body(section, lane or self.geometry.column_width)
+        return _Item(index, bodies[index], rank=rank, lane=lane)
+
+    def _list_lane(self, section: Section) -> float | None:
+        """The width of the lanes a list is set in, or None for a section set in the page's columns.
+
+        A list (a price list, a table of results, a directory) is many paragraphs each much shorter
+        than a column: set in the page's columns, every line stands half empty. Its lanes are as
+        narrow as lets ``LIST_SHARE`` of its paragraphs stand on one line each, as many as the page's
+        width holds, spread evenly across it; a section that would get no more lanes than the page
+        has columns is no list."""
+        size, indent = self.geometry.body_size, self.style.paragraph_indent * self.geometry.body_size
+        lengths = sorted(
+            indent + self.typesetter.advance(block.text, size)
+            for block in section.blocks
+            if block.role is not BlockRole.SUBHEAD
+        )
+        if section.kind is not SectionKind.STORY or len(lengths) < LIST_ITEMS:
+            return None
+        needed = lengths[math.ceil(LIST_SHARE * len(lengths)) - 1]
+        columns, gutter = self.geometry.columns, self.geometry.gutter
+        lanes = self.geometry.lanes(columns, needed)
+        if lanes <= columns:
+            return None
+        return (self.geometry.span_width(columns) - (lanes - 1) * gutter) / lanes
 
     def head(self, item: _Item, span: int) -> Head:
         rank = "continuation" if item.part else item.rank
@@ -471,21 +521,27 @@ class _Measure:
         section = self.issue.sections[item.section]
         columns = self.geometry.columns
         widest = max(1, math.ceil(columns * LEAD_SHARE))
+        widths: Sequence[int]
         if section.kind is SectionKind.NOTES and section.characters >= SHORT_STORY:
             widths = range(columns, columns + 1)  # the edition's notes stand across the foot of the page
         elif page == 1 and section.lead and not item.part:
             widths = range(widest, columns + 1)
         else:
             widths = range(1, columns + 1)
+        if item.lane is not None:  # a list takes only the widths that hold more of its lanes than page columns
+            widths = [w for w in widths if self.geometry.lanes(w, item.lane) > w] or [columns]
         if item.photo:
             return Block(tuple(s for s in (self._photo_shape(item, w, rows) for w in widths) if s), headed=False)
         if item.briefs:
             return Block(tuple(self._briefs_shape(item, w) for w in widths if w <= 2), headed=False)
         short = not item.part and section.characters < SHORT_STORY
+        run_on = bool(item.part) and page in self.issue.source_pages(item.section)
         shapes = []
         for width in widths:
             shape = self._text_shape(item, width, page, rows)
-            thin = shape.full - shape.head < 2 * MIN_BODY_ROWS  # it would spread into a few lines
+            # it would spread into a few lines; but the rest of a story its source runs over onto this page may
+            # stand across its top, where no headline stands beside its continuation line
+            thin = shape.full - shape.head < 2 * MIN_BODY_ROWS and not run_on
             if width <= 2 or not (short or thin) or width == min(widths):
                 shapes.append(shape)
         # its widest shape, which fills a band alone, and the others that read best
@@ -504,13 +560,14 @@ class _Measure:
     def _text_shape(self, item: _Item, width: int, page: int, rows: int) -> Shape:
         head = self.head(item, width).rows
         body = ([Row("jump-from")] if item.part else []) + item.rows
-        depth = _balanced_depth(body, width)
+        lanes = self.geometry.lanes(width, item.lane)
+        depth = _balanced_depth(body, lanes)
         starts = sum(1 for row in body if row.starts_paragraph)
-        air = int(MAX_PARAGRAPH_AIR * starts / width)
+        air = int(MAX_PARAGRAPH_AIR * starts / lanes)
         section = self.issue.sections[item.section]
         # a few lines of text below what opens it (a jump line, a byline, a subhead), and the jump line under them
         opening = next((n for n, row in enumerate(body) if row.kind == "text"), len(body))
-        least_cut = MIN_BODY_ROWS + 1 + math.ceil(opening / width)
+        least_cut = MIN_BODY_ROWS + 1 + math.ceil(opening / lanes)
         if page == 1 and section.lead and not item.part:  # the lead keeps its share of the front page
             least_cut = max(least_cut, int(rows * self.style.front_story_share) - head)
         cut = (head + least_cut, head + depth - MIN_BODY_ROWS) if depth - MIN_BODY_ROWS >= least_cut else None
@@ -566,8 +623,9 @@ class _Measure:
         height = len(self.caption(item, span)) * self.geometry.caption_line_height
         return math.ceil(height / self.geometry.line_height - 1e-6)
 
-    def _body(self, section: Section) -> list[Row]:
-        width, size = self.geometry.column_width, self.geometry.body_size
+    def _body(self, section: Section, width: float) -> list[Row]:
+        """The section's body rows set ``width`` pt wide: a column's, or a list's lanes'."""
+        size = self.geometry.body_size
         setter = self.typesetter
         paragraphs: list[tuple[str, list[Line]]] = []
         starts: list[TextPosition] = []
@@ -577,7 +635,7 @@ class _Measure:
             starts += [TextPosition(0)] * len(lines)
         for index, block in enumerate(section.blocks):
             if block.role is BlockRole.SUBHEAD:
-                kind, lines = "subhead", self._subhead(block.text)
+                kind, lines = "subhead", self._subhead(block.text, width)
             else:
                 runs = [Run(block.text)]
                 if block.run_in and block.text.startswith(block.run_in):
@@ -591,9 +649,9 @@ class _Measure:
             for row, start in zip(_rows(paragraphs), starts, strict=True)
         ]
 
-    def _subhead(self, text: str) -> list[Line]:
+    def _subhead(self, text: str, width: float) -> list[Line]:
         """A subhead on one line if it fits, else broken at its phrases, each set ragged."""
-        width, size = self.geometry.column_width, self.geometry.body_size * SUBHEAD_SCALE
+        size = self.geometry.body_size * SUBHEAD_SCALE
         parts = (text,) if self.typesetter.advance(text, size, bold=True) <= width else phrases(text)
         return [
             line
@@ -831,6 +889,7 @@ def _is_brief(section: Section, item: _Item) -> bool:
         and not section.lead
         and bool(section.headline.strip())
         and len(item.rows) <= BRIEF_LINES
+        and item.lane is None
     )
 
 
@@ -850,7 +909,7 @@ def _depth(measure: _Measure, item: _Item) -> int:
     columns = measure.geometry.columns
     if item.briefs:
         return sum(_depth(measure, brief) for brief in item.briefs)
-    return measure.head(item, columns).rows + math.ceil(len(item.rows) / columns)
+    return measure.head(item, columns).rows + math.ceil(len(item.rows) / measure.geometry.lanes(columns, item.lane))
 
 
 def _module_piece(measure: _Measure, item: _Item, placement: Placement, module: int) -> tuple[Piece, _Item | None]:
@@ -860,7 +919,9 @@ def _module_piece(measure: _Measure, item: _Item, placement: Placement, module: 
         frame = placement.rows - head.rows - measure.caption_depth(item, placement.span)
         piece = _photo_piece(measure, item, placement.row, placement.column, placement.span, frame)
         return replace(piece, module=module), None
-    piece, rest = _text_piece(item, head, placement.rows - head.rows, placement.row, placement.column, placement.span)
+    piece, rest = _text_piece(
+        item, head, placement.rows - head.rows, placement.row, placement.column, placement.span, measure.geometry
+    )
     air = placement.rows - piece.rows
     if air > 0:
         piece = _stretched(piece, air, measure.geometry.line_height)
@@ -894,7 +955,9 @@ def _briefs_pieces(measure: _Measure, group: _Item, placement: Placement, module
         head = measure.brief_head(brief, placement.span)
         if number == 0:
             head = replace(head, rows=head.rows + BRIEFS_LABEL_ROWS, label=True)
-        piece, _ = _text_piece(brief, head, measure.geometry.inside_rows, row, placement.column, placement.span)
+        piece, _ = _text_piece(
+            brief, head, measure.geometry.inside_rows, row, placement.column, placement.span, measure.geometry
+        )
         pieces.append(replace(piece, module=module))
         row = piece.bottom
     air = placement.row + placement.rows - row
@@ -904,19 +967,21 @@ def _briefs_pieces(measure: _Measure, group: _Item, placement: Placement, module
 
 
 def _text_piece(
-    item: _Item, head: Head, available: int, row: int, column: int, span: int
+    item: _Item, head: Head, available: int, row: int, column: int, span: int, geometry: Geometry
 ) -> tuple[Piece, _Item | None]:
-    """The piece of ``item`` that at most ``available`` rows of ``span`` columns hold: all of it in
-    balanced columns when it fits, else as much as fits, ending with a jump line, and what is left
-    (which begins the next piece with one)."""
+    """The piece of ``item`` that at most ``available`` rows of ``span`` page columns hold (in its text
+    columns: theirs, or a list's lanes): all of it in balanced columns when it fits, else as much as
+    fits, ending with a jump line, and what is left (which begins the next piece with one)."""
     rows = ([Row("jump-from")] if item.part else []) + item.rows
-    depth = _balanced_depth(rows, span)
+    lanes = geometry.lanes(span, item.lane)
+    depth = _balanced_depth(rows, lanes)
     if depth <= available:
-        columns, _ = _fill(rows, depth, span)
-        return Piece(item.section, item.part, head, columns, depth, row, column, span), None
-    columns, taken = _cut(rows, available, span)
+        columns, _ = _fill(rows, depth, lanes)
+        return Piece(item.section, item.part, head, columns, depth, row, column, span, lane=item.lane), None
+    columns, taken = _cut(rows, available, lanes)
     columns = columns[:-1] + (columns[-1] + (Row("jump-to"),),)
-    return Piece(item.section, item.part, head, columns, available, row, column, span), item.rest(taken, rows)
+    piece = Piece(item.section, item.part, head, columns, available, row, column, span, lane=item.lane)
+    return piece, item.rest(taken, rows)
 
 
 def _cut(rows: list[Row], available: int, span: int) -> tuple[tuple[tuple[Row, ...], ...], int]:
