@@ -24,7 +24,7 @@ from pdfminer.cmapdb import FileCMap, FileUnicodeMap
 from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.layout import LTChar
 from pdfminer.pdfdocument import PDFDocument
-from pdfminer.pdffont import PDFCIDFont, PDFType3Font
+from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFType3Font
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser, PDFStreamParser, PDFSyntaxError
@@ -207,6 +207,7 @@ class _Device(PDFLayoutAnalyzer):
         super().__init__(resources)
         self.glyphs: list[Glyph] = []
         self.fonts: dict[str, bool] = {}
+        self.embedded: dict[PDFFont, bool] = {}  # each font drawn: whether it is embedded
         self.interpreter: _Interpreter | None = None
         self.shapes: list[list[Box]] = []  # the boxes each image, filled path or stroke covers, taken even-odd
 
@@ -241,8 +242,10 @@ class _Device(PDFLayoutAnalyzer):
         char = LTChar(
             matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate
         )
+        if font not in self.embedded:  # once a font: a page draws tens of thousands of glyphs in a few fonts
+            self.embedded[font] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
         name = font.basefont or font.fontname
-        self.fonts[name] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
+        self.fonts[name] = self.embedded[font]
         assert self.interpreter is not None, "set by _read_page before drawing"
         self.glyphs.append(Glyph(text, cid, name, char.bbox, self.interpreter.clip))
         return char.adv
