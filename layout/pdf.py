@@ -12,10 +12,12 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
 
+from PIL import Image
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
@@ -258,10 +260,12 @@ def _w3c(time: datetime) -> str:
 
 
 def front_page_png(pdf: bytes, resolution: int = 100) -> bytes:
-    """The front page as a PNG (poppler's pdftoppm), for the e-book's cover."""
+    """The front page as a PNG, for the e-book's cover: rasterised by poppler's pdftoppm, encoded by
+    Pillow (pdftoppm's own PNG encoder takes several times as long as its rasterising: 1.1 s of 1.25 s
+    on a broadsheet page, where Pillow's takes 0.2 s)."""
     try:
         result = subprocess.run(
-            ["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-"],
+            ["pdftoppm", "-r", str(resolution), "-f", "1", "-l", "1", "-"],
             input=pdf,
             capture_output=True,
             check=True,
@@ -271,4 +275,6 @@ def front_page_png(pdf: bytes, resolution: int = 100) -> bytes:
         raise ReissueError(
             f"cannot render the front page for the cover: {error}", hint="install poppler-utils (scripts/setup does)"
         ) from None
-    return result.stdout
+    png = BytesIO()
+    Image.open(BytesIO(result.stdout)).save(png, "PNG")
+    return png.getvalue()

@@ -55,7 +55,11 @@ SEVERITIES = ("FATAL", "ERROR", "WARNING")
 DRIVER = Path(__file__).with_name("EpubCheckDriver.java")
 # C1 only and the serial collector: EPUBCheck's first check takes half the CPU it takes with the JVM's
 # defaults (5 s against 10 s on the sample), and later checks too (66 ms against 150 ms). The JVM's own
-# warnings go to stderr: its stdout carries the replies.
+# warnings go to stderr: its stdout carries the replies. Measured on top of these and not kept, as none
+# moved the prepared JVM's first check (3.5-4 s of CPU: 2.4 s its main thread, 1.2 s C1) beyond the noise:
+# -XX:CICompilerCount=1, -XX:-UsePerfData, -Xms256m, -Xmn64m/128m, -XX:CompileThresholdScaling=0.5/3,
+# -XX:ReservedCodeCacheSize=32m, -XX:-StackTraceInThrowable, no bytecode verification; -Xint costs 34 s,
+# and -Xss512k overflows a stack inside EPUBCheck, which then reports an EPUB it did not read as valid.
 JVM_OPTIONS = [
     "-XX:TieredStopAtLevel=1",
     "-XX:+UseSerialGC",

@@ -301,25 +301,33 @@ def _share_inside(box, frame) -> float:
 
 
 def _overlaps(glyphs: list[Glyph], cell: float = 24.0) -> list[tuple[Glyph, Glyph]]:
-    """Pairs of glyphs whose boxes cover more than OVERLAP_LIMIT of the smaller one (a grid keeps it linear)."""
+    """Pairs of glyphs whose boxes cover more than OVERLAP_LIMIT of the smaller one, in drawing order.
+    A grid keeps it linear: a pair is weighed once, in the cell that holds the lower left corner of
+    where the two meet, and a cell's glyphs are taken by their left edges, so that each is weighed only
+    against those that start before it ends."""
     grid: dict[tuple[int, int], list[int]] = {}
     for index, g in enumerate(glyphs):
         for gx in range(int(g.box[0] // cell), int(g.box[2] // cell) + 1):
             for gy in range(int(g.box[1] // cell), int(g.box[3] // cell) + 1):
                 grid.setdefault((gx, gy), []).append(index)
-    seen, pairs = set(), []
-    for members in grid.values():
+    areas = [_area(g.box) for g in glyphs]
+    punct = [_is_punct(g.text) for g in glyphs]
+    pairs = []
+    for place, members in grid.items():
+        members.sort(key=lambda index: glyphs[index].box[0])
         for n, i in enumerate(members):
+            a = glyphs[i].box
             for j in members[n + 1 :]:
-                if (i, j) in seen:
-                    continue
-                seen.add((i, j))
-                a, b = glyphs[i], glyphs[j]
-                smaller = min(_area(a.box), _area(b.box))
-                limit = OVERLAP_LIMIT_PUNCT if _is_punct(a.text) or _is_punct(b.text) else OVERLAP_LIMIT
-                if smaller and _area(intersect(a.box, b.box)) / smaller > limit:
-                    pairs.append((a, b))
-    return pairs
+                b = glyphs[j].box
+                if b[0] >= a[2]:  # nor does any glyph after it meet this one
+                    break
+                if (int(b[0] // cell), int(max(a[1], b[1]) // cell)) != place:
+                    continue  # weighed in the cell where they meet
+                smaller = min(areas[i], areas[j])
+                limit = OVERLAP_LIMIT_PUNCT if punct[i] or punct[j] else OVERLAP_LIMIT
+                if smaller and _area(intersect(a, b)) / smaller > limit:
+                    pairs.append((min(i, j), max(i, j)))
+    return [(glyphs[i], glyphs[j]) for i, j in sorted(pairs)]
 
 
 def _is_punct(text: str) -> bool:

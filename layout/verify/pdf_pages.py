@@ -24,10 +24,10 @@ from pdfminer.cmapdb import FileCMap, FileUnicodeMap
 from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.layout import LTChar
 from pdfminer.pdfdocument import PDFDocument
-from pdfminer.pdffont import PDFCIDFont, PDFType3Font
+from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFType3Font
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
-from pdfminer.pdfparser import PDFParser
+from pdfminer.pdfparser import PDFParser, PDFStreamParser, PDFSyntaxError
 from pdfminer.pdftypes import PDFException, PDFStream, resolve1
 from pdfminer.psparser import PSException
 from pdfminer.utils import apply_matrix_pt, decode_text
@@ -68,7 +68,7 @@ def read_pdf(path: Path) -> tuple[list[Page], dict[str, str], dict[str, bytes]]:
     if data.lstrip()[:5] != b"%PDF-":
         raise OutputError("not a PDF file", path=path, hint="give the PDF that `reissue build` wrote")
     try:
-        document = PDFDocument(PDFParser(BytesIO(data)))
+        document = _Document(PDFParser(BytesIO(data)))
         info = {k: _decode(v) for d in document.info for k, v in d.items()}
         resources = _Resources()
         pages = [_read_page(resources, page) for page in PDFPage.create_pages(document)]
@@ -112,6 +112,44 @@ def _read_bytes(path: Path) -> bytes:
 def _decode(value: object) -> str:
     value = resolve1(value)
     return decode_text(value) if isinstance(value, bytes) else str(value)
+
+
+class _Document(PDFDocument):
+    """A pdfminer document that parses, of an object stream, only the objects asked for.
+
+    WeasyPrint keeps a tagged PDF's structure tree (an element a paragraph or line: 10,000 on a
+    broadsheet page) in the object stream that holds the catalog, the pages and the fonts too; pdfminer
+    parses such a stream whole to read the catalog, a third of reading the PDF. The stream's header
+    says where each object starts."""
+
+    def __init__(self, parser: PDFParser) -> None:
+        self._object_starts: dict[int | None, list[int]] = {}  # object stream -> where its objects start
+        super().__init__(parser)
+
+    def _getobj_objstm(self, stream: PDFStream, index: int, objid: int) -> object:
+        data = stream.get_data()
+        starts = self._starts(stream, data)
+        if not 0 <= index < len(starts):
+            raise PDFSyntaxError(f"object {objid}: index {index} beyond the {len(starts)} of its object stream")
+        parser = PDFStreamParser(data)
+        parser.set_document(self)
+        parser.seek(starts[index])
+        return parser.nextobject()[1]
+
+    def _starts(self, stream: PDFStream, data: bytes) -> list[int]:
+        """Where each object of an object stream starts in its data: its header's offsets, after ``First``."""
+        if stream.objid not in self._object_starts:
+            first, count = stream.get("First"), stream.get("N")
+            if not isinstance(first, int) or not isinstance(count, int):
+                raise PDFSyntaxError(f"object stream {stream.objid} has no First or N")
+            try:
+                numbers = [int(number) for number in data[:first].split()]
+            except ValueError:
+                raise PDFSyntaxError(f"object stream {stream.objid}: its header is not numbers") from None
+            if len(numbers) < 2 * count:
+                raise PDFSyntaxError(f"object stream {stream.objid}: its header names fewer than {count} objects")
+            self._object_starts[stream.objid] = [first + offset for offset in numbers[1 : 2 * count : 2]]
+        return self._object_starts[stream.objid]
 
 
 class _Resources(PDFResourceManager):
@@ -169,6 +207,7 @@ class _Device(PDFLayoutAnalyzer):
         super().__init__(resources)
         self.glyphs: list[Glyph] = []
         self.fonts: dict[str, bool] = {}
+        self.embedded: dict[PDFFont, bool] = {}  # each font drawn: whether it is embedded
         self.interpreter: _Interpreter | None = None
         self.shapes: list[list[Box]] = []  # the boxes each image, filled path or stroke covers, taken even-odd
 
@@ -203,8 +242,10 @@ class _Device(PDFLayoutAnalyzer):
         char = LTChar(
             matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate
         )
+        if font not in self.embedded:  # once a font: a page draws tens of thousands of glyphs in a few fonts
+            self.embedded[font] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
         name = font.basefont or font.fontname
-        self.fonts[name] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
+        self.fonts[name] = self.embedded[font]
         assert self.interpreter is not None, "set by _read_page before drawing"
         self.glyphs.append(Glyph(text, cid, name, char.bbox, self.interpreter.clip))
         return char.adv
