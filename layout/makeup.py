@@ -22,7 +22,7 @@ The search is exact within that family of layouts; the costs are in rows times c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -107,6 +107,14 @@ class _Stack:
     beside: tuple[tuple[int, int], ...]  # its headlines as the stack to its right meets them (``_as_neighbour``)
 
 
+# The cheapest ways to fill the rest of a band, by the block each ends before: what it costs, its first
+# stack and the ways on from that stack (None: the stack ends the band). Only the chosen one is spelled
+# out as stacks (``_spelled``), so that the search does not copy the others.
+_Ways = dict[int, tuple[float, _Stack, "_Ways | None"]]
+# The bands above a row of the page: the last band (its top, height and stacks) and those above it.
+_Bands = tuple["_Bands", tuple[int, int, _Ways, int]] | None
+
+
 class _Search:
     def __init__(self, blocks: tuple[Block, ...], columns: int, rows: int, cut_any: bool) -> None:
         self.blocks, self.columns, self.rows, self.cut_any = blocks, columns, rows, cut_any
@@ -114,26 +122,29 @@ class _Search:
         self._shape_runs: dict[tuple[int, int, int], list[Shape] | None] = {}
         self._band = cache(self._band_uncached)
         self._stack = cache(self._stack_uncached)
+        self._stacks_at = cache(self._stacks_at_uncached)
+        self._heights = cache(self._band_heights)
 
     def best(self, at_least: int) -> Makeup | None:
         n, rows = len(self.blocks), self.rows
         # reach[(i, r)]: the cheapest bands holding blocks [0, i) in the top r rows (gaps included)
-        reach: dict[tuple[int, int], tuple[float, tuple[tuple[int, int, tuple[_Stack, ...]], ...]]] = {
-            (0, 0): (0.0, ())
-        }
-        best: tuple[float, tuple[tuple[int, int, tuple[_Stack, ...]], ...]] | None = None
+        reach: dict[tuple[int, int], tuple[float, _Bands]] = {(0, 0): (0.0, None)}
+        best: tuple[float, _Bands] | None = None
         # what leaving blocks [i, n) for a later page costs: more than the white they would have filled here
         areas = [
             min(min(s.full * s.width for s in block.shapes), rows * self.columns) * (DUE if block.due else 1)
             for block in self.blocks
         ]
         left = [sum(LEFT_COST * area + LEFT_EACH for area in areas[i:]) for i in range(n + 1)]
+        least_to_end = self._least_to_end(left, at_least)
         for r in range(rows + 1):
             for i in range(n + 1):
                 state = reach.get((i, r))
                 if state is None:
                     continue
                 cost, bands = state
+                if best is not None and cost + least_to_end(i, r) >= best[0]:
+                    continue  # no way on from here costs less than the page already found
                 top = r + (GAP if r else 0)
                 # the page ends here: the last band takes the rows left (or they stay white)
                 if i >= at_least:
@@ -141,22 +152,46 @@ class _Search:
                     if best is None or cost + white + left[i] < best[0]:
                         best = (cost + white + left[i], bands)
                 if i < n and top < rows:
-                    for j, (band_cost, stacks) in self._band(i, 0, (), rows - top, True).items():
+                    ways = self._band(i, 0, (), rows - top, True)
+                    for j, (band_cost, _, _) in ways.items():
                         if j >= at_least and (best is None or cost + band_cost + left[j] < best[0]):
-                            best = (cost + band_cost + left[j], (*bands, (top, rows - top, stacks)))
-                    for height in self._band_heights(i):
+                            best = (cost + band_cost + left[j], (bands, (top, rows - top, ways, j)))
+                    for height in self._heights(i):
                         if top + height + GAP >= rows:
                             continue
-                        for j, (band_cost, stacks) in self._band(i, 0, (), height, False).items():
+                        ways = self._band(i, 0, (), height, False)
+                        for j, (band_cost, _, _) in ways.items():
                             key = (j, top + height)
                             total = cost + band_cost
                             if key not in reach or total < reach[key][0]:
-                                reach[key] = (total, (*bands, (top, height, stacks)))
+                                reach[key] = (total, (bands, (top, height, ways, j)))
         if best is None:
             return None
         return Makeup(self._placements(best[1]))
 
-    def _placements(self, bands: tuple[tuple[int, int, tuple[_Stack, ...]], ...]) -> tuple[Placement, ...]:
+    def _least_to_end(self, left: list[float], at_least: int) -> Callable[[int, int], float]:
+        """The least the rest of the page can cost once blocks [0, i) fill its top r rows: each cell of the
+        rows left that the blocks still to place cannot fill (at their deepest, with the gap under each)
+        is white, and each block not placed is left for a later page. A band costs at least the white it
+        leaves, so this never exceeds a band's cost and the least after it: the states it rules out
+        could not have made the page the search finds, and ruling them out leaves that page as it was."""
+        fills = [0]
+        for block in self.blocks:
+            fills.append(fills[-1] + max((shape.most + GAP) * shape.width for shape in block.shapes))
+        n, columns, rows = len(self.blocks), self.columns, self.rows
+
+        @cache
+        def least_to_end(i: int, r: int) -> float:
+            white = (rows - r) * columns + fills[i]
+            return min(left[j] + max(0, white - fills[j]) for j in range(max(i, at_least), n + 1))
+
+        return least_to_end
+
+    def _placements(self, chosen: _Bands) -> tuple[Placement, ...]:
+        bands: list[tuple[int, int, tuple[_Stack, ...]]] = []
+        while chosen is not None:
+            chosen, (top, height, ways, end) = chosen
+            bands.insert(0, (top, height, _spelled(ways, end)))
         placements = []
         for band, (top, _, stacks) in enumerate(bands):
             column = 0
@@ -202,15 +237,38 @@ class _Search:
 
     def _band_uncached(
         self, first: int, column: int, left: tuple[tuple[int, int], ...], height: int, last: bool
-    ) -> dict[int, tuple[float, tuple[_Stack, ...]]]:
+    ) -> _Ways:
         """The cheapest stacks filling columns [column, all) of a band ``height`` deep, from block ``first``,
         by the block each ends before; ``left``: the rows the headlines of the stack beside them on the left
         take (each of theirs that stands at the height of one of those is a tombstone: at the band's top,
         where stacks open side by side, or lower, where modules under them meet); in the page's ``last`` band
         the rightmost stack may end with a cut block."""
-        found: dict[int, tuple[float, tuple[_Stack, ...]]] = {}
-        if first >= len(self.blocks):
-            return found
+        found: _Ways = {}
+        for stack, closes, short in self._stacks_at(first, column, height, last):
+            cost = stack.cost + TOMBSTONE_COST * _side_by_side(left, stack.heads) if left else stack.cost
+            if short is not None:
+                # the page's last band may end short of the page's width, the columns to the right left white
+                ending = cost + short
+                was = found.get(stack.end)
+                if was is None or ending < was[0]:
+                    found[stack.end] = (ending, stack, None)
+            if closes:
+                continue
+            rest = self._band(stack.end, column + stack.width, stack.beside, height, last)
+            for j, (rest_cost, _, _) in rest.items():
+                total = cost + rest_cost
+                was = found.get(j)
+                if was is None or total < was[0]:
+                    found[j] = (total, stack, rest)
+        return found
+
+    def _stacks_at_uncached(
+        self, first: int, column: int, height: int, last: bool
+    ) -> tuple[tuple[_Stack, bool, float | None], ...]:
+        """The stacks from block ``first`` that may stand at ``column`` in a band ``height`` deep, in the
+        order the search weighs them: each with whether it closes the band, and what the columns right of
+        it cost left white when the band may end with it (None: it may not)."""
+        found = []
         for end in range(first + 1, min(first + MAX_STACK, len(self.blocks)) + 1):
             for width in self.shape[first]:
                 if column + width > self.columns:
@@ -218,20 +276,10 @@ class _Search:
                 closes = column + width == self.columns
                 may_cut = self.cut_any or self.blocks[end - 1].cut_anywhere or (last and closes)
                 stack = self._stack(first, end, width, height, may_cut, last)
-                if stack is None:
-                    continue
-                cost = stack.cost + TOMBSTONE_COST * _side_by_side(left, stack.heads)
-                if closes or last:
-                    # the page's last band may end short of the page's width, the columns to the right left white
-                    ending = cost + (self.columns - column - width) * height * HOLE_COST
-                    if end not in found or ending < found[end][0]:
-                        found[end] = (ending, (stack,))
-                if closes:
-                    continue
-                for j, (rest_cost, rest) in self._band(end, column + width, stack.beside, height, last).items():
-                    if j not in found or cost + rest_cost < found[j][0]:
-                        found[j] = (cost + rest_cost, (stack, *rest))
-        return found
+                if stack is not None:
+                    short = (self.columns - column - width) * height * HOLE_COST if closes or last else None
+                    found.append((stack, closes, short))
+        return tuple(found)
 
     def _stack_uncached(
         self, first: int, end: int, width: int, height: int, may_cut: bool, at_foot: bool
@@ -272,6 +320,16 @@ class _Search:
             (top, top + shape.head) for top, shape, block in zip(tops, shapes, self.blocks[first:end]) if block.headed
         )
         return _Stack(first, end, width, tuple(depths), cost, heads, _as_neighbour(heads))
+
+
+def _spelled(ways: _Ways, end: int) -> tuple[_Stack, ...]:
+    """The stacks of the cheapest way in ``ways`` to the band's end before block ``end``."""
+    stacks = []
+    following: _Ways | None = ways
+    while following is not None:
+        _, stack, following = following[end]
+        stacks.append(stack)
+    return tuple(stacks)
 
 
 def _as_neighbour(heads: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:

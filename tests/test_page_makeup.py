@@ -88,3 +88,40 @@ def test_headlines_under_the_bands_top_do_not_meet_beside_each_other_either() ->
     assert makeup is not None
     heads = [(p.column, p.row) for p in makeup.placements if blocks[p.block].headed]
     assert not any(a != b and abs(a[0] - b[0]) == 1 and abs(a[1] - b[1]) < 2 for a in heads for b in heads)
+
+
+def test_the_search_chooses_as_it_did_before_it_was_pruned() -> None:
+    """issue 10: the bounds that make the search fast rule out only what cannot win, so a front page of
+    stories that may be cut, a photo that may grow and a headless piece is made up as the unpruned
+    search made it up (these placements were recorded from it)."""
+
+    def shaped(*shapes: tuple[int, int, int, float], cut: bool = False, headed: bool = True) -> Block:
+        return Block(
+            tuple(Shape(w, h, f, f, f + 2, (h + 3, f - 3) if cut else None, cost) for w, h, f, cost in shapes),
+            headed=headed,
+        )
+
+    photo = Block((Shape(2, 1, 8, 11, 15), Shape(3, 1, 10, 14, 18, None, 1.5)), headed=False)
+    blocks = [
+        shaped((3, 3, 24, 0.0), (5, 3, 15, 2.5), cut=True),
+        shaped((2, 2, 18, 0.0), (3, 2, 12, 0.75), cut=True),
+        photo,
+        shaped((1, 2, 20, 0.5), (2, 2, 11, 0.0)),
+        shaped((2, 2, 9, 0.0), (3, 2, 7, 1.25)),
+        shaped((1, 1, 6, 0.0), (2, 1, 4, 0.0), headed=False),
+        shaped((2, 2, 16, 0.0), (3, 2, 11, 0.0), cut=True),
+        shaped((1, 2, 12, 0.0), (2, 2, 7, 0.25)),
+        shaped((2, 3, 21, 0.0), (4, 3, 11, 1.0), cut=True),
+    ]
+    makeup = make_up(blocks, columns=5, rows=46, at_least=2, cut_any=True, or_fewer=True)
+    assert makeup is not None
+    assert [(p.block, p.row, p.column, p.span, p.rows, p.band) for p in makeup.placements] == [
+        (0, 0, 0, 5, 11, 0),
+        (1, 12, 0, 3, 12, 1),
+        (2, 12, 3, 2, 12, 1),
+        (3, 25, 0, 2, 11, 2),
+        (4, 37, 0, 2, 9, 2),
+        (5, 25, 2, 2, 4, 2),
+        (6, 30, 2, 2, 16, 2),
+        (7, 25, 4, 1, 14, 2),
+    ]
