@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from layout.display import DisplayLines, display_lines
@@ -299,7 +299,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     reach = size * size * leading / max(_filled_share(_balanced(measure, page_count, pages)), 1e-3)
     estimate = next(index for index, (size, leading) in enumerate(grids) if size * size * leading <= reach)
     start = max(0, estimate - 2 * leadings)
-    low = next(index for index in range(start, len(grids)) if not make(index)[0])
+    low = _most_open_holding(start, len(grids), leadings, lambda index: not make(index)[0])
     # a smaller size that keeps every story on the page its source names is worth more: the size is found
     # by its tightest leading (which holds the most), then the most open leading of it that does
     if _off_their_page(make(low)[1], issue):
@@ -331,6 +331,25 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             ", ".join(map(str, empty)),
         )
     return plan
+
+
+def _most_open_holding(start: int, count: int, leadings: int, holds: Callable[[int], bool]) -> int:
+    """The first of grids [start, count) (``leadings`` to a size, from the most open to the tightest)
+    that ``holds`` the issue, the last one known to. Each is a page makeup, so few are tried: a tighter
+    leading holds more than a more open one of the same size, nearly always, so a size whose tightest
+    leading does not hold is passed over, and the first holding leading of the size whose tightest does
+    is found by halving."""
+    if holds(start):  # the search begins where the tightest grid's fill says the issue will just hold
+        return start
+    tightest = next(index for index in range(start - start % leadings + leadings - 1, count, leadings) if holds(index))
+    low, high = max(start, tightest - leadings + 1), tightest
+    while low < high:
+        middle = (low + high) // 2
+        if holds(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return high
 
 
 def _balanced(measure: _Measure, page_count: int, pages: list[Page]) -> list[Page]:
