@@ -285,6 +285,11 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             made[index] = (overflow, pages, measure)
         return made[index]
 
+    def area(index: int) -> float:
+        """What a grid's text takes of the page, but for a factor: it grows with the size squared and the leading."""
+        size, leading = grids[index]
+        return size * size * leading
+
     def holds_on_its_pages(index: int) -> bool:
         overflow, pages, _ = make(index)
         return not overflow and not _off_their_page(pages, issue)
@@ -293,11 +298,9 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     overflow, pages, measure = make(tightest)
     if overflow:  # the tightest grid holds the most: no other holds everything either
         raise _overflow_error(issue, style, paper, page_count, overflow)
-    # the area text takes grows with the square of its size and with its leading: the search begins a
-    # size or two more open than the grid that the tightest one's fill says will just hold it
-    size, leading = grids[tightest]
-    reach = size * size * leading / max(_filled_share(_balanced(measure, page_count, pages)), 1e-3)
-    estimate = next(index for index, (size, leading) in enumerate(grids) if size * size * leading <= reach)
+    # the search begins a size or two more open than the grid that the tightest one's fill says will just hold it
+    reach = area(tightest) / max(_filled_share(_balanced(measure, page_count, pages)), 1e-3)
+    estimate = next(index for index in range(len(grids)) if area(index) <= reach)
     start = max(0, estimate - 2 * leadings)
     low = _most_open_holding(start, len(grids), leadings, lambda index: not make(index)[0])
     # a smaller size that keeps every story on the page its source names is worth more: the size is found
@@ -309,6 +312,8 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             low = next(index for index in range(max(low, found - leadings + 1), found + 1) if holds_on_its_pages(index))
     best: tuple[float, Plan] | None = None
     for index in range(low, min(low + TIGHTER_TRIES, len(grids))):
+        if index not in made and any(made[other][0] and area(other) <= area(index) for other in made):
+            continue  # its text takes more room than that of a grid already found not to hold it
         overflow, pages, measure = make(index)
         if overflow:
             continue
