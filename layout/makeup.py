@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 GAP = 1  # rows between modules one under another, and between bands: the rule between them
 MAX_STACK = 4  # modules one under another in one stack of a band
@@ -96,8 +97,7 @@ def make_up(
     return search.best(at_least) or (search.best(0) if or_fewer else None)
 
 
-@dataclass(frozen=True)
-class _Stack:
+class _Stack(NamedTuple):  # made by the hundred thousand: a tuple is quicker to make than a frozen dataclass
     first: int
     end: int
     width: int
@@ -290,36 +290,42 @@ class _Search:
         shapes = self._shapes(first, end, width)
         if shapes is None:
             return None
-        room = height - GAP * (end - first - 1)
         depths = [s.full for s in shapes]
         cost = sum(s.cost for s in shapes)
-        short = sum(depths) - room
-        for k, shape in enumerate(shapes):  # too deep: photos give up frame first
-            if short <= 0:
-                break
-            give = min(short, shape.full - shape.least)
-            depths[k] -= give
-            short -= give
+        short = sum(depths) - (height - GAP * (end - first - 1))
         if short > 0:
-            last = shapes[-1]
-            if not may_cut or last.cut is None or not last.cut[0] <= depths[-1] - short <= last.cut[1]:
-                return None
-            depths[-1] -= short
-            cost += self.blocks[end - 1].cut_cost
-            short = 0
+            for k, shape in enumerate(shapes):  # too deep: photos give up frame first
+                give = min(short, shape.full - shape.least)
+                depths[k] -= give
+                short -= give
+                if short <= 0:
+                    break
+            if short > 0:
+                last = shapes[-1]
+                if not may_cut or last.cut is None or not last.cut[0] <= depths[-1] - short <= last.cut[1]:
+                    return None
+                depths[-1] -= short
+                cost += self.blocks[end - 1].cut_cost
+                short = 0
         extra = -short
-        for k, shape in enumerate(shapes):  # too shallow: photos grow and stories take air
-            take = min(extra, shape.most - depths[k])
-            depths[k] += take
-            extra -= take
-            cost += AIR_COST * take * width * (shape.least == shape.full)
-        # what is still left stays white under the stack: a hole in the page, worse inside it than at its foot
-        cost += extra * width * (1.0 if at_foot else HOLE_COST)
-        tops = [sum(depths[:k]) + GAP * k for k in range(len(depths))]
-        heads = tuple(
-            (top, top + shape.head) for top, shape, block in zip(tops, shapes, self.blocks[first:end]) if block.headed
-        )
-        return _Stack(first, end, width, tuple(depths), cost, heads, _as_neighbour(heads))
+        if extra:
+            for k, shape in enumerate(shapes):  # too shallow: photos grow and stories take air
+                take = min(extra, shape.most - depths[k])
+                if take:
+                    depths[k] += take
+                    extra -= take
+                    if shape.least == shape.full:
+                        cost += AIR_COST * take * width
+            # what is still left stays white under the stack: a hole in the page, worse inside it than at its foot
+            if extra:
+                cost += extra * width * (1.0 if at_foot else HOLE_COST)
+        heads = []
+        top = 0
+        for depth, shape, block in zip(depths, shapes, self.blocks[first:end]):
+            if block.headed:
+                heads.append((top, top + shape.head))
+            top += depth + GAP
+        return _Stack(first, end, width, tuple(depths), cost, tuple(heads), _as_neighbour(heads))
 
 
 def _spelled(ways: _Ways, end: int) -> tuple[_Stack, ...]:
@@ -332,7 +338,7 @@ def _spelled(ways: _Ways, end: int) -> tuple[_Stack, ...]:
     return tuple(stacks)
 
 
-def _as_neighbour(heads: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+def _as_neighbour(heads: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """A stack's headlines as the stack to its right meets them: one at the band's top meets only another
     there (those under it stand below a headline and lines of text), so its depth is left out; the search's
     tables then hold one entry for every stack that opens with a headline and has none lower."""
