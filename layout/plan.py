@@ -290,6 +290,11 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
         size, leading = grids[index]
         return size * size * leading
 
+    def known_not_to_hold(index: int) -> bool:
+        """Whether a grid whose text takes no more room than this one's was made up and did not hold the issue:
+        then neither does this one, nearly always (modules fill pages in steps), and it is not made up."""
+        return index not in made and any(made[other][0] and area(other) <= area(index) for other in made)
+
     def holds_on_its_pages(index: int) -> bool:
         overflow, pages, _ = make(index)
         return not overflow and not _off_their_page(pages, issue)
@@ -302,7 +307,9 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     reach = area(tightest) / max(_filled_share(_balanced(measure, page_count, pages)), 1e-3)
     estimate = next(index for index in range(len(grids)) if area(index) <= reach)
     start = max(0, estimate - 2 * leadings)
-    low = _most_open_holding(start, len(grids), leadings, lambda index: not make(index)[0])
+    low = _most_open_holding(
+        start, len(grids), leadings, lambda index: not known_not_to_hold(index) and not make(index)[0]
+    )
     # a smaller size that keeps every story on the page its source names is worth more: the size is found
     # by its tightest leading (which holds the most), then the most open leading of it that does
     if _off_their_page(make(low)[1], issue):
@@ -312,8 +319,8 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             low = next(index for index in range(max(low, found - leadings + 1), found + 1) if holds_on_its_pages(index))
     best: tuple[float, Plan] | None = None
     for index in range(low, min(low + TIGHTER_TRIES, len(grids))):
-        if index not in made and any(made[other][0] and area(other) <= area(index) for other in made):
-            continue  # its text takes more room than that of a grid already found not to hold it
+        if known_not_to_hold(index):
+            continue
         overflow, pages, measure = make(index)
         if overflow:
             continue
