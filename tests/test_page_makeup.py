@@ -1,9 +1,10 @@
 """Page makeup (issue 10): a page's blocks, each with the widths and depths it may take, arranged as
-modules in bands of stacks (layout.makeup)."""
+modules in bands of stacks (layout.makeup); and how few grids the fitter makes up (layout.plan)."""
 
 from __future__ import annotations
 
 from layout.makeup import GAP, Block, Makeup, Shape, make_up
+from layout.plan import _most_open_holding
 
 
 def story(*shapes: tuple[int, int, int], cut: bool = False, headed: bool = True) -> Block:
@@ -125,3 +126,18 @@ def test_the_search_chooses_as_it_did_before_it_was_pruned() -> None:
         (6, 30, 2, 2, 16, 2),
         (7, 25, 4, 1, 14, 2),
     ]
+
+
+def test_the_fitter_makes_up_few_grids_to_find_the_most_open_that_holds() -> None:
+    """issue 10: each grid tried is a page makeup, so the fitter passes over a size whose tightest leading
+    does not hold the issue and halves the leadings of the size whose tightest does; with 3 sizes of 4
+    leadings where grids 6.. hold, it finds grid 6 without making up most of the others."""
+    tried: list[int] = []
+
+    def holds(index: int) -> bool:
+        tried.append(index)
+        return index >= 6
+
+    assert _most_open_holding(0, 12, 4, holds) == 6
+    assert len(tried) < 6 and 5 in tried  # the grid just before, the one more open, was found not to hold
+    assert _most_open_holding(4, 12, 4, lambda index: True) == 4  # where the search begins holds: nothing else tried
