@@ -17,7 +17,8 @@ to the left stand in) chooses the stacks and their widths, so that:
 - the page takes as many of the blocks offered as it can, its last module cut (to be continued on a
   later page; on a front page, or for a story already continued, any module) when that fills the page
   better than leaving the story for later.
-The search is exact within that family of layouts; the costs are in rows times columns of white.
+The search is exact within that family of layouts (what it passes over could not beat the page it has
+found); the costs are in rows times columns of white.
 """
 
 from __future__ import annotations
