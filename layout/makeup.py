@@ -98,6 +98,13 @@ def make_up(
     return search.best(at_least) or (search.best(0) if or_fewer else None)
 
 
+def holds_whole(blocks: Sequence[Block], columns: int, rows: int, cut_any: bool = False) -> bool:
+    """Whether the page of ``columns`` by ``rows`` can take every one of ``blocks`` whole, none cut and none
+    left, in some arrangement ``make_up`` weighs: when not, the page it makes up cuts or leaves one, and
+    that is known without weighing any arrangement (a few hundredths of the time on a busy page)."""
+    return _Search(tuple(blocks), columns, rows, cut_any).holds_whole()
+
+
 class _Stack(NamedTuple):  # made by the hundred thousand: a tuple is quicker to make than a frozen dataclass
     first: int
     end: int
@@ -125,6 +132,7 @@ class _Search:
         self._stack = cache(self._stack_uncached)
         self._stacks_at = cache(self._stacks_at_uncached)
         self._heights = cache(self._band_heights)
+        self._whole_band = cache(self._whole_band_uncached)
 
     def best(self, at_least: int) -> Makeup | None:
         n, rows = len(self.blocks), self.rows
@@ -169,6 +177,36 @@ class _Search:
         if best is None:
             return None
         return Makeup(self._placements(best[1]))
+
+    def holds_whole(self) -> bool:
+        n, rows = len(self.blocks), self.rows
+        reach = {(0, 0)}
+        for r in range(rows + 1):
+            for i in range(n + 1):
+                if (i, r) not in reach:
+                    continue
+                top = r + (GAP if r else 0)
+                if i == n or (top < rows and n in self._whole_band(i, 0, rows - top, True)):
+                    return True
+                for height in self._heights(i):
+                    if top + height + GAP < rows:
+                        reach |= {(j, top + height) for j in self._whole_band(i, 0, height, False)}
+        return False
+
+    def _whole_band_uncached(self, first: int, column: int, height: int, last: bool) -> frozenset[int]:
+        """The blocks a band ``height`` deep may end before, filling columns [column, all) from block
+        ``first`` with none of them cut (in the page's ``last`` band, or as many columns of it as they fill)."""
+        ends: set[int] = set()
+        for end in range(first + 1, min(first + MAX_STACK, len(self.blocks)) + 1):
+            for width in self.shape[first]:
+                if column + width > self.columns or self._stack(first, end, width, height, False, last) is None:
+                    continue
+                closes = column + width == self.columns
+                if closes or last:
+                    ends.add(end)
+                if not closes:
+                    ends |= self._whole_band(end, column + width, height, last)
+        return frozenset(ends)
 
     def _least_to_end(self, left: list[float], at_least: int) -> Callable[[int, int], float]:
         """The least the rest of the page can cost once blocks [0, i) fill its top r rows: each cell of the

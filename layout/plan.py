@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from layout.display import DisplayLines, display_lines
 from layout.errors import FitError
-from layout.makeup import CUT_COST, Block, Placement, Shape, make_up
+from layout.makeup import CUT_COST, Block, Placement, Shape, holds_whole, make_up
 from layout.model import MAX_PAGES, BlockRole, Issue, PagePart, Section, SectionKind, TextPosition, phrases
 from layout.style import Bounds, Paper, Style
 from layout.typeset import Line, Run, Typesetter, line_starts
@@ -273,6 +273,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     bodies: dict[float, dict[int, list[Row]]] = {}  # the body lines depend on the size, not on the leading
     grids = [(size, leading) for size in _steps(style.body_size) for leading in _steps(style.leading)]
     leadings = len(list(_steps(style.leading)))
+    tightest = len(grids) - 1  # holds the most: how much it overflows by, if it does, is the error's
     made: dict[int, tuple[int, list[Page], _Measure]] = {}
 
     def make(index: int) -> tuple[int, list[Page], _Measure]:
@@ -281,7 +282,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             measure = _Measure(
                 issue, _geometry(style, paper, size, leading), style, typesetter, bodies.setdefault(size, {})
             )
-            pages, overflow = _flow(measure, page_count)
+            pages, overflow = _flow(measure, page_count, how_much=index == tightest)
             made[index] = (overflow, pages, measure)
         return made[index]
 
@@ -299,7 +300,6 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
         overflow, pages, _ = make(index)
         return not overflow and not _off_their_page(pages, issue)
 
-    tightest = len(grids) - 1
     overflow, pages, measure = make(tightest)
     if overflow:  # the tightest grid holds the most: no other holds everything either
         raise _overflow_error(issue, style, paper, page_count, overflow)
@@ -739,9 +739,13 @@ def _fit_headline(
 # -- flowing sections onto pages -----------------------------------------------------------------
 
 
-def _flow(measure: _Measure, page_count: int | None, withheld: int = 0) -> tuple[list[Page], int]:
+def _flow(
+    measure: _Measure, page_count: int | None, withheld: int = 0, how_much: bool = True
+) -> tuple[list[Page], int]:
     """Pages for the issue's sections in reading order, and how many rows overflow the last page; with
-    no ``page_count``, as many pages as the sections fill.
+    no ``page_count``, as many pages as the sections fill. Unless asked ``how_much``, a last page that
+    cannot take whole all that is left for it is not made up: the flow stops there, overflowing by the
+    rows of all that is left (whether it overflows, known without weighing any arrangement).
 
     Each page is made up of modules (``layout.makeup``): first what earlier pages continue on it, then
     the sections waiting, those the source puts on a later page held back for it. A page takes as many
@@ -768,6 +772,8 @@ def _flow(measure: _Measure, page_count: int | None, withheld: int = 0) -> tuple
         offered = carried + _for_page(issue, waiting, number, MAX_OFFERED - len(carried))
         blocks = [measure.block(item, number, rows) for item in offered]
         top = len(_front_sections(issue, offered)) if front else len(carried)
+        if not how_much and number == page_count and not holds_whole(blocks, geometry.columns, rows - held, front):
+            break
         makeup = make_up(blocks, geometry.columns, rows - held, top, cut_any=front, or_fewer=True)
         placed = makeup.placements if makeup else ()
         if offered and not placed and number > 1:  # it fits no page: count it over and go on without it

@@ -3,7 +3,7 @@ modules in bands of stacks (layout.makeup); and how few grids the fitter makes u
 
 from __future__ import annotations
 
-from layout.makeup import GAP, Block, Makeup, Shape, make_up
+from layout.makeup import GAP, Block, Makeup, Shape, holds_whole, make_up
 from layout.plan import _most_open_holding
 
 
@@ -141,3 +141,17 @@ def test_the_fitter_makes_up_few_grids_to_find_the_most_open_that_holds() -> Non
     assert _most_open_holding(0, 12, 4, holds) == 6
     assert len(tried) < 6 and 5 in tried  # the grid just before, the one more open, was found not to hold
     assert _most_open_holding(4, 12, 4, lambda index: True) == 4  # where the search begins holds: nothing else tried
+
+
+def test_whether_a_page_takes_every_block_whole_is_known_without_weighing_arrangements() -> None:
+    """issue 10: the fitter asks of a last page only whether it takes all that is left whole; when it
+    cannot, the page make_up finds cuts or leaves a block."""
+    blocks = [story((4, 2, 12)), story((2, 2, 14), (4, 2, 8), cut=True), story((2, 2, 14), (4, 2, 8))]
+    assert holds_whole(blocks, columns=4, rows=29)  # a band of the first, one of the other two side by side
+    assert not holds_whole(blocks, columns=4, rows=25)
+    makeup = make_up(blocks, columns=4, rows=25, cut_any=True, or_fewer=True)
+    assert makeup is not None
+    full = {
+        (p.block, p.span): next(s.full for s in blocks[p.block].shapes if s.width == p.span) for p in makeup.placements
+    }
+    assert makeup.placed < 3 or any(p.rows < full[p.block, p.span] for p in makeup.placements)
