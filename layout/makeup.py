@@ -17,14 +17,16 @@ to the left stand in) chooses the stacks and their widths, so that:
 - the page takes as many of the blocks offered as it can, its last module cut (to be continued on a
   later page; on a front page, or for a story already continued, any module) when that fills the page
   better than leaving the story for later.
-The search is exact within that family of layouts; the costs are in rows times columns of white.
+The search is exact within that family of layouts (what it passes over could not beat the page it has
+found); the costs are in rows times columns of white.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 GAP = 1  # rows between modules one under another, and between bands: the rule between them
 MAX_STACK = 4  # modules one under another in one stack of a band
@@ -96,8 +98,14 @@ def make_up(
     return search.best(at_least) or (search.best(0) if or_fewer else None)
 
 
-@dataclass(frozen=True)
-class _Stack:
+def holds_whole(blocks: Sequence[Block], columns: int, rows: int, cut_any: bool = False) -> bool:
+    """Whether the page of ``columns`` by ``rows`` can take every one of ``blocks`` whole, none cut and none
+    left, in some arrangement ``make_up`` weighs: when not, the page it makes up cuts or leaves one, and
+    that is known without weighing any arrangement (a few hundredths of the time on a busy page)."""
+    return _Search(tuple(blocks), columns, rows, cut_any).holds_whole()
+
+
+class _Stack(NamedTuple):  # made by the hundred thousand: a tuple is quicker to make than a frozen dataclass
     first: int
     end: int
     width: int
@@ -107,6 +115,14 @@ class _Stack:
     beside: tuple[tuple[int, int], ...]  # its headlines as the stack to its right meets them (``_as_neighbour``)
 
 
+# The cheapest ways to fill the rest of a band, by the block each ends before: what it costs, its first
+# stack and the ways on from that stack (None: the stack ends the band). Only the chosen one is spelled
+# out as stacks (``_spelled``), so that the search does not copy the others.
+_Ways = dict[int, tuple[float, _Stack, "_Ways | None"]]
+# The bands above a row of the page: the last band (its top, height and stacks) and those above it.
+_Bands = tuple["_Bands", tuple[int, int, _Ways, int]] | None
+
+
 class _Search:
     def __init__(self, blocks: tuple[Block, ...], columns: int, rows: int, cut_any: bool) -> None:
         self.blocks, self.columns, self.rows, self.cut_any = blocks, columns, rows, cut_any
@@ -114,26 +130,30 @@ class _Search:
         self._shape_runs: dict[tuple[int, int, int], list[Shape] | None] = {}
         self._band = cache(self._band_uncached)
         self._stack = cache(self._stack_uncached)
+        self._stacks_at = cache(self._stacks_at_uncached)
+        self._heights = cache(self._band_heights)
+        self._whole_band = cache(self._whole_band_uncached)
 
     def best(self, at_least: int) -> Makeup | None:
         n, rows = len(self.blocks), self.rows
         # reach[(i, r)]: the cheapest bands holding blocks [0, i) in the top r rows (gaps included)
-        reach: dict[tuple[int, int], tuple[float, tuple[tuple[int, int, tuple[_Stack, ...]], ...]]] = {
-            (0, 0): (0.0, ())
-        }
-        best: tuple[float, tuple[tuple[int, int, tuple[_Stack, ...]], ...]] | None = None
+        reach: dict[tuple[int, int], tuple[float, _Bands]] = {(0, 0): (0.0, None)}
+        best: tuple[float, _Bands] | None = None
         # what leaving blocks [i, n) for a later page costs: more than the white they would have filled here
         areas = [
             min(min(s.full * s.width for s in block.shapes), rows * self.columns) * (DUE if block.due else 1)
             for block in self.blocks
         ]
         left = [sum(LEFT_COST * area + LEFT_EACH for area in areas[i:]) for i in range(n + 1)]
+        least_to_end = self._least_to_end(left, at_least)
         for r in range(rows + 1):
             for i in range(n + 1):
                 state = reach.get((i, r))
                 if state is None:
                     continue
                 cost, bands = state
+                if best is not None and cost + least_to_end(i, r) >= best[0]:
+                    continue  # no way on from here costs less than the page already found
                 top = r + (GAP if r else 0)
                 # the page ends here: the last band takes the rows left (or they stay white)
                 if i >= at_least:
@@ -141,22 +161,76 @@ class _Search:
                     if best is None or cost + white + left[i] < best[0]:
                         best = (cost + white + left[i], bands)
                 if i < n and top < rows:
-                    for j, (band_cost, stacks) in self._band(i, 0, (), rows - top, True).items():
+                    ways = self._band(i, 0, (), rows - top, True)
+                    for j, (band_cost, _, _) in ways.items():
                         if j >= at_least and (best is None or cost + band_cost + left[j] < best[0]):
-                            best = (cost + band_cost + left[j], (*bands, (top, rows - top, stacks)))
-                    for height in self._band_heights(i):
+                            best = (cost + band_cost + left[j], (bands, (top, rows - top, ways, j)))
+                    for height in self._heights(i):
                         if top + height + GAP >= rows:
                             continue
-                        for j, (band_cost, stacks) in self._band(i, 0, (), height, False).items():
+                        ways = self._band(i, 0, (), height, False)
+                        for j, (band_cost, _, _) in ways.items():
                             key = (j, top + height)
                             total = cost + band_cost
                             if key not in reach or total < reach[key][0]:
-                                reach[key] = (total, (*bands, (top, height, stacks)))
+                                reach[key] = (total, (bands, (top, height, ways, j)))
         if best is None:
             return None
         return Makeup(self._placements(best[1]))
 
-    def _placements(self, bands: tuple[tuple[int, int, tuple[_Stack, ...]], ...]) -> tuple[Placement, ...]:
+    def holds_whole(self) -> bool:
+        n, rows = len(self.blocks), self.rows
+        reach = {(0, 0)}
+        for r in range(rows + 1):
+            for i in range(n + 1):
+                if (i, r) not in reach:
+                    continue
+                top = r + (GAP if r else 0)
+                if i == n or (top < rows and n in self._whole_band(i, 0, rows - top, True)):
+                    return True
+                for height in self._heights(i):
+                    if top + height + GAP < rows:
+                        reach |= {(j, top + height) for j in self._whole_band(i, 0, height, False)}
+        return False
+
+    def _whole_band_uncached(self, first: int, column: int, height: int, last: bool) -> frozenset[int]:
+        """The blocks a band ``height`` deep may end before, filling columns [column, all) from block
+        ``first`` with none of them cut (in the page's ``last`` band, or as many columns of it as they fill)."""
+        ends: set[int] = set()
+        for end in range(first + 1, min(first + MAX_STACK, len(self.blocks)) + 1):
+            for width in self.shape[first]:
+                if column + width > self.columns or self._stack(first, end, width, height, False, last) is None:
+                    continue
+                closes = column + width == self.columns
+                if closes or last:
+                    ends.add(end)
+                if not closes:
+                    ends |= self._whole_band(end, column + width, height, last)
+        return frozenset(ends)
+
+    def _least_to_end(self, left: list[float], at_least: int) -> Callable[[int, int], float]:
+        """The least the rest of the page can cost once blocks [0, i) fill its top r rows: each cell of the
+        rows left that the blocks still to place cannot fill (at their deepest, with the gap under each)
+        is white, and each block not placed is left for a later page. A band costs at least the white it
+        leaves, so this never exceeds a band's cost and the least after it: the states it rules out
+        could not have made the page the search finds, and ruling them out leaves that page as it was."""
+        fills = [0]
+        for block in self.blocks:
+            fills.append(fills[-1] + max((shape.most + GAP) * shape.width for shape in block.shapes))
+        n, columns, rows = len(self.blocks), self.columns, self.rows
+
+        @cache
+        def least_to_end(i: int, r: int) -> float:
+            white = (rows - r) * columns + fills[i]
+            return min(left[j] + max(0, white - fills[j]) for j in range(max(i, at_least), n + 1))
+
+        return least_to_end
+
+    def _placements(self, chosen: _Bands) -> tuple[Placement, ...]:
+        bands: list[tuple[int, int, tuple[_Stack, ...]]] = []
+        while chosen is not None:
+            chosen, (top, height, ways, end) = chosen
+            bands.insert(0, (top, height, _spelled(ways, end)))
         placements = []
         for band, (top, _, stacks) in enumerate(bands):
             column = 0
@@ -202,15 +276,38 @@ class _Search:
 
     def _band_uncached(
         self, first: int, column: int, left: tuple[tuple[int, int], ...], height: int, last: bool
-    ) -> dict[int, tuple[float, tuple[_Stack, ...]]]:
+    ) -> _Ways:
         """The cheapest stacks filling columns [column, all) of a band ``height`` deep, from block ``first``,
         by the block each ends before; ``left``: the rows the headlines of the stack beside them on the left
         take (each of theirs that stands at the height of one of those is a tombstone: at the band's top,
         where stacks open side by side, or lower, where modules under them meet); in the page's ``last`` band
         the rightmost stack may end with a cut block."""
-        found: dict[int, tuple[float, tuple[_Stack, ...]]] = {}
-        if first >= len(self.blocks):
-            return found
+        found: _Ways = {}
+        for stack, closes, short in self._stacks_at(first, column, height, last):
+            cost = stack.cost + TOMBSTONE_COST * _side_by_side(left, stack.heads) if left else stack.cost
+            if short is not None:
+                # the page's last band may end short of the page's width, the columns to the right left white
+                ending = cost + short
+                was = found.get(stack.end)
+                if was is None or ending < was[0]:
+                    found[stack.end] = (ending, stack, None)
+            if closes:
+                continue
+            rest = self._band(stack.end, column + stack.width, stack.beside, height, last)
+            for j, (rest_cost, _, _) in rest.items():
+                total = cost + rest_cost
+                was = found.get(j)
+                if was is None or total < was[0]:
+                    found[j] = (total, stack, rest)
+        return found
+
+    def _stacks_at_uncached(
+        self, first: int, column: int, height: int, last: bool
+    ) -> tuple[tuple[_Stack, bool, float | None], ...]:
+        """The stacks from block ``first`` that may stand at ``column`` in a band ``height`` deep, in the
+        order the search weighs them: each with whether it closes the band, and what the columns right of
+        it cost left white when the band may end with it (None: it may not)."""
+        found = []
         for end in range(first + 1, min(first + MAX_STACK, len(self.blocks)) + 1):
             for width in self.shape[first]:
                 if column + width > self.columns:
@@ -218,20 +315,10 @@ class _Search:
                 closes = column + width == self.columns
                 may_cut = self.cut_any or self.blocks[end - 1].cut_anywhere or (last and closes)
                 stack = self._stack(first, end, width, height, may_cut, last)
-                if stack is None:
-                    continue
-                cost = stack.cost + TOMBSTONE_COST * _side_by_side(left, stack.heads)
-                if closes or last:
-                    # the page's last band may end short of the page's width, the columns to the right left white
-                    ending = cost + (self.columns - column - width) * height * HOLE_COST
-                    if end not in found or ending < found[end][0]:
-                        found[end] = (ending, (stack,))
-                if closes:
-                    continue
-                for j, (rest_cost, rest) in self._band(end, column + width, stack.beside, height, last).items():
-                    if j not in found or cost + rest_cost < found[j][0]:
-                        found[j] = (cost + rest_cost, (stack, *rest))
-        return found
+                if stack is not None:
+                    short = (self.columns - column - width) * height * HOLE_COST if closes or last else None
+                    found.append((stack, closes, short))
+        return tuple(found)
 
     def _stack_uncached(
         self, first: int, end: int, width: int, height: int, may_cut: bool, at_foot: bool
@@ -242,39 +329,55 @@ class _Search:
         shapes = self._shapes(first, end, width)
         if shapes is None:
             return None
-        room = height - GAP * (end - first - 1)
         depths = [s.full for s in shapes]
         cost = sum(s.cost for s in shapes)
-        short = sum(depths) - room
-        for k, shape in enumerate(shapes):  # too deep: photos give up frame first
-            if short <= 0:
-                break
-            give = min(short, shape.full - shape.least)
-            depths[k] -= give
-            short -= give
+        short = sum(depths) - (height - GAP * (end - first - 1))
         if short > 0:
-            last = shapes[-1]
-            if not may_cut or last.cut is None or not last.cut[0] <= depths[-1] - short <= last.cut[1]:
-                return None
-            depths[-1] -= short
-            cost += self.blocks[end - 1].cut_cost
-            short = 0
+            for k, shape in enumerate(shapes):  # too deep: photos give up frame first
+                give = min(short, shape.full - shape.least)
+                depths[k] -= give
+                short -= give
+                if short <= 0:
+                    break
+            if short > 0:
+                last = shapes[-1]
+                if not may_cut or last.cut is None or not last.cut[0] <= depths[-1] - short <= last.cut[1]:
+                    return None
+                depths[-1] -= short
+                cost += self.blocks[end - 1].cut_cost
+                short = 0
         extra = -short
-        for k, shape in enumerate(shapes):  # too shallow: photos grow and stories take air
-            take = min(extra, shape.most - depths[k])
-            depths[k] += take
-            extra -= take
-            cost += AIR_COST * take * width * (shape.least == shape.full)
-        # what is still left stays white under the stack: a hole in the page, worse inside it than at its foot
-        cost += extra * width * (1.0 if at_foot else HOLE_COST)
-        tops = [sum(depths[:k]) + GAP * k for k in range(len(depths))]
-        heads = tuple(
-            (top, top + shape.head) for top, shape, block in zip(tops, shapes, self.blocks[first:end]) if block.headed
-        )
-        return _Stack(first, end, width, tuple(depths), cost, heads, _as_neighbour(heads))
+        if extra:
+            for k, shape in enumerate(shapes):  # too shallow: photos grow and stories take air
+                take = min(extra, shape.most - depths[k])
+                if take:
+                    depths[k] += take
+                    extra -= take
+                    if shape.least == shape.full:
+                        cost += AIR_COST * take * width
+            # what is still left stays white under the stack: a hole in the page, worse inside it than at its foot
+            if extra:
+                cost += extra * width * (1.0 if at_foot else HOLE_COST)
+        heads = []
+        top = 0
+        for depth, shape, block in zip(depths, shapes, self.blocks[first:end]):
+            if block.headed:
+                heads.append((top, top + shape.head))
+            top += depth + GAP
+        return _Stack(first, end, width, tuple(depths), cost, tuple(heads), _as_neighbour(heads))
 
 
-def _as_neighbour(heads: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+def _spelled(ways: _Ways, end: int) -> tuple[_Stack, ...]:
+    """The stacks of the cheapest way in ``ways`` to the band's end before block ``end``."""
+    stacks = []
+    following: _Ways | None = ways
+    while following is not None:
+        _, stack, following = following[end]
+        stacks.append(stack)
+    return tuple(stacks)
+
+
+def _as_neighbour(heads: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """A stack's headlines as the stack to its right meets them: one at the band's top meets only another
     there (those under it stand below a headline and lines of text), so its depth is left out; the search's
     tables then hold one entry for every stack that opens with a headline and has none lower."""

@@ -20,12 +20,12 @@ from __future__ import annotations
 import bisect
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from layout.display import DisplayLines, display_lines
 from layout.errors import FitError
-from layout.makeup import CUT_COST, Block, Placement, Shape, make_up
+from layout.makeup import CUT_COST, Block, Placement, Shape, holds_whole, make_up
 from layout.model import MAX_PAGES, BlockRole, Issue, PagePart, Section, SectionKind, TextPosition, phrases
 from layout.style import Bounds, Paper, Style
 from layout.typeset import Line, Run, Typesetter, line_starts
@@ -299,6 +299,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     bodies: dict[float, dict[int, list[Row]]] = {}  # the body lines depend on the size, not on the leading
     grids = [(size, leading) for size in _steps(style.body_size) for leading in _steps(style.leading)]
     leadings = len(list(_steps(style.leading)))
+    tightest = len(grids) - 1  # holds the most: how much it overflows by, if it does, is the error's
     made: dict[int, tuple[int, list[Page], _Measure]] = {}
 
     def make(index: int) -> tuple[int, list[Page], _Measure]:
@@ -307,25 +308,34 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             measure = _Measure(
                 issue, _geometry(style, paper, size, leading), style, typesetter, bodies.setdefault(size, {})
             )
-            pages, overflow = _flow(measure, page_count)
+            pages, overflow = _flow(measure, page_count, how_much=index == tightest)
             made[index] = (overflow, pages, measure)
         return made[index]
+
+    def area(index: int) -> float:
+        """What a grid's text takes of the page, but for a factor: it grows with the size squared and the leading."""
+        size, leading = grids[index]
+        return size * size * leading
+
+    def known_not_to_hold(index: int) -> bool:
+        """Whether a grid whose text takes no more room than this one's was made up and did not hold the issue:
+        then neither does this one, nearly always (modules fill pages in steps), and it is not made up."""
+        return index not in made and any(made[other][0] and area(other) <= area(index) for other in made)
 
     def holds_on_its_pages(index: int) -> bool:
         overflow, pages, _ = make(index)
         return not overflow and not _off_their_page(pages, issue)
 
-    tightest = len(grids) - 1
     overflow, pages, measure = make(tightest)
     if overflow:  # the tightest grid holds the most: no other holds everything either
         raise _overflow_error(issue, style, paper, page_count, overflow)
-    # the area text takes grows with the square of its size and with its leading: the search begins a
-    # size or two more open than the grid that the tightest one's fill says will just hold it
-    size, leading = grids[tightest]
-    reach = size * size * leading / max(_filled_share(_balanced(measure, page_count, pages)), 1e-3)
-    estimate = next(index for index, (size, leading) in enumerate(grids) if size * size * leading <= reach)
+    # the search begins a size or two more open than the grid that the tightest one's fill says will just hold it
+    reach = area(tightest) / max(_filled_share(_balanced(measure, page_count, pages)), 1e-3)
+    estimate = next(index for index in range(len(grids)) if area(index) <= reach)
     start = max(0, estimate - 2 * leadings)
-    low = next(index for index in range(start, len(grids)) if not make(index)[0])
+    low = _most_open_holding(
+        start, len(grids), leadings, lambda index: not known_not_to_hold(index) and not make(index)[0]
+    )
     # a smaller size that keeps every story on the page its source names is worth more: the size is found
     # by its tightest leading (which holds the most), then the most open leading of it that does
     if _off_their_page(make(low)[1], issue):
@@ -335,6 +345,8 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             low = next(index for index in range(max(low, found - leadings + 1), found + 1) if holds_on_its_pages(index))
     best: tuple[float, Plan] | None = None
     for index in range(low, min(low + TIGHTER_TRIES, len(grids))):
+        if known_not_to_hold(index):
+            continue
         overflow, pages, measure = make(index)
         if overflow:
             continue
@@ -357,6 +369,25 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             ", ".join(map(str, empty)),
         )
     return plan
+
+
+def _most_open_holding(start: int, count: int, leadings: int, holds: Callable[[int], bool]) -> int:
+    """The first of grids [start, count) (``leadings`` to a size, from the most open to the tightest)
+    that ``holds`` the issue, the last one known to. Each is a page makeup, so few are tried: a tighter
+    leading holds more than a more open one of the same size, nearly always, so a size whose tightest
+    leading does not hold is passed over, and the first holding leading of the size whose tightest does
+    is found by halving."""
+    if holds(start):  # the search begins where the tightest grid's fill says the issue will just hold
+        return start
+    tightest = next(index for index in range(start - start % leadings + leadings - 1, count, leadings) if holds(index))
+    low, high = max(start, tightest - leadings + 1), tightest
+    while low < high:
+        middle = (low + high) // 2
+        if holds(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return high
 
 
 def _balanced(measure: _Measure, page_count: int, pages: list[Page]) -> list[Page]:
@@ -766,9 +797,13 @@ def _fit_headline(
 # -- flowing sections onto pages -----------------------------------------------------------------
 
 
-def _flow(measure: _Measure, page_count: int | None, withheld: int = 0) -> tuple[list[Page], int]:
+def _flow(
+    measure: _Measure, page_count: int | None, withheld: int = 0, how_much: bool = True
+) -> tuple[list[Page], int]:
     """Pages for the issue's sections in reading order, and how many rows overflow the last page; with
-    no ``page_count``, as many pages as the sections fill.
+    no ``page_count``, as many pages as the sections fill. Unless asked ``how_much``, a last page that
+    cannot take whole all that is left for it is not made up: the flow stops there, overflowing by the
+    rows of all that is left (whether it overflows, known without weighing any arrangement).
 
     Each page is made up of modules (``layout.makeup``): first what earlier pages continue on it, then
     the sections waiting, those the source puts on a later page held back for it. A page takes as many
@@ -795,6 +830,8 @@ def _flow(measure: _Measure, page_count: int | None, withheld: int = 0) -> tuple
         offered = carried + _for_page(issue, waiting, number, MAX_OFFERED - len(carried))
         blocks = [measure.block(item, number, rows) for item in offered]
         top = len(_front_sections(issue, offered)) if front else len(carried)
+        if not how_much and number == page_count and not holds_whole(blocks, geometry.columns, rows - held, front):
+            break
         makeup = make_up(blocks, geometry.columns, rows - held, top, cut_any=front, or_fewer=True)
         placed = makeup.placements if makeup else ()
         if offered and not placed and number > 1:  # it fits no page: count it over and go on without it
