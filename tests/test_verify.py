@@ -313,6 +313,17 @@ def test_a_continued_story_repeats_its_headline_on_the_page_it_continues_on(tmp_
     assert verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages)).findings == ()
 
 
+def test_stories_sharing_a_headline_may_each_repeat_it_where_it_continues_and_in_the_front_pages_index(tmp_path):
+    """A headline two stories share (a standing head: 简讯, Local News) is printed once more for each page
+    either continues on, and once more where the front page's index names the one that begins inside."""
+    lead, second, photo = ISSUE.sections
+    shared = dataclasses.replace(ISSUE, sections=(lead, dataclasses.replace(second, headline=lead.headline), photo))
+    pages = pages_html(shared)
+    pages[0] += f"<p>{_e(lead.headline)} 2</p>"  # the index names the story that begins on page 2
+    pages[2] = f"<p>{_e(lead.headline)}</p>" + pages[2]  # the lead's continuation repeats its headline
+    assert verify_pdf(shared, write_pdf(tmp_path / "x.pdf", pages)).findings == ()
+
+
 def test_wrong_jump_line_fails(tmp_path):
     # the lead continues on page 3, but its jump line says page 2
     report = verify_pdf(ISSUE, write_pdf(tmp_path / "x.pdf", pages_html(ISSUE, jump=(2, 1))))

@@ -117,18 +117,22 @@ def _printed_twice(units: list[Unit], texts: list[str], section_pages: dict[int,
     """A story's text printed more often than the source has it (a headline repeated at the top of its
     body, a paragraph set twice). A story continued on later pages repeats its headline there, once a page;
     one that begins after the front page may be named once on the front, in its index of the issue (the
-    ear). Fields shorter than MIN_PIECE are left out: the page's own furniture may hold them too."""
+    ear); so does every story whose headline holds the text (a standing head several stories share).
+    Fields shorter than MIN_PIECE are left out: the page's own furniture may hold them too."""
     target = "".join(texts)
     findings = []
     for unit in units:
         if unit.section is None or len(unit.text) < MIN_PIECE:
             continue
-        expected = sum(other.text.count(unit.text) for other in units)
-        if unit.kind == "headline":
-            expected += max(0, len(section_pages.get(unit.section, ())) - 1)
+        expected = 0
+        for other in units:
+            times = other.text.count(unit.text)
+            expected += times
+            if times and unit.kind == other.kind == "headline":
+                pages = section_pages.get(other.section, []) if other.section is not None else []
+                named_on_front = bool(pages) and pages[0] > 1 and unit.text in texts[0]
+                expected += times * (max(0, len(pages) - 1) + named_on_front)
         printed = target.count(unit.text)
-        if unit.kind == "headline" and section_pages.get(unit.section, [1])[0] > 1 and unit.text in texts[0]:
-            printed -= 1  # the front page's index names it
         if printed > expected:
             findings.append(
                 Finding(
