@@ -301,8 +301,11 @@ class Typesetter:
     """Breaks paragraphs into justified lines with the body faces' real advances (each face and its
     bold), hyphenating with the dictionary of the text's language when there is one."""
 
-    def __init__(self, families: Sequence[tuple[_Face, _Face]], language: str | None = None) -> None:
-        self._families = tuple(families)
+    def __init__(self, first: _Family, fallbacks: tuple[str, ...], language: str | None = None) -> None:
+        self._first = first
+        # read only when a character needs them: a fallback face for rare characters (HanaMinB) holds
+        # 15 MB of tables that most issues never use
+        self._fallbacks = fallbacks
         dictionary = pyphen.language_fallback(language.replace("-", "_")) if language else None
         self._hyphenator = (
             pyphen.Pyphen(lang=dictionary, left=HYPHEN_MIN_BEFORE, right=HYPHEN_MIN_AFTER) if dictionary else None
@@ -315,14 +318,16 @@ class Typesetter:
         them to WeasyPrint, hyphenating as ``language`` (a BCP 47 tag) is hyphenated; loaded once.
         The first family must have a Bold of its own (the headlines are set in it); a later one may
         lack it, as fallback faces for rare characters do (see the module's docstring)."""
-        first, *_ = loaded = [_family(name) for name in families]
+        for name in families[1:]:
+            _located(name)  # a fallback that is not installed is named now, not when a character needs it
+        first = _family(families[0])
         if first.bold is first.regular:
             raise StyleError(
                 f"{families[0]}, the first of the body faces, has no Bold: the headlines are set in it",
                 path=_font_file(f"{families[0]}:style=Regular"),
                 hint="name a family with a Bold first in the style's body_faces, or install its Bold (scripts/setup)",
             )
-        return cls([(family.regular, family.bold) for family in loaded], language)
+        return cls(first, families[1:], language)
 
     @classmethod
     def noto_serif_sc(cls) -> Typesetter:
@@ -345,20 +350,30 @@ class Typesetter:
     def _segments(self, text: str, bold: bool) -> list[tuple[_Face, str]]:
         """``text`` cut where the face that sets it changes: each character in the first face that has
         it, white space in the face of the character before it (Pango never picks a font for a space)."""
-        faces = [family[bold] for family in self._families]
-        if len(faces) == 1 or all(map(faces[0].has, text)):  # the common case: the first face has it all
-            return [(faces[0], text)] if text else []
+        first = self._first.bold if bold else self._first.regular
+        if not self._fallbacks or all(map(first.has, text)):  # the common case: the first face has it all
+            return [(first, text)] if text else []
         segments: list[tuple[_Face, str]] = []
         for char in text:
             if segments and unicodedata.category(char) in ("Zs", "Cc", "Cf"):
                 face = segments[-1][0]
             else:
-                face = next((face for face in faces if face.has(char)), faces[-1])
+                face = self._face_for(char, bold)
             if segments and segments[-1][0] is face:
                 segments[-1] = (face, segments[-1][1] + char)
             else:
                 segments.append((face, char))
         return segments
+
+    def _face_for(self, char: str, bold: bool) -> _Face:
+        """The first face in fallback order that has ``char``; the last when none has it."""
+        face = self._first.bold if bold else self._first.regular
+        for name in self._fallbacks:
+            if face.has(char):
+                break
+            family = _family(name)
+            face = family.bold if bold else family.regular
+        return face
 
     def set_paragraph(
         self, runs: Sequence[Run], width: float, size: float, *, indent_em: float = 2.0, hyphenate: bool = False
@@ -402,18 +417,26 @@ class _Family:
 def _family(name: str) -> _Family:
     """A family's Regular and Bold, the files fontconfig gives WeasyPrint for them. For a family without
     a Bold fontconfig gives the Regular again (Pango sets its bold with the Regular's advances)."""
-    regular, bold = _font_file(f"{name}:style=Regular"), _font_file(f"{name}:style=Bold")
-    index = _face_index(regular, name)
+    regular, bold, index = _located(name)
     if bold == regular:
         face = _Face(regular, index)  # one face, not a second copy of a large font's tables
         return _Family(face, face)
-    if _face_index(bold, name) != index:
+    return _Family(_Face(regular, index), _Face(bold, index))
+
+
+@functools.cache
+def _located(name: str) -> tuple[Path, Path, int]:
+    """The files of a family's Regular and Bold as fontconfig gives them, and its index in them; a
+    ``StyleError`` when the family is not installed."""
+    regular, bold = _font_file(f"{name}:style=Regular"), _font_file(f"{name}:style=Bold")
+    index = _face_index(regular, name)
+    if bold != regular and _face_index(bold, name) != index:
         raise StyleError(
             f"{name} Regular and Bold sit at different places in their collections",
             path=bold,
             hint="install the style's fonts (scripts/setup)",
         )
-    return _Family(_Face(regular, index), _Face(bold, index))
+    return regular, bold, index
 
 
 def line_starts(text: str, lines: Sequence[Line]) -> list[int]:
