@@ -124,14 +124,12 @@ def _printed_twice(units: list[Unit], texts: list[str], section_pages: dict[int,
     for unit in units:
         if unit.section is None or len(unit.text) < MIN_PIECE:
             continue
-        expected = 0
-        for other in units:
-            times = other.text.count(unit.text)
-            expected += times
-            if times and unit.kind == other.kind == "headline":
-                pages = section_pages.get(other.section, []) if other.section is not None else []
-                named_on_front = bool(pages) and pages[0] > 1 and unit.text in texts[0]
-                expected += times * (max(0, len(pages) - 1) + named_on_front)
+        on_front = unit.text in texts[0]
+        expected = sum(
+            other.text.count(unit.text)
+            * (1 + (_reprints(other, section_pages, on_front) if unit.kind == "headline" else 0))
+            for other in units
+        )
         printed = target.count(unit.text)
         if printed > expected:
             findings.append(
@@ -143,6 +141,15 @@ def _printed_twice(units: list[Unit], texts: list[str], section_pages: dict[int,
                 )
             )
     return findings
+
+
+def _reprints(unit: Unit, section_pages: dict[int, list[int]], on_front: bool) -> int:
+    """How many more times than its source has it a story's headline may stand in print: atop each page
+    it continues on, and in the front page's index (``on_front``) when it begins inside."""
+    if unit.kind != "headline" or unit.section is None:
+        return 0
+    pages = section_pages.get(unit.section, [])
+    return max(0, len(pages) - 1) + (bool(pages) and pages[0] > 1 and on_front)
 
 
 def _page_of(offset: int, starts: list[int]) -> int:
