@@ -18,6 +18,7 @@ e-book where each page's part of a story begins (``Plan.page_parts``).
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -39,11 +40,13 @@ UNDERFULL = 0.25  # a page with more of its rows blank is reported: the issue ha
 BLANK_TOLERANCE = 2  # rows per page a plan may leave blank (spread between the page's sections)
 BALANCE_SHARES = (1, 2, 3)  # of the last page's blank rows, what the page before it may give up to it
 TIGHTER_TRIES = 3  # grids made up beyond the most open one that holds the issue, to find the least blank
+TOMBSTONE_SHARE = 0.1  # a tombstone: as bad as a tenth of a page left blank
+TOMBSTONE_SIZE = 0.5  # points the fitter may take off the type to keep headlines from standing side by side
 BRIEFS_SHARE = 1 / 2  # of a page's rows, the most a group of briefs takes in two columns
 JUMP_AGAIN = 8  # how much worse than a first jump a second one (or a box's) is
 WIDTHS_TRIED = 3  # a story's widths tried in page makeup: those whose shapes read best
 MAX_OFFERED = 30  # sections a page is offered at once: more modules than this make no page
-BRIEF_LINES = 24  # a story of no more lines of a column (about 150 words of a broadsheet), beside another, is gathered with it into a group of briefs
+BRIEF_LINES = 24  # a story of no more lines of a column (150 words of a broadsheet) is gathered into briefs
 MAX_BRIEFS = 5  # briefs to a group
 BRIEFS_LABEL_ROWS = 2  # the group's label (简讯, In Brief), with air under it
 SHORT_STORY = 200  # characters: a story shorter than this is set in one or two columns (verify measures it)
@@ -229,6 +232,21 @@ class Page:
         ]
         return sum(self.rows - b for b in bottoms) / width
 
+    @property
+    def tombstones(self) -> int:
+        """Headlines side by side at one height in neighbouring modules, as planned (a group's briefs
+        stand under its label: their small heads are a list's, not headlines)."""
+        heads = [
+            (piece.module, piece.column, piece.column + piece.span, piece.head_row, piece.head_row + piece.head.rows)
+            for piece in self.pieces
+            if piece.head.rows and piece.head.rank != "brief"
+        ]
+        return sum(
+            1
+            for a, b in itertools.combinations(heads, 2)
+            if a[0] != b[0] and (a[2] == b[1] or b[2] == a[1]) and a[3] < b[4] and b[3] < a[4]
+        )
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -294,7 +312,10 @@ def pages_filled(issue: Issue, style: Style, paper: Paper) -> int:
 def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     """The most readable plan that fills the pages: grids from the most open (largest type, most open
     leading) to the tightest hold more and more, though not strictly (modules fill pages in steps); the
-    first that holds everything and the next few tighter ones are made up, the least blank kept."""
+    first that holds everything and the next few tighter ones are made up, the least blank kept. While
+    those set headlines side by side, tighter grids are made up too, down to ``TOMBSTONE_SIZE`` smaller
+    type: in a page of modules that all open with a headline, only more room (for a headless group of
+    briefs between them, or a stack instead of a row) keeps them apart."""
     typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
     bodies: dict[float, dict[int, list[Row]]] = {}  # the body lines depend on the size, not on the leading
     grids = [(size, leading) for size in _steps(style.body_size) for leading in _steps(style.leading)]
@@ -344,7 +365,10 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
         if found is not None:
             low = next(index for index in range(max(low, found - leadings + 1), found + 1) if holds_on_its_pages(index))
     best: tuple[float, Plan] | None = None
-    for index in range(low, min(low + TIGHTER_TRIES, len(grids))):
+    for index in range(low, len(grids)):
+        tombstoned = best is not None and any(page.tombstones for page in best[1].pages)
+        if index >= low + TIGHTER_TRIES and not (tombstoned and grids[index][0] >= grids[low][0] - TOMBSTONE_SIZE):
+            break
         if known_not_to_hold(index):
             continue
         overflow, pages, measure = make(index)
@@ -356,7 +380,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
         if best is None or score < best[0] - 1e-9:
             best = (score, Plan(geometry, tuple(_link_jumps(pages))))
         if score <= BLANK_TOLERANCE / geometry.inside_rows:
-            break  # the most open grid that leaves the pages full is the most readable one
+            break  # the most open grid that leaves the pages full, no headlines side by side, reads best
     assert best is not None  # make(low) holds everything
     plan = best[1]
     empty = [page.number for page in plan.pages if page.blank_rows > UNDERFULL * page.rows]
@@ -428,14 +452,19 @@ def _overflow_error(issue: Issue, style: Style, paper: Paper, page_count: int, r
 
 
 def _blankness(pages: list[Page], issue: Issue) -> float:
-    """What a reader sees as unfinished: blank rows (as page shares), stories jumping twice, and stories
-    the source printed on one page jumping off it."""
+    """What a reader sees as unfinished: blank rows (as page shares), stories jumping twice, stories
+    the source printed on one page jumping off it, and headlines side by side."""
     blank = sum(max(0, p.blank_rows) / p.rows for p in pages)
     parts: dict[int, int] = {}
     for page in pages:
         for piece in page.pieces:
             parts[piece.section] = max(parts.get(piece.section, 0), piece.part)
-    return blank + 0.2 * sum(max(0, n - 1) for n in parts.values()) + OFF_ITS_PAGE * _off_their_page(pages, issue)
+    return (
+        blank
+        + 0.2 * sum(max(0, n - 1) for n in parts.values())
+        + OFF_ITS_PAGE * _off_their_page(pages, issue)
+        + TOMBSTONE_SHARE * sum(page.tombstones for page in pages)
+    )
 
 
 def _off_their_page(pages: list[Page], issue: Issue) -> int:

@@ -10,10 +10,13 @@ import pytest
 from test_dialects import assert_nothing_lost
 from test_parse import assert_matches_golden
 
+from layout.build import BuildOptions, make
 from layout.model import Issue, to_dict
 from layout.plan import SHORT_STORY, UNDERFULL, plan_issue
 from layout.readers import read_issue
 from layout.style import load_style, style_for_language
+from layout.verify import verify_pdf
+from layout.verify.makeup import MOST_WHITE
 
 ROOT = Path(__file__).resolve().parent.parent
 DAYS = {
@@ -105,3 +108,21 @@ def test_the_editions_notes_when_short_stand_in_one_or_two_columns_like_a_short_
     style = load_style(style_for_language(issue.settings.language))
     plan = plan_issue(issue, style, style.paper(None), 4)
     assert [piece.span for page in plan.pages for piece in page.pieces if piece.section == notes] in ([1], [2])
+
+
+def test_a_busy_front_page_sets_its_type_a_little_smaller_rather_than_butt_its_headlines(tmp_path: Path) -> None:
+    """issue 10: Tonopah's front page holds 34 items in 8 columns, nearly all under headlines of their own.
+    Modules that all open with a headline butt them wherever they stand side by side; what keeps them
+    apart is a headless top between (its wire briefs, up to 24 lines each, gathered under an In Brief
+    label) and room enough to stack: the fitter sets the type up to half a point smaller for it. The PDF,
+    read back: every page at least 0.35 inked, no module a third empty, no short story spread over more
+    than two columns, no tombstone."""
+    source = ROOT / DAYS["tonopah-1916-08-02"]
+    made = make(source, BuildOptions(epub=False))
+    assert made.plan.geometry.body_size >= 8.0
+    pdf = tmp_path / f"{source.stem}.pdf"
+    pdf.write_bytes(made.files[pdf.name])
+    report = verify_pdf(made.issue, pdf)
+    assert report.ok, report.findings
+    [page] = report.makeup
+    assert (page.ink >= 0.35, page.emptiest <= MOST_WHITE, page.spread, page.tombstones) == (True, True, 0, 0)
