@@ -545,14 +545,11 @@ class _Measure:
         narrow as lets ``LIST_SHARE`` of its paragraphs stand on one line each, as many as the page's
         width holds, spread evenly across it; a section that would get no more lanes than the page
         has columns is no list."""
-        size, indent = self.geometry.body_size, self.style.paragraph_indent * self.geometry.body_size
-        lengths = sorted(
-            indent + self.typesetter.advance(block.text, size)
-            for block in section.blocks
-            if block.role is not BlockRole.SUBHEAD
-        )
-        if section.kind is not SectionKind.STORY or len(lengths) < LIST_ITEMS:
+        paragraphs = [block.text for block in section.blocks if block.role is not BlockRole.SUBHEAD]
+        if section.kind is not SectionKind.STORY or len(paragraphs) < LIST_ITEMS:
             return None
+        size, indent = self.geometry.body_size, self.style.paragraph_indent * self.geometry.body_size
+        lengths = sorted(indent + self.typesetter.advance(text, size) for text in paragraphs)
         needed = lengths[math.ceil(LIST_SHARE * len(lengths)) - 1]
         columns, gutter = self.geometry.columns, self.geometry.gutter
         lanes = self.geometry.lanes(columns, needed)
