@@ -29,7 +29,7 @@ from layout.errors import FitError
 from layout.makeup import CUT_COST, Block, Placement, Shape, holds_whole, make_up
 from layout.model import MAX_PAGES, BlockRole, Issue, PagePart, Section, SectionKind, TextPosition, phrases
 from layout.style import Bounds, Paper, Style
-from layout.typeset import Line, Run, Typesetter, line_starts
+from layout.typeset import MIN_WORD_SPACE, Line, Run, Typesetter, line_starts
 
 log = logging.getLogger(__name__)
 
@@ -347,6 +347,9 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
         overflow, pages, _ = make(index)
         return not overflow and not _off_their_page(pages, issue)
 
+    short = _rows_short(issue, _geometry(style, paper, *grids[tightest]), typesetter, page_count)
+    if short:  # known without typesetting a line: the text alone is more than the pages' columns hold
+        raise _overflow_error(issue, style, paper, page_count, short)
     overflow, pages, measure = make(tightest)
     if overflow:  # the tightest grid holds the most: no other holds everything either
         raise _overflow_error(issue, style, paper, page_count, overflow)
@@ -393,6 +396,23 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
             ", ".join(map(str, empty)),
         )
     return plan
+
+
+def _rows_short(issue: Issue, geometry: Geometry, typesetter: Typesetter, page_count: int) -> int:
+    """Rows across the page that the issue's text needs beyond ``page_count`` pages of ``geometry``, at the
+    least (0: it may fit): a line holds no more of a paragraph's natural width than the column (a list's
+    lane, with its share of the gutter) over the tightest its word spaces may shrink to, and headlines,
+    photos and the gaps between modules only take more. A paper far too small is known so at a few
+    hundredths of the cost of typesetting the issue to learn it."""
+    holds = geometry.columns * (geometry.front_rows + (page_count - 1) * geometry.inside_rows)
+    line = (geometry.column_width + geometry.gutter) / MIN_WORD_SPACE
+    width = sum(
+        typesetter.advance(block.text, geometry.body_size)
+        for section in issue.sections
+        if section.kind is not SectionKind.PHOTO  # a photo's text is its caption, set smaller
+        for block in section.blocks
+    )
+    return max(0, math.ceil((width / line - holds) / geometry.columns))
 
 
 def _most_open_holding(start: int, count: int, leadings: int, holds: Callable[[int], bool]) -> int:

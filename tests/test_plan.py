@@ -14,6 +14,7 @@ from layout.model import SectionKind, TextPosition
 from layout.plan import UNDERFULL, Plan, plan_issue
 from layout.readers.parse import parse_issue
 from layout.style import load_style
+from layout.typeset import Typesetter
 
 SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "zhaotong-2023-11-15.md"
 
@@ -117,6 +118,22 @@ def test_too_much_content_is_a_fit_error_saying_how_much_is_left_over(issue):
     with pytest.raises(FitError, match=r"needs about \d+ more rows .* than 4 pages of a4 .* \(7.5pt\)") as error:
         plan_issue(crowded, style, style.paper("a4"), 4)
     assert "--pages" in str(error.value) and "--paper" in str(error.value)
+
+
+def test_text_wider_than_the_pages_columns_is_a_fit_error_before_a_line_is_typeset(issue, monkeypatch):
+    """issue 10: a paper far too small for the issue (the build tries papers from smaller to larger) is
+    known from the text's natural width, summed, against what the pages' columns hold at the tightest grid:
+    typesetting the issue to learn it cost a busy broadsheet page a third of its planning."""
+    story = issue.sections[0]
+    long = dataclasses.replace(story, blocks=story.blocks * 40)
+    crowded = dataclasses.replace(issue, sections=(long, *issue.sections[1:]))
+    style = load_style()
+    typeset = []
+    real = Typesetter.set_paragraph
+    monkeypatch.setattr(Typesetter, "set_paragraph", lambda *args, **kw: typeset.append(1) or real(*args, **kw))
+    with pytest.raises(FitError, match=r"needs about \d+ more rows .* than 4 pages of a4"):
+        plan_issue(crowded, style, style.paper("a4"), 4)
+    assert not typeset
 
 
 def test_text_denser_than_the_styles_bounds_is_set_with_its_dense_preset(issue):
