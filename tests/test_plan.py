@@ -130,7 +130,12 @@ def test_text_wider_than_the_pages_columns_is_a_fit_error_before_a_line_is_types
     style = load_style()
     typeset = []
     real = Typesetter.set_paragraph
-    monkeypatch.setattr(Typesetter, "set_paragraph", lambda *args, **kw: typeset.append(1) or real(*args, **kw))
+
+    def counted(*args, **kwargs):
+        typeset.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(Typesetter, "set_paragraph", counted)
     with pytest.raises(FitError, match=r"needs about \d+ more rows .* than 4 pages of a4"):
         plan_issue(crowded, style, style.paper("a4"), 4)
     assert not typeset
