@@ -601,7 +601,8 @@ class _Measure:
         widths: Sequence[int]
         if section.kind is SectionKind.NOTES and section.characters >= SHORT_STORY:
             widths = range(columns, columns + 1)  # the edition's notes stand across the foot of the page
-        elif page == 1 and section.lead and not item.part:
+        elif page == 1 and section.lead and not item.part and section.characters >= SHORT_STORY:
+            # a lead of a few lines (OCR's banner over a weather line) is set as the short story it is
             widths = range(widest, columns + 1)
         else:
             widths = range(1, columns + 1)

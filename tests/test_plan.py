@@ -11,7 +11,7 @@ import pytest
 
 from layout.errors import FitError
 from layout.model import SectionKind, TextPosition
-from layout.plan import UNDERFULL, Plan, plan_issue
+from layout.plan import SHORT_STORY, UNDERFULL, Plan, plan_issue
 from layout.readers.parse import parse_issue
 from layout.style import load_style
 from layout.typeset import Typesetter
@@ -161,6 +161,20 @@ def test_a_larger_paper_takes_more_columns(issue):
     style = load_style()
     plan = plan_issue(issue, style, style.paper("a3"), 2)
     assert plan.geometry.columns == 5 and len(plan.pages) == 2
+
+
+def test_a_lead_of_a_few_lines_is_set_in_one_or_two_columns_like_any_short_story(issue):
+    """issue 10: OCR's banner headline over a weather line reads as a lead of one line; across three fifths
+    of the front page it would stand as a line over empty columns."""
+    lead = next(i for i, s in enumerate(issue.sections) if s.lead)
+    weather = dataclasses.replace(issue.sections[lead].blocks[0], text="天气 晴 9至21℃")
+    banner = dataclasses.replace(issue.sections[lead], blocks=(weather,))
+    sections = (*issue.sections[:lead], banner, *issue.sections[lead + 1 :])
+    style = load_style()
+    plan = plan_issue(dataclasses.replace(issue, sections=sections), style, style.paper("a3"), 2)
+    [piece] = [piece for piece in plan.pages[0].pieces if piece.section == lead]
+    assert plan.geometry.columns == 5 and banner.characters < SHORT_STORY
+    assert piece.span <= 2
 
 
 def test_a_section_given_a_page_starts_there(issue):
