@@ -67,12 +67,10 @@ def _module(module: Module, page: Page, geometry: Geometry, issue: Issue) -> dic
         **grid_rect(geometry, page, module.row, module.column, module.rows, module.span),
         "columns": [{"x": c["x"], "width": c["width"]} for c in sorted(columns.values(), key=lambda c: c["x"])],
         "sections": [_section(piece, issue) for piece in module.pieces],
-        # the headlines that could bump another's: a group of briefs stands under a standing label, its
-        # items' small heads are a list's, not headlines
         "heads": [
             grid_rect(geometry, page, piece.head_row, piece.column, piece.head.rows, piece.span)
             for piece in module.pieces
-            if piece.head.rows and piece.head.rank != "brief"
+            if piece.head.is_headline
         ],
         "frames": [
             grid_rect(geometry, page, piece.row, piece.column, piece.photo_rows, piece.span)

@@ -134,6 +134,12 @@ class Head:
     # its kicker, overline, subheadline and a commentary's author, in the lines and size the print sets them
     parts: Mapping[str, DisplayLines] = field(default_factory=dict)
 
+    @property
+    def is_headline(self) -> bool:
+        """Whether it could bump another's beside it (a tombstone): a group's briefs stand under the group's
+        label, their small heads a list's; the edition's notes stand under a standing label, not a headline."""
+        return bool(self.lines) and self.rank != "brief"
+
 
 @dataclass(frozen=True)
 class Piece:
@@ -234,12 +240,11 @@ class Page:
 
     @property
     def tombstones(self) -> int:
-        """Headlines side by side at one height in neighbouring modules, as planned (a group's briefs
-        stand under its label: their small heads are a list's, not headlines)."""
+        """Headlines side by side at one height in neighbouring modules, as planned."""
         heads = [
             (piece.module, piece.column, piece.column + piece.span, piece.head_row, piece.head_row + piece.head.rows)
             for piece in self.pieces
-            if piece.head.rows and piece.head.rank != "brief"
+            if piece.head.is_headline
         ]
         return sum(
             1
