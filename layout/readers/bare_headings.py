@@ -18,6 +18,10 @@ OCR and archive dumps carry no markup; their headlines are known by their shape:
   twentieth centuries set their heads (``LATEST FROM EUROPE.``); the capital lines right under it are
   its decks, a deeper heading each. A price line (``PRICE 10 CENTS``) is the masthead's, never a head.
 
+The masthead runs to its date line (a line in capitals over it, the nameplate as OCR read it, is its
+furniture too); what stands between it and the first headline, or after it in a text with no line of a
+headline's shape, stands under no headline (``unheaded_start``): the reader makes it a story with none.
+
 The first line is the paper's title when it is short, stands over no archive's metadata lines (then
 it is a story's headline) and the title is not declared elsewhere (a paper.yaml, the front matter).
 """
@@ -39,18 +43,18 @@ CONTINUES = re.compile(r"[,，、;；:：\-—–]$")
 MIN_INDENTED = 3  # indented lines that show a text marks its paragraphs so
 CAPITALS = re.compile(r"^[^a-z]*[A-Z][^a-z]*[A-Z][^a-z]*$")  # two capitals or more and no small letter
 CAPITAL_RUN = 3  # lines in capitals one under another: a head and its decks, never a paragraph's lines
+NAMEPLATE_SPAN = 4  # lines: a nameplate in capitals stands this close above the masthead's date line
+MASTHEAD_SPAN = 30  # lines: a masthead is no longer; a date line further down is the text's
+SMALL_LETTERS_IN_CAPITALS = 5  # a line set in capitals, as OCR reads it, has at most one small letter in so many
 PRICE_LINE = re.compile(r"^price\b.{1,24}$|^(?:\d+|one|two|three|five|ten)\s+(?:cents?|pence)\.?$", re.IGNORECASE)
 
 
 def marked_headings(lines: list[str], *, title_declared: bool) -> list[str]:
     """``lines`` with the headlines (and the title) the text does not mark marked (see the module)."""
-    stray = [i for i, line in enumerate(lines) if MARKDOWN_HEADING.match(line)]
-    if len(stray) > 1 or any(MARKDOWN_HEADLINE.match(line) for line in lines):
+    read = _unmarked_text(lines)
+    if read is None:
         return lines
-    marked = list(lines)
-    for index in stray:  # OCR's '#', not markup: a line of text (indented, which no heading is)
-        marked[index] = "    " + lines[index]
-    levels = _headline_levels(marked)
+    marked, levels, _ = read
     if not levels:
         return lines  # nothing has a headline's shape: the reader says the text marks no headings
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -62,16 +66,53 @@ def marked_headings(lines: list[str], *, title_declared: bool) -> list[str]:
     return marked
 
 
-def _headline_levels(lines: list[str]) -> dict[int, int]:
-    """The index of each headline line and its heading level: 2 for a headline, 3 for a deck under it."""
+def unheaded_start(lines: list[str], *, title_declared: bool) -> int | None:
+    """The index of the first line of the text that stands under no headline, in text that marks no
+    headings of its own: the line after the masthead (its date line and the masthead's lines right under
+    it, a price, a volume) when text comes before the first headline (OCR garbled the first story's
+    head, or set it in small letters); when no line has a headline's shape, the line after the masthead's
+    date line, else after the first line (the nameplate) unless the title is declared elsewhere, else the
+    top. None when the text marks its own headings, or the first headline follows the masthead."""
+    read = _unmarked_text(lines)
+    if read is None:
+        return None
+    _, levels, masthead = read
+    first_headline = min(levels, default=len(lines))
+    if not levels and masthead > MASTHEAD_SPAN:
+        masthead = 0  # a date deep in a text with no headline is its own, not a masthead's
+    if not masthead and levels:
+        return None  # all above the first headline is the masthead: it states no date to end at
+    if not masthead and not title_declared:
+        masthead = next((i + 1 for i, line in enumerate(lines) if line.strip()), 0)
+    start = masthead
+    while start < first_headline and (not lines[start].strip() or _is_masthead_line(lines[start].strip())):
+        start += 1
+    return start if start < first_headline else None
+
+
+def _unmarked_text(lines: list[str]) -> tuple[list[str], dict[int, int], int] | None:
+    """The lines of a text that marks no headings of its own (a stray '#' of OCR indented as text), the
+    level of each line with a headline's shape and the masthead's length; None when the text marks its own."""
+    stray = [i for i, line in enumerate(lines) if MARKDOWN_HEADING.match(line)]
+    if len(stray) > 1 or any(MARKDOWN_HEADLINE.match(line) for line in lines):
+        return None
+    marked = list(lines)
+    for index in stray:  # OCR's '#', not markup: a line of text (indented, which no heading is)
+        marked[index] = "    " + lines[index]
+    indented = sum(bool(INDENT.match(line)) for line in marked) >= MIN_INDENTED
+    masthead = _masthead_length(marked, indented)
+    return marked, _headline_levels(marked, indented, masthead), masthead
+
+
+def _headline_levels(lines: list[str], indented: bool, masthead: int) -> dict[int, int]:
+    """The index of each headline line and its heading level: 2 for a headline, 3 for a deck under it.
+    No line of the masthead (``masthead`` lines long) is one: they are the masthead's furniture."""
     levels: dict[int, int] = {}
-    indented = sum(bool(INDENT.match(line)) for line in lines) >= MIN_INDENTED
-    masthead = _masthead_length(lines, indented)
-    for index, line in enumerate(lines):
+    for index, line in enumerate(lines[masthead:], masthead):
         text = line.strip()
         if not _is_display(text):
             continue
-        if _heads_story(lines, index, indented) or (index >= masthead and _opens_capital_run(lines, index)):
+        if _heads_story(lines, index, indented) or _opens_capital_run(lines, index):
             levels[index] = 2
         elif index - 1 in levels and _is_capital_head(text):
             levels[index] = 3  # a deck under a capital headline
@@ -89,13 +130,27 @@ def _heads_story(lines: list[str], index: int, indented: bool) -> bool:
 
 def _masthead_length(lines: list[str], indented: bool) -> int:
     """How many lines the masthead takes by its date line, the masthead's last: lines in capitals above it
-    are its furniture (THE WEATHER, METAL QUOTATIONS), not a head. None when no date line comes before
-    the first line that heads a story."""
-    first = next(
-        (i for i, line in enumerate(lines) if _is_display(line.strip()) and _heads_story(lines, i, indented)),
-        len(lines),
+    are its furniture (THE WEATHER, METAL QUOTATIONS), not a head, and so is a first line in capitals
+    with the date line a few lines under it (the nameplate, as OCR read it). 0 when no date line comes
+    before the first line that heads a story."""
+    heads = (
+        i
+        for i, line in enumerate(lines)
+        if _is_display(line.strip())
+        and _heads_story(lines, i, indented)
+        and not (i == 0 and not _heads_metadata(lines, 0) and _dated_within(lines, NAMEPLATE_SPAN))
     )
-    return next((i + 1 for i in range(first) if _is_dated(lines[i].strip())), 0)
+    return next((i + 1 for i in range(next(heads, len(lines))) if _is_dated(lines[i].strip())), 0)
+
+
+def _dated_within(lines: list[str], span: int) -> bool:
+    return any(_is_dated(line.strip()) for line in lines[1 : span + 1])
+
+
+def _is_masthead_line(text: str) -> bool:
+    """A line of the masthead's own under its date line: a price, or fields alone (VOL. XVI-NO. 41)."""
+    values: dict[str, object] = {}
+    return bool(PRICE_LINE.match(text)) or not take_masthead_fields(text, 0, values, {})
 
 
 def _is_display(text: str) -> bool:
@@ -165,10 +220,14 @@ def _opens_capital_run(lines: list[str], index: int) -> bool:
 
 
 def _is_dated(text: str) -> bool:
-    """Whether ``text`` gives a date as a masthead's date line does (TONOPAH, NEVADA, … AUGUST 2. 1916)."""
+    """Whether ``text`` gives a date as a masthead's date line does (TONOPAH, NEVADA, … AUGUST 2. 1916):
+    a line that ends no sentence, or whose words besides its fields are set in capitals (LUCY, LOUISIANA,
+    SATURDAY, FEBRUARY 12, 1916. No. 7.), as a sentence's are not."""
     values: dict[str, object] = {}
-    take_masthead_fields(text, 0, values, {})
-    return "date" in values and not SENTENCE_END.search(text)
+    words = " ".join(take_masthead_fields(text, 0, values, {}))
+    letters = [c for c in words if c.isalpha()]
+    in_capitals = sum(c.islower() for c in letters) * SMALL_LETTERS_IN_CAPITALS <= len(letters)
+    return "date" in values and (in_capitals or not SENTENCE_END.search(text))
 
 
 def _is_title(line: str) -> bool:
