@@ -227,3 +227,22 @@ def test_a_first_line_in_capitals_over_the_mastheads_date_line_is_the_nameplate_
 def test_a_dated_sentence_deep_in_a_text_is_not_a_mastheads_date_line() -> None:
     lines = ["THE HERALD", "", "NEWS.", "The meeting was held on Monday, March 5, 1916.", "More text."]
     assert marked_headings(lines, title_declared=False)[2] == "## NEWS."
+
+
+PARAGRAPH_A_LINE = """Campus Daily News
+Volume 53.
+Students watch the first debate
+About twenty members of the Young Democrats turned out at the Rose and Crown to watch the debate.
+The College Republicans gathered in the University Union lounge to cheer their candidate.
+Tuesday, September 27, 1988
+CAMPUS CALENDAR
+The accounting club meets at noon.
+"""
+
+
+def test_paragraphs_above_the_first_headline_are_a_story_never_the_mastheads_furniture(tmp_path: Path) -> None:
+    issue = read_issue(write(tmp_path, "daily.txt", PARAGRAPH_A_LINE, "title: Campus Daily\n"))
+    assert issue.masthead.furniture == ()
+    stories = [s for s in issue.sections if s.notes is None]
+    assert [(s.headline, s.line) for s in stories] == [("", 1), ("CAMPUS CALENDAR", 7)]
+    assert stories[0].blocks[-1].text == "Tuesday, September 27, 1988"  # a date among paragraphs is theirs

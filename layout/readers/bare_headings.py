@@ -68,20 +68,19 @@ def marked_headings(lines: list[str], *, title_declared: bool) -> list[str]:
 
 def unheaded_start(lines: list[str], *, title_declared: bool) -> int | None:
     """The index of the first line of the text that stands under no headline, in text that marks no
-    headings of its own: the line after the masthead (its date line and the masthead's lines right under
-    it, a price, a volume) when text comes before the first headline (OCR garbled the first story's
-    head, or set it in small letters); when no line has a headline's shape, the line after the masthead's
-    date line, else after the first line (the nameplate) unless the title is declared elsewhere, else the
-    top. None when the text marks its own headings, or the first headline follows the masthead."""
+    headings of its own: the first line after the masthead (less the masthead's lines right under its
+    date line: a price, a volume) when it comes before the first headline (OCR garbled the first story's
+    head, or set it in small letters, or the page has no line of a headline's shape). The masthead runs
+    to its date line; a masthead that states none runs to the first headline, unless a paragraph comes
+    first: then it is the first line, the nameplate, alone (none when the title is declared elsewhere).
+    None when the text marks its own headings, or the first headline follows the masthead."""
     read = _unmarked_text(lines)
     if read is None:
         return None
     _, levels, masthead = read
     first_headline = min(levels, default=len(lines))
-    if not levels and masthead > MASTHEAD_SPAN:
-        masthead = 0  # a date deep in a text with no headline is its own, not a masthead's
-    if not masthead and levels:
-        return None  # all above the first headline is the masthead: it states no date to end at
+    if not masthead and levels and not any(_is_prose(line.strip()) for line in lines[:first_headline]):
+        return None  # a masthead with no date line runs to the first headline, when no paragraph comes first
     if not masthead and not title_declared:
         masthead = next((i + 1 for i, line in enumerate(lines) if line.strip()), 0)
     start = masthead
@@ -132,7 +131,8 @@ def _masthead_length(lines: list[str], indented: bool) -> int:
     """How many lines the masthead takes by its date line, the masthead's last: lines in capitals above it
     are its furniture (THE WEATHER, METAL QUOTATIONS), not a head, and so is a first line in capitals
     with the date line a few lines under it (the nameplate, as OCR read it). 0 when no date line comes
-    before the first line that heads a story."""
+    before the first line that heads a story, among the first ``MASTHEAD_SPAN`` and above the first
+    paragraph: a date further down is a story's."""
     heads = (
         i
         for i, line in enumerate(lines)
@@ -140,11 +140,18 @@ def _masthead_length(lines: list[str], indented: bool) -> int:
         and _heads_story(lines, i, indented)
         and not (i == 0 and not _heads_metadata(lines, 0) and _dated_within(lines, NAMEPLATE_SPAN))
     )
-    return next((i + 1 for i in range(next(heads, len(lines))) if _is_dated(lines[i].strip())), 0)
+    prose = next((i for i, line in enumerate(lines) if _is_prose(line.strip())), len(lines))
+    searched = min(next(heads, len(lines)), prose, MASTHEAD_SPAN)
+    return next((i + 1 for i in range(searched) if _is_dated(lines[i].strip())), 0)
 
 
 def _dated_within(lines: list[str], span: int) -> bool:
     return any(_is_dated(line.strip()) for line in lines[1 : span + 1])
+
+
+def _is_prose(text: str) -> bool:
+    """A line of a paragraph, never a masthead's: wider than a headline, ending a sentence, in small letters."""
+    return len(text) > HEADLINE_WIDTH and bool(SENTENCE_END.search(text)) and not _in_capitals(text)
 
 
 def _is_masthead_line(text: str) -> bool:
@@ -225,9 +232,13 @@ def _is_dated(text: str) -> bool:
     SATURDAY, FEBRUARY 12, 1916. No. 7.), as a sentence's are not."""
     values: dict[str, object] = {}
     words = " ".join(take_masthead_fields(text, 0, values, {}))
-    letters = [c for c in words if c.isalpha()]
-    in_capitals = sum(c.islower() for c in letters) * SMALL_LETTERS_IN_CAPITALS <= len(letters)
-    return "date" in values and (in_capitals or not SENTENCE_END.search(text))
+    return "date" in values and (_in_capitals(words) or not SENTENCE_END.search(text))
+
+
+def _in_capitals(text: str) -> bool:
+    """Whether ``text`` is set in capitals, as OCR reads them (a small letter misread here and there)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.islower() for c in letters) * SMALL_LETTERS_IN_CAPITALS <= len(letters)
 
 
 def _is_title(line: str) -> bool:
