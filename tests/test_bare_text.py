@@ -246,3 +246,16 @@ def test_paragraphs_above_the_first_headline_are_a_story_never_the_mastheads_fur
     stories = [s for s in issue.sections if s.notes is None]
     assert [(s.headline, s.line) for s in stories] == [("", 1), ("CAMPUS CALENDAR", 7)]
     assert stories[0].blocks[-1].text == "Tuesday, September 27, 1988"  # a date among paragraphs is theirs
+
+
+def test_the_papers_name_over_its_date_line_and_a_headline_is_the_nameplate_not_a_story() -> None:
+    lines = ["THE HERALD", "", "MONDAY, MARCH 6, 1916", "", "NEWS OF THE DAY.", "The council met."]
+    assert marked_headings(lines, title_declared=False) == [
+        "# THE HERALD",
+        "",
+        "MONDAY, MARCH 6, 1916",
+        "",
+        "## NEWS OF THE DAY.",
+        "The council met.",
+    ]
+    assert marked_headings(lines, title_declared=True)[0] == "THE HERALD"  # the masthead's furniture

@@ -4,11 +4,9 @@ In: ALTO files, 1.x to 4.x, with or without a namespace (elements are matched on
 and the masthead fields a METS file gave (``layout.readers.mets``), if any. Out: the issue's model.
 
 - TextBlocks are read in the file's order, the reading order ALTO keeps; each is one paragraph, its
-  lines joined by spaces, but for a block whose lines change size (OCR that makes a column one block,
-  its heads set larger among the text): each run of lines of one size is a block of its own. A String
-  is set in its own TextStyle, else its TextLine's, else its TextBlock's. A word hyphenated across
-  lines (``SUBS_TYPE`` HypPart1/HypPart2 with its ``SUBS_CONTENT``, or a line ending in a ``HYP``) is
-  made whole, each time a HYPHEN repair.
+  lines joined by spaces. A String is set in its own TextStyle, else its TextLine's, else its
+  TextBlock's. A word hyphenated across lines (``SUBS_TYPE`` HypPart1/HypPart2 with its
+  ``SUBS_CONTENT``, or a line ending in a ``HYP``) is made whole, each time a HYPHEN repair.
 - A page's body size is the font size most of its characters are set in (TextStyle ``FONTSIZE``). A
   short TextBlock set markedly larger, or all in bold capitals, is a headline: it starts a section.
   Text above a page's first headline is a section of its own, with no headline.
@@ -189,7 +187,7 @@ def read_page(path: Path) -> OcrPage:
         style.get("ID"): _Style(_number(style.get("FONTSIZE")), "bold" in (style.get("FONTSTYLE") or ""))
         for style in descendants(root, "TextStyle")
     }
-    page = page_of(path, [part for block in descendants(root, "TextBlock") for part in _text_blocks(block, styles)])
+    page = page_of(path, [_text_block(block, styles) for block in descendants(root, "TextBlock")])
     return dataclasses.replace(page, size_mm=_page_size_mm(root))
 
 
@@ -371,43 +369,16 @@ def _number(value: str | None) -> float | None:
         return None
 
 
-def _text_blocks(block: Any, styles: dict[str, _Style]) -> list[TextBlock]:
-    """The blocks an ALTO TextBlock holds: itself, or, where the size its lines are set in changes, each
-    run of lines of one size (OCR that makes a whole column one block sets its nameplate and heads larger
-    among the text: they are blocks of their own, a headline or furniture as any block is). A String takes
-    its TextLine's style unless it names its own, and a TextLine its TextBlock's."""
+def _text_block(block: Any, styles: dict[str, _Style]) -> TextBlock:
     block_style = _style_of(block, styles, _Style(None, False))
-    runs: list[list[Any]] = []
-    size_of_run: float | None = None
-    for text_line in descendants(block, "TextLine"):
-        size = _line_size(text_line, styles, block_style)
-        if not runs or size != size_of_run:
-            runs.append([])
-            size_of_run = size
-        runs[-1].append(text_line)
-    return [_text_block(block, run, styles, block_style, whole=len(runs) < 2) for run in runs or [[]]]
-
-
-def _line_size(text_line: Any, styles: dict[str, _Style], block_style: _Style) -> float | None:
-    """The font size most of a TextLine's characters are set in."""
-    line_style = _style_of(text_line, styles, block_style)
-    sizes: Counter[float | None] = Counter()
-    for string in children(text_line, "String"):
-        sizes[_style_of(string, styles, line_style).size] += len(string.get("CONTENT") or "")
-    return sizes.most_common(1)[0][0] if sizes else line_style.size
-
-
-def _text_block(
-    block: Any, text_lines: list[Any], styles: dict[str, _Style], block_style: _Style, *, whole: bool
-) -> TextBlock:
-    """The block of ``text_lines`` of the ALTO TextBlock ``block`` (all of its lines when ``whole``)."""
     words: list[OcrWord] = []
     repairs: list[Repair] = []
     sizes: Counter[float | None] = Counter()
     bold = characters = 0
     broken: tuple[Any, str] | None = None  # a word's first part at a line's end, and the hyphen printed after it
+    text_lines = descendants(block, "TextLine")
     for text_line in text_lines:
-        line_style = _style_of(text_line, styles, block_style)
+        line_style = _style_of(text_line, styles, block_style)  # a String's unless it names its own
         strings = children(text_line, "String")
         hyphens = children(text_line, "HYP")  # the hyphen printed at the line's end, in every ALTO version
         for string in strings:
@@ -427,25 +398,19 @@ def _text_block(
     if broken is not None:  # a block's last word stays as printed: it continues nowhere
         first, hyphen = broken
         words.append(OcrWord(f"{first.get('CONTENT') or ''}{hyphen}", _number(first.get("WC")), first.sourceline))
-    top, bottom = _extent(block) if whole else (_extent(text_lines[0])[0], _extent(text_lines[-1])[1])
+    top, height = _number(block.get("VPOS")), _number(block.get("HEIGHT"))
     return text_block(
         words,
         ids=tuple(e.get("ID") for e in (block, *block.iterancestors()) if e.get("ID") and local(e).endswith("Block")),
-        line=block.sourceline if whole else text_lines[0].sourceline,
+        line=block.sourceline,
         last_line=text_lines[-1].sourceline if text_lines else block.sourceline,
         size=sizes.most_common(1)[0][0] if sizes else None,
         bold=characters > 0 and bold * 2 > characters,
         line_count=len(text_lines),
         top=top,
-        bottom=bottom,
+        bottom=top + height if top is not None and height is not None else None,
         repairs=tuple(repairs),
     )
-
-
-def _extent(element: Any) -> tuple[float | None, float | None]:
-    """Where an element starts and ends, down from the page's top, in the file's units."""
-    top, height = _number(element.get("VPOS")), _number(element.get("HEIGHT"))
-    return top, top + height if top is not None and height is not None else None
 
 
 def _style_of(element: Any, styles: dict[str, _Style], default: _Style) -> _Style:

@@ -58,7 +58,7 @@ def marked_headings(lines: list[str], *, title_declared: bool) -> list[str]:
     if not levels:
         return lines  # nothing has a headline's shape: the reader says the text marks no headings
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is not None and not title_declared and _is_title(lines[first]) and not _heads_metadata(lines, first):
+    if first is not None and not title_declared and _is_title(lines[first]) and not _heads_a_story(lines, first):
         levels[first] = 1  # the nameplate, whatever its shape: a paper's first line names it
         levels = {i: level for i, level in levels.items() if not (i == first + 1 and level == 3)}
     for index, level in levels.items():
@@ -138,11 +138,22 @@ def _masthead_length(lines: list[str], indented: bool) -> int:
         for i, line in enumerate(lines)
         if _is_display(line.strip())
         and _heads_story(lines, i, indented)
-        and not (i == 0 and not _heads_metadata(lines, 0) and _dated_within(lines, NAMEPLATE_SPAN))
+        and not (i == 0 and not _heads_a_story(lines, 0) and _dated_within(lines, NAMEPLATE_SPAN))
     )
     prose = next((i for i, line in enumerate(lines) if _is_prose(line.strip())), len(lines))
     searched = min(next(heads, len(lines)), prose, MASTHEAD_SPAN)
     return next((i + 1 for i in range(searched) if _is_dated(lines[i].strip())), 0)
+
+
+def _heads_a_story(lines: list[str], index: int) -> bool:
+    """Whether the line at ``index``, over lines an archive keeps under a headline, heads a story: text,
+    not another headline in capitals, follows them. The paper's name over its date line, with the first
+    headline under them, is the nameplate (THE HERALD / MONDAY, MARCH 6, 1916 / NEWS OF THE DAY.)."""
+    if not _heads_metadata(lines, index):
+        return False
+    after = (line.strip() for line in lines[index + 1 :] if line.strip() and not stands_alone(line.strip()))
+    following = next(after, None)
+    return following is not None and not (_is_display(following) and _is_capital_head(following))
 
 
 def _dated_within(lines: list[str], span: int) -> bool:
