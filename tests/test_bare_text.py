@@ -197,7 +197,7 @@ def test_the_text_between_the_mastheads_date_line_and_the_first_headline_is_a_st
         "WASHINGTON, D. C., WEDNESDAY, MARCH 15, 1916.-TWENTY-FOUR PAGES. ONE CENT.",
     )
     stories = [s for s in issue.sections if s.notes is None]
-    assert [(s.headline, s.line, s.lead) for s in stories] == [("", 3, False), ("DEPARTMENT MOVES QUICKLY", 8, True)]
+    assert [(s.headline, s.line) for s in stories] == [("", 3), ("DEPARTMENT MOVES QUICKLY", 8)]
     assert " ".join(block.text for block in stories[0].blocks).startswith("?OF 120,000 GETS SENATE")
 
 

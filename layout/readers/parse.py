@@ -569,9 +569,7 @@ def _sections(pieces: list[_Piece], level: int, repairs: list[Repair], issue_dat
         _section(pieces[start], body, kicker, overline, level, repairs, issue_date)
         for start, body, (kicker, overline) in zip(starts, bodies, display)
     ]
-    # the lead is the first story under a headline: OCR's text under none (a head OCR garbled) is no lead
-    stories = [i for i, s in enumerate(sections) if s.kind is SectionKind.STORY]
-    lead = next((i for i in stories if sections[i].headline), stories[0] if stories else None)
+    lead = next((i for i, s in enumerate(sections) if s.kind is SectionKind.STORY), None)
     if lead is not None:
         sections[lead] = dataclasses.replace(sections[lead], lead=True)
     return sections
