@@ -259,3 +259,10 @@ def test_the_papers_name_over_its_date_line_and_a_headline_is_the_nameplate_not_
         "The council met.",
     ]
     assert marked_headings(lines, title_declared=True)[0] == "THE HERALD"  # the masthead's furniture
+
+
+def test_a_capital_line_right_under_a_headline_is_its_deck_even_when_the_headline_ends_a_sentence() -> None:
+    """An ad's heads (THREE DAYS ONLY! / BONUS COUPONS): the second stands apart after the first's '!',
+    but a headline with no text under it is no story: the line is its deck."""
+    lines = ["THE HERALD", "", "NEWS.", "Text.", "", "THREE DAYS ONLY!", "BONUS COUPONS", "Ten per cent off."]
+    assert marked_headings(lines, title_declared=False)[5:7] == ["## THREE DAYS ONLY!", "### BONUS COUPONS"]

@@ -111,10 +111,10 @@ def _headline_levels(lines: list[str], indented: bool, masthead: int) -> dict[in
         text = line.strip()
         if not _is_display(text):
             continue
-        if _heads_story(lines, index, indented) or _opens_capital_run(lines, index):
+        if index - 1 in levels and _is_capital_head(text):
+            levels[index] = 3  # a deck under a capital headline, never a story with no text of its own
+        elif _heads_story(lines, index, indented) or _opens_capital_run(lines, index):
             levels[index] = 2
-        elif index - 1 in levels and _is_capital_head(text):
-            levels[index] = 3  # a deck under a capital headline
     return levels
 
 
