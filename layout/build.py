@@ -26,6 +26,7 @@ from layout.pdf import front_page_png, render_html, render_pdf
 from layout.photos import photo_files
 from layout.plan import Plan, pages_filled, plan_issue
 from layout.readers import read_issue
+from layout.readers.newspaper import language_of
 from layout.style import Paper, Style, load_style, style_for_language
 from layout.verify import Report, epubcheck, verify_epub, verify_pdf
 
@@ -60,7 +61,10 @@ def _plan(issue: Issue, style: Style, papers: list[Paper]) -> tuple[Plan, int]:
 
 def style_of(issue: Issue, options: BuildOptions) -> Style:
     """The style an issue is built in: the one asked for, else the issue's or its paper's, else its language's."""
-    return load_style(options.style or issue.settings.style or style_for_language(issue.settings.language))
+    texts = (block.text for section in issue.sections for block in section.blocks)
+    return load_style(
+        options.style or issue.settings.style or style_for_language(issue.settings.language, language_of(texts))
+    )
 
 
 def make(source: Path, options: BuildOptions, released: datetime | None = None) -> Built:

@@ -360,16 +360,23 @@ def load_style(name: str | None = None) -> Style:
     return Style(**vars(settings), name=chain[0].path.parent.name, folders=tuple(f.path.parent for f in chain))
 
 
-def style_for_language(language: str) -> str:
+def style_for_language(language: str, script_language: str | None = None) -> str:
     """The style for an issue that names none: the default style when it is set in the issue's language,
-    else the first style, by name, whose language is the issue's (``en-US`` takes an ``en`` style), else the
-    default style."""
-    primary = language.split("-")[0].lower()
-    others = sorted(p.name for p in STYLES_DIR.iterdir() if (p / "style.yaml").is_file() and p.name != DEFAULT_STYLE)
-    for name in (DEFAULT_STYLE, *others):
-        if load_style(name).language.split("-")[0].lower() == primary:
+    else the first style, by name, whose language is the issue's (``en-US`` takes an ``en`` style), else
+    the style of ``script_language``, the language whose script the issue's text is set in (``en`` for
+    Latin letters, ``zh-Hans`` for Han: ``layout.readers.newspaper.language_of``), so that a French or
+    Finnish paper is set in Latin faces with Western dates, not as a Chinese daily; else the default style."""
+    for wanted in (language, script_language):
+        if wanted and (name := _style_in(wanted)):
             return name
     return DEFAULT_STYLE
+
+
+def _style_in(language: str) -> str | None:
+    """The default style if it is set in ``language``, else the first style, by name, that is."""
+    primary = language.split("-")[0].lower()
+    others = sorted(p.name for p in STYLES_DIR.iterdir() if (p / "style.yaml").is_file() and p.name != DEFAULT_STYLE)
+    return next((n for n in (DEFAULT_STYLE, *others) if load_style(n).language.split("-")[0].lower() == primary), None)
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,52 @@ def test_a_block_set_markedly_larger_than_the_body_starts_a_section(tmp_path: Pa
     assert issue.masthead.title == "THE EXAMPLE STAR"  # a lone page: its nameplate names the paper
 
 
+def test_a_textlines_style_is_its_strings_when_they_name_none(tmp_path: Path) -> None:
+    """ALTO lets a TextLine carry the style (STYLEREFS) its Strings inherit, as the Library of Congress's
+    Apex ALTO does: a block whose lines are set at 16 pt over text at 9 pt is a headline."""
+
+    def block(style: str, top: int, *lines: str) -> str:
+        text_lines = "".join(
+            f'<TextLine STYLEREFS="{style}">'
+            + "<SP/>".join(f'<String CONTENT="{word}"/>' for word in line.split())
+            + "</TextLine>"
+            for line in lines
+        )
+        return f'<TextBlock VPOS="{top}" HEIGHT="300">{text_lines}</TextBlock>'
+
+    page = tmp_path / "page.xml"
+    page.write_bytes(
+        alto_page(
+            block("BIG", 1000, "LATEST FROM EUROPE")
+            + block("BODY", 1200, "The steamer arrived this morning", "with news from London and Paris.")
+        )
+    )
+    assert [s.headline for s in read_issue(page).sections] == ["LATEST FROM EUROPE"]
+
+
+def test_a_head_set_over_two_blocks_is_one_headline_and_a_smaller_block_under_it_its_deck(tmp_path: Path) -> None:
+    """OCR often makes each line of a head a block (Tesseract's hOCR of the Mustang Daily, 1988): the
+    second is the head's next line, or its deck when set smaller; never a story with no text."""
+    page = tmp_path / "page.xml"
+    page.write_bytes(
+        alto_page(
+            text_block("The election draws near.", top=800)
+            + text_block("Poly students watch", "BIG", top=1000, lines=1)
+            + text_block("hopefuls first debate", "BIG", top=1200, lines=1)
+            + text_block("The debate was watched at the union.", top=1400)
+            + text_block("FLOOD AT THE MILL", "BIG", top=2000, lines=1)
+            + text_block("Waters rise in night", "TWELVE", top=2200, lines=1)
+            + text_block("The river rose in the night.", top=2400)
+        ).replace(b'<TextStyle ID="TEN"', b'<TextStyle ID="TWELVE" FONTSIZE="12"/><TextStyle ID="TEN"')
+    )
+    stories = read_issue(page).sections
+    assert [(s.headline, s.subheadline, len(s.blocks)) for s in stories] == [
+        ("", None, 1),
+        ("Poly students watch hopefuls first debate", None, 1),
+        ("FLOOD AT THE MILL", "Waters rise in night", 1),
+    ]
+
+
 def test_a_lone_page_finds_its_date_in_its_dateline_by_the_shared_masthead_rules(tmp_path: Path) -> None:
     page = tmp_path / "page.xml"
     page.write_bytes(

@@ -365,3 +365,18 @@ def test_the_masthead_weekday_is_the_dates_or_stands_alone(
     for number, line in enumerate(lines, 1):
         take_masthead_fields(line, number, values, {})
     assert (values.get("date"), values.get("weekday")) == (date, weekday)
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("TIISTAINA LOKAK 10 P — TUES OCT 10 1916", "1916-10-10"),  # Toveritar, Astoria, 1916
+        ("BARRE, VT., SEPT. 30, 1916", "1916-09-30"),
+        ("SEPT 30 1916", "1916-09-30"),
+        ("Remark 10, 1916", None),  # a month's name is a word of its own
+    ],
+)
+def test_a_mastheads_month_may_be_cut_short(line: str, date: str | None) -> None:
+    values: dict[str, object] = {}
+    take_masthead_fields(line, 1, values, {})
+    assert values.get("date") == date

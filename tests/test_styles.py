@@ -210,3 +210,18 @@ def test_a_style_that_lacks_a_template_the_engine_asks_for_is_a_style_error(styl
 def test_an_issue_that_names_no_style_gets_the_style_of_its_language(language, style):
     """Issue 9: an English issue gets the English style; a language no style is set in, the default."""
     assert style_for_language(language) == style
+
+
+@pytest.mark.parametrize(
+    ("language", "script_language", "style"),
+    [
+        ("fr", "en", "gazette"),
+        ("fi", "en", "gazette"),
+        ("ja", "zh-Hans", "zhaotong-daily"),
+        ("de", None, "zhaotong-daily"),
+    ],
+)
+def test_a_language_no_style_is_set_in_gets_the_style_of_its_texts_script(language, script_language, style):
+    """A French or Finnish paper (Chronicling America holds many) is set in Latin faces, with Western
+    dates, as the English style sets them: not with a Chinese daily's masthead (1916年2月12日, 第7期)."""
+    assert style_for_language(language, script_language) == style

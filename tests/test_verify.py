@@ -669,3 +669,17 @@ def test_command_without_built_files_says_to_build_first(tmp_path, monkeypatch, 
     code, _, err = run(["verify", str(SAMPLE)], capsys)
     assert code == 2
     assert err.endswith("run `reissue build` first, or give --pdf / --epub\n") and err.count("\n") == 1
+
+
+def test_a_story_is_placed_by_its_decks_when_its_body_is_too_short_to_place() -> None:
+    """The Mustang Daily's ads (1988): a story whose body is a price (54?J!) is placed on the page of its
+    subheadline, so the front page's index may name it as it names any story that begins inside."""
+    from layout.verify.text import Unit, conservation
+
+    units = [
+        Unit("headline", "AVIALADY", 342, 0),
+        Unit("subheadline", "YOURCHOICE", 343, 0),
+        Unit("paragraph", "54J", 345, 0),
+    ]
+    _, placed, _ = conservation(units, "InsidetodayAVIALADY||AVIALADYYOURCHOICE54J", "PDF")
+    assert placed == {0: [len("InsidetodayAVIALADY||AVIALADY")]}

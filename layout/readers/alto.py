@@ -4,10 +4,13 @@ In: ALTO files, 1.x to 4.x, with or without a namespace (elements are matched on
 and the masthead fields a METS file gave (``layout.readers.mets``), if any. Out: the issue's model.
 
 - TextBlocks are read in the file's order, the reading order ALTO keeps; each is one paragraph, its
-  lines joined by spaces. A word hyphenated across lines (``SUBS_TYPE`` HypPart1/HypPart2 with its
+  lines joined by spaces. A String is set in its own TextStyle, else its TextLine's, else its
+  TextBlock's. A word hyphenated across lines (``SUBS_TYPE`` HypPart1/HypPart2 with its
   ``SUBS_CONTENT``, or a line ending in a ``HYP``) is made whole, each time a HYPHEN repair.
 - A page's body size is the font size most of its characters are set in (TextStyle ``FONTSIZE``). A
-  short TextBlock set markedly larger, or all in bold capitals, is a headline: it starts a section.
+  short TextBlock set markedly larger, or all in bold capitals, is a headline: it starts a section;
+  a headline block right under another (OCR makes each line of a head a block) is the head's next
+  line, or its deck (the subheadline) when set markedly smaller: no story is a head without text.
   Text above a page's first headline is a section of its own, with no headline.
 - One-line blocks above all the page's longer blocks (nameplate, dateline, running heads) and lone page
   numbers are the masthead's furniture, verbatim, but for a headline its story's text follows right
@@ -377,11 +380,12 @@ def _text_block(block: Any, styles: dict[str, _Style]) -> TextBlock:
     broken: tuple[Any, str] | None = None  # a word's first part at a line's end, and the hyphen printed after it
     text_lines = descendants(block, "TextLine")
     for text_line in text_lines:
+        line_style = _style_of(text_line, styles, block_style)  # a String's unless it names its own
         strings = children(text_line, "String")
         hyphens = children(text_line, "HYP")  # the hyphen printed at the line's end, in every ALTO version
         for string in strings:
             content = string.get("CONTENT") or ""
-            style = _style_of(string, styles, block_style)
+            style = _style_of(string, styles, line_style)
             sizes[style.size] += len(content)
             bold += len(content) if style.bold or "bold" in (string.get("STYLE") or "") else 0
             characters += len(content)
@@ -475,16 +479,36 @@ def _is_headline(block: TextBlock, page: OcrPage) -> bool:
 def _sections(blocks: list[tuple[int, TextBlock]], page: OcrPage, number: int) -> list[tuple[int, Section]]:
     """The stories of a page's ``blocks`` (each with its index on the page), each with the index it starts at."""
     sections: list[tuple[int, Section]] = []
+    head: TextBlock | None = None  # the headline block of the last section, while no text has followed it
     for index, block in blocks:
         if _is_headline(block, page):
+            if head is not None:  # a head set over two blocks, or a deck under it: no story of its own
+                sections[-1] = (sections[-1][0], _with_deck(sections[-1][1], block, smaller=_smaller(block, head)))
+                continue
             sections.append((index, Section(SectionKind.STORY, block.text, block.line, page=number)))
+            head = block
             continue
+        head = None
         if not sections:  # text above the page's first headline
             sections.append((index, Section(SectionKind.STORY, "", block.line, page=number)))
         paragraph = Block(block.text, block.line, block.last_line)
         start, section = sections[-1]
         sections[-1] = (start, dataclasses.replace(section, blocks=(*section.blocks, paragraph)))
     return sections
+
+
+def _smaller(block: TextBlock, head: TextBlock) -> bool:
+    """Whether ``block`` is set markedly smaller than the ``head`` above it: a deck, not the head's next line."""
+    return block.size is not None and head.size is not None and block.size * HEADLINE_SCALE <= head.size
+
+
+def _with_deck(section: Section, block: TextBlock, *, smaller: bool) -> Section:
+    """``section`` with the headline ``block`` right under its head: the head's next line, or a deck of a
+    smaller size (its subheadline, after any deck before it)."""
+    if not smaller and section.subheadline is None:
+        return dataclasses.replace(section, headline=f"{section.headline} {block.text}")
+    deck = f"{section.subheadline} {block.text}" if section.subheadline else block.text
+    return dataclasses.replace(section, subheadline=deck, lines={**section.lines, "subheadline": block.line})
 
 
 class AltoReader:

@@ -18,6 +18,10 @@ OCR and archive dumps carry no markup; their headlines are known by their shape:
   twentieth centuries set their heads (``LATEST FROM EUROPE.``); the capital lines right under it are
   its decks, a deeper heading each. A price line (``PRICE 10 CENTS``) is the masthead's, never a head.
 
+The masthead runs to its date line (a line in capitals over it, the nameplate as OCR read it, is its
+furniture too); what stands between it and the first headline, or after it in a text with no line of a
+headline's shape, stands under no headline (``unheaded_start``): the reader makes it a story with none.
+
 The first line is the paper's title when it is short, stands over no archive's metadata lines (then
 it is a story's headline) and the title is not declared elsewhere (a paper.yaml, the front matter).
 """
@@ -39,22 +43,22 @@ CONTINUES = re.compile(r"[,，、;；:：\-—–]$")
 MIN_INDENTED = 3  # indented lines that show a text marks its paragraphs so
 CAPITALS = re.compile(r"^[^a-z]*[A-Z][^a-z]*[A-Z][^a-z]*$")  # two capitals or more and no small letter
 CAPITAL_RUN = 3  # lines in capitals one under another: a head and its decks, never a paragraph's lines
+NAMEPLATE_SPAN = 4  # lines: a nameplate in capitals stands this close above the masthead's date line
+MASTHEAD_SPAN = 30  # lines: a masthead is no longer; a date line further down is the text's
+SMALL_LETTERS_IN_CAPITALS = 5  # a line set in capitals, as OCR reads it, has at most one small letter in so many
 PRICE_LINE = re.compile(r"^price\b.{1,24}$|^(?:\d+|one|two|three|five|ten)\s+(?:cents?|pence)\.?$", re.IGNORECASE)
 
 
 def marked_headings(lines: list[str], *, title_declared: bool) -> list[str]:
     """``lines`` with the headlines (and the title) the text does not mark marked (see the module)."""
-    stray = [i for i, line in enumerate(lines) if MARKDOWN_HEADING.match(line)]
-    if len(stray) > 1 or any(MARKDOWN_HEADLINE.match(line) for line in lines):
+    read = _unmarked_text(lines)
+    if read is None:
         return lines
-    marked = list(lines)
-    for index in stray:  # OCR's '#', not markup: a line of text (indented, which no heading is)
-        marked[index] = "    " + lines[index]
-    levels = _headline_levels(marked)
+    marked, levels, _ = read
     if not levels:
         return lines  # nothing has a headline's shape: the reader says the text marks no headings
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is not None and not title_declared and _is_title(lines[first]) and not _heads_metadata(lines, first):
+    if first is not None and not title_declared and _is_title(lines[first]) and not _heads_a_story(lines, first):
         levels[first] = 1  # the nameplate, whatever its shape: a paper's first line names it
         levels = {i: level for i, level in levels.items() if not (i == first + 1 and level == 3)}
     for index, level in levels.items():
@@ -62,19 +66,55 @@ def marked_headings(lines: list[str], *, title_declared: bool) -> list[str]:
     return marked
 
 
-def _headline_levels(lines: list[str]) -> dict[int, int]:
-    """The index of each headline line and its heading level: 2 for a headline, 3 for a deck under it."""
+def unheaded_start(lines: list[str], *, title_declared: bool) -> int | None:
+    """The index of the first line of the text that stands under no headline, in text that marks no
+    headings of its own: the first line after the masthead (less the masthead's lines right under its
+    date line: a price, a volume) when it comes before the first headline (OCR garbled the first story's
+    head, or set it in small letters, or the page has no line of a headline's shape). The masthead runs
+    to its date line; a masthead that states none runs to the first headline, unless a paragraph comes
+    first: then it is the first line, the nameplate, alone (none when the title is declared elsewhere).
+    None when the text marks its own headings, or the first headline follows the masthead."""
+    read = _unmarked_text(lines)
+    if read is None:
+        return None
+    _, levels, masthead = read
+    first_headline = min(levels, default=len(lines))
+    if not masthead and levels and not any(_is_prose(line.strip()) for line in lines[:first_headline]):
+        return None  # a masthead with no date line runs to the first headline, when no paragraph comes first
+    if not masthead and not title_declared:
+        masthead = next((i + 1 for i, line in enumerate(lines) if line.strip()), 0)
+    start = masthead
+    while start < first_headline and (not lines[start].strip() or _is_masthead_line(lines[start].strip())):
+        start += 1
+    return start if start < first_headline else None
+
+
+def _unmarked_text(lines: list[str]) -> tuple[list[str], dict[int, int], int] | None:
+    """The lines of a text that marks no headings of its own (a stray '#' of OCR indented as text), the
+    level of each line with a headline's shape and the masthead's length; None when the text marks its own."""
+    stray = [i for i, line in enumerate(lines) if MARKDOWN_HEADING.match(line)]
+    if len(stray) > 1 or any(MARKDOWN_HEADLINE.match(line) for line in lines):
+        return None
+    marked = list(lines)
+    for index in stray:  # OCR's '#', not markup: a line of text (indented, which no heading is)
+        marked[index] = "    " + lines[index]
+    indented = sum(bool(INDENT.match(line)) for line in marked) >= MIN_INDENTED
+    masthead = _masthead_length(marked, indented)
+    return marked, _headline_levels(marked, indented, masthead), masthead
+
+
+def _headline_levels(lines: list[str], indented: bool, masthead: int) -> dict[int, int]:
+    """The index of each headline line and its heading level: 2 for a headline, 3 for a deck under it.
+    No line of the masthead (``masthead`` lines long) is one: they are the masthead's furniture."""
     levels: dict[int, int] = {}
-    indented = sum(bool(INDENT.match(line)) for line in lines) >= MIN_INDENTED
-    masthead = _masthead_length(lines, indented)
-    for index, line in enumerate(lines):
+    for index, line in enumerate(lines[masthead:], masthead):
         text = line.strip()
         if not _is_display(text):
             continue
-        if _heads_story(lines, index, indented) or (index >= masthead and _opens_capital_run(lines, index)):
+        if index - 1 in levels and _is_capital_head(text):
+            levels[index] = 3  # a deck under a capital headline, never a story with no text of its own
+        elif _heads_story(lines, index, indented) or _opens_capital_run(lines, index):
             levels[index] = 2
-        elif index - 1 in levels and _is_capital_head(text):
-            levels[index] = 3  # a deck under a capital headline
     return levels
 
 
@@ -89,13 +129,46 @@ def _heads_story(lines: list[str], index: int, indented: bool) -> bool:
 
 def _masthead_length(lines: list[str], indented: bool) -> int:
     """How many lines the masthead takes by its date line, the masthead's last: lines in capitals above it
-    are its furniture (THE WEATHER, METAL QUOTATIONS), not a head. None when no date line comes before
-    the first line that heads a story."""
-    first = next(
-        (i for i, line in enumerate(lines) if _is_display(line.strip()) and _heads_story(lines, i, indented)),
-        len(lines),
+    are its furniture (THE WEATHER, METAL QUOTATIONS), not a head, and so is a first line in capitals
+    with the date line a few lines under it (the nameplate, as OCR read it). 0 when no date line comes
+    before the first line that heads a story, among the first ``MASTHEAD_SPAN`` and above the first
+    paragraph: a date further down is a story's."""
+    heads = (
+        i
+        for i, line in enumerate(lines)
+        if _is_display(line.strip())
+        and _heads_story(lines, i, indented)
+        and not (i == 0 and not _heads_a_story(lines, 0) and _dated_within(lines, NAMEPLATE_SPAN))
     )
-    return next((i + 1 for i in range(first) if _is_dated(lines[i].strip())), 0)
+    prose = next((i for i, line in enumerate(lines) if _is_prose(line.strip())), len(lines))
+    searched = min(next(heads, len(lines)), prose, MASTHEAD_SPAN)
+    return next((i + 1 for i in range(searched) if _is_dated(lines[i].strip())), 0)
+
+
+def _heads_a_story(lines: list[str], index: int) -> bool:
+    """Whether the line at ``index``, over lines an archive keeps under a headline, heads a story: text,
+    not another headline in capitals, follows them. The paper's name over its date line, with the first
+    headline under them, is the nameplate (THE HERALD / MONDAY, MARCH 6, 1916 / NEWS OF THE DAY.)."""
+    if not _heads_metadata(lines, index):
+        return False
+    after = (line.strip() for line in lines[index + 1 :] if line.strip() and not stands_alone(line.strip()))
+    following = next(after, None)
+    return following is not None and not (_is_display(following) and _is_capital_head(following))
+
+
+def _dated_within(lines: list[str], span: int) -> bool:
+    return any(_is_dated(line.strip()) for line in lines[1 : span + 1])
+
+
+def _is_prose(text: str) -> bool:
+    """A line of a paragraph, never a masthead's: wider than a headline, ending a sentence, in small letters."""
+    return len(text) > HEADLINE_WIDTH and bool(SENTENCE_END.search(text)) and not _in_capitals(text)
+
+
+def _is_masthead_line(text: str) -> bool:
+    """A line of the masthead's own under its date line: a price, or fields alone (VOL. XVI-NO. 41)."""
+    values: dict[str, object] = {}
+    return bool(PRICE_LINE.match(text)) or not take_masthead_fields(text, 0, values, {})
 
 
 def _is_display(text: str) -> bool:
@@ -165,10 +238,18 @@ def _opens_capital_run(lines: list[str], index: int) -> bool:
 
 
 def _is_dated(text: str) -> bool:
-    """Whether ``text`` gives a date as a masthead's date line does (TONOPAH, NEVADA, … AUGUST 2. 1916)."""
+    """Whether ``text`` gives a date as a masthead's date line does (TONOPAH, NEVADA, … AUGUST 2. 1916):
+    a line that ends no sentence, or whose words besides its fields are set in capitals (LUCY, LOUISIANA,
+    SATURDAY, FEBRUARY 12, 1916. No. 7.), as a sentence's are not."""
     values: dict[str, object] = {}
-    take_masthead_fields(text, 0, values, {})
-    return "date" in values and not SENTENCE_END.search(text)
+    words = " ".join(take_masthead_fields(text, 0, values, {}))
+    return "date" in values and (_in_capitals(words) or not SENTENCE_END.search(text))
+
+
+def _in_capitals(text: str) -> bool:
+    """Whether ``text`` is set in capitals, as OCR reads them (a small letter misread here and there)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.islower() for c in letters) * SMALL_LETTERS_IN_CAPITALS <= len(letters)
 
 
 def _is_title(line: str) -> bool:

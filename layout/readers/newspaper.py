@@ -21,15 +21,22 @@ LATIN_LETTER = re.compile("[A-Za-z]")
 WORD = re.compile(f"[A-Za-z{HAN}]")
 INDENT = re.compile("^(?: {4}|\t|\u3000\u3000)")  # a paragraph's first-line indent, in any paper's text
 
-MONTH = "(?P<month>" + "|".join(m.capitalize() for m in MONTHS) + ")"
+# a month written out or cut short, as mastheads set it too (OCT 10 1916, Sept. 30, 1916): a word of its own
+MONTH = r"\b(?P<month>" + "|".join(rf"{m[:3].capitalize()}(?:{m[3:]}|\.)?" for m in MONTHS) + r"|Sept\.?)"
 
 
 def _iso(year: str, month: str | int, day: str) -> str | None:
     try:
-        number = MONTHS.index(month.lower()) + 1 if isinstance(month, str) and month.isalpha() else int(month)
+        number = _month_number(month) if isinstance(month, str) and not month.isdigit() else int(month)
         return datetime.date(int(year), number, int(day)).isoformat()
     except ValueError:
         return None
+
+
+def _month_number(name: str) -> int:
+    """1 for January, Jan or Jan.; a ValueError for no month's name."""
+    key = name.lower().rstrip(".")[:3]
+    return next((i for i, month in enumerate(MONTHS, 1) if month.startswith(key)), 0) or int(name)
 
 
 def _value(match: re.Match[str]) -> str:

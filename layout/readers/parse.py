@@ -5,7 +5,9 @@ In: the source file (or its text and path) and whether to normalise punctuation.
 
 The rules read the shapes editors use in any daily, Chinese or English, not the words of one paper:
 
-- Everything before the first section heading is the masthead. A lone heading above the section
+- Everything before the first section heading is the masthead; in OCR text, which marks no headings,
+  the masthead ends at its date line, and the text between it and the first headline (or all the text,
+  when no line has a headline's shape) is a story under no headline. A lone heading above the section
   headings is the paper's title; dates, issue numbers, serials, web addresses and the like are found
   by their form; what no rule claims is kept verbatim as furniture.
 - Before a heading, a short display line (no full stop) is the section's overline (引题); a shorter
@@ -57,7 +59,7 @@ from layout.model import (
     Section,
     SectionKind,
 )
-from layout.readers.bare_headings import CAPITALS, marked_headings
+from layout.readers.bare_headings import CAPITALS, marked_headings, unheaded_start
 from layout.readers.datelines import dateline, is_signature
 from layout.readers.dates import DateLine, printed_forms, read_date_line
 from layout.readers.decks import Decks, repeated_lines, split_decks
@@ -84,6 +86,7 @@ COLUMN_PERCENTILE = 0.9
 FULL_LINE = 0.8
 WRAPPED_MIN_FULL_LINES = 3
 WRAPPED_MIN_COLUMN = 8
+OCR_MIN_LINES = 8  # lines one under another with no blank line: OCR's text, as no writer sets it
 
 CHINESE = re.compile(f"[{HAN}\u3000-\u303f\uff00-\uffef]")  # Han characters and full-width marks
 QUOTES = "“”‘’\"'"
@@ -160,10 +163,17 @@ def parse_text(
     # Markdown's strong emphasis (**) is markup, as its headings' # are: not the paper's text
     body_lines = [_without_strong(line) for line in text.split("\n")[front.body_line - 1 :]]
     lines = marked_headings(body_lines, title_declared="title" in declared)
-    pieces = _pieces(lines, front.body_line, Hyphenation(declared.get("language") or language_of(lines)))
-    title_heading, level = _heading_levels(pieces, path)
-    first = next(i for i, piece in enumerate(pieces) if piece.level == level)
+    hyphenation = Hyphenation(declared.get("language") or language_of(lines))
+    pieces = _pieces(lines, front.body_line, hyphenation)
+    unheaded = _unheaded_pieces(
+        body_lines, lines, pieces, front.body_line, hyphenation, title_declared="title" in declared
+    )
+    title_heading, level = _heading_levels(pieces, path, unheaded=bool(unheaded))
+    first = next((i for i, piece in enumerate(pieces) if piece.level == level), len(pieces))
     body = pieces[first:]
+    if unheaded:
+        # the text under no headline is a story with none: its label is its opening words
+        body = [_Piece("", unheaded[0].line, unheaded[0].line, level=level), *unheaded, *body]
     repairs = [repair for piece in body for repair in piece.repairs]
     if normalize_punctuation:
         body = [_normalized(piece, repairs) for piece in body]
@@ -336,9 +346,47 @@ def _without_strong(line: str) -> str:
     return line if THEMATIC_BREAK.match(line.strip()) else line.replace(STRONG, "")
 
 
-def _heading_levels(pieces: list[_Piece], path: Path) -> tuple[_Piece | None, int]:
-    """The paper's title heading (a lone heading above all others, if any) and the section headings' level."""
+def _unheaded_pieces(
+    source: list[str],
+    lines: list[str],
+    pieces: list[_Piece],
+    first_line: int,
+    hyphenation: Hyphenation,
+    *,
+    title_declared: bool,
+) -> list[_Piece]:
+    """The pieces of the text under no headline, after the masthead, in a ``source`` that marks no headings
+    of its own (``bare_headings.unheaded_start``), read from its ``lines`` with the headlines marked (into
+    ``pieces``). A text with no headline at all is read so only when it is OCR's (``_reads_as_ocr``):
+    any other must mark its headings."""
+    start = unheaded_start(source, title_declared=title_declared)
+    if start is None:
+        return []
+    line = first_line + start
+    end = next((piece.line for piece in pieces if piece.level and piece.line >= line), first_line + len(lines))
+    under_none = lines[start : end - first_line]
+    if end == first_line + len(lines) and not _reads_as_ocr(under_none, line):
+        return []
+    return _pieces(under_none, line, hyphenation)
+
+
+def _reads_as_ocr(lines: list[str], first_line: int) -> bool:
+    """Whether ``lines`` read as OCR's text of a page: lines that look wrapped at a column's width, or a
+    run of many lines with no blank line between them (narrow columns, a printed line a line)."""
+    run = [(number, raw) for number, raw in enumerate(lines, first_line) if raw.strip()]
+    longest = current = 0
+    for raw in lines:
+        current = current + 1 if raw.strip() else 0
+        longest = max(longest, current)
+    return longest >= OCR_MIN_LINES or _wrapped_column(run) is not None
+
+
+def _heading_levels(pieces: list[_Piece], path: Path, *, unheaded: bool = False) -> tuple[_Piece | None, int]:
+    """The paper's title heading (a lone heading above all others, if any) and the section headings'
+    level; with none in a text read as ``unheaded`` (a story under no headline), no title and level 2."""
     headings = [piece for piece in pieces if piece.level]
+    if not headings and unheaded:
+        return None, 2
     if not headings:
         raise SourceError(
             "no headings found", path=path, hint="mark the paper's title with '# ' and each headline with '## '"

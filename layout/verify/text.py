@@ -104,7 +104,9 @@ def conservation(units: list[Unit], target: str, where: str) -> tuple[list[Findi
     placed: dict[int, list[int]] = {}
     for unit in units:
         found, lost = _find_pieces(unit.text, target)
-        if unit.section is not None and unit.kind in ("paragraph", "subhead"):
+        # where a story stands is where its text is, the headline aside (the front page's index reprints it):
+        # its decks and byline too, for a story whose body is too short to place (an ad's price: 54?J!)
+        if unit.section is not None and unit.kind != "headline":
             placed.setdefault(unit.section, []).extend(start for start, length in found if length >= MIN_PIECE)
         if not lost:
             continue
