@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from layout.build import BuildOptions, make
 from layout.errors import StyleError
 from layout.style import SETTINGS_SCHEMA, STYLES_DIR, load_style, style_for_language
+from layout.verify import verify_pdf
 
 WORDS = (
     "council road bridge school budget river market harbour station library hospital "
@@ -63,6 +64,21 @@ def test_an_english_paper_naming_no_style_gets_the_english_one_and_jumps_with_en
     assert to and set(to) == {"2"}
     assert len(re.findall(r"Continued from page 1", pages[1])) == len(to)
     assert "下转" not in "".join(pages) and "版" not in "".join(pages)
+
+
+def test_an_english_jump_line_ends_where_its_page_number_does(tmp_path):
+    """A continuation that opens with figures (a table of results, a date) stands right under its jump line,
+    and a PDF's text has no spaces between lines: the jump line's closing parenthesis, like 版 in the
+    Chinese, says where its page number ends, so verify does not read page 1 and 118 as page 1118."""
+    path = english_issue(tmp_path)
+    figures = " ".join(str(118 + n) for n in range(60))
+    path.write_text(re.sub(r"(Paragraph \d+ of story \d+:) [^\n]*", rf"\1 {figures}.", path.read_text()), "utf-8")
+    built = make(path, BuildOptions(pages=2, epub=False))
+    pdf = tmp_path / "gazette.pdf"
+    pdf.write_bytes(built.files[pdf.name])
+    assert "(Continued from page 1)" in "".join(page.extract_text() for page in read_pdf(pdf.read_bytes()).pages)
+    report = verify_pdf(built.issue, pdf)
+    assert report.ok, report.findings
 
 
 def read_pdf(data: bytes) -> PdfReader:
