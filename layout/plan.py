@@ -362,6 +362,9 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     reach = area(tightest) / max(_filled_share(_balanced(measure, page_count, pages)), 1e-3)
     estimate = next(index for index in range(len(grids)) if area(index) <= reach)
     start = max(0, estimate - 2 * leadings)
+    overflow, pages, measure = make(start)
+    if not overflow and any(p.blank_rows > UNDERFULL * p.rows for p in _balanced(measure, page_count, pages)):
+        start = 0  # the estimate was cautious: pages left largely blank there say a more open grid holds
     low = _most_open_holding(
         start, len(grids), leadings, lambda index: not known_not_to_hold(index) and not make(index)[0]
     )

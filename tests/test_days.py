@@ -12,7 +12,7 @@ from test_parse import assert_matches_golden
 
 from layout.build import BuildOptions, make
 from layout.model import Issue, to_dict
-from layout.plan import SHORT_STORY, UNDERFULL, plan_issue
+from layout.plan import SHORT_STORY, UNDERFULL, pages_filled, plan_issue
 from layout.readers import read_issue
 from layout.style import load_style, style_for_language
 from layout.verify import verify_pdf
@@ -126,3 +126,15 @@ def test_a_busy_front_page_sets_its_type_a_little_smaller_rather_than_butt_its_h
     assert report.ok, report.findings
     [page] = report.makeup
     assert (page.ink >= 0.35, page.emptiest <= MOST_WHITE, page.spread, page.tombstones) == (True, True, 0, 0)
+
+
+def test_a_day_given_no_page_count_fills_every_page_it_counts() -> None:
+    """issue 10: with no page count the pages are those the text fills at the style's preferred size; the
+    fitter's first guess at the grid that holds them is cautious, and a grid that holds them with pages
+    left largely blank says a more open one holds them too: it looks for the most open from the top.
+    Tonopah's page on A4, counted 11 pages, left its last ones largely blank before."""
+    issue = read_issue(ROOT / DAYS["tonopah-1916-08-02"])
+    style = load_style(style_for_language(issue.settings.language))
+    paper = style.paper("a4")
+    plan = plan_issue(issue, style, paper, pages_filled(issue, style, paper))
+    assert all(page.blank_rows <= UNDERFULL * page.rows for page in plan.pages)
