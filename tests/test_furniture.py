@@ -23,6 +23,7 @@ from layout.plan import HEAD_PARTS, Page, Piece, Plan
 from layout.style import load_style
 from layout.typeset import Run, Typesetter
 from layout.verify import normalize as norm
+from layout.verify import verify_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
@@ -171,6 +172,31 @@ def _box(plan: Plan, page: Page, piece: Piece) -> tuple[float, float, float]:
     top = g.paper.margin + (g.masthead_height if page.front else g.folio_height)
     x = g.paper.margin + piece.column * (g.column_width + g.gutter) - g.gutter / 2
     return x, top + piece.row * g.line_height, top + piece.bottom * g.line_height
+
+
+def test_a_one_page_papers_furniture_stands_as_its_source_gives_it_wrapped_inside_the_masthead(tmp_path) -> None:
+    """With no inside page to index, the furniture takes the ear's place: its items as text, wrapped where
+    one is longer than the box (a run of letters too), and no decoration the source does not have (the
+    sample's paper labels QR codes there; a paper of 1946 has none)."""
+    source = tmp_path / "day.md"
+    source.write_text(
+        "---\npage_count: 1\n---\n# 太行日报\n\n1946年5月15日 星期三\n\n"
+        "太行区党委机关报　社址：山西黎城西井村　本报零售每份边币十元　订阅全月边币二百五十元　"
+        "MOUNTAINDAILYPRINTINGWORKSTELEGRAPHICADDRESS　广告刊例另议\n\n"
+        "## 春耕生产全面展开\n\n本报讯 各县春耕生产全面展开，农民群众互助合作，克服困难，保证不荒一亩地。\n",
+        encoding="utf-8",
+    )
+    built = make(source, BuildOptions(epub=False, html=True))
+    html = built.files["day.print.html"].decode()
+    assert "太行区党委机关报" in html and 'class="qr"' not in html
+    pdf = tmp_path / "day.pdf"
+    pdf.write_bytes(built.files[pdf.name])
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[0]
+        inked = "".join(char["text"] for char in page.chars if 0 <= char["x0"] and char["x1"] <= page.width)
+    assert "MOUNTAINDAILY" in inked and "广告刊例另议" in inked
+    report = verify_pdf(built.issue, pdf)
+    assert not [finding for finding in report.findings if finding.check == "layout"]  # none off the page or overprinted
 
 
 def test_a_module_beside_another_has_a_column_rule_down_the_gutter(sample: Rendered) -> None:
