@@ -23,6 +23,7 @@ from weasyprint.urls import URLFetcher
 
 from layout.calendar_dates import calendar_date
 from layout.errors import ReissueError
+from layout.font_files import defer_font_files
 from layout.identity import instance_urn, issue_time, issue_urn, issue_uuid, organisation
 from layout.model import Issue, Masthead, SectionKind, issue_folder
 from layout.options import PrintOptions
@@ -146,6 +147,7 @@ def render_pdf(
     """Render ``html`` with WeasyPrint; returns the PDF's bytes and the laid-out document."""
     import weasyprint
 
+    defer_font_files()  # a font's whole file is copied only if WeasyPrint needs more than its subset
     fetcher = SafeFetcher([*style.folders, issue_folder(issue.source)])
     base = issue_folder(issue.source).as_uri() + "/"
     document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(font_config=_font_config())
