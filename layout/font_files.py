@@ -5,11 +5,11 @@ WeasyPrint 70 copies, for each font a document draws with, the whole font file i
 (``Font.file_content``) as soon as the font is first drawn; with harfbuzz it subsets the font from the
 font's face, not from that copy, and then replaces the copy by the subset. For a CJK face the copy is a
 20-26 MB collection, and reading it touches every page of the mapped file: the NDNP issue draws with three
-Noto CJK faces (fallbacks for a few characters), and the copies were 130 MB of a worker's peak (468 MB
-against 384 MB without them) and a tenth of a second of each render. Here the copy is made only when
-something reads ``file_content`` before the subset replaces it (a variable font's instancing, a bitmap or
-colour font, fontTools' subsetting without harfbuzz), so every path WeasyPrint takes reads what it read
-before, and the PDF's bytes are the same.
+Noto CJK faces (fallbacks for a few characters), 66 MB of files: a worker that had built the sample peaked
+at 468 MB on it with the copies, at 384 MB without them, and each render spent a tenth of a second copying.
+Here the copy is made only when something reads ``file_content`` before the subset replaces it (a variable
+font's instancing, a bitmap or colour font, fontTools' subsetting without harfbuzz), so every path
+WeasyPrint takes reads what it read before, and the PDF's bytes are the same.
 """
 
 from __future__ import annotations
