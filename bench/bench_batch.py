@@ -7,8 +7,8 @@ A script, not a test: it prints figures and asserts nothing. On an archive of da
 
 - per-issue CPU with verification in a batch of one worker (the worker's CPU and its children's, the
   EPUBCheck JVM's included), against a plain render: ``weasyprint.HTML(string=html).write_pdf()`` of
-  that issue's final HTML, in this process, warm, best of 2 (ratio: the batch's CPU over the sum of
-  the renders of its issues);
+  that issue's final HTML, in a process importing nothing of reissue's, warm, best of 2 (ratio: the
+  batch's CPU over the sum of the renders of its issues);
 - wall time of the same batch on 1 and on 2 workers (``--force``);
 - the workers' resident memory after each issue (highest, and the last quarter's mean against the first's);
 - a second run of ``reissue build`` with nothing changed, on ``--noop`` issues (a separate archive of
@@ -57,18 +57,28 @@ def batch(archive: Path, out: Path, workers: int, *, verify: bool = True) -> tup
     return result, time.perf_counter() - started
 
 
+# one plain WeasyPrint render, in a process of its own that imports nothing of reissue's (whose workers
+# change how WeasyPrint reads font files and when Python collects garbage): CPU seconds, warm, best of 2
+PLAIN_RENDER = """
+import sys, time, weasyprint
+html = open(sys.argv[1], encoding="utf-8").read()
+times = []
+for _ in range(3):  # the first warms the fonts
+    started = time.process_time()
+    weasyprint.HTML(string=html, base_url=sys.argv[2]).write_pdf()
+    times.append(time.process_time() - started)
+print(min(times[1:]))
+"""
+
+
 def plain_render_cpu(source: Path) -> float:
     """CPU seconds of one plain WeasyPrint render of the issue's final HTML (warm, best of 2)."""
-    import weasyprint
-
-    html = make(source, BuildOptions(html=True, epub=False)).files[f"{source.stem}.print.html"].decode()
-    base = str(source.parent)
-    times = []
-    for _ in range(3):  # the first warms the fonts
-        started = time.process_time()
-        weasyprint.HTML(string=html, base_url=base).write_pdf()
-        times.append(time.process_time() - started)
-    return min(times[1:])
+    html = make(source, BuildOptions(html=True, epub=False)).files[f"{source.stem}.print.html"]
+    with tempfile.NamedTemporaryFile(suffix=".html") as file:
+        file.write(html)
+        file.flush()
+        command = [sys.executable, "-c", PLAIN_RENDER, file.name, str(source.parent)]
+        return float(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def paper_of(key: str) -> str:

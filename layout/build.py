@@ -102,10 +102,10 @@ def _make(source: Path, options: BuildOptions, released: datetime | None) -> Bui
             html = render_html(issue, plan, style, print_options, photos, released)
             if options.html:
                 files[f"{stem}.print.html"] = html.encode("utf-8")
-            pdf, document = render_pdf(html, issue, style, print_options, released)
-            if len(document.pages) != page_count:
+            pdf, rendered = render_pdf(html, issue, style, print_options, released)
+            if rendered != page_count:
                 raise FitError(
-                    f"the planned {page_count} pages rendered as {len(document.pages)}",
+                    f"the planned {page_count} pages rendered as {rendered}",
                     path=source,
                     hint="the style's CSS sets sizes the planner does not know of",
                 )

@@ -9,6 +9,7 @@ gives a style designer a file to open in a browser or in ``weasyprint``.
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -18,11 +19,11 @@ from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
 
 from PIL import Image
-from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
 from layout.calendar_dates import calendar_date
 from layout.errors import ReissueError
+from layout.font_files import defer_font_files
 from layout.identity import instance_urn, issue_time, issue_urn, issue_uuid, organisation
 from layout.model import Issue, Masthead, SectionKind, issue_folder
 from layout.options import PrintOptions
@@ -140,12 +141,12 @@ def render_html(
     )
 
 
-def render_pdf(
-    html: str, issue: Issue, style: Style, options: PrintOptions, released: datetime
-) -> tuple[bytes, Document]:
-    """Render ``html`` with WeasyPrint; returns the PDF's bytes and the laid-out document."""
+def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions, released: datetime) -> tuple[bytes, int]:
+    """Render ``html`` with WeasyPrint; returns the PDF's bytes and its number of pages. The laid-out
+    document (on a broadsheet issue a hundred MB and more) is let go here, before the cover is made."""
     import weasyprint
 
+    defer_font_files()  # a font's whole file is copied only if WeasyPrint needs more than its subset
     fetcher = SafeFetcher([*style.folders, issue_folder(issue.source)])
     base = issue_folder(issue.source).as_uri() + "/"
     document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(font_config=_font_config())
@@ -176,7 +177,7 @@ def render_pdf(
             path=issue.source,
             hint="keep a style's resources inside styles/<name>/",
         )
-    return pdf, document
+    return pdf, len(document.pages)
 
 
 def _relationship(name: str, issue: Issue) -> str:
@@ -262,19 +263,23 @@ def _w3c(time: datetime) -> str:
 def front_page_png(pdf: bytes, resolution: int = 100) -> bytes:
     """The front page as a PNG, for the e-book's cover: rasterised by poppler's pdftoppm, encoded by
     Pillow (pdftoppm's own PNG encoder takes several times as long as its rasterising: 1.1 s of 1.25 s
-    on a broadsheet page, where Pillow's takes 0.2 s)."""
-    try:
-        result = subprocess.run(
-            ["pdftoppm", "-r", str(resolution), "-f", "1", "-l", "1", "-"],
-            input=pdf,
-            capture_output=True,
-            check=True,
-            timeout=120,
-        )
-    except (OSError, subprocess.CalledProcessError) as error:
-        raise ReissueError(
-            f"cannot render the front page for the cover: {error}", hint="install poppler-utils (scripts/setup does)"
-        ) from None
-    png = BytesIO()
-    Image.open(BytesIO(result.stdout)).save(png, "PNG")
+    on a broadsheet page, where Pillow's takes 0.2 s). The raster goes through a file, which Pillow reads
+    as it decodes: a broadsheet page's is 15 MB, and read from a pipe it was held twice more, at the
+    moment a worker's memory peaks."""
+    with tempfile.TemporaryDirectory(prefix="reissue-cover-") as folder:
+        raster = Path(folder, "front")
+        try:
+            subprocess.run(
+                ["pdftoppm", "-r", str(resolution), "-f", "1", "-l", "1", "-singlefile", "-", str(raster)],
+                input=pdf,
+                capture_output=True,
+                check=True,
+                timeout=120,
+            )
+        except (OSError, subprocess.CalledProcessError) as error:
+            hint = "install poppler-utils (scripts/setup does)"
+            raise ReissueError(f"cannot render the front page for the cover: {error}", hint=hint) from None
+        png = BytesIO()
+        with Image.open(raster.with_suffix(".ppm")) as image:
+            image.save(png, "PNG")
     return png.getvalue()

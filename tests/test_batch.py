@@ -4,6 +4,7 @@ survives a kill, goes on past a broken issue, and runs the same on a Dask cluste
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -18,6 +19,8 @@ import pytest
 from bench.dated_variants import gazette_variant, ndnp_variant
 from layout.archive.catalog import Catalog
 from layout.archive.sources import find_sources
+from layout.archive.work import Job, run_job
+from layout.options import BuildOptions
 
 REISSUE = [sys.executable, "-m", "layout"]
 
@@ -215,3 +218,18 @@ def test_verify_checks_a_batch_and_notes_each_result_in_the_catalogue(tmp_path):
     assert rebuilt.returncode == 0, rebuilt.stderr
     again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
     assert [i["key"] for i in again["issues"] if i["status"] == "built"] == ["gazette/2024-03-06"]
+
+
+def test_a_worker_collects_once_after_an_issue_and_sets_aside_what_it_keeps(tmp_path):
+    """The collector's passes are off while an issue is built, also when it fails, and on again after;
+    what outlives the issue's one collection is frozen, out of the next issues' collections."""
+    broken = tmp_path / "broken.md"
+    broken.write_bytes(b"\x00\x01 not an issue's text")
+    frozen = gc.get_freeze_count()
+    try:
+        outcome = run_job(Job("broken", broken, BuildOptions(out_dir=tmp_path / "out")))
+        assert outcome.message is not None
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()  # the test process is no worker
