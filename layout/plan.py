@@ -354,7 +354,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
 
     short = _rows_short(issue, _geometry(style, paper, *grids[tightest]), typesetter, page_count)
     if short:  # known without typesetting a line: the text alone is more than the pages' columns hold
-        raise _overflow_error(issue, style, paper, page_count, short)
+        raise _overflow_error(issue, style, paper, page_count, short, "at least")
     overflow, pages, measure = make(tightest)
     if overflow:  # the tightest grid holds the most: no other holds everything either
         raise _overflow_error(issue, style, paper, page_count, overflow)
@@ -468,11 +468,15 @@ def _filled_share(pages: list[Page]) -> float:
     return filled / cells if cells else 1.0
 
 
-def _overflow_error(issue: Issue, style: Style, paper: Paper, page_count: int, rows: int) -> FitError:
+def _overflow_error(
+    issue: Issue, style: Style, paper: Paper, page_count: int, rows: int, how_many: str = "about"
+) -> FitError:
+    """``how_many``: "about" when ``rows`` is the tightest grid's overflow, "at least" when it is
+    ``_rows_short``'s bound, which leaves out headlines and gaps."""
     geometry = _geometry(style, paper, style.body_size.min, style.leading.min)
     chars = rows * geometry.columns * int(geometry.column_width // geometry.body_size)
     return FitError(
-        f"the content needs about {rows} more rows (about {chars} characters) than {page_count} pages "
+        f"the content needs {how_many} {rows} more rows (about {chars} characters) than {page_count} pages "
         f"of {paper.name} hold at the style's smallest body size ({style.body_size.min:g}pt)",
         path=issue.source,
         hint="give more pages (--pages), a larger paper (--paper) or a style with smaller type",

@@ -115,7 +115,7 @@ def test_too_much_content_is_a_fit_error_saying_how_much_is_left_over(issue):
     long = dataclasses.replace(story, blocks=story.blocks * 40)
     crowded = dataclasses.replace(issue, sections=(long, *issue.sections[1:]))
     style = load_style()
-    with pytest.raises(FitError, match=r"needs about \d+ more rows .* than 4 pages of a4 .* \(7.5pt\)") as error:
+    with pytest.raises(FitError, match=r"needs at least \d+ more rows .* than 4 pages of a4 .* \(7.5pt\)") as error:
         plan_issue(crowded, style, style.paper("a4"), 4)
     assert "--pages" in str(error.value) and "--paper" in str(error.value)
 
@@ -136,7 +136,7 @@ def test_text_wider_than_the_pages_columns_is_a_fit_error_before_a_line_is_types
         return real(*args, **kwargs)
 
     monkeypatch.setattr(Typesetter, "set_paragraph", counted)
-    with pytest.raises(FitError, match=r"needs about \d+ more rows .* than 4 pages of a4"):
+    with pytest.raises(FitError, match=r"needs at least \d+ more rows .* than 4 pages of a4"):
         plan_issue(crowded, style, style.paper("a4"), 4)
     assert not typeset
 
