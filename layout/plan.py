@@ -352,18 +352,26 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
         overflow, pages, _ = make(index)
         return not overflow and not _off_their_page(pages, issue)
 
+    shared: dict[int, list[Page]] = {}
+
+    def balanced(index: int) -> list[Page]:
+        """A holding grid's pages, the last one's blank shared with the page before (made up once)."""
+        if index not in shared:
+            _, pages, measure = make(index)
+            shared[index] = _balanced(measure, page_count, pages)
+        return shared[index]
+
     short = _rows_short(issue, _geometry(style, paper, *grids[tightest]), typesetter, page_count)
     if short:  # known without typesetting a line: the text alone is more than the pages' columns hold
         raise _overflow_error(issue, style, paper, page_count, short, "at least")
-    overflow, pages, measure = make(tightest)
+    overflow = make(tightest)[0]
     if overflow:  # the tightest grid holds the most: no other holds everything either
         raise _overflow_error(issue, style, paper, page_count, overflow)
     # the search begins a size or two more open than the grid that the tightest one's fill says will just hold it
-    reach = area(tightest) / max(_filled_share(_balanced(measure, page_count, pages)), 1e-3)
+    reach = area(tightest) / max(_filled_share(balanced(tightest)), 1e-3)
     estimate = next(index for index in range(len(grids)) if area(index) <= reach)
     start = max(0, estimate - 2 * leadings)
-    overflow, pages, measure = make(start)
-    if not overflow and any(p.blank_rows > UNDERFULL * p.rows for p in _balanced(measure, page_count, pages)):
+    if not make(start)[0] and any(page.blank_rows > UNDERFULL * page.rows for page in balanced(start)):
         start = 0  # the estimate was cautious: pages left largely blank there say a more open grid holds
     low = _most_open_holding(
         start, len(grids), leadings, lambda index: not known_not_to_hold(index) and not make(index)[0]
@@ -376,20 +384,18 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
         if found is not None:
             low = next(index for index in range(max(low, found - leadings + 1), found + 1) if holds_on_its_pages(index))
     best: tuple[float, Plan] | None = None
+    tombstoned = False  # the best plan so far sets headlines side by side
     for index in range(low, len(grids)):
-        tombstoned = best is not None and any(page.tombstones for page in best[1].pages)
         if index >= low + TIGHTER_TRIES and not (tombstoned and grids[index][0] >= grids[low][0] - TOMBSTONE_SIZE):
             break
-        if known_not_to_hold(index):
+        if known_not_to_hold(index) or make(index)[0]:
             continue
-        overflow, pages, measure = make(index)
-        if overflow:
-            continue
-        pages = _balanced(measure, page_count, pages)
+        pages = balanced(index)
         score = _blankness(pages, issue)
-        geometry = measure.geometry
+        geometry = make(index)[2].geometry
         if best is None or score < best[0] - 1e-9:
             best = (score, Plan(geometry, tuple(_link_jumps(pages))))
+            tombstoned = any(page.tombstones for page in pages)
         if score <= BLANK_TOLERANCE / geometry.inside_rows:
             break  # the most open grid that leaves the pages full, no headlines side by side, reads best
     assert best is not None  # make(low) holds everything
