@@ -154,7 +154,7 @@ class _Face:
         # a face with Han characters sets CJK text (wide and narrow characters); any other is proportional
         self.ideographic = ord("中") in self._cmap
         self._lookups = _substitutions(font)
-        self._hyphen_bounds = _bounds(font, self._cmap.get(ord("-")))
+        self._file = path, font_number  # read again for the hyphen's outline, which CJK text never needs
         # characters that can begin a ligature: only text with one of them is shaped as a glyph
         # sequence, the rest character by character
         ligatures = [
@@ -184,6 +184,11 @@ class _Face:
             bottom=y_min * scale,
             height=(y_max - y_min) * scale,
         )
+
+    @functools.cached_property
+    def _hyphen_bounds(self) -> tuple[float, float, float, float]:
+        path, font_number = self._file
+        return _bounds(TTFont(path, fontNumber=font_number, lazy=True), self._cmap.get(ord("-")))
 
     def char_advance(self, char: str) -> int:
         """The advance of one character alone, in font units (cached)."""
