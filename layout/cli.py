@@ -137,7 +137,9 @@ def verify(
 def _verify_one(issue: Path, format: str | None, pdf: Path | None, epub: Path | None, as_json: bool, out_dir: Path):
     from layout.errors import OutputError, VerificationFailed
     from layout.readers import read_issue
-    from layout.verify import count, render_reports, report_dict, verify_epub, verify_pdf
+    from layout.verify import count, epubcheck, render_reports, report_dict, verify_epub, verify_pdf
+
+    epubcheck.last_between_commands()  # the next command checks with this one's EPUBCheck JVM, started once
 
     model = read_issue(issue, format=format)
     if pdf is None and epub is None:
@@ -261,7 +263,9 @@ def build(
 def _build_one(issue: Path, options: BuildOptions, *, verify: bool) -> None:
     from layout import build as building
     from layout.errors import VerificationFailed
-    from layout.verify import render_reports
+    from layout.verify import epubcheck, render_reports
+
+    epubcheck.last_between_commands()  # the next command checks with this one's EPUBCheck JVM, started once
 
     # paths are the user's text: a folder named x[/]y must print as itself, not as rich markup
     with console.status(f"building {escape(str(issue))} …", spinner="dots"):

@@ -1,19 +1,38 @@
 """Test-wide settings: CI runs the property tests on a fixed set of examples, so that a landing is
-never decided by the luck of a draw; runs elsewhere keep exploring new examples."""
+never decided by the luck of a draw; runs elsewhere keep exploring new examples. The lasting EPUBCheck JVMs
+the tests' commands start are the tests' own, and end with them."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from jvms import lasting_jvms
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_runtime_folder() -> Iterator[Path]:
+    """A runtime folder of the tests' own, for the lasting EPUBCheck JVMs the commands they run start
+    (``layout.verify.epubcheck``): not the user's, and those JVMs end with the tests. (Right in the
+    temporary folder: a socket's path is short.)"""
+    folder = Path(tempfile.mkdtemp(prefix="reissue-tests-"))
+    os.environ["XDG_RUNTIME_DIR"] = str(folder)
+    yield folder
+    for pid in lasting_jvms(folder):
+        os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

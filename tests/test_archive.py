@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from xml.etree import ElementTree
 
 import pdfplumber
 import pytest
+from jvms import lasting_jvms
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, StreamObject
 from pypdf.xmp import XmpInformation
@@ -494,10 +496,10 @@ def contents(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
-def start_changed_build(tmp_path: Path, out: Path) -> subprocess.Popen:
+def start_changed_build(tmp_path: Path, out: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     """``reissue build`` of a copy of the sample with one more sentence, into ``out``."""
     copy = copy_of_sample(tmp_path / "changed", "现场一派繁忙景象。", "现场一派繁忙景象。果农笑逐颜开。")
-    return reissue("build", copy, "--out", out)
+    return reissue("build", copy, "--out", out, env=env)
 
 
 def test_a_build_killed_while_it_renders_leaves_the_earlier_outputs(builds, good_outputs, tmp_path):
@@ -513,14 +515,22 @@ def test_a_build_killed_while_it_renders_leaves_the_earlier_outputs(builds, good
 
 def test_a_build_killed_while_its_outputs_are_staged_leaves_the_earlier_outputs(builds, good_outputs, tmp_path):
     before = contents(good_outputs)
-    process = start_changed_build(tmp_path, good_outputs)
+    # a runtime folder with no lasting EPUBCheck JVM in it: the build's check waits seconds for one to start,
+    # so that the signal surely comes while the outputs are staged (with a JVM running, a check takes 0.1 s)
+    runtime = Path(tempfile.mkdtemp(prefix="reissue-staged-"))
+    process = start_changed_build(tmp_path, good_outputs, env={**os.environ, "XDG_RUNTIME_DIR": str(runtime)})
     staged = good_outputs / f".{STEM}.tmp-{process.pid}.pdf"
     deadline = time.monotonic() + 120
-    while not staged.exists():  # rendered and written beside the outputs; now being verified
-        assert process.poll() is None and time.monotonic() < deadline, "the build did not stage its PDF"
-        time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=60)
+    try:
+        while not staged.exists():  # rendered and written beside the outputs; now being verified
+            assert process.poll() is None and time.monotonic() < deadline, "the build did not stage its PDF"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=60)
+    finally:
+        for pid in lasting_jvms(runtime):
+            os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(runtime)
     assert process.returncode == 128 + signal.SIGTERM
     assert contents(good_outputs) == before  # the staged files are gone, the earlier outputs untouched
 

