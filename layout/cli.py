@@ -6,6 +6,8 @@ all went well, 1 when a build or check found the outputs unfaithful, 2 for bad i
 
 from __future__ import annotations
 
+import atexit
+import gc
 import itertools
 import json
 import sys
@@ -422,6 +424,9 @@ def serve(site: Path, port: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a ``ReissueError`` becomes one line on stderr and its exit code, never a traceback."""
     _show_warnings()
+    # what the command made is left to the system at exit: Python's last collection would walk all of it
+    # first (0.15 s of a build's CPU). Run last of the exit's work, so after everything else's clean-up.
+    atexit.register(gc.freeze)
     try:
         status = cli.main(args=argv, prog_name="reissue", standalone_mode=False)
     except ReissueError as error:
