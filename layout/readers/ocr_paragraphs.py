@@ -1,0 +1,98 @@
+"""Where each line of an OCR text block stands -> the lines that begin the paragraphs the compositor set.
+
+In: a block's lines in order, each with its left and right edge, its height and whether it ends in a word
+broken by a hyphen. Out: the indices of the lines (after the first) that begin a paragraph; none when the
+block's edges are not those of a justified column. The ALTO and hOCR readers use it: an OCR engine often
+makes one block of a column-long article, and a reader of the reissue should get its paragraphs.
+
+- Sizes are measured in the block's own line height (the median of its lines' heights), never in the
+  file's units: an ALTO page may be in pixels at any resolution, in tenths of a millimetre or 1/1200 inch.
+- A column's usual edges are where most of its lines stand, at each line measured on the lines around
+  it (a scan is often skewed or its paper curved, so a column's edge drifts by an em or so down a page):
+  the upper quartile of their right ends, the lower quartile of their starts, as a paragraph's last line
+  and its indented first stand inside them.
+- An edge is a justified one when most lines stand on it (within a tolerance), as in a column of
+  justified type; only such an edge tells anything. A left edge of OCR noise (a scan's ragged margin read
+  as marks) or a ragged right edge (flush-left type) says nothing, and the other edge is read alone.
+- A line begins a paragraph when it is indented from a justified left edge, or when the line before it
+  ends clearly short of a justified right edge. A line ending in a hyphen continues its word on the next
+  line, so it never ends a paragraph, however it stands.
+- A block that is no justified column is left whole: verse (every line indented or short), centred
+  lines, tables, an advertisement's display lines, a block whose lines stand in two columns (their left
+  edges form two clusters). It shows as lines standing out of the column's measure (indented by more than
+  a paragraph's indent, or running past the right edge), or as too large a share of lines that would
+  begin a paragraph: a compositor's paragraphs are several lines long.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MIN_LINES = 4  # fewer lines show no usual edge
+NEIGHBOURS = 10  # lines either side of a line that show where the column's edges stand there
+EDGE_QUANTILE = 0.75  # the column's edge: this quantile of the line ends (of the starts, mirrored) around a line
+EDGE_TOLERANCE = 0.4  # line heights: a line this near an edge stands on it (OCR boxes wobble)
+ON_EDGE_SHARE = 0.6  # an edge is justified when at least this share of lines stands on it
+INDENT = 0.6  # line heights: a line this far right of the left edge is indented (an em is about a line height)
+SHORT = 2.0  # line heights: a line ending this far short of the right edge ends a paragraph
+# line heights: a paragraph's indent is a few ems; a line standing further in is centred, or in another column
+MAX_INDENT = 6.0
+OUT_OF_MEASURE_SHARE = 0.08  # more lines than this out of the measure: no justified column
+BREAK_SHARE = 0.4  # more paragraph starts than this share of the lines: no justified column
+
+
+@dataclass(frozen=True)
+class LineBox:
+    """Where one line of a block stands, in its file's units, and whether its last word runs on to the next line."""
+
+    left: float
+    right: float
+    height: float
+    hyphenated: bool
+
+
+def paragraph_starts(lines: Sequence[LineBox]) -> tuple[int, ...]:
+    """The indices of the ``lines`` (after the first) that begin a paragraph; none when they are no justified column."""
+    if len(lines) < MIN_LINES:
+        return ()
+    unit = statistics.median(line.height for line in lines)
+    if unit <= 0:
+        return ()
+    lefts = _usual_edges([-line.left for line in lines])  # the left edge is the right edge of the mirror image
+    rights = _usual_edges([line.right for line in lines])
+    indents = [(line.left + left) / unit for line, left in zip(lines, lefts, strict=True)]
+    shortfalls = [(right - line.right) / unit for line, right in zip(lines, rights, strict=True)]
+    left_justified = _on_edge_share(indents) >= ON_EDGE_SHARE
+    right_justified = _on_edge_share(shortfalls) >= ON_EDGE_SHARE
+    if not (left_justified or right_justified):
+        return ()
+    out_of_measure = sum(
+        (left_justified and indent > MAX_INDENT) or (right_justified and shortfall < -EDGE_TOLERANCE)
+        for indent, shortfall in zip(indents, shortfalls, strict=True)
+    )
+    if out_of_measure > OUT_OF_MEASURE_SHARE * len(lines):
+        return ()
+    starts = tuple(
+        index
+        for index in range(1, len(lines))
+        if not lines[index - 1].hyphenated
+        and ((left_justified and indents[index] >= INDENT) or (right_justified and shortfalls[index - 1] >= SHORT))
+    )
+    return starts if len(starts) <= BREAK_SHARE * len(lines) else ()
+
+
+def _usual_edges(edges: list[float]) -> list[float]:
+    """Where the column's right edge stands at each line: the upper quartile of the right ends of the lines
+    around it (a paragraph's last line and the lines a paragraph or two of verse sets short stand left of it)."""
+    usual = []
+    for at in range(len(edges)):
+        around = sorted(edges[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1])
+        usual.append(around[round(EDGE_QUANTILE * (len(around) - 1))])
+    return usual
+
+
+def _on_edge_share(offsets: list[float]) -> float:
+    """The share of lines standing on an edge, given how far each stands from it in line heights."""
+    return sum(abs(offset) <= EDGE_TOLERANCE for offset in offsets) / len(offsets)
