@@ -37,8 +37,9 @@ EDGE_TOLERANCE = 0.4  # line heights: a line this near an edge stands on it (OCR
 ON_EDGE_SHARE = 0.6  # an edge is justified when at least this share of lines stands on it
 INDENT = 0.6  # line heights: a line this far right of the left edge is indented (an em is about a line height)
 SHORT = 2.0  # line heights: a line ending this far short of the right edge ends a paragraph
-# line heights: a paragraph's indent is a few ems; a line standing further in is centred, or in another column
-MAX_INDENT = 6.0
+# line heights: a paragraph's indent is a few ems; a line standing further in (or out) than this from the
+# block's edges is centred, or in another column
+OUT_OF_MEASURE = 6.0
 OUT_OF_MEASURE_SHARE = 0.08  # more lines than this out of the measure: no justified column
 BREAK_SHARE = 0.4  # more paragraph starts than this share of the lines: no justified column
 
@@ -60,18 +61,15 @@ def paragraph_starts(lines: Sequence[LineBox]) -> tuple[int, ...]:
     unit = statistics.median(line.height for line in lines)
     if unit <= 0:
         return ()
-    lefts = _usual_edges([-line.left for line in lines])  # the left edge is the right edge of the mirror image
-    rights = _usual_edges([line.right for line in lines])
-    indents = [(line.left + left) / unit for line, left in zip(lines, lefts, strict=True)]
-    shortfalls = [(right - line.right) / unit for line, right in zip(lines, rights, strict=True)]
+    lefts, rights = [line.left for line in lines], [line.right for line in lines]
+    # how far inside the column's edges, where it stands, each line starts and ends, in line heights
+    indents = [(left - edge) / unit for left, edge in zip(lefts, _edges_near(lefts, 1 - EDGE_QUANTILE), strict=True)]
+    shortfalls = [(edge - right) / unit for right, edge in zip(rights, _edges_near(rights, EDGE_QUANTILE), strict=True)]
     left_justified = _on_edge_share(indents) >= ON_EDGE_SHARE
     right_justified = _on_edge_share(shortfalls) >= ON_EDGE_SHARE
     if not (left_justified or right_justified):
         return ()
-    out_of_measure = sum(
-        (left_justified and indent > MAX_INDENT) or (right_justified and shortfall < -EDGE_TOLERANCE)
-        for indent, shortfall in zip(indents, shortfalls, strict=True)
-    )
+    out_of_measure = _out_of_measure(lefts if left_justified else [], rights if right_justified else [], unit)
     if out_of_measure > OUT_OF_MEASURE_SHARE * len(lines):
         return ()
     starts = tuple(
@@ -83,14 +81,27 @@ def paragraph_starts(lines: Sequence[LineBox]) -> tuple[int, ...]:
     return starts if len(starts) <= BREAK_SHARE * len(lines) else ()
 
 
-def _usual_edges(edges: list[float]) -> list[float]:
-    """Where the column's right edge stands at each line: the upper quartile of the right ends of the lines
-    around it (a paragraph's last line and the lines a paragraph or two of verse sets short stand left of it)."""
-    usual = []
-    for at in range(len(edges)):
-        around = sorted(edges[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1])
-        usual.append(around[round(EDGE_QUANTILE * (len(around) - 1))])
-    return usual
+def _edges_near(edges: list[float], quantile: float) -> list[float]:
+    """Where the column's edge stands at each line: the ``quantile`` of the ``edges`` of the lines around it."""
+    return [_quantile(edges[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1], quantile) for at in range(len(edges))]
+
+
+def _out_of_measure(lefts: list[float], rights: list[float], unit: float) -> int:
+    """How many lines start further than a paragraph's indent from the block's left edge, or end past its right
+    edge, measured on the whole block (line by line, two columns in one block are each a column: together none)."""
+    starting = ending = 0
+    if lefts:
+        left = _quantile(lefts, 1 - EDGE_QUANTILE)
+        starting = sum(abs(at - left) > OUT_OF_MEASURE * unit for at in lefts)
+    if rights:
+        right = _quantile(rights, EDGE_QUANTILE)
+        ending = sum(at - right > OUT_OF_MEASURE * unit for at in rights)  # a short line is a paragraph's last
+    return max(starting, ending)
+
+
+def _quantile(values: list[float], quantile: float) -> float:
+    ordered = sorted(values)
+    return ordered[round(quantile * (len(ordered) - 1))]
 
 
 def _on_edge_share(offsets: list[float]) -> float:
