@@ -126,6 +126,18 @@ def test_a_block_whose_lines_stand_in_two_columns_is_left_whole() -> None:
     assert paragraph_starts(wobbled(interleaved)) == ()
 
 
+def test_a_poem_set_in_a_column_of_prose_is_left_whole_and_the_prose_read_into_paragraphs() -> None:
+    """Around the poem's lines the right edge is ragged: they begin no paragraphs, though the block's edges are
+    justified. (Where the poem meets the prose, a paragraph may stay joined to it: the block is left as read.)"""
+    rng = random.Random(5)
+    prose = paragraph(8) + paragraph(6) + paragraph(9) + paragraph(7)
+    verse = [line(indent=0.9 * (i % 2), short=rng.uniform(1, 12)) for i in range(20)]
+    after = paragraph(7) + paragraph(8) + paragraph(6) + paragraph(9)
+    starts = paragraph_starts(wobbled(prose + verse + after))
+    assert not [start for start in starts if 30 < start < 50]
+    assert {8, 14, 57, 65, 71} <= set(starts)
+
+
 def test_a_list_of_two_line_items_is_left_whole() -> None:
     """Half the lines indented, half short: neither edge holds most of the lines."""
     items = [box for _ in range(10) for box in paragraph(2)]

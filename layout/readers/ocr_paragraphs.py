@@ -17,6 +17,8 @@ makes one block of a column-long article, and a reader of the reissue should get
 - A line begins a paragraph when it is indented from a justified left edge, or when the line before it
   ends clearly short of a justified right edge. A line ending in a hyphen continues its word on the next
   line, so it never ends a paragraph, however it stands.
+- Lines where the column's edges are not justified around them (a poem or a table set inside a column of
+  prose: fewer than half the lines around stand on an edge) begin no paragraph.
 - A block that is no justified column is left whole: verse (every line indented or short), centred
   lines, tables, an advertisement's display lines, a block whose lines stand in two columns (their left
   edges form two clusters). It shows as lines standing out of the column's measure (indented by more than
@@ -35,6 +37,8 @@ NEIGHBOURS = 10  # lines either side of a line that show where the column's edge
 EDGE_QUANTILE = 0.75  # the column's edge: this quantile of the line ends (of the starts, mirrored) around a line
 EDGE_TOLERANCE = 0.4  # line heights: a line this near an edge stands on it (OCR boxes wobble)
 ON_EDGE_SHARE = 0.6  # an edge is justified when at least this share of lines stands on it
+# ... and still is around a line when this share of the lines around it does: paragraphs of two lines, no shorter
+ON_EDGE_SHARE_NEAR = 0.5
 INDENT = 0.6  # line heights: a line this far right of the left edge is indented (an em is about a line height)
 SHORT = 2.0  # line heights: a line ending this far short of the right edge ends a paragraph
 # line heights: a paragraph's indent is a few ems; a line standing further in (or out) than this from the
@@ -72,10 +76,16 @@ def paragraph_starts(lines: Sequence[LineBox]) -> tuple[int, ...]:
     out_of_measure = _out_of_measure(lefts if left_justified else [], rights if right_justified else [], unit)
     if out_of_measure > OUT_OF_MEASURE_SHARE * len(lines):
         return ()
+    # a poem or a table set inside a column of prose: its lines tell nothing, though the block's edges do
+    column_near = [
+        (not left_justified or left_near) and (not right_justified or right_near)
+        for left_near, right_near in zip(_justified_near(indents), _justified_near(shortfalls), strict=True)
+    ]
     starts = tuple(
         index
         for index in range(1, len(lines))
-        if not lines[index - 1].hyphenated
+        if column_near[index]
+        and not lines[index - 1].hyphenated
         and ((left_justified and indents[index] >= INDENT) or (right_justified and shortfalls[index - 1] >= SHORT))
     )
     return starts if len(starts) <= BREAK_SHARE * len(lines) else ()
@@ -102,6 +112,14 @@ def _out_of_measure(lefts: list[float], rights: list[float], unit: float) -> int
 def _quantile(values: list[float], quantile: float) -> float:
     ordered = sorted(values)
     return ordered[round(quantile * (len(ordered) - 1))]
+
+
+def _justified_near(offsets: list[float]) -> list[bool]:
+    """Whether the edge is still a justified one around each line: half the lines around it stand on it."""
+    return [
+        _on_edge_share(offsets[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1]) >= ON_EDGE_SHARE_NEAR
+        for at in range(len(offsets))
+    ]
 
 
 def _on_edge_share(offsets: list[float]) -> float:
