@@ -13,6 +13,7 @@ from test_hocr import write_hocr
 from layout.readers import read_issue
 from layout.readers.ocr_paragraphs import LineBox, paragraph_starts
 
+PROSE = "The river rose in the night and the mill was shut."  # a block's text, set left to right
 EM = 40.0  # a line's height, in the file's units
 LEFT, RIGHT = 100.0, 1700.0  # a column of 40 ems
 
@@ -41,37 +42,37 @@ def wobbled(lines: list[LineBox], *, seed: int = 7) -> list[LineBox]:
 
 def test_in_a_justified_column_an_indented_line_after_a_short_one_begins_a_paragraph() -> None:
     column = paragraph(5) + paragraph(4) + paragraph(6)
-    assert paragraph_starts(wobbled(column)) == (5, 9)
+    assert paragraph_starts(wobbled(column), PROSE) == (5, 9)
 
 
 def test_a_short_line_ends_a_paragraph_where_paragraphs_are_not_indented() -> None:
     column = paragraph(5, indent=0) + paragraph(4, indent=0) + paragraph(6, indent=0)
-    assert paragraph_starts(wobbled(column)) == (5, 9)
+    assert paragraph_starts(wobbled(column), PROSE) == (5, 9)
 
 
 def test_an_indented_line_begins_a_paragraph_though_the_line_before_ends_nearly_full() -> None:
     column = paragraph(5, last_short=0.5) + paragraph(4, last_short=1.0) + paragraph(6)
-    assert paragraph_starts(wobbled(column)) == (5, 9)
+    assert paragraph_starts(wobbled(column), PROSE) == (5, 9)
 
 
 def test_a_line_ending_in_a_hyphen_never_ends_a_paragraph_however_it_stands() -> None:
     """The word it breaks runs on into the next line, indented or not: the two lines are one paragraph."""
     column = paragraph(5) + paragraph(4) + paragraph(6)
     column[4] = line(short=15.0, hyphenated=True)
-    assert paragraph_starts(wobbled(column)) == (9,)
+    assert paragraph_starts(wobbled(column), PROSE) == (9,)
 
 
 def test_sizes_are_the_blocks_own_line_heights_not_the_files_units() -> None:
     column = wobbled(paragraph(5) + paragraph(4) + paragraph(6))
     scaled = [LineBox(b.left * 12, b.right * 12, b.height * 12, b.hyphenated) for b in column]
-    assert paragraph_starts(scaled) == paragraph_starts(column) == (5, 9)
+    assert paragraph_starts(scaled, PROSE) == paragraph_starts(column, PROSE) == (5, 9)
 
 
 def test_a_skewed_scan_drifting_an_em_and_a_half_down_the_column_shows_only_its_paragraphs() -> None:
     column = paragraph(12) + paragraph(10) + paragraph(14) + paragraph(12)
     drift = 1.5 * EM / len(column)
     skewed = [LineBox(b.left + i * drift, b.right + i * drift, b.height, b.hyphenated) for i, b in enumerate(column)]
-    assert paragraph_starts(wobbled(skewed)) == (12, 22, 36)
+    assert paragraph_starts(wobbled(skewed), PROSE) == (12, 22, 36)
 
 
 def test_a_left_edge_of_ocr_noise_leaves_the_short_lines_to_tell_the_paragraphs() -> None:
@@ -79,11 +80,19 @@ def test_a_left_edge_of_ocr_noise_leaves_the_short_lines_to_tell_the_paragraphs(
     rng = random.Random(3)
     column = paragraph(8, indent=0) + paragraph(6, indent=0) + paragraph(9, indent=0)
     noisy = [LineBox(b.left - rng.uniform(0, 6) * EM, b.right, b.height, b.hyphenated) for b in column]
-    assert paragraph_starts(noisy) == (8, 14)
+    assert paragraph_starts(noisy, PROSE) == (8, 14)
+
+
+def test_text_set_right_to_left_is_indented_from_the_right_and_ends_short_on_the_left() -> None:
+    column = wobbled(paragraph(5) + paragraph(4) + paragraph(6))
+    mirrored = [LineBox(2 * RIGHT - b.right, 2 * RIGHT - b.left, b.height, b.hyphenated) for b in column]
+    yiddish = "דער טייך איז געשטיגן אין דער נאַכט"
+    assert paragraph_starts(mirrored, yiddish) == (5, 9)
+    assert paragraph_starts(mirrored, PROSE) != (5, 9)  # read left to right, its edges would mislead
 
 
 def test_a_short_block_is_one_paragraph() -> None:
-    assert paragraph_starts([line(), line(short=20), line(2.0)]) == ()
+    assert paragraph_starts([line(), line(short=20), line(2.0)], PROSE) == ()
 
 
 # ---- no justified column: left whole ----
@@ -92,7 +101,7 @@ def test_a_short_block_is_one_paragraph() -> None:
 def test_verse_every_line_indented_or_short_is_left_whole() -> None:
     rng = random.Random(5)
     verse = [line(indent=2.0 * (i % 2), short=rng.uniform(8, 20)) for i in range(24)]
-    assert paragraph_starts(verse) == ()
+    assert paragraph_starts(verse, PROSE) == ()
 
 
 def test_centred_lines_are_left_whole() -> None:
@@ -101,7 +110,7 @@ def test_centred_lines_are_left_whole() -> None:
     for _ in range(20):
         margin = rng.uniform(0, 15)
         centred.append(line(indent=margin, short=margin))
-    assert paragraph_starts(centred) == ()
+    assert paragraph_starts(centred, PROSE) == ()
 
 
 def test_a_table_of_figures_is_left_whole() -> None:
@@ -109,7 +118,7 @@ def test_a_table_of_figures_is_left_whole() -> None:
     table = []
     for _ in range(8):
         table += [line(short=25.0), line(indent=30.0)]
-    assert paragraph_starts(wobbled(table)) == ()
+    assert paragraph_starts(wobbled(table), PROSE) == ()
 
 
 def test_a_block_whose_lines_stand_in_two_columns_is_left_whole() -> None:
@@ -121,9 +130,9 @@ def test_a_block_whose_lines_stand_in_two_columns_is_left_whole() -> None:
 
     first = paragraph(20) + paragraph(25) + paragraph(15)
     second = shifted(paragraph(18) + paragraph(22) + paragraph(20))
-    assert paragraph_starts(wobbled(first + second)) == ()
+    assert paragraph_starts(wobbled(first + second), PROSE) == ()
     interleaved = [b for pair in zip(first, second, strict=True) for b in pair]
-    assert paragraph_starts(wobbled(interleaved)) == ()
+    assert paragraph_starts(wobbled(interleaved), PROSE) == ()
 
 
 def test_a_poem_set_in_a_column_of_prose_is_left_whole_and_the_prose_read_into_paragraphs() -> None:
@@ -133,7 +142,7 @@ def test_a_poem_set_in_a_column_of_prose_is_left_whole_and_the_prose_read_into_p
     prose = paragraph(8) + paragraph(6) + paragraph(9) + paragraph(7)
     verse = [line(indent=0.9 * (i % 2), short=rng.uniform(1, 12)) for i in range(20)]
     after = paragraph(7) + paragraph(8) + paragraph(6) + paragraph(9)
-    starts = paragraph_starts(wobbled(prose + verse + after))
+    starts = paragraph_starts(wobbled(prose + verse + after), PROSE)
     assert not [start for start in starts if 30 < start < 50]
     assert {8, 14, 57, 65, 71} <= set(starts)
 
@@ -141,14 +150,14 @@ def test_a_poem_set_in_a_column_of_prose_is_left_whole_and_the_prose_read_into_p
 def test_a_list_of_two_line_items_is_left_whole() -> None:
     """Half the lines indented, half short: neither edge holds most of the lines."""
     items = [box for _ in range(10) for box in paragraph(2)]
-    assert paragraph_starts(wobbled(items)) == ()
+    assert paragraph_starts(wobbled(items), PROSE) == ()
 
 
 def test_lines_that_would_nearly_all_begin_a_paragraph_are_left_whole() -> None:
     """A compositor's paragraphs run several lines: when most lines would begin one (each edge holding most
     lines, but the indented lines and the short ones different lines), the block is something else."""
     form = [box for _ in range(8) for box in (line(indent=1.0), line(short=10.0), line())]
-    assert paragraph_starts(wobbled(form)) == ()
+    assert paragraph_starts(wobbled(form), PROSE) == ()
 
 
 # ---- the readers ----

@@ -168,9 +168,10 @@ def text_block(words: list[OcrWord], line_starts: list[int], lines: list[LineBox
     kept_before = [0]  # how many words are kept before each index of ``words``
     for word in words:
         kept_before.append(kept_before[-1] + bool(word.text))
-    starts = {kept_before[line_starts[index]] for index in paragraph_starts(lines)}
+    text = " ".join(word.text for word in kept)
+    starts = {kept_before[line_starts[index]] for index in paragraph_starts(lines, text)}
     return TextBlock(
-        text=" ".join(word.text for word in kept),
+        text=text,
         words=kept,
         paragraph_starts=tuple(sorted(start for start in starts if 0 < start < len(kept))),
         **layout,

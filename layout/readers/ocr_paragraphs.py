@@ -21,14 +21,17 @@ makes one block of a column-long article, and a reader of the reissue should get
   prose: fewer than half the lines around stand on an edge) begin no paragraph.
 - A block that is no justified column is left whole: verse (every line indented or short), centred
   lines, tables, an advertisement's display lines, a block whose lines stand in two columns (their left
-  edges form two clusters). It shows as lines standing out of the column's measure (indented by more than
-  a paragraph's indent, or running past the right edge), or as too large a share of lines that would
-  begin a paragraph: a compositor's paragraphs are several lines long.
+  edges form two clusters). It shows as lines standing out of the column's measure (further from its
+  left edge than a paragraph's indent, or out past its right edge), or as too large a share of lines
+  that would begin a paragraph: a compositor's paragraphs are several lines long.
+- Text set right to left (Hebrew, Arabic, Yiddish: most of its letters are) is read in its mirror image:
+  its paragraphs are indented from the right, and their last lines end short on the left.
 """
 
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -58,10 +61,13 @@ class LineBox:
     hyphenated: bool
 
 
-def paragraph_starts(lines: Sequence[LineBox]) -> tuple[int, ...]:
-    """The indices of the ``lines`` (after the first) that begin a paragraph; none when they are no justified column."""
+def paragraph_starts(lines: Sequence[LineBox], text: str) -> tuple[int, ...]:
+    """The indices of the ``lines`` (after the first) of a block of ``text`` that begin a paragraph; none when
+    they are no justified column."""
     if len(lines) < MIN_LINES:
         return ()
+    if _right_to_left(text):
+        lines = [LineBox(-line.right, -line.left, line.height, line.hyphenated) for line in lines]
     unit = statistics.median(line.height for line in lines)
     if unit <= 0:
         return ()
@@ -89,6 +95,13 @@ def paragraph_starts(lines: Sequence[LineBox]) -> tuple[int, ...]:
         and ((left_justified and indents[index] >= INDENT) or (right_justified and shortfalls[index - 1] >= SHORT))
     )
     return starts if len(starts) <= BREAK_SHARE * len(lines) else ()
+
+
+def _right_to_left(text: str) -> bool:
+    """Whether most of the letters of ``text`` are of a script written right to left."""
+    directions = [unicodedata.bidirectional(character) for character in text]
+    strong_rtl = sum(direction in ("R", "AL") for direction in directions)
+    return strong_rtl * 2 > strong_rtl + directions.count("L")
 
 
 def _edges_near(edges: list[float], quantile: float) -> list[float]:
