@@ -3,10 +3,12 @@
 In: ALTO files, 1.x to 4.x, with or without a namespace (elements are matched on their local names),
 and the masthead fields a METS file gave (``layout.readers.mets``), if any. Out: the issue's model.
 
-- TextBlocks are read in the file's order, the reading order ALTO keeps; each is one paragraph, its
-  lines joined by spaces. A String is set in its own TextStyle, else its TextLine's, else its
-  TextBlock's. A word hyphenated across lines (``SUBS_TYPE`` HypPart1/HypPart2 with its
-  ``SUBS_CONTENT``, or a line ending in a ``HYP``) is made whole, each time a HYPHEN repair.
+- TextBlocks are read in the file's order, the reading order ALTO keeps; a block's lines are joined by
+  spaces into its paragraphs: where the compositor began one shows in where its TextLines stand
+  (``layout.readers.ocr_paragraphs``), and a block that shows none is one paragraph. A String is set
+  in its own TextStyle, else its TextLine's, else its TextBlock's. A word hyphenated across lines
+  (``SUBS_TYPE`` HypPart1/HypPart2 with its ``SUBS_CONTENT``, or a line ending in a ``HYP``) is made
+  whole, each time a HYPHEN repair, and never split between paragraphs.
 - A page's body size is the font size most of its characters are set in (TextStyle ``FONTSIZE``). A
   short TextBlock set markedly larger, or all in bold capitals, is a headline: it starts a section;
   a headline block right under another (OCR makes each line of a head a block) is the head's next
@@ -43,6 +45,7 @@ from lxml import etree
 from layout.errors import SourceError
 from layout.model import Block, DoubtfulWord, Issue, Masthead, Place, Repair, RepairKind, Section, SectionKind
 from layout.readers.newspaper import language_of, take_masthead_fields
+from layout.readers.ocr_paragraphs import LineBox, paragraph_starts
 from layout.readers.paper import declared_catalogue, declared_settings
 from layout.readers.registry import Reading, register
 from layout.readers.source import head_text, read_source_bytes
@@ -142,12 +145,37 @@ class TextBlock:
     top: float | None  # where it starts and ends, down from the page's top, in the file's units
     bottom: float | None
     repairs: tuple[Repair, ...]
+    paragraph_starts: tuple[int, ...] = ()  # the index in ``words`` of each paragraph's first word, after the first's
+
+    def paragraphs(self) -> tuple[Block, ...]:
+        """The paragraphs of the block, as the story's body holds them, each with its first and last source line."""
+        bounds = (0, *self.paragraph_starts, len(self.words))
+        parts = [self.words[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+        return tuple(
+            Block(
+                " ".join(word.text for word in part),
+                self.line if number == 0 else part[0].line,
+                self.last_line if number == len(parts) - 1 else part[-1].line,
+            )
+            for number, part in enumerate(parts)
+        )
 
 
-def text_block(words: list[OcrWord], **layout: Any) -> TextBlock:
-    """The block of ``words``, its ``layout`` (where it is, its size, its lines, its repairs) as its reader found it."""
+def text_block(words: list[OcrWord], line_starts: list[int], lines: list[LineBox], **layout: Any) -> TextBlock:
+    """The block of ``words``, its ``layout`` (where it is, its size, its lines, its repairs) as its reader found it;
+    its paragraphs begin where its ``lines`` (each starting at its index in ``line_starts`` in ``words``) show one."""
     kept = tuple(word for word in words if word.text)
-    return TextBlock(text=" ".join(word.text for word in kept), words=kept, **layout)
+    kept_before = [0]  # how many words are kept before each index of ``words``
+    for word in words:
+        kept_before.append(kept_before[-1] + bool(word.text))
+    text = " ".join(word.text for word in kept)
+    starts = {kept_before[line_starts[index]] for index in paragraph_starts(lines, text)}
+    return TextBlock(
+        text=text,
+        words=kept,
+        paragraph_starts=tuple(sorted(start for start in starts if 0 < start < len(kept))),
+        **layout,
+    )
 
 
 @dataclass(frozen=True)
@@ -358,7 +386,7 @@ def _article_section(article: Article, parts: list[tuple[str, int, int]], pages:
         heads[0].line if heads else article.line,
         subheadline=" ".join(block.text for block in subheads) or None,
         byline=" ".join(block.text for block in bylines) or None,
-        blocks=tuple(Block(block.text, block.line, block.last_line) for block in of("body")),
+        blocks=tuple(paragraph for block in of("body") for paragraph in block.paragraphs()),
         page=parts[0][1],
         lines={name: found[0].line for name, found in (("subheadline", subheads), ("byline", bylines)) if found},
     )
@@ -378,11 +406,16 @@ def _text_block(block: Any, styles: dict[str, _Style]) -> TextBlock:
     sizes: Counter[float | None] = Counter()
     bold = characters = 0
     broken: tuple[Any, str] | None = None  # a word's first part at a line's end, and the hyphen printed after it
+    boxes: list[LineBox | None] = []  # where each line with words stands, if the file says
+    line_starts: list[int] = []  # the index in ``words`` where each of those lines begins
     text_lines = descendants(block, "TextLine")
     for text_line in text_lines:
         line_style = _style_of(text_line, styles, block_style)  # a String's unless it names its own
         strings = children(text_line, "String")
         hyphens = children(text_line, "HYP")  # the hyphen printed at the line's end, in every ALTO version
+        if strings:
+            boxes.append(_line_box(text_line, strings[-1], hyphens))
+            line_starts.append(len(words))
         for string in strings:
             content = string.get("CONTENT") or ""
             style = _style_of(string, styles, line_style)
@@ -403,6 +436,8 @@ def _text_block(block: Any, styles: dict[str, _Style]) -> TextBlock:
     top, height = _number(block.get("VPOS")), _number(block.get("HEIGHT"))
     return text_block(
         words,
+        line_starts,
+        [box for box in boxes if box is not None] if None not in boxes else [],
         ids=tuple(e.get("ID") for e in (block, *block.iterancestors()) if e.get("ID") and local(e).endswith("Block")),
         line=block.sourceline,
         last_line=text_lines[-1].sourceline if text_lines else block.sourceline,
@@ -413,6 +448,15 @@ def _text_block(block: Any, styles: dict[str, _Style]) -> TextBlock:
         bottom=top + height if top is not None and height is not None else None,
         repairs=tuple(repairs),
     )
+
+
+def _line_box(text_line: Any, last: Any, hyphens: list[Any]) -> LineBox | None:
+    """Where a TextLine stands, its ``last`` String and its ``hyphens`` saying whether its last word runs on."""
+    left, width, height = (_number(text_line.get(name)) for name in ("HPOS", "WIDTH", "HEIGHT"))
+    if left is None or width is None or height is None:
+        return None
+    runs_on = bool(hyphens) or last.get("SUBS_TYPE") == "HypPart1" or (last.get("CONTENT") or "").endswith("-")
+    return LineBox(left, left + width, height, hyphenated=runs_on)
 
 
 def _style_of(element: Any, styles: dict[str, _Style], default: _Style) -> _Style:
@@ -491,9 +535,8 @@ def _sections(blocks: list[tuple[int, TextBlock]], page: OcrPage, number: int) -
         head = None
         if not sections:  # text above the page's first headline
             sections.append((index, Section(SectionKind.STORY, "", block.line, page=number)))
-        paragraph = Block(block.text, block.line, block.last_line)
         start, section = sections[-1]
-        sections[-1] = (start, dataclasses.replace(section, blocks=(*section.blocks, paragraph)))
+        sections[-1] = (start, dataclasses.replace(section, blocks=(*section.blocks, *block.paragraphs())))
     return sections
 
 

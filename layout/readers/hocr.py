@@ -5,9 +5,11 @@ rules (``layout.readers.alto.issue_from_pages``): headlines, furniture and the n
 
 - Each ``ocr_par`` is a text block, read in the file's order; its lines (``ocr_line`` and the line
   classes Tesseract gives headers, captions and floating text) are joined by spaces, their words being
-  the ``ocrx_word`` elements (else the line's text). A line whose last word ends in a hyphen, followed
-  by another line of the paragraph, is rejoined with that line's first word, each time a HYPHEN repair;
-  the hyphen is kept when the second part opens with a capital (New-York, Anglo-Saxon).
+  the ``ocrx_word`` elements (else the line's text). Where the OCR made one paragraph of several, the
+  lines' ``bbox`` show where the compositor began each (``layout.readers.ocr_paragraphs``). A line
+  whose last word ends in a hyphen, followed by another line of the paragraph, is rejoined with that
+  line's first word, each time a HYPHEN repair; the hyphen is kept when the second part opens with a
+  capital (New-York, Anglo-Saxon).
 - A line's size is its ``x_size`` (the height of its letters' body), else the height of its ``bbox``;
   a paragraph's size is the one most of its characters are set in. Where it stands comes from its
   ``bbox``, and a word's confidence from its ``x_wconf`` (0..100, kept as 0..1): the ALTO reader's
@@ -38,6 +40,7 @@ from layout.readers.alto import (
     root_name,
     text_block,
 )
+from layout.readers.ocr_paragraphs import LineBox
 from layout.readers.registry import Reading, register
 from layout.readers.source import head_text, read_source
 
@@ -107,9 +110,14 @@ def _text_block(par: Any) -> TextBlock:
     repairs: list[Repair] = []
     sizes: Counter[float | None] = Counter()
     broken: OcrWord | None = None  # a word's first part at a line's end, hyphen and all
+    boxes: list[LineBox | None] = []  # where each line with words stands, if the file says
+    line_starts: list[int] = []  # the index in ``words`` where each of those lines begins
     for line in lines:
         line_words = _words(line)
         sizes[_size(line)] += sum(len(word.text) for word in line_words)
+        if line_words:
+            boxes.append(_line_box(line, line_words[-1]))
+            line_starts.append(len(words))
         if broken is not None and line_words:
             end, *line_words = line_words
             words.append(_rejoined(broken, end, repairs))
@@ -123,6 +131,8 @@ def _text_block(par: Any) -> TextBlock:
     bbox = _properties(par).get("bbox", [])
     return text_block(
         words,
+        line_starts,
+        [box for box in boxes if box is not None] if None not in boxes else [],
         ids=(par.get("id"),) if par.get("id") else (),
         line=par.sourceline,
         last_line=lines[-1].sourceline if lines else par.sourceline,
@@ -133,6 +143,14 @@ def _text_block(par: Any) -> TextBlock:
         bottom=_number(bbox, 3),
         repairs=tuple(repairs),
     )
+
+
+def _line_box(line: Any, last: OcrWord) -> LineBox | None:
+    """Where a line stands (its ``bbox``), and whether its ``last`` word runs on to the next line."""
+    left, top, right, bottom = (_number(_properties(line).get("bbox", []), index) for index in range(4))
+    if left is None or top is None or right is None or bottom is None:
+        return None
+    return LineBox(left, right, bottom - top, hyphenated=len(last.text) > 1 and last.text.endswith("-"))
 
 
 def _rejoined(first: OcrWord, second: OcrWord, repairs: list[Repair]) -> OcrWord:
