@@ -308,7 +308,8 @@ def _reply(connection: socket.socket, epub: Path, seconds: float) -> bytes | Non
             chunks.append(chunk)
     except TimeoutError:
         pid, _, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
-        os.kill(pid, signal.SIGKILL)
+        if pid > 0:  # the JVM's, as the kernel tells it; 0 would be this process's own group
+            os.kill(pid, signal.SIGKILL)
         return None
     except (BrokenPipeError, ConnectionResetError):
         return b""
