@@ -443,6 +443,20 @@ def test_a_page_of_several_content_streams_reads_as_the_one_they_make(good_pdf, 
     assert page_of_several.ink == page.ink > read_pdf(good_pdf)[0][0].ink  # the image is ink
 
 
+def test_a_page_drawn_through_a_form_that_draws_itself_reads_its_glyphs_once(good_pdf, tmp_path):
+    looped = tmp_path / "looped.pdf"
+    with pikepdf.open(good_pdf) as pdf:
+        page = pdf.pages[0]
+        form = pdf.make_stream(page.Contents.read_bytes(), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form)
+        form.BBox, form.Resources = page.MediaBox, pikepdf.Dictionary(page.Resources)
+        form.Resources.XObject = pikepdf.Dictionary(Form=form)  # the form draws itself, after its text
+        form.write(page.Contents.read_bytes() + b"\n/Form Do")
+        page.Resources.XObject = pikepdf.Dictionary(Form=form)
+        page.obj.Contents = pdf.make_stream(b"/Form Do")
+        pdf.save(looped)
+    assert read_pdf(looped)[0][0].glyphs == read_pdf(good_pdf)[0][0].glyphs
+
+
 def test_a_content_stream_qpdf_finds_malformed_is_read_as_pdfminer_reads_it(good_pdf, tmp_path):
     drawn = first_page_drawn(good_pdf)
     junk = with_contents(good_pdf, tmp_path / "junk.pdf", b"\xff\xfe 1 2 m\n" + drawn)  # not an operator

@@ -14,6 +14,7 @@ order, are read back in logical order, line by line.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import re
 import unicodedata
@@ -39,6 +40,8 @@ from layout.errors import OutputError
 from layout.verify.content_stream import instructions
 from layout.verify.files import check_regular_file, unreadable
 from layout.verify.text import normalize
+
+_pdfminer_log = logging.getLogger("pdfminer.pdfinterp")
 
 NAME_TREE_DEPTH = 8  # levels of a name tree read: a real PDF's few files need one or two
 EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding of font boxes)
@@ -292,9 +295,13 @@ class _Interpreter(PDFPageInterpreter):
         time; streams qpdf finds malformed are read by pdfminer's parser, as they always were. A page's
         several streams are read as one, each ending a token (the PDF standard's rule, and pdfminer's)."""
         self.stream_ids.clear()
-        unvisited = []  # pdfminer's guard: a form drawn inside itself is not drawn again
+        unvisited = []  # pdfminer's guard, and its warnings: a form drawn inside itself is not drawn again
         for stream in map(stream_value, streams):
-            if stream.objid is not None and stream.objid not in self.parent_stream_ids:
+            if stream.objid is None:
+                _pdfminer_log.warning("Execute called on non-indirect object (inline image?) %r", stream)
+            elif stream.objid in self.parent_stream_ids:
+                _pdfminer_log.warning("Refusing to execute circular reference to content stream %d", stream.objid)
+            else:
                 unvisited.append(stream)
                 self.stream_ids.add(stream.objid)
         read = instructions(b"\n".join(stream.get_data() for stream in unvisited))
@@ -313,7 +320,7 @@ class _Interpreter(PDFPageInterpreter):
                 method(*arguments)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)  # PDF has 73 operators; a hostile stream may make up any number
 def _method_name(operator: str) -> str:
     """The interpreter's method for a content stream's operator, named as pdfminer names them."""
     return "do_" + operator.replace("*", "_a").replace('"', "_w").replace("'", "_q")
