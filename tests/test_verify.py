@@ -447,11 +447,10 @@ def test_a_page_drawn_through_a_form_that_draws_itself_reads_its_glyphs_once(goo
     looped = tmp_path / "looped.pdf"
     with pikepdf.open(good_pdf) as pdf:
         page = pdf.pages[0]
-        form = pdf.make_stream(page.Contents.read_bytes(), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form)
-        form.BBox, form.Resources = page.MediaBox, pikepdf.Dictionary(page.Resources)
-        form.Resources.XObject = pikepdf.Dictionary(Form=form)  # the form draws itself, after its text
-        form.write(page.Contents.read_bytes() + b"\n/Form Do")
+        drawn = page.Contents.read_bytes() + b"\n/Form Do"  # the form draws itself, after its text
+        form = pdf.make_stream(drawn, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=page.MediaBox)
         page.Resources.XObject = pikepdf.Dictionary(Form=form)
+        form.Resources = page.Resources  # the page's fonts, and the form
         page.obj.Contents = pdf.make_stream(b"/Form Do")
         pdf.save(looped)
     assert read_pdf(looped)[0][0].glyphs == read_pdf(good_pdf)[0][0].glyphs
