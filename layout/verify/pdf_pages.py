@@ -37,7 +37,7 @@ from pdfminer.psparser import PSException
 from pdfminer.utils import apply_matrix_pt, decode_text
 
 from layout.errors import OutputError
-from layout.verify.content_stream import instructions
+from layout.verify.content_stream import tokens
 from layout.verify.files import check_regular_file, unreadable
 from layout.verify.text import normalize
 
@@ -304,13 +304,15 @@ class _Interpreter(PDFPageInterpreter):
             else:
                 unvisited.append(stream)
                 self.stream_ids.add(stream.objid)
-        read = instructions(b"\n".join(stream.get_data() for stream in unvisited))
+        read = tokens(b"\n".join(stream.get_data() for stream in unvisited))
         if read is None:
             super().execute(unvisited)
             return
-        for operands, operator in read:
-            self.argstack += operands
-            method = getattr(self, _method_name(operator), None)
+        for token in read:
+            if not isinstance(token, str):
+                self.argstack.append(token)
+                continue
+            method = getattr(self, _method_name(token), None)
             if method is None:
                 continue  # an operator pdfminer does not draw (marked content, colour spaces) or none at all
             count = method.__code__.co_argcount - 1
