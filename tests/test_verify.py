@@ -19,6 +19,8 @@ import pikepdf
 import pytest
 from ebooklib import epub
 from hostile import zips
+from pdfminer.pdftypes import PDFStream
+from pdfminer.psparser import LIT
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, PdfObject
 from weasyprint import HTML
@@ -28,6 +30,7 @@ from layout.errors import OutputError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind
 from layout.readers.parse import parse_issue
 from layout.verify import Finding, near_empty_pages, normalize, page_number, verify_epub, verify_pdf
+from layout.verify.content_stream import tokens
 from layout.verify.pdf_pages import read_pdf
 
 LEAD = (
@@ -463,6 +466,22 @@ def test_a_content_stream_qpdf_finds_malformed_is_read_as_pdfminer_reads_it(good
     no_value = with_contents(good_pdf, tmp_path / "no-value.pdf", b"/P << /MCID >> BDC EMC\n" + drawn)
     with pytest.raises(OutputError, match="cannot read this PDF"):  # qpdf would make the value null
         read_pdf(no_value)
+
+
+def test_an_inline_image_reaches_the_interpreter_as_pdfminers_parser_hands_it_over():
+    read = tokens(b"q BI /W 1 /H 1 /CS /G ID \x00 EI Q")
+    assert read is not None and [t for t in read if isinstance(t, str)] == ["q", "EI", "Q"]
+    image = read[1]
+    assert isinstance(image, PDFStream) and image.attrs == {"W": 1, "H": 1, "CS": LIT("G")}
+
+
+@pytest.mark.parametrize(
+    "drawn",
+    [b"ID \x00 EI", b"BI /W 1 /H ID \x00 EI", b"BI /W 1 Q /H 1 ID \x00 EI", b"BI /W 1 /H 1"],
+    ids=["no BI", "a key without its value", "an operator in the dictionary", "no data"],
+)
+def test_an_inline_image_pdfminer_would_read_otherwise_is_left_to_its_parser(drawn):
+    assert tokens(drawn) is None
 
 
 @pytest.mark.parametrize("verify, built", [(verify_pdf, "good_pdf"), (verify_epub, "good_epub")], ids=["pdf", "epub"])
