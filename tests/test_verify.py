@@ -15,9 +15,12 @@ import zipfile
 from pathlib import Path
 from typing import cast
 
+import pikepdf
 import pytest
 from ebooklib import epub
 from hostile import zips
+from pdfminer.pdftypes import PDFStream
+from pdfminer.psparser import LIT
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, PdfObject
 from weasyprint import HTML
@@ -27,6 +30,8 @@ from layout.errors import OutputError
 from layout.model import Block, BlockRole, Issue, Masthead, Section, SectionKind
 from layout.readers.parse import parse_issue
 from layout.verify import Finding, near_empty_pages, normalize, page_number, verify_epub, verify_pdf
+from layout.verify.content_stream import tokens
+from layout.verify.pdf_pages import read_pdf
 
 LEAD = (
     "今年以来,昭通市工信局紧扣省委“3815”战略发展目标,深入推进“产业兴市”战略,扎实做好“产”的文章,"
@@ -412,6 +417,71 @@ def test_not_a_pdf_is_an_output_error(tmp_path):
     truncated.write_bytes(b"%PDF-1.7\n1 0 obj <<")
     with pytest.raises(OutputError, match="cannot read this PDF"):
         verify_pdf(ISSUE, truncated)
+
+
+def with_contents(pdf: Path, path: Path, *streams: bytes) -> Path:
+    """A copy of the PDF whose first page draws these content streams, in turn."""
+    with pikepdf.open(pdf) as copy:
+        copy.pages[0].obj.Contents = pikepdf.Array([copy.make_stream(stream) for stream in streams])
+        copy.save(path)
+    return path
+
+
+def first_page_drawn(pdf: Path) -> bytes:
+    with pikepdf.open(pdf) as opened:
+        return opened.pages[0].Contents.read_bytes()
+
+
+def test_a_page_of_several_content_streams_reads_as_the_one_they_make(good_pdf, tmp_path):
+    drawn = first_page_drawn(good_pdf)
+    image = b"q 20 0 0 20 0 0 cm BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q\n"  # an inline image, 20 pt square
+    # streams split between tokens, with no white space between: one ends on "TJ", the next starts "1 0 0 -1"
+    split = drawn.index(b"] TJ\n", len(drawn) // 2) + len(b"] TJ")
+    one = with_contents(good_pdf, tmp_path / "one.pdf", image + drawn)
+    several = with_contents(good_pdf, tmp_path / "several.pdf", image + drawn[:split], drawn[split + 1 :])
+    (page, *_), _, _ = read_pdf(one)
+    (page_of_several, *_), _, _ = read_pdf(several)
+    assert len(page.glyphs) > 100
+    assert page_of_several.glyphs == page.glyphs
+    assert page_of_several.ink == page.ink > read_pdf(good_pdf)[0][0].ink  # the image is ink
+
+
+def test_a_page_drawn_through_a_form_that_draws_itself_reads_its_glyphs_once(good_pdf, tmp_path):
+    looped = tmp_path / "looped.pdf"
+    with pikepdf.open(good_pdf) as pdf:
+        page = pdf.pages[0]
+        drawn = page.Contents.read_bytes() + b"\n/Form Do"  # the form draws itself, after its text
+        form = pdf.make_stream(drawn, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=page.MediaBox)
+        page.Resources.XObject = pikepdf.Dictionary(Form=form)
+        form.Resources = page.Resources  # the page's fonts, and the form
+        page.obj.Contents = pdf.make_stream(b"/Form Do")
+        pdf.save(looped)
+    assert read_pdf(looped)[0][0].glyphs == read_pdf(good_pdf)[0][0].glyphs
+
+
+def test_a_content_stream_qpdf_finds_malformed_is_read_as_pdfminer_reads_it(good_pdf, tmp_path):
+    drawn = first_page_drawn(good_pdf)
+    junk = with_contents(good_pdf, tmp_path / "junk.pdf", b"\xff\xfe 1 2 m\n" + drawn)  # not an operator
+    assert read_pdf(junk)[0][0].glyphs == read_pdf(good_pdf)[0][0].glyphs
+    no_value = with_contents(good_pdf, tmp_path / "no-value.pdf", b"/P << /MCID >> BDC EMC\n" + drawn)
+    with pytest.raises(OutputError, match="cannot read this PDF"):  # qpdf would make the value null
+        read_pdf(no_value)
+
+
+def test_an_inline_image_reaches_the_interpreter_as_pdfminers_parser_hands_it_over():
+    read = tokens(b"q BI /W 1 /H 1 /CS /G ID \x00 EI Q")
+    assert read is not None and [t for t in read if isinstance(t, str)] == ["q", "EI", "Q"]
+    image = read[1]
+    assert isinstance(image, PDFStream) and image.attrs == {"W": 1, "H": 1, "CS": LIT("G")}
+
+
+@pytest.mark.parametrize(
+    "drawn",
+    [b"ID \x00 EI", b"BI /W 1 /H ID \x00 EI", b"BI /W 1 Q /H 1 ID \x00 EI", b"BI /W 1 /H 1"],
+    ids=["no BI", "a key without its value", "an operator in the dictionary", "no data"],
+)
+def test_an_inline_image_pdfminer_would_read_otherwise_is_left_to_its_parser(drawn):
+    assert tokens(drawn) is None
 
 
 @pytest.mark.parametrize("verify, built", [(verify_pdf, "good_pdf"), (verify_epub, "good_epub")], ids=["pdf", "epub"])
