@@ -268,3 +268,10 @@ def test_a_report_on_another_file_is_no_answer(valid_epub):
     assert epubcheck._findings(stray, valid_epub) == [
         "FATAL EPUBCheck's report is on '/elsewhere/other.epub', not on this EPUB"
     ]
+
+
+def test_a_file_epubcheck_cannot_open_is_no_pass(tmp_path):
+    """issue 11: EPUBCheck reports a file it cannot open (here: gone) as an EPUB without a message; that is no
+    pass."""
+    gone = tmp_path / "gone.epub"
+    assert epubcheck.messages(gone) == ["FATAL EPUBCheck read no publication from this EPUB"]

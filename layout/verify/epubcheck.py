@@ -362,11 +362,15 @@ def _findings(reply: bytes, epub: Path) -> list[str]:
     checked = (report.get("checker") or {}).get("path")
     if checked != str(epub.resolve()):
         return [f"FATAL EPUBCheck's report is on {checked!r}, not on this EPUB"]
-    return [
+    findings = [
         f"{m['severity']} {m['ID']} {_location(m)}: {m['message']}"
         for m in report["messages"]
         if m["severity"] in SEVERITIES
     ]
+    # EPUBCheck reports a file it could not open (gone, unreadable) as an EPUB with no messages and no version
+    if not findings and (report.get("publication") or {}).get("ePubVersion") is None:
+        return ["FATAL EPUBCheck read no publication from this EPUB"]
+    return findings
 
 
 def _send(jvm: subprocess.Popen[bytes], epub: Path) -> bool:
