@@ -425,7 +425,9 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a ``ReissueError`` becomes one line on stderr and its exit code, never a traceback."""
     _show_warnings()
     # what the command made is left to the system at exit: Python's last collection would walk all of it
-    # first (0.15 s of a build's CPU). Run last of the exit's work, so after everything else's clean-up.
+    # first (0.15 s of a build's CPU). Run last of the exit's work, so after everything else's clean-up;
+    # registered once, however often one process runs commands (the tests run many)
+    atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
     try:
         status = cli.main(args=argv, prog_name="reissue", standalone_mode=False)
