@@ -217,7 +217,7 @@ def main(argv: list[str]) -> None:
         for _ in range(REPEATS):
             verified_cpu.append(cpu_of(lambda: build(source, verified))[0])
             render_cpu.append(cpu_of(render_tagged)[0])
-        runtime = Path(tempfile.mkdtemp(prefix="bench-runtime-"))  # short: a socket's path is
+        runtime = Path(tempfile.mkdtemp(prefix="bench-runtime-"))  # short: a socket's path is at most 107 bytes
         try:
             first_wall, first_cpu = cold_build(source, Path(folder) / "cold", runtime)
             cold_wall, cold_cpu = zip(*(cold_build(source, Path(folder) / "cold", runtime) for _ in range(REPEATS)))
