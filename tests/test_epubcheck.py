@@ -167,8 +167,8 @@ def folder() -> Iterator[Path]:
 def check_as_a_command(epub: Path, runtime: Path) -> list[str]:
     """The messages a separate ``reissue`` process gets on ``epub``, checking with the lasting JVM, after
     which it has ended."""
-    script = "import sys; from pathlib import Path; from layout.verify import epubcheck\n"
-    script += "epubcheck.last_between_commands(); print(repr(epubcheck.messages(Path(sys.argv[1]))))"
+    script = "import json, sys; from pathlib import Path; from layout.verify import epubcheck\n"
+    script += "epubcheck.last_between_commands(); print(json.dumps(epubcheck.messages(Path(sys.argv[1]))))"
     ran = subprocess.run(
         [sys.executable, "-c", script, str(epub)],
         env={**os.environ, "XDG_RUNTIME_DIR": str(runtime)},
@@ -176,7 +176,7 @@ def check_as_a_command(epub: Path, runtime: Path) -> list[str]:
         text=True,
         check=True,
     )
-    return eval(ran.stdout)
+    return json.loads(ran.stdout)
 
 
 def test_commands_one_after_another_check_with_one_lasting_jvm(folder, valid_epub, broken_epub):
