@@ -154,10 +154,10 @@ class Checker:
         jvm = self._running()
         if self._warming:
             self._warming = False
-            if not _line(jvm, seconds):  # the warm-up hung, or ended the JVM: a new one checks this EPUB
+            if not _output_line(jvm, seconds):  # the warm-up hung, or ended the JVM: a new one checks this EPUB
                 self._stop()
                 jvm = self._running()
-        return _line(jvm, seconds) if _send(jvm, epub) else b""
+        return _output_line(jvm, seconds) if _send(jvm, epub) else b""
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self._jvm is None or self._jvm.poll() is not None:
@@ -313,24 +313,16 @@ def _held(lock: Path) -> Iterator[None]:
 def _reply(connection: socket.socket, epub: Path, seconds: float) -> bytes | None:
     """The lasting JVM's reply on ``epub`` over ``connection``: b"" when the JVM ended first, None when
     ``seconds`` passed first (the JVM is then killed: it is stuck, and serves nobody else meanwhile)."""
-    deadline = time.monotonic() + seconds
-    chunks: list[bytes] = []
     try:
-        connection.sendall(json.dumps(str(epub.resolve())).encode() + b"\n")
-        while not (chunks and chunks[-1].endswith(b"\n")):
-            connection.settimeout(max(deadline - time.monotonic(), 0.001))
-            chunk = connection.recv(1 << 16)
-            if not chunk:
-                return b""
-            chunks.append(chunk)
-    except TimeoutError:
+        connection.sendall(_request(epub))
+    except (BrokenPipeError, ConnectionResetError):
+        return b""
+    reply = _line(connection, seconds)
+    if reply is None:
         pid, _, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
         if pid > 0:  # the JVM's, as the kernel tells it; 0 would be this process's own group
             os.kill(pid, signal.SIGKILL)
-        return None
-    except (BrokenPipeError, ConnectionResetError):
-        return b""
-    return b"".join(chunks)[:-1]
+    return reply
 
 
 def lasting_folder() -> Path | None:
@@ -377,26 +369,39 @@ def _send(jvm: subprocess.Popen[bytes], epub: Path) -> bool:
     """Ask ``jvm`` to check ``epub``; False when it is dead."""
     assert jvm.stdin is not None
     try:
-        jvm.stdin.write(json.dumps(str(epub.resolve())).encode() + b"\n")
+        jvm.stdin.write(_request(epub))
         jvm.stdin.flush()
     except BrokenPipeError:
         return False
     return True
 
 
-def _line(jvm: subprocess.Popen[bytes], seconds: float) -> bytes | None:
-    """One line of ``jvm``'s output (without its end), b"" when the output ended first, None when ``seconds``
-    passed first."""
+def _request(epub: Path) -> bytes:
+    """The driver's request to check ``epub``: its absolute path, the name EPUBCheck's report gives it."""
+    return json.dumps(str(epub.resolve())).encode() + b"\n"
+
+
+def _output_line(jvm: subprocess.Popen[bytes], seconds: float) -> bytes | None:
+    """One line of ``jvm``'s output, as ``_line`` reads it."""
     assert jvm.stdout is not None
+    return _line(jvm.stdout, seconds)
+
+
+def _line(source: IO[bytes] | socket.socket, seconds: float) -> bytes | None:
+    """One line read from ``source`` (a JVM's output, or a connection to a lasting one), without its end;
+    b"" when it ended first, None when ``seconds`` passed first."""
     deadline = time.monotonic() + seconds
     chunks: list[bytes] = []
     with selectors.DefaultSelector() as selector:
-        selector.register(jvm.stdout, selectors.EVENT_READ)
+        selector.register(source, selectors.EVENT_READ)
         while True:
             left = deadline - time.monotonic()
             if left <= 0 or not selector.select(left):
                 return None
-            chunk = os.read(jvm.stdout.fileno(), 1 << 16)
+            try:
+                chunk = os.read(source.fileno(), 1 << 16)
+            except ConnectionResetError:  # the lasting JVM died mid-reply
+                return b""
             if not chunk:
                 return b""
             chunks.append(chunk)
