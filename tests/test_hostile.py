@@ -22,6 +22,7 @@ import pytest
 from faults import file_size_limit, small_disk, unprivileged
 from hostile import zips
 from hostile.harness import ROOT, assert_built, assert_refused, assert_unfaithful, run
+from jvms import session_jvms
 from pypdf import PdfReader
 
 SAMPLE = ROOT / "issues" / "zhaotong-2023-11-15.md"
@@ -469,26 +470,6 @@ def test_a_short_article_spread_over_four_pages_is_not_faithful(tmp_path: Path) 
     assert_unfaithful(outcome, "page 2 is nearly empty", "page 3 is nearly empty", "page 4 is nearly empty")
 
 
-EPUBCHECK = "epubcheck.jar"  # in the command line of EPUBCheck's Java process
-
-
-def _processes_in_session(session: int, name: str) -> list[int]:
-    """Live processes (not zombies) of ``session`` whose command line has ``name``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rpartition(")")[2].split()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:  # ended while we looked
-            continue
-        state, sid = fields[0], int(fields[3])
-        if sid == session and state != "Z" and name.encode() in command:
-            found.append(int(entry.name))
-    return found
-
-
 def _wait_until(condition, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -515,12 +496,12 @@ def test_a_killed_build_leaves_no_epubcheck_running(tmp_path: Path) -> None:
         start_new_session=True,  # its session id marks every process it starts, even once orphaned
     )
     try:
-        assert _wait_until(lambda: _processes_in_session(build.pid, EPUBCHECK), 60), "EPUBCheck never started"
+        assert _wait_until(lambda: session_jvms(build.pid), 60), "EPUBCheck never started"
         os.kill(build.pid, signal.SIGKILL)
         build.wait()
-        assert _wait_until(lambda: not _processes_in_session(build.pid, EPUBCHECK), 5), "EPUBCheck outlived reissue"
+        assert _wait_until(lambda: not session_jvms(build.pid), 5), "EPUBCheck outlived reissue"
     finally:
-        for pid in _processes_in_session(build.pid, EPUBCHECK):
+        for pid in session_jvms(build.pid):
             os.kill(pid, signal.SIGKILL)
         if build.poll() is None:
             build.kill()
