@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 
+import layout.native_libraries  # noqa: F401  # isort: skip  (before WeasyPrint: see its docstring)
 import weasyprint.pdf.fonts
 import weasyprint.pdf.stream
 from weasyprint.pdf.fonts import Font

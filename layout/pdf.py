@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
 
+import layout.native_libraries  # noqa: F401  # isort: skip  (before WeasyPrint: see its docstring)
 from PIL import Image
 from weasyprint.urls import URLFetcher
 
