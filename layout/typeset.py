@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import heapq
 import itertools
 import re
@@ -58,12 +59,15 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
+import fontTools
 import pyphen
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTCollection, TTFont
 
 from layout.errors import StyleError
+from layout.kept_figures import kept
 
 FAMILY = "Noto Serif CJK SC"
 
@@ -145,27 +149,16 @@ class _Face:
     """
 
     def __init__(self, path: Path, font_number: int) -> None:
-        font = TTFont(path, fontNumber=font_number, lazy=True)
-        self.units_per_em = font["head"].unitsPerEm
-        self._cmap = font.getBestCmap()
-        # plain advances, and no reference to the font kept: its parsed tables (a CJK face's cmap
-        # subtables, GSUB, glyph order) held about 100 MB of a process for the few figures read here
-        self._advances = {glyph: advance for glyph, (advance, _) in font["hmtx"].metrics.items()}
+        figures = kept(path, font_number, _FIGURES_VERSION, functools.partial(_read_figures, path, font_number))
+        self.units_per_em = figures["units_per_em"]
+        self._cmap = dict(zip(figures["codes"], figures["glyphs"]))
+        self._advances = figures["advances"]
         # a face with Han characters sets CJK text (wide and narrow characters); any other is proportional
         self.ideographic = ord("中") in self._cmap
-        self._lookups = _substitutions(font)
-        self._file = path, font_number  # read again for the hyphen's outline, which CJK text never needs
-        # characters that can begin a ligature: only text with one of them is shaped as a glyph
-        # sequence, the rest character by character
-        ligatures = [
-            (first, lig) for kind, table in self._lookups if kind == "ligature" for first, lig in table.items()
-        ]
-        firsts = {first for first, _ in ligatures}
-        # the glyphs that must follow a first one: in a Latin face combining accents, so plain text
-        # (which has none) need not go through the lookups at all
-        seconds = {ligature.Component[0] for _, ligs in ligatures for ligature in ligs if ligature.Component}
-        self._ligature_chars = frozenset(chr(code) for code, glyph in self._cmap.items() if glyph in firsts)
-        self._ligature_seconds = frozenset(chr(code) for code, glyph in self._cmap.items() if glyph in seconds)
+        self._lookups = figures["lookups"]
+        self._hyphen_bounds = figures["hyphen_bounds"]
+        self._ligature_chars = frozenset(figures["ligature_chars"])
+        self._ligature_seconds = frozenset(figures["ligature_seconds"])
         self._advance: dict[str, int] = {}
 
     def has(self, char: str) -> bool:
@@ -184,11 +177,6 @@ class _Face:
             bottom=y_min * scale,
             height=(y_max - y_min) * scale,
         )
-
-    @functools.cached_property
-    def _hyphen_bounds(self) -> tuple[float, float, float, float]:
-        path, font_number = self._file
-        return _bounds(TTFont(path, fontNumber=font_number, lazy=True), self._cmap.get(ord("-")))
 
     def char_advance(self, char: str) -> int:
         """The advance of one character alone, in font units (cached)."""
@@ -224,6 +212,47 @@ class _Face:
             else:
                 buffer = _ligate(buffer, table)
         return [(chars, self._glyph_advance(glyph)) for glyph, chars in buffer]
+
+
+class _FaceFigures(TypedDict):
+    """What the typesetter reads of a face, as plain data, kept between commands (``kept_figures``)."""
+
+    units_per_em: int
+    codes: list[int]  # the character map: codes[i] -> glyphs[i]
+    glyphs: list[str]
+    advances: dict[str, int]  # by glyph
+    lookups: list[tuple[str, dict]]  # see ``_substitutions``
+    hyphen_bounds: list[float]  # the hyphen glyph's bounding box (see ``_bounds``)
+    # characters that can begin a ligature: only text with one of them is shaped as a glyph sequence, the
+    # rest character by character; and those whose glyph must follow a first one (in a Latin face combining
+    # accents, so plain text, which has none, need not go through the lookups at all)
+    ligature_chars: str
+    ligature_seconds: str
+
+
+# the figures kept of a face are those this module reads, with this fontTools
+_FIGURES_VERSION = hashlib.sha256(Path(__file__).read_bytes() + fontTools.version.encode()).hexdigest()[:16]
+
+
+def _read_figures(path: Path, font_number: int) -> _FaceFigures:
+    """A face's figures, read with fontTools. No reference to the font is kept: its parsed tables (a CJK
+    face's cmap subtables, GSUB, glyph order) held about 100 MB of a process for these few figures."""
+    font = TTFont(path, fontNumber=font_number, lazy=True)
+    cmap = font.getBestCmap()
+    lookups = _substitutions(font)
+    ligatures = [ligature for kind, table in lookups if kind == "ligature" for ligature in table.items()]
+    firsts = {first for first, _ in ligatures}
+    seconds = {components[0] for _, ligs in ligatures for components, _ in ligs if components}
+    return {
+        "units_per_em": font["head"].unitsPerEm,
+        "codes": list(cmap),
+        "glyphs": list(cmap.values()),
+        "advances": {glyph: advance for glyph, (advance, _) in font["hmtx"].metrics.items()},
+        "lookups": lookups,
+        "hyphen_bounds": list(_bounds(font, cmap.get(ord("-")))),
+        "ligature_chars": "".join(chr(code) for code, glyph in cmap.items() if glyph in firsts),
+        "ligature_seconds": "".join(chr(code) for code, glyph in cmap.items() if glyph in seconds),
+    }
 
 
 def _bounds(font: TTFont, glyph: str | None) -> tuple[float, float, float, float]:
@@ -264,9 +293,13 @@ def _substitutions(font: TTFont) -> list[tuple[str, dict]]:
             kind = sub.ExtensionLookupType if lookup.LookupType == 7 else lookup.LookupType
             table = sub.ExtSubTable if lookup.LookupType == 7 else sub
             if kind == 1:
-                out.append(("single", table.mapping))
+                out.append(("single", dict(table.mapping)))
             elif kind == 4:
-                out.append(("ligature", table.ligatures))
+                ligatures = {
+                    first: [[list(ligature.Component), ligature.LigGlyph] for ligature in ligatures]
+                    for first, ligatures in table.ligatures.items()
+                }
+                out.append(("ligature", ligatures))
     return out
 
 
@@ -276,10 +309,10 @@ def _ligate(buffer: list[list], ligatures: dict) -> list[list]:
     i = 0
     while i < len(buffer):
         glyph, chars = buffer[i]
-        for ligature in ligatures.get(glyph, ()):
-            end = i + 1 + len(ligature.Component)
-            if [g for g, _ in buffer[i + 1 : end]] == list(ligature.Component):
-                out.append([ligature.LigGlyph, "".join(c for _, c in buffer[i:end])])
+        for components, ligature in ligatures.get(glyph, ()):
+            end = i + 1 + len(components)
+            if [g for g, _ in buffer[i + 1 : end]] == components:
+                out.append([ligature, "".join(c for _, c in buffer[i:end])])
                 i = end
                 break
         else:

@@ -1,6 +1,6 @@
 """Test-wide settings: CI runs the property tests on a fixed set of examples, so that a landing is
 never decided by the luck of a draw; runs elsewhere keep exploring new examples. The lasting EPUBCheck JVMs
-the tests' commands start are the tests' own, and end with them."""
+the tests' commands start, and what they keep in a cache folder, are the tests' own, and end with them."""
 
 from __future__ import annotations
 
@@ -32,6 +32,16 @@ def own_runtime_folder() -> Iterator[Path]:
     yield folder
     for pid in lasting_jvms(folder):
         os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_folder() -> Iterator[Path]:
+    """A cache folder of the tests' own (``layout.user_folders``): the figures and compiled templates the
+    tests' builds keep are not the user's, and not left behind."""
+    folder = Path(tempfile.mkdtemp(prefix="reissue-tests-cache-"))
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
 

