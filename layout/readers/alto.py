@@ -98,11 +98,13 @@ def local(element: Any) -> str:
 
 
 def children(element: Any, name: str) -> list[Any]:
-    return [child for child in element if local(child) == name]
+    """The child elements named ``name`` in any namespace, or none (lxml's ``{*}`` matches both)."""
+    return list(element.iterchildren("{*}" + name))
 
 
 def descendants(element: Any, name: str) -> list[Any]:
-    return [child for child in element.iter() if local(child) == name]
+    """The elements named ``name`` in any namespace, or none, ``element`` first if it is one."""
+    return list(element.iter("{*}" + name))
 
 
 @dataclass(frozen=True)
