@@ -515,10 +515,16 @@ def test_a_build_killed_while_it_renders_leaves_the_earlier_outputs(builds, good
 
 def test_a_build_killed_while_its_outputs_are_staged_leaves_the_earlier_outputs(builds, good_outputs, tmp_path):
     before = contents(good_outputs)
-    # a runtime folder with no lasting EPUBCheck JVM in it: the build's check waits seconds for one to start,
-    # so that the signal surely comes while the outputs are staged (with a JVM running, a check takes 0.1 s)
+    # a runtime folder with no lasting EPUBCheck JVM in it, and a Java that takes half a minute to start: the
+    # build's check waits for it with its outputs staged, so the signal surely comes while they are (with a
+    # JVM running, a check takes 0.1 s)
     runtime = Path(tempfile.mkdtemp(prefix="reissue-staged-"))
-    process = start_changed_build(tmp_path, good_outputs, env={**os.environ, "XDG_RUNTIME_DIR": str(runtime)})
+    slow = tmp_path / "slow-java"
+    slow.mkdir()
+    (slow / "java").write_text(f'#!/bin/sh\nsleep 30\nexec {shutil.which("java")} "$@"\n')
+    (slow / "java").chmod(0o755)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PATH": f"{slow}{os.pathsep}{os.environ['PATH']}"}
+    process = start_changed_build(tmp_path, good_outputs, env=env)
     staged = good_outputs / f".{STEM}.tmp-{process.pid}.pdf"
     deadline = time.monotonic() + 120
     try:
@@ -528,7 +534,7 @@ def test_a_build_killed_while_its_outputs_are_staged_leaves_the_earlier_outputs(
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=60)
     finally:
-        for pid in lasting_jvms(runtime):
+        for pid in lasting_jvms(runtime):  # the slow Java, still asleep
             os.kill(pid, signal.SIGKILL)
         shutil.rmtree(runtime)
     assert process.returncode == 128 + signal.SIGTERM
