@@ -18,7 +18,7 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -42,6 +42,7 @@ from layout.verify.files import check_regular_file, unreadable
 from layout.verify.text import normalize
 
 _pdfminer_log = logging.getLogger("pdfminer.pdfinterp")
+_pdfdevice_log = logging.getLogger("pdfminer.pdfdevice")
 
 NAME_TREE_DEPTH = 8  # levels of a name tree read: a real PDF's few files need one or two
 EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding of font boxes)
@@ -215,6 +216,7 @@ class _Device(PDFLayoutAnalyzer):
         self.glyphs: list[Glyph] = []
         self.fonts: dict[str, bool] = {}
         self.embedded: dict[PDFFont, bool] = {}  # each font drawn: whether it is embedded
+        self.chars: dict[PDFFont, dict[int, tuple[str, float]]] = {}  # each font's glyphs drawn: text, width
         self.interpreter: _Interpreter | None = None
         self.shapes: list[list[Box]] = []  # the boxes each image, filled path or stroke covers, taken even-odd
 
@@ -241,21 +243,97 @@ class _Device(PDFLayoutAnalyzer):
                         self.shapes.append([(x0 - half, y0 - half, x1 + half, y1 + half)])
                     current = points[-1] if points else current
 
+    def render_string_horizontal(
+        self, seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise, dxscale, ncs, graphicstate
+    ):
+        """pdfminer's, with each glyph's box worked out here rather than by a ``LTChar`` of its own: the
+        same arithmetic on the same numbers in the same order (``translate_matrix``, then ``LTChar``'s
+        horizontal box through ``apply_matrix_rect``), so the same floats, with what a string's glyphs
+        share (the font's descent, the matrix's terms) taken once a string and each glyph's text and width
+        once a font. A page draws tens of thousands of glyphs; a vertical font is drawn by pdfminer's own
+        ``render_string_vertical`` through ``render_char``."""
+        x, y = pos
+        a, b, c, d, e, f = matrix
+        low = font.get_descent() * fontsize + rise  # the glyph box's foot and head in text space
+        high = low + fontsize
+        # its corners (0, low), (adv, low), (adv, high), (0, high) through the matrix: the terms of
+        # ``apply_matrix_pt``'s sums that do not depend on the glyph
+        left_x_low, left_x_high, left_y_low, left_y_high = (
+            a * 0 + c * low,
+            a * 0 + c * high,
+            b * 0 + d * low,
+            b * 0 + d * high,
+        )
+        c_low, c_high, d_low, d_high = c * low, c * high, d * low, d * high
+        y_c, y_d = y * c, y * d
+        name, chars = self._font(font)
+        clip = self.clip()
+        glyphs = self.glyphs
+        drawn = len(glyphs)
+        needcharspace = False
+        for obj in seq:
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    text, width = chars[cid] if cid in chars else self._char(font, cid, chars)
+                    adv = width * fontsize * scaling
+                    e1, f1 = x * a + y_c + e, x * b + y_d + f  # translate_matrix(matrix, (x, y))
+                    a_adv, b_adv = a * adv, b * adv
+                    # in apply_matrix_rect's order: min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2)
+                    xs = (left_x_low + e1, left_x_high + e1, a_adv + c_low + e1, a_adv + c_high + e1)
+                    ys = (left_y_low + f1, b_adv + d_low + f1, b_adv + d_high + f1, left_y_high + f1)
+                    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+                    if x1 < x0:
+                        x0, x1 = x1, x0
+                    if y1 < y0:
+                        y0, y1 = y1, y0
+                    glyphs.append(Glyph(text, cid, name, (x0, y0, x1, y1), clip))
+                    x += adv
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+            else:
+                _pdfdevice_log.warning(
+                    "Cannot render horizontal string because %r is not a valid int, float or bytes.", obj
+                )
+        if len(glyphs) > drawn:
+            self.fonts[name] = self.embedded[font]
+        return (x, y)
+
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
+        """A glyph of a vertical font, as pdfminer's ``LTChar`` places it."""
+        name, chars = self._font(font)
+        text, width = chars[cid] if cid in chars else self._char(font, cid, chars)
+        char = LTChar(matrix, font, fontsize, scaling, rise, text, width, font.char_disp(cid), ncs, graphicstate)
+        self.fonts[name] = self.embedded[font]
+        self.glyphs.append(Glyph(text, cid, name, char.bbox, self.clip()))
+        return char.adv
+
+    def _font(self, font: PDFFont) -> tuple[str, dict[int, tuple[str, float]]]:
+        """The font's name, and its glyphs' texts and widths read so far, by CID (a page draws tens of
+        thousands of glyphs in a few fonts)."""
+        if font not in self.embedded:
+            self.embedded[font] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
+            self.chars[font] = {}
+        return font.basefont or font.fontname, self.chars[font]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _char(font: PDFFont, cid: int, chars: dict[int, tuple[str, float]]) -> tuple[str, float]:
+        """A glyph's text (none where the font maps it to none) and width in text space."""
         try:
             text = font.to_unichr(cid)
         except Exception:  # pdfminer's PDFUnicodeNotDefined, and KeyErrors of broken maps
             text = ""
-        char = LTChar(
-            matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate
-        )
-        if font not in self.embedded:  # once a font: a page draws tens of thousands of glyphs in a few fonts
-            self.embedded[font] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
-        name = font.basefont or font.fontname
-        self.fonts[name] = self.embedded[font]
+        chars[cid] = text, font.char_width(cid)
+        return chars[cid]
+
+    def clip(self) -> Box | None:
         assert self.interpreter is not None, "set by _read_page before drawing"
-        self.glyphs.append(Glyph(text, cid, name, char.bbox, self.interpreter.clip))
-        return char.adv
+        return self.interpreter.clip
 
 
 class _Interpreter(PDFPageInterpreter):
@@ -331,7 +409,10 @@ def _method_name(operator: str) -> str:
 def _read_page(resources: PDFResourceManager, page: PDFPage) -> Page:
     device = _Device(resources)
     device.interpreter = _Interpreter(resources, device)
-    device.interpreter.process_page(page)
+    try:
+        device.interpreter.process_page(page)
+    finally:  # the two refer to each other: a cycle would keep the page's glyphs for the garbage collector
+        device.interpreter = None
     x0, y0 = page.mediabox[0], page.mediabox[1]
     trim = [float(resolve1(v)) for v in resolve1(page.attrs.get("TrimBox") or page.mediabox)]
     box = (trim[0] - x0, trim[1] - y0, trim[2] - x0, trim[3] - y0)
@@ -422,7 +503,7 @@ def _ink(trim: Box, shapes: list[list[Box]]) -> float:
     return sum(row.bit_count() for row in rows) / (width * height) if width > 0 and height > 0 else 0.0
 
 
-def _embedded(descriptor: dict) -> bool:
+def _embedded(descriptor: Mapping) -> bool:
     return any(key in descriptor for key in ("FontFile", "FontFile2", "FontFile3"))
 
 
