@@ -416,7 +416,7 @@ def _read_page(resources: PDFResourceManager, page: PDFPage) -> Page:
     x0, y0 = page.mediabox[0], page.mediabox[1]
     trim = [float(resolve1(v)) for v in resolve1(page.attrs.get("TrimBox") or page.mediabox)]
     box = (trim[0] - x0, trim[1] - y0, trim[2] - x0, trim[3] - y0)
-    text = normalize("".join(map(_logical_order, _lines(device.glyphs))))
+    text = normalize(_reading_order(device.glyphs))
     inked = [[g.box] for g in device.glyphs if not g.text.isspace()] + device.shapes
     return Page(box, device.glyphs, device.fonts, text, _ink(box, inked))
 
@@ -427,6 +427,15 @@ def _read_page(resources: PDFResourceManager, page: PDFPage) -> Page:
 # line as drawn puts its runs back in logical order. Where two logical orders draw alike (a number after
 # an Arabic word, before Chinese, is drawn left of the word either way), both sides are read the same way:
 # the source's text is drawn and read back (``as_read_from_print``) before it is compared.
+
+
+def _reading_order(glyphs: list[Glyph]) -> str:
+    """The glyphs' text in logical order: as drawn where the page has no right-to-left text (each line's
+    text is then its glyphs' text as drawn), else line by line."""
+    drawn = "".join(g.text for g in glyphs)
+    if not _right_to_left("".join(set(drawn))):  # a page of 70,000 glyphs has a few thousand characters
+        return drawn
+    return "".join(map(_logical_order, _lines(glyphs)))
 
 
 def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
@@ -485,21 +494,36 @@ def _bounds(points: list[Point]) -> Box:
 
 def _ink(trim: Box, shapes: list[list[Box]]) -> float:
     """The share of the trim box that shapes cover, on a grid of 1 pt cells: each row of cells is an
-    int whose bits say which cells are inked. A shape's own boxes combine even-odd (a ring is two boxes)."""
+    int whose bits say which cells are inked. A shape's own boxes combine even-odd (a ring is two boxes);
+    a shape of one box (each glyph's) is the cells it covers, and the shapes of one box that cover the
+    same rows (a line's glyphs) are joined before they are laid on them."""
     x0, y0 = trim[0], trim[1]
     width, height = math.ceil(trim[2] - x0), math.ceil(trim[3] - y0)
     rows = [0] * height
+    spans: dict[tuple[int, int], int] = {}  # rows from, to -> the cells shapes of one box cover in each
+
+    def cells(box: Box) -> tuple[int, int, int]:
+        left, right = max(0, math.floor(box[0] - x0)), min(width, math.ceil(box[2] - x0))
+        bottom, top = max(0, math.floor(box[1] - y0)), min(height, math.ceil(box[3] - y0))
+        return (((1 << (right - left)) - 1) << left if left < right else 0), bottom, top
+
     for shape in shapes:
+        if len(shape) == 1:
+            inked, bottom, top = cells(shape[0])
+            if inked:
+                spans[bottom, top] = spans.get((bottom, top), 0) | inked
+            continue
         painted: dict[int, int] = {}
         for box in shape:
-            left, right = max(0, math.floor(box[0] - x0)), min(width, math.ceil(box[2] - x0))
-            bottom, top = max(0, math.floor(box[1] - y0)), min(height, math.ceil(box[3] - y0))
-            if left < right:
-                cells = ((1 << (right - left)) - 1) << left
+            inked, bottom, top = cells(box)
+            if inked:
                 for row in range(bottom, top):
-                    painted[row] = painted.get(row, 0) ^ cells
-        for row, cells in painted.items():
-            rows[row] |= cells
+                    painted[row] = painted.get(row, 0) ^ inked
+        for row, inked in painted.items():
+            rows[row] |= inked
+    for (bottom, top), inked in spans.items():
+        for row in range(bottom, top):
+            rows[row] |= inked
     return sum(row.bit_count() for row in rows) / (width * height) if width > 0 and height > 0 else 0.0
 
 
