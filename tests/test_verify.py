@@ -21,7 +21,7 @@ from ebooklib import epub
 from hostile import zips
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTContainer, LTItem
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import PDFStream
 from pdfminer.psparser import LIT
@@ -514,6 +514,23 @@ def test_each_glyph_is_where_pdfminer_places_it_however_its_text_is_drawn(good_p
     assert len(page.glyphs) > 100
     assert [glyph.box for glyph in page.glyphs] == pdfminer_boxes(askew)
     assert [glyph.box for glyph in page.glyphs] != [glyph.box for glyph in read_pdf(good_pdf)[0][0].glyphs]
+
+
+RUN = [b"\x00'", 0, b"\x00D", -30.5, b"", 12, b"\r"]  # glyph codes, and the kerning after some
+
+
+@pytest.mark.parametrize(
+    "written, run",
+    [
+        (b"[<0027>0<0044>-30.5<>12<0d>]", RUN),
+        (b"[ <0027> 0 <0044> -30.50 <> 12 <0D> ]", RUN),
+        (b"[<0027>0<0044>-30.5<>12<0d>0.]", [*RUN, 0.0]),
+    ],
+    ids=["as WeasyPrint writes it", "spaced", "ending on a number of another form"],
+)
+def test_a_run_of_glyphs_reads_as_pdfminers_parser_reads_it(written, run):
+    drawn = written + b" TJ"
+    assert tokens(drawn) == [run, "TJ"] == [PDFContentParser([PDFStream({}, drawn)]).nextobject()[1], "TJ"]
 
 
 def test_an_inline_image_reaches_the_interpreter_as_pdfminers_parser_hands_it_over():

@@ -14,6 +14,8 @@ with pdfminer's parser as before.
 
 from __future__ import annotations
 
+import binascii
+import re
 import warnings
 from decimal import Decimal
 
@@ -32,7 +34,7 @@ def tokens(data: bytes) -> list[Token] | None:
     (malformed: pdfminer's parser reads them its own way)."""
     scratch = pikepdf.new()  # a stream needs a PDF to belong to; a fresh one keeps none of the streams
     page = pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page, Contents=pikepdf.Stream(scratch, data)))
-    reader = _Reader()
+    reader = _Reader(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pikepdf also warns of a truncated stream, which get_warnings holds
         try:
@@ -45,8 +47,9 @@ def tokens(data: bytes) -> list[Token] | None:
 class _Reader(pikepdf.StreamParser):
     """Turns each object qpdf reads into what pdfminer's parser yields."""
 
-    def __init__(self) -> None:
+    def __init__(self, data: bytes) -> None:
         super().__init__()
+        self.data = data
         self.tokens: list[Token] = []
         self.image: list[object] | None = None  # an inline image's dictionary as written, until its data
         self.malformed = False  # an inline image qpdf reads without a warning, and pdfminer would not read
@@ -60,6 +63,8 @@ class _Reader(pikepdf.StreamParser):
             self._image(obj._inline_image_raw_bytes())  # pikepdf's own inline images read it so
         elif self.image is not None:
             self.image.append(_item(obj))
+        elif kind == pikepdf.ObjectType.array and (run := _glyph_run(self.data[offset : offset + length])):
+            self.tokens.append(run)
         elif obj is not None:  # a null operand is a keyword to pdfminer, an operator it has no method for
             self.tokens.append(_operand(obj))
 
@@ -82,6 +87,28 @@ class _Reader(pikepdf.StreamParser):
             return
         attributes = {literal_name(key): value for key, value in zip(written[::2], written[1::2])}
         self.tokens.append(PDFStream(attributes, data))
+
+
+# A TJ operator's array as WeasyPrint writes it: glyph codes as hex strings, each followed by at most one
+# number (the kerning after it), in nothing but digits, with no white space: [<0027>0<0044>-30.71<>12]
+_GLYPH_RUN = re.compile(rb"\[(?:<(?:[0-9a-fA-F]{2})*>(?:-?[0-9]+(?:\.[0-9]+)?(?=[<\]]))?)*\]")
+_CODE_AND_KERNING = re.compile(rb"<([0-9a-fA-F]*)>([-.0-9]*)")
+
+
+def _glyph_run(written: bytes) -> list[PDFStackT] | None:
+    """The items of an array written as WeasyPrint writes a TJ operator's, read from its bytes; ``None``
+    for any other array. Each item is what ``_operand`` makes of qpdf's, without a qpdf object made for
+    it (a broadsheet page's arrays hold 80,000 items): a hex string's bytes, an integer, and a real as
+    the float nearest its digits (qpdf keeps a real's digits as written, and a Decimal converts to the
+    float nearest it)."""
+    if not _GLYPH_RUN.fullmatch(written):
+        return None
+    items: list[PDFStackT] = []
+    for code, kerning in _CODE_AND_KERNING.findall(written):
+        items.append(binascii.unhexlify(code))
+        if kerning:
+            items.append(float(kerning) if b"." in kerning else int(kerning))
+    return items
 
 
 def _operand(operand: object) -> PDFStackT:
