@@ -215,8 +215,7 @@ class _Device(PDFLayoutAnalyzer):
         super().__init__(resources)
         self.glyphs: list[Glyph] = []
         self.fonts: dict[str, bool] = {}
-        self.embedded: dict[PDFFont, bool] = {}  # each font drawn: whether it is embedded
-        self.chars: dict[PDFFont, dict[int, tuple[str, float]]] = {}  # each font's glyphs drawn: text, width
+        self.drawn: dict[PDFFont, _Drawn] = {}  # what the page draws in each font
         self.interpreter: _Interpreter | None = None
         self.shapes: list[list[Box]] = []  # the boxes each image, filled path or stroke covers, taken even-odd
 
@@ -266,7 +265,8 @@ class _Device(PDFLayoutAnalyzer):
         )
         c_low, c_high, d_low, d_high = c * low, c * high, d * low, d * high
         y_c, y_d = y * c, y * d
-        name, chars = self._font(font)
+        drawn_in = self._drawn(font)
+        name = drawn_in.name
         clip = self.clip()
         glyphs = self.glyphs
         drawn = len(glyphs)
@@ -276,10 +276,9 @@ class _Device(PDFLayoutAnalyzer):
                 x -= obj * dxscale
                 needcharspace = True
             elif isinstance(obj, bytes):
-                for cid in font.decode(obj):
+                for cid, text, width in drawn_in.string(obj):
                     if needcharspace:
                         x += charspace
-                    text, width = chars[cid] if cid in chars else self._char(font, cid, chars)
                     adv = width * fontsize * scaling
                     e1, f1 = x * a + y_c + e, x * b + y_d + f  # translate_matrix(matrix, (x, y))
                     a_adv, b_adv = a * adv, b * adv
@@ -301,39 +300,55 @@ class _Device(PDFLayoutAnalyzer):
                     "Cannot render horizontal string because %r is not a valid int, float or bytes.", obj
                 )
         if len(glyphs) > drawn:
-            self.fonts[name] = self.embedded[font]
+            self.fonts[name] = drawn_in.embedded
         return (x, y)
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
         """A glyph of a vertical font, as pdfminer's ``LTChar`` places it."""
-        name, chars = self._font(font)
-        text, width = chars[cid] if cid in chars else self._char(font, cid, chars)
+        drawn_in = self._drawn(font)
+        text, width = drawn_in.char(cid)
         char = LTChar(matrix, font, fontsize, scaling, rise, text, width, font.char_disp(cid), ncs, graphicstate)
-        self.fonts[name] = self.embedded[font]
-        self.glyphs.append(Glyph(text, cid, name, char.bbox, self.clip()))
+        self.fonts[drawn_in.name] = drawn_in.embedded
+        self.glyphs.append(Glyph(text, cid, drawn_in.name, char.bbox, self.clip()))
         return char.adv
 
-    def _font(self, font: PDFFont) -> tuple[str, dict[int, tuple[str, float]]]:
-        """The font's name, and its glyphs' texts and widths read so far, by CID (a page draws tens of
-        thousands of glyphs in a few fonts)."""
-        if font not in self.embedded:
-            self.embedded[font] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
-            self.chars[font] = {}
-        return font.basefont or font.fontname, self.chars[font]  # type: ignore[attr-defined]
-
-    @staticmethod
-    def _char(font: PDFFont, cid: int, chars: dict[int, tuple[str, float]]) -> tuple[str, float]:
-        """A glyph's text (none where the font maps it to none) and width in text space."""
-        try:
-            text = font.to_unichr(cid)
-        except Exception:  # pdfminer's PDFUnicodeNotDefined, and KeyErrors of broken maps
-            text = ""
-        chars[cid] = text, font.char_width(cid)
-        return chars[cid]
+    def _drawn(self, font: PDFFont) -> _Drawn:
+        if font not in self.drawn:
+            self.drawn[font] = _Drawn(font)
+        return self.drawn[font]
 
     def clip(self) -> Box | None:
         assert self.interpreter is not None, "set by _read_page before drawing"
         return self.interpreter.clip
+
+
+class _Drawn:
+    """What a page draws in a font, each read once (a page draws tens of thousands of glyphs in a few
+    fonts, each code many times): the font's name, whether it is embedded, each glyph's text and width
+    by CID, and the glyphs each string decodes to (a font's decoding depends on nothing else)."""
+
+    def __init__(self, font: PDFFont) -> None:
+        self.font = font
+        self.embedded = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
+        self.name: str = font.basefont or font.fontname  # type: ignore[attr-defined]
+        self.chars: dict[int, tuple[str, float]] = {}
+        self.strings: dict[bytes, tuple[tuple[int, str, float], ...]] = {}
+
+    def string(self, code: bytes) -> tuple[tuple[int, str, float], ...]:
+        """The glyphs a string draws: each one's CID, text and width."""
+        if code not in self.strings:
+            self.strings[code] = tuple((cid, *self.char(cid)) for cid in self.font.decode(code))
+        return self.strings[code]
+
+    def char(self, cid: int) -> tuple[str, float]:
+        """A glyph's text (none where the font maps it to none) and width in text space."""
+        if cid not in self.chars:
+            try:
+                text = self.font.to_unichr(cid)
+            except Exception:  # pdfminer's PDFUnicodeNotDefined, and KeyErrors of broken maps
+                text = ""
+            self.chars[cid] = text, self.font.char_width(cid)
+        return self.chars[cid]
 
 
 class _Interpreter(PDFPageInterpreter):
@@ -433,7 +448,7 @@ def _reading_order(glyphs: list[Glyph]) -> str:
     """The glyphs' text in logical order: as drawn where the page has no right-to-left text (each line's
     text is then its glyphs' text as drawn), else line by line."""
     drawn = "".join(g.text for g in glyphs)
-    if not _right_to_left("".join(set(drawn))):  # a page of 70,000 glyphs has a few thousand characters
+    if not _right_to_left(drawn):
         return drawn
     return "".join(map(_logical_order, _lines(glyphs)))
 
@@ -474,7 +489,7 @@ def as_read_from_print(text: str) -> str:
 
 
 def _right_to_left(text: str) -> bool:
-    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in set(text))  # a page's few thousand characters
 
 
 # A page's ink: the union of the boxes its glyphs, images and painted shapes cover (``_Device`` collects
