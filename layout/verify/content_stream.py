@@ -26,6 +26,9 @@ from pdfminer.psparser import KWD, LIT, literal_name
 
 Token = PDFStackT | str  # an operand, or an operator's name
 
+# the kinds of qpdf's objects, looked up once: a broadsheet page's streams hold 100,000 objects
+_OPERATOR, _INLINE_IMAGE, _ARRAY = pikepdf.ObjectType.operator, pikepdf.ObjectType.inlineimage, pikepdf.ObjectType.array
+_NAME, _STRING, _DICTIONARY = pikepdf.ObjectType.name_, pikepdf.ObjectType.string, pikepdf.ObjectType.dictionary
 _NULL = KWD(b"null")  # pdfminer reads null as a keyword: in an array or dictionary it is kept as one
 
 
@@ -56,14 +59,14 @@ class _Reader(pikepdf.StreamParser):
 
     def handle_object(self, obj: object, offset: int, length: int) -> None:
         kind = obj._type_code if isinstance(obj, pikepdf.Object) else None
-        if kind == pikepdf.ObjectType.operator:
+        if kind == _OPERATOR:
             self._operator(str(obj))
-        elif kind == pikepdf.ObjectType.inlineimage:
+        elif kind == _INLINE_IMAGE:
             assert isinstance(obj, pikepdf.Object)
             self._image(obj._inline_image_raw_bytes())  # pikepdf's own inline images read it so
         elif self.image is not None:
             self.image.append(_item(obj))
-        elif kind == pikepdf.ObjectType.array and (run := _glyph_run(self.data[offset : offset + length])):
+        elif kind == _ARRAY and (run := _glyph_run(self.data[offset : offset + length])):
             self.tokens.append(run)
         elif obj is not None:  # a null operand is a keyword to pdfminer, an operator it has no method for
             self.tokens.append(_operand(obj))
@@ -119,13 +122,13 @@ def _operand(operand: object) -> PDFStackT:
         return float(operand)
     assert isinstance(operand, pikepdf.Object), f"pikepdf yields numbers, null or its objects: {operand!r}"
     kind = operand._type_code
-    if kind == pikepdf.ObjectType.name_:
+    if kind == _NAME:
         return LIT(str(operand)[1:])
-    if kind == pikepdf.ObjectType.string:
+    if kind == _STRING:
         return bytes(operand)
-    if kind == pikepdf.ObjectType.array:
+    if kind == _ARRAY:
         return [_item(item) for item in operand]
-    if kind == pikepdf.ObjectType.dictionary:
+    if kind == _DICTIONARY:
         return {key[1:]: _item(value) for key, value in operand.items()}
     raise pikepdf.PdfError(f"a {kind.name} in a content stream")  # a stream: not an operand
 
