@@ -332,17 +332,17 @@ def _overlaps(glyphs: list[Glyph], cell: float = 24.0) -> list[tuple[Glyph, Glyp
     for (gx, gy), members in grid.items():
         members.sort(key=lefts.__getitem__)
         for n, i in enumerate(members):
-            a = boxes[i]
+            a0, a1, a2, a3 = boxes[i]
             for j in itertools.islice(members, n + 1, None):
-                b = boxes[j]
-                if b[0] >= a[2]:  # nor does any glyph after it meet this one
+                b0, b1, b2, b3 = boxes[j]
+                if b0 >= a2:  # nor does any glyph after it meet this one
                     break
-                if columns[j] != gx or (rows[i] if a[1] >= b[1] else rows[j]) != gy:
+                if columns[j] != gx or (rows[i] if a1 >= b1 else rows[j]) != gy:
                     continue  # weighed in the cell where they meet: the higher foot's row, the right glyph's column
                 smaller = min(areas[i], areas[j])
                 limit = OVERLAP_LIMIT_PUNCT if punct[i] or punct[j] else OVERLAP_LIMIT
                 # _area(intersect(a, b)), written out: some 30,000 pairs of neighbours a page
-                met = max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+                met = max(0.0, min(a2, b2) - max(a0, b0)) * max(0.0, min(a3, b3) - max(a1, b1))
                 if smaller and met / smaller > limit:
                     pairs.append((min(i, j), max(i, j)))
     return [(glyphs[i], glyphs[j]) for i, j in sorted(pairs)]
