@@ -8,9 +8,11 @@ line, a glyph off the page, ...). Each broken file must fail the check it breaks
 from __future__ import annotations
 
 import dataclasses
+import gc
 import html
 import json
 import resource
+import weakref
 import zipfile
 from pathlib import Path
 from typing import cast
@@ -471,6 +473,17 @@ def test_a_content_stream_qpdf_finds_malformed_is_read_as_pdfminer_reads_it(good
     no_value = with_contents(good_pdf, tmp_path / "no-value.pdf", b"/P << /MCID >> BDC EMC\n" + drawn)
     with pytest.raises(OutputError, match="cannot read this PDF"):  # qpdf would make the value null
         read_pdf(no_value)
+
+
+def test_a_pages_glyphs_are_freed_with_it_not_left_to_the_garbage_collector(good_pdf):
+    gc.disable()  # a batch worker collects once an issue: tens of thousands of glyphs a page would wait for it
+    try:
+        pages, _, _ = read_pdf(good_pdf)
+        glyph = weakref.ref(pages[0].glyphs[0])
+        del pages
+        assert glyph() is None
+    finally:
+        gc.enable()
 
 
 def drawn_askew(pdf: Path, path: Path, encoding: str) -> Path:

@@ -6,7 +6,8 @@ qpdf (through pikepdf) tokenizes in C++ what pdfminer's pure-Python parser takes
 to do. Each object it reads is turned, as it comes, into what pdfminer's parser yields (names
 ``PSLiteral``, strings bytes, reals float, arrays lists, dictionaries with str keys; an inline image a
 ``PDFStream`` of its dictionary as written and its data, then ``EI``), so that pdfminer's interpreter
-reads the same page, and qpdf's own objects (24 MB for a broadsheet page's) are let go at once. Where
+reads the same page, and qpdf's own objects (24 MB for a broadsheet page's) are let go at once; a glyph
+run written as WeasyPrint writes it is read from its bytes, without an object made for each item. Where
 the two tokenizers part is malformed input, which qpdf repairs in its own way (a stray ``]`` becomes
 null, an unterminated string is dropped) and warns about: then ``None``, and the caller reads the stream
 with pdfminer's parser as before.

@@ -4,7 +4,8 @@ of the page inked), the document's info and the files attached to it; ``OutputEr
 PDF.
 
 It reads with pdfminer's interpreter, the content streams' tokens read by qpdf (``content_stream``:
-pdfminer's pure-Python parser took most of the time; it still reads a stream qpdf finds malformed), and
+pdfminer's pure-Python parser took most of the time; it still reads a stream qpdf finds malformed), each
+glyph's box as pdfminer's ``LTChar`` gives it (worked out by ``_Device`` itself for horizontal writing), and
 adds what pdfminer leaves out: the encoding CMaps WeasyPrint embeds for a glyph no font has, clipping
 paths (text cut off by ``overflow: hidden``), and what images and painted shapes cover. Ink is the union
 of glyph, image and painted-shape boxes. A PDF's right-to-left runs (Arabic, Hebrew), drawn in visual
@@ -248,9 +249,9 @@ class _Device(PDFLayoutAnalyzer):
         """pdfminer's, with each glyph's box worked out here rather than by a ``LTChar`` of its own: the
         same arithmetic on the same numbers in the same order (``translate_matrix``, then ``LTChar``'s
         horizontal box through ``apply_matrix_rect``), so the same floats, with what a string's glyphs
-        share (the font's descent, the matrix's terms) taken once a string and each glyph's text and width
-        once a font. A page draws tens of thousands of glyphs; a vertical font is drawn by pdfminer's own
-        ``render_string_vertical`` through ``render_char``."""
+        share (the font's descent, the matrix's terms) taken once a string, and what a code draws once a
+        page (``_Drawn``). A page draws tens of thousands of glyphs; a vertical font is drawn by pdfminer's
+        own ``render_string_vertical`` through ``render_char``."""
         x, y = pos
         a, b, c, d, e, f = matrix
         low = font.get_descent() * fontsize + rise  # the glyph box's foot and head in text space
@@ -265,18 +266,18 @@ class _Device(PDFLayoutAnalyzer):
         )
         c_low, c_high, d_low, d_high = c * low, c * high, d * low, d * high
         y_c, y_d = y * c, y * d
-        drawn_in = self._drawn(font)
-        name = drawn_in.name
+        in_font = self._drawn(font)
+        name = in_font.name
         clip = self.clip()
         glyphs = self.glyphs
-        drawn = len(glyphs)
+        before = len(glyphs)
         needcharspace = False
         for obj in seq:
             if isinstance(obj, (int, float)):
                 x -= obj * dxscale
                 needcharspace = True
             elif isinstance(obj, bytes):
-                for cid, text, width in drawn_in.string(obj):
+                for cid, text, width in in_font.string(obj):
                     if needcharspace:
                         x += charspace
                     adv = width * fontsize * scaling
@@ -299,17 +300,17 @@ class _Device(PDFLayoutAnalyzer):
                 _pdfdevice_log.warning(
                     "Cannot render horizontal string because %r is not a valid int, float or bytes.", obj
                 )
-        if len(glyphs) > drawn:
-            self.fonts[name] = drawn_in.embedded
+        if len(glyphs) > before:
+            self.fonts[name] = in_font.embedded
         return (x, y)
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
         """A glyph of a vertical font, as pdfminer's ``LTChar`` places it."""
-        drawn_in = self._drawn(font)
-        text, width = drawn_in.char(cid)
+        in_font = self._drawn(font)
+        text, width = in_font.char(cid)
         char = LTChar(matrix, font, fontsize, scaling, rise, text, width, font.char_disp(cid), ncs, graphicstate)
-        self.fonts[drawn_in.name] = drawn_in.embedded
-        self.glyphs.append(Glyph(text, cid, drawn_in.name, char.bbox, self.clip()))
+        self.fonts[in_font.name] = in_font.embedded
+        self.glyphs.append(Glyph(text, cid, in_font.name, char.bbox, self.clip()))
         return char.adv
 
     def _drawn(self, font: PDFFont) -> _Drawn:
@@ -330,6 +331,8 @@ class _Drawn:
     def __init__(self, font: PDFFont) -> None:
         self.font = font
         self.embedded = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
+        # pdfminer's Type1, TrueType and CID fonts have a base font; a Type3 font has none, and this
+        # AttributeError refuses its PDF (cannot read this PDF), as it always has
         self.name: str = font.basefont or font.fontname  # type: ignore[attr-defined]
         self.chars: dict[int, tuple[str, float]] = {}
         self.strings: dict[bytes, tuple[tuple[int, str, float], ...]] = {}
