@@ -8,9 +8,11 @@ line, a glyph off the page, ...). Each broken file must fail the check it breaks
 from __future__ import annotations
 
 import dataclasses
+import gc
 import html
 import json
 import resource
+import weakref
 import zipfile
 from pathlib import Path
 from typing import cast
@@ -19,6 +21,10 @@ import pikepdf
 import pytest
 from ebooklib import epub
 from hostile import zips
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTContainer, LTItem
+from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import PDFStream
 from pdfminer.psparser import LIT
 from pypdf import PdfReader, PdfWriter
@@ -467,6 +473,77 @@ def test_a_content_stream_qpdf_finds_malformed_is_read_as_pdfminer_reads_it(good
     no_value = with_contents(good_pdf, tmp_path / "no-value.pdf", b"/P << /MCID >> BDC EMC\n" + drawn)
     with pytest.raises(OutputError, match="cannot read this PDF"):  # qpdf would make the value null
         read_pdf(no_value)
+
+
+def test_a_pages_glyphs_are_freed_with_it_not_left_to_the_garbage_collector(good_pdf):
+    gc.disable()  # a batch worker collects once an issue: tens of thousands of glyphs a page would wait for it
+    try:
+        pages, _, _ = read_pdf(good_pdf)
+        glyph = weakref.ref(pages[0].glyphs[0])
+        del pages
+        assert glyph() is None
+    finally:
+        gc.enable()
+
+
+def drawn_askew(pdf: Path, path: Path, encoding: str) -> Path:
+    """A copy of the PDF whose first page is drawn turned and sheared, its text raised, spaced out and
+    narrowed, its fonts read through ``encoding`` (Identity-V: written vertically), and a line added in
+    a one-byte font (word spacing widens only its spaces)."""
+    with pikepdf.open(pdf) as copy:
+        page = copy.pages[0]
+        for font in page.Resources.Font.values():
+            font.Encoding = pikepdf.Name("/" + encoding)
+        page.Resources.Font.Plain = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+        askew = b"q 0.9 0.2 -0.3 0.8 40 -20 cm 2 Ts 1.5 Tc 4 Tw 80 Tz\n"
+        plain = b"\nBT /Plain 9 Tf 30 30 Td (a few words, spaced) Tj [(and ) -250 (kerned)] TJ ET Q"
+        page.obj.Contents = copy.make_stream(askew + page.Contents.read_bytes() + plain)
+        copy.save(path)
+    return path
+
+
+def pdfminer_boxes(pdf: Path) -> list[tuple[float, float, float, float]]:
+    """Each glyph's box on the first page as pdfminer's own layout places it (its ``LTChar``), in
+    drawing order."""
+    resources = PDFResourceManager()
+    device = PDFPageAggregator(resources)
+    with pdf.open("rb") as file:
+        PDFPageInterpreter(resources, device).process_page(next(PDFPage.get_pages(file)))
+
+    def chars(item: LTItem) -> list[LTChar]:
+        if isinstance(item, LTChar):
+            return [item]
+        return [char for inner in item for char in chars(inner)] if isinstance(item, LTContainer) else []
+
+    return [char.bbox for char in chars(device.get_result())]
+
+
+@pytest.mark.parametrize("encoding", ["Identity-H", "Identity-V"], ids=["horizontal", "vertical"])
+def test_each_glyph_is_where_pdfminer_places_it_however_its_text_is_drawn(good_pdf, tmp_path, encoding):
+    askew = drawn_askew(good_pdf, tmp_path / "askew.pdf", encoding)
+    (page, *_), _, _ = read_pdf(askew)
+    assert len(page.glyphs) > 100
+    assert [glyph.box for glyph in page.glyphs] == pdfminer_boxes(askew)
+    assert [glyph.box for glyph in page.glyphs] != [glyph.box for glyph in read_pdf(good_pdf)[0][0].glyphs]
+
+
+RUN = [b"\x00'", 0, b"\x00D", -30.5, b"", 12, b"\r"]  # glyph codes, and the kerning after some
+
+
+@pytest.mark.parametrize(
+    "written, run",
+    [
+        (b"[<0027>0<0044>-30.5<>12<0d>]", RUN),
+        (b"[ <0027> 0 <0044> -30.50 <> 12 <0D> ]", RUN),
+        (b"[<0027>0<0044>-30.5<>12<0d>0.]", [*RUN, 0.0]),
+    ],
+    ids=["as WeasyPrint writes it", "spaced", "ending on a number of another form"],
+)
+def test_a_run_of_glyphs_reads_as_pdfminers_parser_reads_it(written, run):
+    drawn = written + b" TJ"
+    assert tokens(drawn) == [run, "TJ"] == [PDFContentParser([PDFStream({}, drawn)]).nextobject()[1], "TJ"]
 
 
 def test_an_inline_image_reaches_the_interpreter_as_pdfminers_parser_hands_it_over():

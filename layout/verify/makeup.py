@@ -15,16 +15,21 @@ The map says where each module stands; what stands there is read from the page. 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 from dataclasses import dataclass
 
 from layout.plan import SHORT_STORY
-from layout.verify.pdf_pages import Box, Glyph, Page
+from layout.verify.pdf_pages import Box, Page
 from layout.verify.report import Finding, PageMakeup
 
 MOST_WHITE = 1 / 3  # share of a module's columns that may stand empty below its text
 WIDE = 2  # columns a short story may span
+
+
+# a glyph that inks the page (not a space): its centre, which places it, and its box
+_Inked = tuple[tuple[float, float], Box]
 
 
 class MapError(ValueError):
@@ -76,10 +81,10 @@ def measure_makeup(pages: list[Page], makeup: dict) -> tuple[tuple[PageMakeup, .
             modules = [_placed(module, page.trim) for module in listed["modules"]]
         except (KeyError, TypeError, ValueError) as error:
             raise MapError(f"page {number}: {type(error).__name__} {error}") from None
-        glyphs = [g for g in page.glyphs if g.text.strip()]
+        inked = [(_centre(g.box), g.box) for g in page.glyphs if g.text.strip()]
         white = area = emptiest = 0.0
         for module in modules:
-            module_white, module_area = _white(module, glyphs)
+            module_white, module_area = _white(module, inked)
             white, area = white + module_white, area + module_area
             share = module_white / module_area if module_area else 0.0
             emptiest = max(emptiest, share)
@@ -92,7 +97,7 @@ def measure_makeup(pages: list[Page], makeup: dict) -> tuple[tuple[PageMakeup, .
                 white=round(white / area if area else 0.0, 3),
                 emptiest=round(emptiest, 3),
                 spread=sum(_spread(module) for module in modules),
-                tombstones=len(_tombstones(modules, glyphs)),
+                tombstones=len(_tombstones(modules, inked)),
             )
         )
     return tuple(figures), findings
@@ -116,13 +121,22 @@ def _placed(module: dict, trim: Box) -> _Module:
     )
 
 
-def _white(module: _Module, glyphs: list[Glyph]) -> tuple[float, float]:
+def _white(module: _Module, inked: list[_Inked]) -> tuple[float, float]:
     """The area (pt²) of the module's columns below the lowest of their text, and the columns' area."""
-    text = [g for g in glyphs if _holds(module.box, g) and not any(_holds(head, g) for head in module.heads)]
+    text = [g for g in inked if _holds(module.box, g)]
+    for head in module.heads:
+        text = [g for g in text if not _holds(head, g)]
+    # the text's feet by where they stand across, so that a column's are a slice (a module holds thousands of
+    # glyphs): the lowest of them is the same number taken in any order
+    feet = sorted((centre[0], box[1]) for centre, box in text)
+    centres = [x for x, _ in feet]
     top, foot = module.box[3], module.box[1]
     white = area = 0.0
     for x0, x1 in module.columns:
-        bottoms = [g.box[1] for g in text if x0 <= _centre(g)[0] < x1]
+        if x0 <= x1:  # the glyphs whose centre is in [x0, x1)
+            bottoms = [y for _, y in feet[bisect.bisect_left(centres, x0) : bisect.bisect_left(centres, x1)]]
+        else:
+            bottoms = []
         bottoms += [box[1] for box in (*module.heads, *module.frames) if box[0] < x1 and box[2] > x0]
         lowest = max(foot, min(bottoms, default=top))
         white += (x1 - x0) * (lowest - foot)
@@ -148,15 +162,15 @@ def _spread(module: _Module) -> int:
     )
 
 
-def _tombstones(modules: list[_Module], glyphs: list[Glyph]) -> list[tuple[Box, Box]]:
+def _tombstones(modules: list[_Module], inked: list[_Inked]) -> list[tuple[Box, Box]]:
     """Pairs of headline blocks (their glyphs' bounds) that read as one: side by side at the same height
     in neighbouring modules, or one under the other with nothing between them."""
     heads: list[tuple[int, Box, Box]] = []  # module, the head's rectangle, its glyphs' bounds
     for index, module in enumerate(modules):
         for rect in module.heads:
-            inked = [g.box for g in glyphs if _holds(rect, g)]
-            if inked:
-                heads.append((index, rect, _union(inked)))
+            boxes = [glyph[1] for glyph in inked if _holds(rect, glyph)]
+            if boxes:
+                heads.append((index, rect, _union(boxes)))
     narrowest = min((x1 - x0 for m in modules for x0, x1 in m.columns), default=0.0)
     frames = [frame for m in modules for frame in m.frames]
     pairs = []
@@ -168,18 +182,18 @@ def _tombstones(modules: list[_Module], glyphs: list[Glyph]) -> list[tuple[Box, 
         elif _overlap(rect_a[0], rect_a[2], rect_b[0], rect_b[2]) > 0:
             upper, lower = (ink_a, ink_b) if ink_a[1] > ink_b[1] else (ink_b, ink_a)
             band = (max(rect_a[0], rect_b[0]), lower[3], min(rect_a[2], rect_b[2]), upper[1])
-            between = [g for g in glyphs if _holds(band, g)] + [f for f in frames if _meets(band, f)]
+            between = [g for g in inked if _holds(band, g)] + [f for f in frames if _meets(band, f)]
             if band[3] > band[1] and not between:
                 pairs.append((upper, lower))
     return pairs
 
 
-def _centre(glyph: Glyph) -> tuple[float, float]:
-    return (glyph.box[0] + glyph.box[2]) / 2, (glyph.box[1] + glyph.box[3]) / 2
+def _centre(box: Box) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
 
 
-def _holds(box: Box, glyph: Glyph) -> bool:
-    x, y = _centre(glyph)
+def _holds(box: Box, glyph: _Inked) -> bool:
+    (x, y), _ = glyph
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 

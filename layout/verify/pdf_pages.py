@@ -4,7 +4,8 @@ of the page inked), the document's info and the files attached to it; ``OutputEr
 PDF.
 
 It reads with pdfminer's interpreter, the content streams' tokens read by qpdf (``content_stream``:
-pdfminer's pure-Python parser took most of the time; it still reads a stream qpdf finds malformed), and
+pdfminer's pure-Python parser took most of the time; it still reads a stream qpdf finds malformed), each
+glyph's box as pdfminer's ``LTChar`` gives it (worked out by ``_Device`` itself for horizontal writing), and
 adds what pdfminer leaves out: the encoding CMaps WeasyPrint embeds for a glyph no font has, clipping
 paths (text cut off by ``overflow: hidden``), and what images and painted shapes cover. Ink is the union
 of glyph, image and painted-shape boxes. A PDF's right-to-left runs (Arabic, Hebrew), drawn in visual
@@ -18,7 +19,7 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -42,6 +43,7 @@ from layout.verify.files import check_regular_file, unreadable
 from layout.verify.text import normalize
 
 _pdfminer_log = logging.getLogger("pdfminer.pdfinterp")
+_pdfdevice_log = logging.getLogger("pdfminer.pdfdevice")
 
 NAME_TREE_DEPTH = 8  # levels of a name tree read: a real PDF's few files need one or two
 EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding of font boxes)
@@ -214,7 +216,7 @@ class _Device(PDFLayoutAnalyzer):
         super().__init__(resources)
         self.glyphs: list[Glyph] = []
         self.fonts: dict[str, bool] = {}
-        self.embedded: dict[PDFFont, bool] = {}  # each font drawn: whether it is embedded
+        self.drawn: dict[PDFFont, _Drawn] = {}  # what the page draws in each font
         self.interpreter: _Interpreter | None = None
         self.shapes: list[list[Box]] = []  # the boxes each image, filled path or stroke covers, taken even-odd
 
@@ -241,21 +243,115 @@ class _Device(PDFLayoutAnalyzer):
                         self.shapes.append([(x0 - half, y0 - half, x1 + half, y1 + half)])
                     current = points[-1] if points else current
 
-    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
-        try:
-            text = font.to_unichr(cid)
-        except Exception:  # pdfminer's PDFUnicodeNotDefined, and KeyErrors of broken maps
-            text = ""
-        char = LTChar(
-            matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate
+    def render_string_horizontal(
+        self, seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise, dxscale, ncs, graphicstate
+    ):
+        """pdfminer's, with each glyph's box worked out here rather than by a ``LTChar`` of its own: the
+        same arithmetic on the same numbers in the same order (``translate_matrix``, then ``LTChar``'s
+        horizontal box through ``apply_matrix_rect``), so the same floats, with what a string's glyphs
+        share (the font's descent, the matrix's terms) taken once a string, and what a code draws once a
+        page (``_Drawn``). A page draws tens of thousands of glyphs; a vertical font is drawn by pdfminer's
+        own ``render_string_vertical`` through ``render_char``."""
+        x, y = pos
+        a, b, c, d, e, f = matrix
+        low = font.get_descent() * fontsize + rise  # the glyph box's foot and head in text space
+        high = low + fontsize
+        # its corners (0, low), (adv, low), (adv, high), (0, high) through the matrix: the terms of
+        # ``apply_matrix_pt``'s sums that do not depend on the glyph
+        left_x_low, left_x_high, left_y_low, left_y_high = (
+            a * 0 + c * low,
+            a * 0 + c * high,
+            b * 0 + d * low,
+            b * 0 + d * high,
         )
-        if font not in self.embedded:  # once a font: a page draws tens of thousands of glyphs in a few fonts
-            self.embedded[font] = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
-        name = font.basefont or font.fontname
-        self.fonts[name] = self.embedded[font]
-        assert self.interpreter is not None, "set by _read_page before drawing"
-        self.glyphs.append(Glyph(text, cid, name, char.bbox, self.interpreter.clip))
+        c_low, c_high, d_low, d_high = c * low, c * high, d * low, d * high
+        y_c, y_d = y * c, y * d
+        in_font = self._drawn(font)
+        name = in_font.name
+        clip = self.clip()
+        glyphs = self.glyphs
+        before = len(glyphs)
+        needcharspace = False
+        for obj in seq:
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid, text, width in in_font.string(obj):
+                    if needcharspace:
+                        x += charspace
+                    adv = width * fontsize * scaling
+                    e1, f1 = x * a + y_c + e, x * b + y_d + f  # translate_matrix(matrix, (x, y))
+                    a_adv, b_adv = a * adv, b * adv
+                    # in apply_matrix_rect's order: min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2)
+                    xs = (left_x_low + e1, left_x_high + e1, a_adv + c_low + e1, a_adv + c_high + e1)
+                    ys = (left_y_low + f1, b_adv + d_low + f1, b_adv + d_high + f1, left_y_high + f1)
+                    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+                    if x1 < x0:
+                        x0, x1 = x1, x0
+                    if y1 < y0:
+                        y0, y1 = y1, y0
+                    glyphs.append(Glyph(text, cid, name, (x0, y0, x1, y1), clip))
+                    x += adv
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+            else:
+                _pdfdevice_log.warning(
+                    "Cannot render horizontal string because %r is not a valid int, float or bytes.", obj
+                )
+        if len(glyphs) > before:
+            self.fonts[name] = in_font.embedded
+        return (x, y)
+
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
+        """A glyph of a vertical font, as pdfminer's ``LTChar`` places it."""
+        in_font = self._drawn(font)
+        text, width = in_font.char(cid)
+        char = LTChar(matrix, font, fontsize, scaling, rise, text, width, font.char_disp(cid), ncs, graphicstate)
+        self.fonts[in_font.name] = in_font.embedded
+        self.glyphs.append(Glyph(text, cid, in_font.name, char.bbox, self.clip()))
         return char.adv
+
+    def _drawn(self, font: PDFFont) -> _Drawn:
+        if font not in self.drawn:
+            self.drawn[font] = _Drawn(font)
+        return self.drawn[font]
+
+    def clip(self) -> Box | None:
+        assert self.interpreter is not None, "set by _read_page before drawing"
+        return self.interpreter.clip
+
+
+class _Drawn:
+    """What a page draws in a font, each read once (a page draws tens of thousands of glyphs in a few
+    fonts, each code many times): the font's name, whether it is embedded, each glyph's text and width
+    by CID, and the glyphs each string decodes to (a font's decoding depends on nothing else)."""
+
+    def __init__(self, font: PDFFont) -> None:
+        self.font = font
+        self.embedded = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
+        # pdfminer's Type1, TrueType and CID fonts have a base font; a Type3 font has none, and this
+        # AttributeError refuses its PDF (cannot read this PDF), as it always has
+        self.name: str = font.basefont or font.fontname  # type: ignore[attr-defined]
+        self.chars: dict[int, tuple[str, float]] = {}
+        self.strings: dict[bytes, tuple[tuple[int, str, float], ...]] = {}
+
+    def string(self, code: bytes) -> tuple[tuple[int, str, float], ...]:
+        """The glyphs a string draws: each one's CID, text and width."""
+        if code not in self.strings:
+            self.strings[code] = tuple((cid, *self.char(cid)) for cid in self.font.decode(code))
+        return self.strings[code]
+
+    def char(self, cid: int) -> tuple[str, float]:
+        """A glyph's text (none where the font maps it to none) and width in text space."""
+        if cid not in self.chars:
+            try:
+                text = self.font.to_unichr(cid)
+            except Exception:  # pdfminer's PDFUnicodeNotDefined, and KeyErrors of broken maps
+                text = ""
+            self.chars[cid] = text, self.font.char_width(cid)
+        return self.chars[cid]
 
 
 class _Interpreter(PDFPageInterpreter):
@@ -331,11 +427,14 @@ def _method_name(operator: str) -> str:
 def _read_page(resources: PDFResourceManager, page: PDFPage) -> Page:
     device = _Device(resources)
     device.interpreter = _Interpreter(resources, device)
-    device.interpreter.process_page(page)
+    try:
+        device.interpreter.process_page(page)
+    finally:  # the two refer to each other: a cycle would keep the page's glyphs for the garbage collector
+        device.interpreter = None
     x0, y0 = page.mediabox[0], page.mediabox[1]
     trim = [float(resolve1(v)) for v in resolve1(page.attrs.get("TrimBox") or page.mediabox)]
     box = (trim[0] - x0, trim[1] - y0, trim[2] - x0, trim[3] - y0)
-    text = normalize("".join(map(_logical_order, _lines(device.glyphs))))
+    text = normalize(_reading_order(device.glyphs))
     inked = [[g.box] for g in device.glyphs if not g.text.isspace()] + device.shapes
     return Page(box, device.glyphs, device.fonts, text, _ink(box, inked))
 
@@ -346,6 +445,15 @@ def _read_page(resources: PDFResourceManager, page: PDFPage) -> Page:
 # line as drawn puts its runs back in logical order. Where two logical orders draw alike (a number after
 # an Arabic word, before Chinese, is drawn left of the word either way), both sides are read the same way:
 # the source's text is drawn and read back (``as_read_from_print``) before it is compared.
+
+
+def _reading_order(glyphs: list[Glyph]) -> str:
+    """The glyphs' text in logical order: as drawn where the page has no right-to-left text (each line's
+    text is then its glyphs' text as drawn), else line by line."""
+    drawn = "".join(g.text for g in glyphs)
+    if not _right_to_left(drawn):
+        return drawn
+    return "".join(map(_logical_order, _lines(glyphs)))
 
 
 def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
@@ -384,7 +492,7 @@ def as_read_from_print(text: str) -> str:
 
 
 def _right_to_left(text: str) -> bool:
-    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in set(text))  # a page's few thousand characters
 
 
 # A page's ink: the union of the boxes its glyphs, images and painted shapes cover (``_Device`` collects
@@ -404,25 +512,40 @@ def _bounds(points: list[Point]) -> Box:
 
 def _ink(trim: Box, shapes: list[list[Box]]) -> float:
     """The share of the trim box that shapes cover, on a grid of 1 pt cells: each row of cells is an
-    int whose bits say which cells are inked. A shape's own boxes combine even-odd (a ring is two boxes)."""
+    int whose bits say which cells are inked. A shape's own boxes combine even-odd (a ring is two boxes);
+    a shape of one box (each glyph's) is the cells it covers, and the shapes of one box that cover the
+    same rows (a line's glyphs) are joined before they are laid on them."""
     x0, y0 = trim[0], trim[1]
     width, height = math.ceil(trim[2] - x0), math.ceil(trim[3] - y0)
     rows = [0] * height
+    spans: dict[tuple[int, int], int] = {}  # rows from, to -> the cells shapes of one box cover in each
+
+    def cells(box: Box) -> tuple[int, int, int]:
+        left, right = max(0, math.floor(box[0] - x0)), min(width, math.ceil(box[2] - x0))
+        bottom, top = max(0, math.floor(box[1] - y0)), min(height, math.ceil(box[3] - y0))
+        return (((1 << (right - left)) - 1) << left if left < right else 0), bottom, top
+
     for shape in shapes:
+        if len(shape) == 1:
+            inked, bottom, top = cells(shape[0])
+            if inked:
+                spans[bottom, top] = spans.get((bottom, top), 0) | inked
+            continue
         painted: dict[int, int] = {}
         for box in shape:
-            left, right = max(0, math.floor(box[0] - x0)), min(width, math.ceil(box[2] - x0))
-            bottom, top = max(0, math.floor(box[1] - y0)), min(height, math.ceil(box[3] - y0))
-            if left < right:
-                cells = ((1 << (right - left)) - 1) << left
+            inked, bottom, top = cells(box)
+            if inked:
                 for row in range(bottom, top):
-                    painted[row] = painted.get(row, 0) ^ cells
-        for row, cells in painted.items():
-            rows[row] |= cells
+                    painted[row] = painted.get(row, 0) ^ inked
+        for row, inked in painted.items():
+            rows[row] |= inked
+    for (bottom, top), inked in spans.items():
+        for row in range(bottom, top):
+            rows[row] |= inked
     return sum(row.bit_count() for row in rows) / (width * height) if width > 0 and height > 0 else 0.0
 
 
-def _embedded(descriptor: dict) -> bool:
+def _embedded(descriptor: Mapping) -> bool:
     return any(key in descriptor for key in ("FontFile", "FontFile2", "FontFile3"))
 
 
