@@ -486,6 +486,30 @@ def test_a_pages_glyphs_are_freed_with_it_not_left_to_the_garbage_collector(good
         gc.enable()
 
 
+def test_glyphs_of_a_type3_font_are_read_and_its_font_counts_as_embedded(good_pdf, tmp_path):
+    """WeasyPrint draws a bitmap or colour font's glyphs as a Type3 font: its glyphs are procedures of the
+    PDF's own, so it is embedded whatever its descriptor says."""
+    with pikepdf.open(good_pdf) as copy:
+        first = copy.pages[0]
+        square = copy.make_stream(b"1000 0 0 0 750 750 d1 0 0 750 750 re f")
+        first.Resources.Font.Drawn = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type3,
+            FontBBox=[0, 0, 750, 750],
+            FontMatrix=[0.001, 0, 0, 0.001, 0, 0],
+            CharProcs=pikepdf.Dictionary(A=square),
+            Encoding=pikepdf.Dictionary(Type=pikepdf.Name.Encoding, Differences=[65, pikepdf.Name.A]),
+            FirstChar=65,
+            LastChar=65,
+            Widths=[1000],
+        )
+        first.obj.Contents = copy.make_stream(first.Contents.read_bytes() + b"\nBT /Drawn 12 Tf 30 30 Td (AA) Tj ET")
+        copy.save(tmp_path / "type3.pdf")
+    (page, *_), _, _ = read_pdf(tmp_path / "type3.pdf")
+    assert [glyph.text for glyph in page.glyphs[-2:]] == ["A", "A"]
+    assert page.fonts[page.glyphs[-1].font] is True
+
+
 def drawn_askew(pdf: Path, path: Path, encoding: str) -> Path:
     """A copy of the PDF whose first page is drawn turned and sheared, its text raised, spaced out and
     narrowed, its fonts read through ``encoding`` (Identity-V: written vertically), and a line added in

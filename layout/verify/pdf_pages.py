@@ -331,9 +331,9 @@ class _Drawn:
     def __init__(self, font: PDFFont) -> None:
         self.font = font
         self.embedded = isinstance(font, PDFType3Font) or _embedded(font.descriptor)
-        # pdfminer's Type1, TrueType and CID fonts have a base font; a Type3 font has none, and this
-        # AttributeError refuses its PDF (cannot read this PDF), as it always has
-        self.name: str = font.basefont or font.fontname  # type: ignore[attr-defined]
+        # pdfminer's Type1, TrueType and CID fonts have a base font; a Type3 font (WeasyPrint draws a bitmap
+        # or colour font's glyphs as one) has only the name its descriptor may give
+        self.name: str = getattr(font, "basefont", None) or font.fontname
         self.chars: dict[int, tuple[str, float]] = {}
         self.strings: dict[bytes, tuple[tuple[int, str, float], ...]] = {}
 
