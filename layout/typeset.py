@@ -58,6 +58,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pyphen
 from fontTools.pens.boundsPen import BoundsPen
@@ -470,6 +471,19 @@ def line_starts(text: str, lines: Sequence[Line]) -> list[int]:
     return starts
 
 
+class _LineEnds(NamedTuple):
+    """Where the lines of a paragraph set in words may end, in text order, as parallel lists: what a
+    line ending at each needs, whatever its start. A line never starts on a space (it starts at the
+    paragraph's first character, after the spaces at a break, or inside a word at a hyphen), so the
+    end with its spaces trimmed is the same for every start before it."""
+
+    at: list[int]  # the line's end, a cluster index
+    hyphen: list[bool]  # whether a hyphen is added there
+    trimmed: list[int]  # the end without the spaces before it
+    next: list[int]  # where the next line starts
+    mark: list[float]  # the added hyphen's advance, pt (0.0 without one)
+
+
 class _Clusters:
     """A paragraph as shaped clusters with their widths (pt), kinds and break opportunities."""
 
@@ -559,77 +573,105 @@ class _Clusters:
         grows with the cube of how far its word spaces stretch or shrink towards their limits and
         steeply past them (a line left short), plus a price for a hyphen and more for a second in a
         row; at most ``MAX_HYPHENATED_LINES`` in a row. A paragraph whose first word is wider than
-        the line is broken inside it (``_forced_break``)."""
-        breaks = sorted({(end, False) for end in range(1, self.count + 1) if self.breakable[end]} | self._points())
-        ends = [end for end, _ in breaks]
+        the line is broken inside it (``_forced_break``).
+
+        The search tries a few thousand lines a paragraph, so its loop works on plain lists made once
+        (``_LineEnds``) and does each line's sums inline: the same operations, in the same order, as a
+        line's demerits were first written, so the same floats choose the same breaks."""
+        ends = self._line_ends()
         first = self.skip_spaces(0)
         # (start of a line, hyphenated lines in a row above it) -> (demerits so far, the node before,
         # where the line above ended, whether it ended in a hyphen)
         nodes: dict[tuple[int, int], tuple[float, tuple[int, int] | None, int, bool]] = {
             (first, 0): (0.0, None, first, False)
         }
-        starts, done = [first], set()  # every line ends after it starts: nodes are expanded in text order
+        offsets, spaces, space_count, text_end = self.offsets, self.spaces, self.space_count, self._text_end
+        at, hyphens, trimmed, nexts, marks = ends.at, ends.hyphen, ends.trimmed, ends.next, ends.mark
+        stretches = [max(1, n) * MAX_WORD_STRETCH * self.size for n in range(space_count[-1] + 1)]
+        shrink = 1 - MIN_WORD_SPACE
+        prices = [_HYPHEN + (_HYPHEN_AGAIN if row else 0.0) for row in range(MAX_HYPHENATED_LINES)]
+        count, limit = self.count, len(at)
+        # every line ends after it starts: nodes are expanded in text order, each start once
+        starts, done = [first], set()
         while starts:
             start = heapq.heappop(starts)
-            if start in done or start == self.count:
+            if start in done or start == count:
                 continue
             done.add(start)
             available = width - indent if start == first else width
+            # the line's sums from its start; a start is never a space (see ``_LineEnds``)
+            left, left_spaces, left_count = offsets[start], spaces[start], space_count[start]
+            candidates = range(bisect.bisect_right(at, start), limit)
             for row in range(MAX_HYPHENATED_LINES + 1):
-                if (start, row) not in nodes:
+                before = (start, row)
+                node = nodes.get(before)
+                if node is None:
                     continue
-                demerits, reached = nodes[(start, row)][0], False
-                for end, hyphen in breaks[bisect.bisect_right(ends, start) :]:
-                    cost = self._cost(start, end, available, hyphen, row)
-                    if cost is None:
+                demerits, reached = node[0], False
+                for k in candidates:
+                    hyphen = hyphens[k]
+                    if hyphen and row >= MAX_HYPHENATED_LINES:
+                        continue  # one hyphenated line too many in a row
+                    end = trimmed[k]
+                    natural = offsets[end] - left
+                    if hyphen:
+                        natural += marks[k]
+                    shrinkable = shrink * (spaces[end] - left_spaces)
+                    shortfall = available - natural
+                    if shortfall + shrinkable < -_FIT_SLACK:  # too wide even with its spaces shrunk
                         if not hyphen:
                             break  # every later line is wider still
                         continue
+                    if shortfall < 0:
+                        ratio = -shortfall / shrinkable if shrinkable else 0.0
+                    elif end == text_end:
+                        ratio = 0.0  # a paragraph's last line is set at its natural width
+                    else:
+                        # a line of one word, which has no space to stretch, is judged as if it had one
+                        ratio = shortfall / stretches[space_count[end] - left_count]
+                    badness = 100 * ratio**3 if ratio <= 1 else 100 + _SHORT * (ratio - 1)
+                    total = demerits + ((_LINE + badness) ** 2 + (prices[row] if hyphen else 0.0))
                     reached = True
-                    heapq.heappush(starts, self._relax(nodes, (start, row), demerits + cost, end, hyphen))
+                    # keep the line if it reaches the next line's start with fewer demerits
+                    key = (nexts[k], row + 1 if hyphen else 0)
+                    known = nodes.get(key)
+                    if known is None or total < known[0]:
+                        nodes[key] = (total, before, at[k], hyphen)
+                        heapq.heappush(starts, key[0])
                 if not reached:
                     end, hyphen = self._forced_break(start, available)
-                    heapq.heappush(starts, self._relax(nodes, (start, row), demerits + _FORCED, end, hyphen))
-        key = min((k for k in nodes if k[0] == self.count), key=lambda k: nodes[k][0])
+                    key = (end, row + 1) if hyphen else (self.skip_spaces(end), 0)
+                    if key not in nodes or demerits + _FORCED < nodes[key][0]:
+                        nodes[key] = (demerits + _FORCED, before, end, hyphen)
+                        heapq.heappush(starts, key[0])
+        last: tuple[int, int] | None = min((k for k in nodes if k[0] == count), key=lambda k: nodes[k][0])
         found: list[tuple[int, bool]] = []
-        while nodes[key][1] is not None:
-            _, before, end, hyphen = nodes[key]
+        while last is not None and nodes[last][1] is not None:
+            _, last, end, hyphen = nodes[last]
             found.append((end, hyphen))
-            key = before  # type: ignore[assignment]
         return found[::-1]
 
-    def _relax(self, nodes: dict, before: tuple[int, int], demerits: float, end: int, hyphen: bool) -> int:
-        """Keep the line ``before`` -> ``end`` if it reaches its next node with fewer demerits; the
-        next line's start."""
-        key = (end, before[1] + 1) if hyphen else (self.skip_spaces(end), 0)
-        if key not in nodes or demerits < nodes[key][0]:
-            nodes[key] = (demerits, before, end, hyphen)
-        return key[0]
+    def _line_ends(self) -> _LineEnds:
+        breaks = sorted({(end, False) for end in range(1, self.count + 1) if self.breakable[end]} | self._points())
+        at = [end for end, _ in breaks]
+        hyphen = [hyphen for _, hyphen in breaks]
+        trimmed = [self._trim(0, end) for end in at]
+        return _LineEnds(
+            at,
+            hyphen,
+            trimmed,
+            [end if hyphen else self.skip_spaces(end) for end, hyphen in breaks],
+            [self._hyphen_advance(self.faces[end - 1]) if h else 0.0 for end, h in zip(trimmed, hyphen)],
+        )
 
-    def _cost(self, start: int, end: int, available: float, hyphen: bool, row: int) -> float | None:
-        """The demerits of the line ``start`` -> ``end``; None when it does not fit even with its spaces
-        shrunk to ``MIN_WORD_SPACE``, or would be one hyphenated line too many in a row."""
-        if hyphen and row >= MAX_HYPHENATED_LINES:
-            return None
-        end_ = self._trim(start, end)
-        natural = self.offsets[end_] - self.offsets[start]
+    def _fits(self, start: int, end: int, available: float, hyphen: bool) -> bool:
+        """Whether the line ``start`` -> ``end`` fits ``available`` with its spaces shrunk to ``MIN_WORD_SPACE``."""
+        end = self._trim(start, end)
+        natural = self.offsets[end] - self.offsets[start]
         if hyphen:
-            natural += self._hyphen_advance(self.faces[end_ - 1])
-        spaces = self.spaces[end_] - self.spaces[start]
-        shrinkable = (1 - MIN_WORD_SPACE) * spaces
-        shortfall = available - natural
-        if shortfall + shrinkable < -_FIT_SLACK:
-            return None
-        if shortfall < 0:
-            ratio = -shortfall / shrinkable if shrinkable else 0.0
-        elif end_ == self._text_end:
-            ratio = 0.0  # a paragraph's last line is set at its natural width
-        else:
-            # a line of one word, which has no space to stretch, is judged as if it had one
-            stretch = max(1, self.space_count[end_] - self.space_count[start]) * MAX_WORD_STRETCH * self.size
-            ratio = shortfall / stretch
-        badness = 100 * ratio**3 if ratio <= 1 else 100 + _SHORT * (ratio - 1)
-        return (_LINE + badness) ** 2 + (_HYPHEN + (_HYPHEN_AGAIN if row else 0.0) if hyphen else 0.0)
+            natural += self._hyphen_advance(self.faces[end - 1])
+        spaces = self.spaces[end] - self.spaces[start]
+        return available - natural + (1 - MIN_WORD_SPACE) * spaces >= -_FIT_SLACK
 
     def _points(self) -> set[tuple[int, bool]]:
         """Every dictionary point of the paragraph's words, as a line end with a hyphen."""
@@ -664,7 +706,7 @@ class _Clusters:
         """A line where no break fits (its first word is wider than the line): the word hyphenated at
         its last dictionary point that fits, else cut by clusters."""
         for cut in reversed(self._dictionary_points(start, self._word_end(start))):
-            if self._cost(start, cut, available, True, 0) is not None:
+            if self._fits(start, cut, available, True):
                 return cut, True
         return self.line_end(start, available), False
 
