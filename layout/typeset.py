@@ -49,13 +49,14 @@ is one 2 em glyph and gets one letter-spacing, not two.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import heapq
 import itertools
 import re
 import subprocess
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -316,6 +317,7 @@ class Typesetter:
         self._hyphenator = (
             pyphen.Pyphen(lang=dictionary, left=HYPHEN_MIN_BEFORE, right=HYPHEN_MIN_AFTER) if dictionary else None
         )
+        self._shapes: dict[tuple[tuple[Run, ...], bool], _Shape] | None = None  # while ``keeping_shapes``
 
     @classmethod
     @functools.cache
@@ -381,6 +383,29 @@ class Typesetter:
             face = family.bold if bold else family.regular
         return face
 
+    @contextlib.contextmanager
+    def keeping_shapes(self) -> Iterator[None]:
+        """Within it, each paragraph is shaped once (its clusters, their advances and where its lines may
+        break, which do not depend on the size or the width): planning sets every paragraph of an issue at
+        each body size and width it tries. What is kept goes when the outermost ``with`` ends, so a
+        long-lived process holds no issue's paragraphs."""
+        kept = self._shapes
+        if kept is None:
+            self._shapes = {}
+        try:
+            yield
+        finally:
+            self._shapes = kept
+
+    def _shape(self, runs: Sequence[Run], *, words: bool) -> _Shape:
+        if self._shapes is None:
+            return _Shape(self, runs, words=words)
+        key = (tuple(runs), words)
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = _Shape(self, runs, words=words)
+        return shape
+
     def set_paragraph(
         self, runs: Sequence[Run], width: float, size: float, *, indent_em: float = 2.0, hyphenate: bool = False
     ) -> list[Line]:
@@ -394,7 +419,7 @@ class Typesetter:
         between letters and at its dictionary's points, and its word spaces may shrink to fit
         (see the module's docstring); headlines and other text the browser sets itself do without.
         """
-        clusters = _Clusters(self, runs, size, words=hyphenate and self.hyphenates)
+        clusters = _Clusters(self._shape(runs, words=hyphenate and self.hyphenates), size)
         # a first-line indent as wide as the column would leave no room for text: drop it
         first_indent = indent_em * size if indent_em * size < width else 0.0
         breaks = clusters.word_breaks(width, first_indent) if clusters.words else None
@@ -473,35 +498,36 @@ def line_starts(text: str, lines: Sequence[Line]) -> list[int]:
 
 class _LineEnds(NamedTuple):
     """Where the lines of a paragraph set in words may end, in text order, as parallel lists: what a
-    line ending at each needs, whatever its start. A line never starts on a space (it starts at the
-    paragraph's first character, after the spaces at a break, or inside a word at a hyphen), so the
-    end with its spaces trimmed is the same for every start before it."""
+    line ending at each needs, whatever its start and size. A line never starts on a space (it starts
+    at the paragraph's first character, after the spaces at a break, or inside a word at a hyphen), so
+    the end with its spaces trimmed is the same for every start before it."""
 
     at: list[int]  # the line's end, a cluster index
     hyphen: list[bool]  # whether a hyphen is added there
     trimmed: list[int]  # the end without the spaces before it
     next: list[int]  # where the next line starts
-    mark: list[float]  # the added hyphen's advance, pt (0.0 without one)
 
 
-class _Clusters:
-    """A paragraph as shaped clusters with their widths (pt), kinds and break opportunities."""
+class _Shape:
+    """A paragraph as shaped clusters with their advances (font units), kinds and break opportunities:
+    all that does not depend on the size and width it is set at (``_Clusters`` adds those)."""
 
-    def __init__(self, typesetter: Typesetter, runs: Sequence[Run], size: float, *, words: bool) -> None:
-        self.size, self.words = size, words
+    def __init__(self, typesetter: Typesetter, runs: Sequence[Run], *, words: bool) -> None:
+        self.words = words
         self._hyphenator = typesetter._hyphenator
         self.texts: list[str] = []
         self.bold: list[bool] = []
         self.faces: list[_Face] = []
         self.kinds: list[int] = []
-        widths: list[float] = []
+        self.advances: list[int] = []
+        self.face_runs: list[tuple[_Face, int, int]] = []  # (face, first cluster, past the last)
         for run in runs:
             # white-space: nowrap collapses spaces, tabs and newlines to one space, across elements too
             text = _COLLAPSIBLE.sub(" ", run.text)
             if text.startswith(" ") and self.texts and self.texts[-1] == " ":
                 text = text[1:]
             for face, part in typesetter._segments(text, run.bold):
-                scale = size / face.units_per_em
+                first = len(self.texts)
                 for chars, advance in face.clusters(part):
                     kind = _kind(chars[0])
                     self.texts.append(chars)
@@ -509,21 +535,12 @@ class _Clusters:
                     self.faces.append(face)
                     # a Latin face's characters are all narrow, proportional text: “quotes” and dashes too
                     self.kinds.append(kind if face.ideographic or kind == _SPACE else _NARROW)
-                    widths.append(advance * scale)
+                    self.advances.append(advance)
+                self.face_runs.append((face, first, len(self.texts)))
         self.count = len(self.texts)
-        self.offsets = [0.0, *itertools.accumulate(widths)]  # offsets[i]: width of clusters [0, i)
-        # spaces[i]: the width of the spaces among clusters [0, i): what a line may shrink
-        self.spaces = [0.0, *itertools.accumulate(w if k == _SPACE else 0.0 for w, k in zip(widths, self.kinds))]
         self.space_count = [0, *itertools.accumulate(kind == _SPACE for kind in self.kinds)]
         self.breakable = [self._may_break_before(i) for i in range(self.count)] + [True]
-        self._text_end = self._trim(0, self.count)
-        self._hyphens: dict[int, float] = {}
-
-    def _hyphen_advance(self, face: _Face) -> float:
-        advance = self._hyphens.get(id(face))
-        if advance is None:
-            advance = self._hyphens[id(face)] = face.hyphen(self.size).advance
-        return advance
+        self.text_end = self.trim(0, self.count)
 
     def _may_break_before(self, i: int) -> bool:
         if i == 0 or self.kinds[i] == _SPACE or self.texts[i][0] in NO_LINE_START:
@@ -547,10 +564,78 @@ class _Clusters:
             i += 1
         return i
 
-    def _trim(self, start: int, end: int) -> int:
+    def trim(self, start: int, end: int) -> int:
         while end > start and self.kinds[end - 1] == _SPACE:
             end -= 1
         return end
+
+    @functools.cached_property
+    def line_ends(self) -> _LineEnds:
+        breaks = sorted({(end, False) for end in range(1, self.count + 1) if self.breakable[end]} | self._points())
+        at = [end for end, _ in breaks]
+        return _LineEnds(
+            at,
+            [hyphen for _, hyphen in breaks],
+            [self.trim(0, end) for end in at],
+            [end if hyphen else self.skip_spaces(end) for end, hyphen in breaks],
+        )
+
+    def _points(self) -> set[tuple[int, bool]]:
+        """Every dictionary point of the paragraph's words, as a line end with a hyphen."""
+        points: set[tuple[int, bool]] = set()
+        word = 0
+        while word < self.count:
+            end = self.word_end(word)
+            points |= {(cut, True) for cut in self.dictionary_points(word, end)}
+            word = max(end, word + 1)
+        return points
+
+    def word_end(self, word: int) -> int:
+        end = word
+        while end < self.count and self.kinds[end] != _SPACE and (end == word or not self.breakable[end]):
+            end += 1
+        return end
+
+    def dictionary_points(self, word: int, end: int) -> list[int]:
+        """Where the word ``word`` -> ``end`` may be hyphenated, as cluster indices: none in a word of
+        digits, a word with an apostrophe or a word too short."""
+        chars = self.texts[word:end]
+        if self._hyphenator is None or not chars or any(len(cluster) != 1 for cluster in chars):
+            return []
+        text = "".join(chars)
+        core = text.strip("".join({c for c in text if not c.isalpha()}))
+        if not core.isalpha():
+            return []
+        lead = word + text.index(core)
+        return [lead + point for point in self._hyphenator.positions(core)]
+
+
+class _Clusters:
+    """A paragraph's shape (``_Shape``) at a size: its clusters' widths (pt), and its lines."""
+
+    def __init__(self, shape: _Shape, size: float) -> None:
+        self.shape, self.size, self.words = shape, size, shape.words
+        self.texts, self.bold, self.faces, self.kinds = shape.texts, shape.bold, shape.faces, shape.kinds
+        self.count, self.breakable, self.skip_spaces, self._trim = (
+            shape.count,
+            shape.breakable,
+            shape.skip_spaces,
+            shape.trim,
+        )
+        widths: list[float] = []
+        for face, first, stop in shape.face_runs:
+            scale = size / face.units_per_em
+            widths += [advance * scale for advance in shape.advances[first:stop]]
+        self.offsets = [0.0, *itertools.accumulate(widths)]  # offsets[i]: width of clusters [0, i)
+        # spaces[i]: the width of the spaces among clusters [0, i): what a line may shrink
+        self.spaces = [0.0, *itertools.accumulate(w if k == _SPACE else 0.0 for w, k in zip(widths, self.kinds))]
+        self._hyphens: dict[int, float] = {}
+
+    def _hyphen_advance(self, face: _Face) -> float:
+        advance = self._hyphens.get(id(face))
+        if advance is None:
+            advance = self._hyphens[id(face)] = face.hyphen(self.size).advance
+        return advance
 
     def line_end(self, start: int, available: float) -> int:
         """Where the line from ``start`` ends: the last break that fits, else a forced break."""
@@ -578,15 +663,17 @@ class _Clusters:
         The search tries a few thousand lines a paragraph, so its loop works on plain lists made once
         (``_LineEnds``) and does each line's sums inline: the same operations, in the same order, as a
         line's demerits were first written, so the same floats choose the same breaks."""
-        ends = self._line_ends()
+        ends = self.shape.line_ends
         first = self.skip_spaces(0)
         # (start of a line, hyphenated lines in a row above it) -> (demerits so far, the node before,
         # where the line above ended, whether it ended in a hyphen)
         nodes: dict[tuple[int, int], tuple[float, tuple[int, int] | None, int, bool]] = {
             (first, 0): (0.0, None, first, False)
         }
-        offsets, spaces, space_count, text_end = self.offsets, self.spaces, self.space_count, self._text_end
-        at, hyphens, trimmed, nexts, marks = ends.at, ends.hyphen, ends.trimmed, ends.next, ends.mark
+        offsets, spaces, space_count, text_end = self.offsets, self.spaces, self.shape.space_count, self.shape.text_end
+        at, hyphens, trimmed, nexts = ends
+        # the added hyphen's advance at each end (0.0 where none is added)
+        marks = [self._hyphen_advance(self.faces[end - 1]) if h else 0.0 for end, h in zip(trimmed, hyphens)]
         stretches = [max(1, n) * MAX_WORD_STRETCH * self.size for n in range(space_count[-1] + 1)]
         shrink = 1 - MIN_WORD_SPACE
         prices = [_HYPHEN + (_HYPHEN_AGAIN if row else 0.0) for row in range(MAX_HYPHENATED_LINES)]
@@ -651,19 +738,6 @@ class _Clusters:
             found.append((end, hyphen))
         return found[::-1]
 
-    def _line_ends(self) -> _LineEnds:
-        breaks = sorted({(end, False) for end in range(1, self.count + 1) if self.breakable[end]} | self._points())
-        at = [end for end, _ in breaks]
-        hyphen = [hyphen for _, hyphen in breaks]
-        trimmed = [self._trim(0, end) for end in at]
-        return _LineEnds(
-            at,
-            hyphen,
-            trimmed,
-            [end if hyphen else self.skip_spaces(end) for end, hyphen in breaks],
-            [self._hyphen_advance(self.faces[end - 1]) if h else 0.0 for end, h in zip(trimmed, hyphen)],
-        )
-
     def _fits(self, start: int, end: int, available: float, hyphen: bool) -> bool:
         """Whether the line ``start`` -> ``end`` fits ``available`` with its spaces shrunk to ``MIN_WORD_SPACE``."""
         end = self._trim(start, end)
@@ -673,39 +747,10 @@ class _Clusters:
         spaces = self.spaces[end] - self.spaces[start]
         return available - natural + (1 - MIN_WORD_SPACE) * spaces >= -_FIT_SLACK
 
-    def _points(self) -> set[tuple[int, bool]]:
-        """Every dictionary point of the paragraph's words, as a line end with a hyphen."""
-        points: set[tuple[int, bool]] = set()
-        word = 0
-        while word < self.count:
-            end = self._word_end(word)
-            points |= {(cut, True) for cut in self._dictionary_points(word, end)}
-            word = max(end, word + 1)
-        return points
-
-    def _word_end(self, word: int) -> int:
-        end = word
-        while end < self.count and self.kinds[end] != _SPACE and (end == word or not self.breakable[end]):
-            end += 1
-        return end
-
-    def _dictionary_points(self, word: int, end: int) -> list[int]:
-        """Where the word ``word`` -> ``end`` may be hyphenated, as cluster indices: none in a word of
-        digits, a word with an apostrophe or a word too short."""
-        chars = self.texts[word:end]
-        if self._hyphenator is None or not chars or any(len(cluster) != 1 for cluster in chars):
-            return []
-        text = "".join(chars)
-        core = text.strip("".join({c for c in text if not c.isalpha()}))
-        if not core.isalpha():
-            return []
-        lead = word + text.index(core)
-        return [lead + point for point in self._hyphenator.positions(core)]
-
     def _forced_break(self, start: int, available: float) -> tuple[int, bool]:
         """A line where no break fits (its first word is wider than the line): the word hyphenated at
         its last dictionary point that fits, else cut by clusters."""
-        for cut in reversed(self._dictionary_points(start, self._word_end(start))):
+        for cut in reversed(self.shape.dictionary_points(start, self.shape.word_end(start))):
             if self._fits(start, cut, available, True):
                 return cut, True
         return self.line_end(start, available), False
