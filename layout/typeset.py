@@ -686,44 +686,48 @@ class _Clusters:
                 continue
             done.add(start)
             available = width - indent if start == first else width
-            # the line's sums from its start; a start is never a space (see ``_LineEnds``)
+            # the lines from ``start`` that fit, each with its demerits but for a hyphen's price: the same
+            # for every count of hyphenated lines above it (a start is never a space: see ``_LineEnds``)
             left, left_spaces, left_count = offsets[start], spaces[start], space_count[start]
-            candidates = range(bisect.bisect_right(at, start), limit)
+            lines: list[tuple[int, float]] = []
+            for k in range(bisect.bisect_right(at, start), limit):
+                end = trimmed[k]
+                natural = offsets[end] - left
+                if hyphens[k]:
+                    natural += marks[k]
+                shrinkable = shrink * (spaces[end] - left_spaces)
+                shortfall = available - natural
+                if shortfall + shrinkable < -_FIT_SLACK:  # too wide even with its spaces shrunk
+                    if not hyphens[k]:
+                        break  # every later line is wider still
+                    continue
+                if shortfall < 0:
+                    ratio = -shortfall / shrinkable if shrinkable else 0.0
+                elif end == text_end:
+                    ratio = 0.0  # a paragraph's last line is set at its natural width
+                else:
+                    # a line of one word, which has no space to stretch, is judged as if it had one
+                    ratio = shortfall / stretches[space_count[end] - left_count]
+                badness = 100 * ratio**3 if ratio <= 1 else 100 + _SHORT * (ratio - 1)
+                lines.append((k, (_LINE + badness) ** 2))
             for row in range(MAX_HYPHENATED_LINES + 1):
                 before = (start, row)
                 node = nodes.get(before)
                 if node is None:
                     continue
                 demerits, reached = node[0], False
-                for k in candidates:
-                    hyphen = hyphens[k]
-                    if hyphen and row >= MAX_HYPHENATED_LINES:
-                        continue  # one hyphenated line too many in a row
-                    end = trimmed[k]
-                    natural = offsets[end] - left
-                    if hyphen:
-                        natural += marks[k]
-                    shrinkable = shrink * (spaces[end] - left_spaces)
-                    shortfall = available - natural
-                    if shortfall + shrinkable < -_FIT_SLACK:  # too wide even with its spaces shrunk
-                        if not hyphen:
-                            break  # every later line is wider still
-                        continue
-                    if shortfall < 0:
-                        ratio = -shortfall / shrinkable if shrinkable else 0.0
-                    elif end == text_end:
-                        ratio = 0.0  # a paragraph's last line is set at its natural width
-                    else:
-                        # a line of one word, which has no space to stretch, is judged as if it had one
-                        ratio = shortfall / stretches[space_count[end] - left_count]
-                    badness = 100 * ratio**3 if ratio <= 1 else 100 + _SHORT * (ratio - 1)
-                    total = demerits + ((_LINE + badness) ** 2 + (prices[row] if hyphen else 0.0))
-                    reached = True
+                for k, cost in lines:
                     # keep the line if it reaches the next line's start with fewer demerits
-                    key = (nexts[k], row + 1 if hyphen else 0)
+                    if not hyphens[k]:
+                        total, key = demerits + cost, (nexts[k], 0)
+                    elif row < MAX_HYPHENATED_LINES:
+                        total, key = demerits + (cost + prices[row]), (at[k], row + 1)
+                    else:
+                        continue  # one hyphenated line too many in a row
+                    reached = True
                     known = nodes.get(key)
                     if known is None or total < known[0]:
-                        nodes[key] = (total, before, at[k], hyphen)
+                        nodes[key] = (total, before, at[k], hyphens[k])
                         heapq.heappush(starts, key[0])
                 if not reached:
                     end, hyphen = self._forced_break(start, available)
