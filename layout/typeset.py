@@ -173,6 +173,9 @@ class _Face:
     def has(self, char: str) -> bool:
         return ord(char) in self._cmap
 
+    def has_all(self, text: str) -> bool:
+        return all(map(self._cmap.__contains__, map(ord, text)))
+
     def hyphen(self, size: float) -> Hyphen:
         """The hyphen glyph as a rule at ``size`` pt (its bounding box; a hyphen is a bar in every face
         this engine sets words in)."""
@@ -191,6 +194,22 @@ class _Face:
     def _hyphen_bounds(self) -> tuple[float, float, float, float]:
         path, font_number = self._file
         return _bounds(TTFont(path, fontNumber=font_number, lazy=True), self._cmap.get(ord("-")))
+
+    def advances(self, text: str) -> list[int]:
+        """``text`` shaped: each cluster's advance in font units."""
+        if self.unligated(text):
+            return self.char_advances(text)
+        return [advance for _, advance in self.clusters(text)]
+
+    def unligated(self, text: str) -> bool:
+        """Whether ``text`` is shaped character by character: it holds no ligature's first and second glyphs."""
+        return self._ligature_chars.isdisjoint(text) or self._ligature_seconds.isdisjoint(text)
+
+    def char_advances(self, text: str) -> list[int]:
+        """Each character's advance alone, in font units."""
+        for char in set(text).difference(self._advance):
+            self.char_advance(char)
+        return list(map(self._advance.__getitem__, text))
 
     def char_advance(self, char: str) -> int:
         """The advance of one character alone, in font units (cached)."""
@@ -213,10 +232,8 @@ class _Face:
 
     def clusters(self, text: str) -> list[tuple[str, int]]:
         """``text`` shaped: each cluster's characters and advance in font units."""
-        if not any(char in self._ligature_chars for char in text) or not any(
-            char in self._ligature_seconds for char in text
-        ):
-            return [(char, self.char_advance(char)) for char in text]
+        if self.unligated(text):
+            return list(zip(text, self.char_advances(text)))
         # a glyph buffer: [glyph, the characters it stands for]
         buffer: list[list] = [[self._cmap.get(ord(char)), char] for char in text]
         for kind, table in self._lookups:
@@ -350,27 +367,31 @@ class Typesetter:
     def advance(self, text: str, size: float, bold: bool = False) -> float:
         """The natural width of ``text`` in pt at ``size`` pt, without letter-spacing."""
         return sum(
-            advance * size / face.units_per_em
-            for face, part in self._segments(text, bold)
-            for _, advance in face.clusters(part)
+            [
+                advance * size / face.units_per_em
+                for face, part in self._segments(text, bold)
+                for advance in face.advances(part)
+            ]
         )
 
     def _segments(self, text: str, bold: bool) -> list[tuple[_Face, str]]:
         """``text`` cut where the face that sets it changes: each character in the first face that has
         it, white space in the face of the character before it (Pango never picks a font for a space)."""
         first = self._first.bold if bold else self._first.regular
-        if not self._fallbacks or all(map(first.has, text)):  # the common case: the first face has it all
+        if not self._fallbacks or first.has_all(text):  # the common case: the first face has it all
             return [(first, text)] if text else []
         segments: list[tuple[_Face, str]] = []
-        for char in text:
-            if segments and unicodedata.category(char) in ("Zs", "Cc", "Cf"):
-                face = segments[-1][0]
-            else:
-                face = self._face_for(char, bold)
-            if segments and segments[-1][0] is face:
-                segments[-1] = (face, segments[-1][1] + char)
-            else:
-                segments.append((face, char))
+        face, start = None, 0  # the face of the segment being read, and where it starts
+        for at, char in enumerate(text):
+            if face is not None and unicodedata.category(char) in ("Zs", "Cc", "Cf"):
+                continue
+            found = first if first.has(char) else self._face_for(char, bold)
+            if found is not face:
+                if face is not None:
+                    segments.append((face, text[start:at]))
+                face, start = found, at
+        if face is not None:
+            segments.append((face, text[start:]))
         return segments
 
     def _face_for(self, char: str, bold: bool) -> _Face:
