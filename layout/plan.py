@@ -293,8 +293,8 @@ class _Item:
 def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     """The fullest plan of ``issue`` on exactly ``page_count`` pages, or a ``FitError``: within the style's
     bounds, else within its dense preset's."""
-    # each grid tried sets every paragraph again, at its size and width: each is shaped once
-    with Typesetter.for_faces(style.body_faces, issue.settings.language).keeping_shapes():
+    # each grid tried sets and measures every paragraph again, at its size and width
+    with Typesetter.for_faces(style.body_faces, issue.settings.language).memoizing():
         try:
             return _fit(issue, style, paper, page_count)
         except FitError:

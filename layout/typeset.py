@@ -334,7 +334,9 @@ class Typesetter:
         self._hyphenator = (
             pyphen.Pyphen(lang=dictionary, left=HYPHEN_MIN_BEFORE, right=HYPHEN_MIN_AFTER) if dictionary else None
         )
-        self._shapes: dict[tuple[tuple[Run, ...], bool], _Shape] | None = None  # while ``keeping_shapes``
+        # what ``memoizing`` keeps: paragraphs' shapes, and texts' natural widths
+        self._shapes: dict[tuple[tuple[Run, ...], bool], _Shape] | None = None
+        self._widths: dict[tuple[str, float, bool], float] | None = None
 
     @classmethod
     @functools.cache
@@ -366,6 +368,15 @@ class Typesetter:
 
     def advance(self, text: str, size: float, bold: bool = False) -> float:
         """The natural width of ``text`` in pt at ``size`` pt, without letter-spacing."""
+        if self._widths is None:
+            return self._natural_width(text, size, bold)
+        key = (text, size, bold)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = self._natural_width(text, size, bold)
+        return width
+
+    def _natural_width(self, text: str, size: float, bold: bool) -> float:
         return sum(
             [
                 advance * size / face.units_per_em
@@ -405,18 +416,20 @@ class Typesetter:
         return face
 
     @contextlib.contextmanager
-    def keeping_shapes(self) -> Iterator[None]:
+    def memoizing(self) -> Iterator[None]:
         """Within it, each paragraph is shaped once (its clusters, their advances and where its lines may
-        break, which do not depend on the size or the width): planning sets every paragraph of an issue at
-        each body size and width it tries. What is kept goes when the outermost ``with`` ends, so a
-        long-lived process holds no issue's paragraphs."""
-        kept = self._shapes
-        if kept is None:
-            self._shapes = {}
+        break, which do not depend on the size or the width) and each text's natural width is summed once
+        a size: planning sets and measures every paragraph of an issue on each grid it tries, and grids
+        share sizes. What is kept goes when the outermost ``with`` ends, so a long-lived process holds no
+        issue's text."""
+        outermost = self._shapes is None
+        if outermost:
+            self._shapes, self._widths = {}, {}
         try:
             yield
         finally:
-            self._shapes = kept
+            if outermost:
+                self._shapes = self._widths = None
 
     def _shape(self, runs: Sequence[Run], *, words: bool) -> _Shape:
         if self._shapes is None:
