@@ -53,6 +53,7 @@ import contextlib
 import functools
 import heapq
 import itertools
+import math
 import re
 import subprocess
 import unicodedata
@@ -698,12 +699,15 @@ class _Clusters:
         (``_LineEnds``) and does each line's sums inline: the same operations, in the same order, as a
         line's demerits were first written, so the same floats choose the same breaks."""
         ends = self.shape.line_ends
-        first = self.skip_spaces(0)
-        # (start of a line, hyphenated lines in a row above it) -> (demerits so far, the node before,
-        # where the line above ended, whether it ended in a hyphen)
-        nodes: dict[tuple[int, int], tuple[float, tuple[int, int] | None, int, bool]] = {
-            (first, 0): (0.0, None, first, False)
-        }
+        first, count = self.skip_spaces(0), self.count
+        # the paths' nodes, by the hyphenated lines in a row above a line and where it starts: the least
+        # demerits of a way there (inf: none yet), and the line that ends it (its start, that start's row,
+        # its end, whether it ends in a hyphen); a row past the limit is reached only by a forced break,
+        # and goes no further
+        rows = range(MAX_HYPHENATED_LINES + 2)
+        least = [[math.inf] * (count + 1) for _ in rows]
+        line_to: list[list[tuple[int, int, int, bool] | None]] = [[None] * (count + 1) for _ in rows]
+        least[0][first] = 0.0
         offsets, spaces, space_count, text_end = self.offsets, self.spaces, self.shape.space_count, self.shape.text_end
         at, hyphens, trimmed, nexts = ends
         # the added hyphen's advance at each end (0.0 where none is added)
@@ -711,7 +715,7 @@ class _Clusters:
         stretches = [max(1, n) * MAX_WORD_STRETCH * self.size for n in range(space_count[-1] + 1)]
         shrink = 1 - MIN_WORD_SPACE
         prices = [_HYPHEN + (_HYPHEN_AGAIN if row else 0.0) for row in range(MAX_HYPHENATED_LINES)]
-        count, limit = self.count, len(at)
+        limit = len(at)
         # every line ends after it starts: nodes are expanded in text order, each start once
         starts, done = [first], set()
         while starts:
@@ -745,35 +749,40 @@ class _Clusters:
                 badness = 100 * ratio**3 if ratio <= 1 else 100 + _SHORT * (ratio - 1)
                 lines.append((k, (_LINE + badness) ** 2))
             for row in range(MAX_HYPHENATED_LINES + 1):
-                before = (start, row)
-                node = nodes.get(before)
-                if node is None:
+                demerits = least[row][start]
+                if demerits == math.inf:
                     continue
-                demerits, reached = node[0], False
+                reached = False
                 for k, cost in lines:
                     # keep the line if it reaches the next line's start with fewer demerits
                     if not hyphens[k]:
-                        total, key = demerits + cost, (nexts[k], 0)
+                        total, after, below = demerits + cost, nexts[k], 0
                     elif row < MAX_HYPHENATED_LINES:
-                        total, key = demerits + (cost + prices[row]), (at[k], row + 1)
+                        total, after, below = demerits + (cost + prices[row]), at[k], row + 1
                     else:
                         continue  # one hyphenated line too many in a row
                     reached = True
-                    known = nodes.get(key)
-                    if known is None or total < known[0]:
-                        nodes[key] = (total, before, at[k], hyphens[k])
-                        heapq.heappush(starts, key[0])
+                    if total < least[below][after]:
+                        least[below][after] = total
+                        line_to[below][after] = (start, row, at[k], hyphens[k])
+                        heapq.heappush(starts, after)
                 if not reached:
                     end, hyphen = self._forced_break(start, available)
-                    key = (end, row + 1) if hyphen else (self.skip_spaces(end), 0)
-                    if key not in nodes or demerits + _FORCED < nodes[key][0]:
-                        nodes[key] = (demerits + _FORCED, before, end, hyphen)
-                        heapq.heappush(starts, key[0])
-        last: tuple[int, int] | None = min((k for k in nodes if k[0] == count), key=lambda k: nodes[k][0])
+                    after, below = (end, row + 1) if hyphen else (self.skip_spaces(end), 0)
+                    if demerits + _FORCED < least[below][after]:
+                        least[below][after] = demerits + _FORCED
+                        line_to[below][after] = (start, row, end, hyphen)
+                        heapq.heappush(starts, after)
+        # the paragraph's text never ends in an added hyphen: the last line's row is 0
+        if least[0][count] == math.inf:
+            # every way ran into a row past the limit: forced hyphens in more lines than that in a row
+            raise ValueError(f"no breaks found for a paragraph set {width}pt wide: {''.join(self.texts)!r}")
         found: list[tuple[int, bool]] = []
-        while last is not None and nodes[last][1] is not None:
-            _, last, end, hyphen = nodes[last]
+        line = line_to[0][count]
+        while line is not None:
+            start, row, end, hyphen = line
             found.append((end, hyphen))
+            line = line_to[row][start]
         return found[::-1]
 
     def _fits(self, start: int, end: int, available: float, hyphen: bool) -> bool:
