@@ -822,12 +822,15 @@ class _Clusters:
                 spacing = shortfall / (end - start - 1)
         # the last character of a justified line is a box of its own (see the module's docstring)
         boxes = [(start, end - 1), (end - 1, end)] if not last and end - start > 1 else [(start, end)]
-        runs = tuple(
-            Run("".join(self.texts[i] for i in group), bold)
-            for first, stop in boxes
-            for bold, group in itertools.groupby(range(first, stop), lambda i: self.bold[i])
-        )
+        runs = tuple(run for first, stop in boxes for run in self._runs(first, stop))
         return Line(runs=runs, spacing=spacing, indent=indent, last=last, word_spacing=word_spacing, hyphen=mark)
+
+    def _runs(self, first: int, stop: int) -> Iterator[Run]:
+        """The clusters ``first`` -> ``stop`` as runs, one a change of weight."""
+        for bold, group in itertools.groupby(self.bold[first:stop]):
+            clusters = len(list(group))
+            yield Run("".join(self.texts[first : first + clusters]), bold)
+            first += clusters
 
     def _justification(self, shortfall: float, spaces: int, gaps: int, last: bool) -> tuple[float, float]:
         """Word spacing and letter-spacing (pt) that close a line's ``shortfall`` within the limits; a
