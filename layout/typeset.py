@@ -312,6 +312,7 @@ def _right_to_left(cluster: str) -> bool:
     return unicodedata.bidirectional(cluster[0]) in ("R", "AL")
 
 
+@functools.lru_cache(maxsize=8192)  # a paragraph's characters are a few dozen of the alphabet's
 def _kind(char: str) -> int:
     if char.isspace() and char != "\u00a0":
         return _SPACE
@@ -563,33 +564,41 @@ class _Shape:
                 text = text[1:]
             for face, part in typesetter._segments(text, run.bold):
                 first = len(self.texts)
-                for chars, advance in face.clusters(part):
-                    kind = _kind(chars[0])
-                    self.texts.append(chars)
-                    self.bold.append(run.bold)
-                    self.faces.append(face)
-                    # a Latin face's characters are all narrow, proportional text: “quotes” and dashes too
-                    self.kinds.append(kind if face.ideographic or kind == _SPACE else _NARROW)
-                    self.advances.append(advance)
+                clusters = face.clusters(part)
+                self.texts += [chars for chars, _ in clusters]
+                self.advances += [advance for _, advance in clusters]
+                self.bold += [run.bold] * len(clusters)
+                self.faces += [face] * len(clusters)
+                kinds = [_kind(chars[0]) for chars, _ in clusters]
+                # a Latin face's characters are all narrow, proportional text: “quotes” and dashes too
+                self.kinds += kinds if face.ideographic else [_SPACE if k == _SPACE else _NARROW for k in kinds]
                 self.face_runs.append((face, first, len(self.texts)))
         self.count = len(self.texts)
         self.space_count = [0, *itertools.accumulate(kind == _SPACE for kind in self.kinds)]
-        self.breakable = [self._may_break_before(i) for i in range(self.count)] + [True]
+        self.breakable = self._breaks_before()
         self.text_end = self.trim(0, self.count)
 
-    def _may_break_before(self, i: int) -> bool:
-        if i == 0 or self.kinds[i] == _SPACE or self.texts[i][0] in NO_LINE_START:
-            return False
-        before = self.kinds[i - 1]
-        if before == _SPACE:
-            # a quoted right-to-left phrase stays on one line: broken across lines, its words lose their order
-            # (each line is reordered on its own, so the phrase no longer reads back whole)
-            opening = next((j for j in range(i - 1, -1, -1) if self.kinds[j] != _SPACE), None)
-            return not (opening is not None and _right_to_left(self.texts[opening]) and _right_to_left(self.texts[i]))
-        if before == _NARROW and self.kinds[i] == _NARROW:
-            # in words, after a hyphen or a dash between letters (New-|York, word—|word)
-            return self.words and self.texts[i - 1] in BREAK_AFTER and self._letters_around(i - 1)
-        return self.texts[i - 1][-1] not in NO_LINE_END
+    def _breaks_before(self) -> list[bool]:
+        """Whether a line may break before each cluster, and after the last."""
+        kinds, texts = self.kinds, self.texts
+        breakable = [False] * self.count + [True]
+        opening = None  # the last cluster before ``i`` that is not a space
+        for i in range(1, self.count):
+            kind, before = kinds[i], kinds[i - 1]
+            if before != _SPACE:
+                opening = i - 1
+            if kind == _SPACE or texts[i][0] in NO_LINE_START:
+                continue
+            if before == _SPACE:
+                # a quoted right-to-left phrase stays on one line: broken across lines, its words lose their
+                # order (each line is reordered on its own, so the phrase no longer reads back whole)
+                breakable[i] = not (opening is not None and _right_to_left(texts[opening]) and _right_to_left(texts[i]))
+            elif before == _NARROW and kind == _NARROW:
+                # in words, after a hyphen or a dash between letters (New-|York, word—|word)
+                breakable[i] = self.words and texts[i - 1] in BREAK_AFTER and self._letters_around(i - 1)
+            else:
+                breakable[i] = texts[i - 1][-1] not in NO_LINE_END
+        return breakable
 
     def _letters_around(self, i: int) -> bool:
         return 0 < i < self.count - 1 and self.texts[i - 1][-1].isalpha() and self.texts[i + 1][0].isalpha()
@@ -634,13 +643,12 @@ class _Shape:
     def dictionary_points(self, word: int, end: int) -> list[int]:
         """Where the word ``word`` -> ``end`` may be hyphenated, as cluster indices: none in a word of
         digits, a word with an apostrophe or a word too short."""
-        chars = self.texts[word:end]
-        if self._hyphenator is None or not chars or any(len(cluster) != 1 for cluster in chars):
+        text = "".join(self.texts[word:end])
+        if self._hyphenator is None or not text or len(text) != end - word:  # a cluster of two characters
             return []
-        text = "".join(chars)
-        core = text.strip("".join({c for c in text if not c.isalpha()}))
-        if not core.isalpha():
-            return []
+        core = text if text.isalpha() else text.strip("".join({c for c in text if not c.isalpha()}))
+        if len(core) < HYPHEN_MIN_BEFORE + HYPHEN_MIN_AFTER or not core.isalpha():
+            return []  # too short to leave the letters a break needs on both sides of it
         lead = word + text.index(core)
         return [lead + point for point in self._hyphenator.positions(core)]
 
