@@ -396,6 +396,8 @@ class Typesetter:
         segments: list[tuple[_Face, str]] = []
         face, start = None, 0  # the face of the segment being read, and where it starts
         for at, char in enumerate(text):
+            if face is first and first.has(char):
+                continue  # the first face's, space or not: most characters, without asking what they are
             if face is not None and unicodedata.category(char) in ("Zs", "Cc", "Cf"):
                 continue
             found = first if first.has(char) else self._face_for(char, bold)
