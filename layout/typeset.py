@@ -521,14 +521,13 @@ def line_starts(text: str, lines: Sequence[Line]) -> list[int]:
         while at < len(text) and _kind(text[at]) == _SPACE:
             at += 1
         starts.append(at)
-        for char in line.text:
-            collapsed = _COLLAPSIBLE.match(text, at) if char == " " else None
+        for index, word in enumerate(line.text.split(" ")):
+            collapsed = _COLLAPSIBLE.match(text, at) if index else None  # the space before the word
             if collapsed:
                 at = collapsed.end()
-            elif text.startswith(char, at):
-                at += 1
-            else:
+            if (index and not collapsed) or not text.startswith(word, at):
                 raise ValueError(f"the set line {line.text!r} does not map back onto {text!r} at {at}")
+            at += len(word)
     if any(_kind(char) != _SPACE for char in text[at:]):
         raise ValueError(f"the set lines of {text!r} end at {at}, before its end")
     return starts
