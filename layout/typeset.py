@@ -312,7 +312,7 @@ def _right_to_left(cluster: str) -> bool:
     return unicodedata.bidirectional(cluster[0]) in ("R", "AL")
 
 
-@functools.lru_cache(maxsize=8192)  # a paragraph's characters are a few dozen of the alphabet's
+@functools.lru_cache(maxsize=8192)  # an issue uses a few hundred characters, a Chinese one a few thousand
 def _kind(char: str) -> int:
     if char.isspace() and char != "\u00a0":
         return _SPACE
@@ -660,12 +660,8 @@ class _Clusters:
     def __init__(self, shape: _Shape, size: float) -> None:
         self.shape, self.size, self.words = shape, size, shape.words
         self.texts, self.bold, self.faces, self.kinds = shape.texts, shape.bold, shape.faces, shape.kinds
-        self.count, self.breakable, self.skip_spaces, self._trim = (
-            shape.count,
-            shape.breakable,
-            shape.skip_spaces,
-            shape.trim,
-        )
+        self.count, self.breakable = shape.count, shape.breakable
+        self.skip_spaces, self._trim = shape.skip_spaces, shape.trim
         widths: list[float] = []
         for face, first, stop in shape.face_runs:
             scale = size / face.units_per_em
@@ -704,9 +700,11 @@ class _Clusters:
         row; at most ``MAX_HYPHENATED_LINES`` in a row. A paragraph whose first word is wider than
         the line is broken inside it (``_forced_break``).
 
-        The search tries a few thousand lines a paragraph, so its loop works on plain lists made once
-        (``_LineEnds``) and does each line's sums inline: the same operations, in the same order, as a
-        line's demerits were first written, so the same floats choose the same breaks."""
+        The search tries a few thousand lines a paragraph, so its loop works on plain lists: the line
+        ends (``_LineEnds``, made once a paragraph), the nodes by row and position. Its sums are written
+        inline, each the same operations in the same order as ever, and the lines are tried in the same
+        order (starts in text order, rows up, ends in text order; of equal demerits the first way found
+        is kept), so that the same floats choose the same breaks: plans do not change with its speed."""
         ends = self.shape.line_ends
         first, count = self.skip_spaces(0), self.count
         # the paths' nodes, by the hyphenated lines in a row above a line and where it starts: the least
@@ -763,7 +761,8 @@ class _Clusters:
                     continue
                 reached = False
                 for k, cost in lines:
-                    # keep the line if it reaches the next line's start with fewer demerits
+                    # keep the line if it reaches the next line's start with fewer demerits; a line without
+                    # a hyphen adds no price to its cost (``cost + 0.0`` is ``cost``: a cost is at least 100)
                     if not hyphens[k]:
                         total, after, below = demerits + cost, nexts[k], 0
                     elif row < MAX_HYPHENATED_LINES:
