@@ -293,15 +293,17 @@ class _Item:
 def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     """The fullest plan of ``issue`` on exactly ``page_count`` pages, or a ``FitError``: within the style's
     bounds, else within its dense preset's."""
-    try:
-        return _fit(issue, style, paper, page_count)
-    except FitError:
-        dense = style.densest()
-        if dense is None:
-            raise
-        plan = _fit(issue, dense, paper, page_count)
-        log.info("%s: set with the style's dense preset (%gpt body)", issue.source, plan.geometry.body_size)
-        return plan
+    # each grid tried sets and measures every paragraph again, at its size and width
+    with Typesetter.for_faces(style.body_faces, issue.settings.language).memoizing():
+        try:
+            return _fit(issue, style, paper, page_count)
+        except FitError:
+            dense = style.densest()
+            if dense is None:
+                raise
+            plan = _fit(issue, dense, paper, page_count)
+            log.info("%s: set with the style's dense preset (%gpt body)", issue.source, plan.geometry.body_size)
+            return plan
 
 
 def pages_filled(issue: Issue, style: Style, paper: Paper) -> int:

@@ -49,17 +49,19 @@ is one 2 em glyph and gets one letter-spacing, not two.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import hashlib
 import heapq
 import itertools
+import math
 import re
 import subprocess
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 import fontTools
 import pyphen
@@ -164,6 +166,9 @@ class _Face:
     def has(self, char: str) -> bool:
         return ord(char) in self._cmap
 
+    def has_all(self, text: str) -> bool:
+        return all(map(self._cmap.__contains__, map(ord, text)))
+
     def hyphen(self, size: float) -> Hyphen:
         """The hyphen glyph as a rule at ``size`` pt (its bounding box; a hyphen is a bar in every face
         this engine sets words in)."""
@@ -177,6 +182,22 @@ class _Face:
             bottom=y_min * scale,
             height=(y_max - y_min) * scale,
         )
+
+    def advances(self, text: str) -> list[int]:
+        """``text`` shaped: each cluster's advance in font units."""
+        if self.unligated(text):
+            return self.char_advances(text)
+        return [advance for _, advance in self.clusters(text)]
+
+    def unligated(self, text: str) -> bool:
+        """Whether ``text`` is shaped character by character: it holds no ligature's first and second glyphs."""
+        return self._ligature_chars.isdisjoint(text) or self._ligature_seconds.isdisjoint(text)
+
+    def char_advances(self, text: str) -> list[int]:
+        """Each character's advance alone, in font units."""
+        for char in set(text).difference(self._advance):
+            self.char_advance(char)
+        return list(map(self._advance.__getitem__, text))
 
     def char_advance(self, char: str) -> int:
         """The advance of one character alone, in font units (cached)."""
@@ -199,10 +220,8 @@ class _Face:
 
     def clusters(self, text: str) -> list[tuple[str, int]]:
         """``text`` shaped: each cluster's characters and advance in font units."""
-        if not any(char in self._ligature_chars for char in text) or not any(
-            char in self._ligature_seconds for char in text
-        ):
-            return [(char, self.char_advance(char)) for char in text]
+        if self.unligated(text):
+            return list(zip(text, self.char_advances(text)))
         # a glyph buffer: [glyph, the characters it stands for]
         buffer: list[list] = [[self._cmap.get(ord(char)), char] for char in text]
         for kind, table in self._lookups:
@@ -325,6 +344,7 @@ def _right_to_left(cluster: str) -> bool:
     return unicodedata.bidirectional(cluster[0]) in ("R", "AL")
 
 
+@functools.lru_cache(maxsize=8192)  # an issue uses a few hundred characters, a Chinese one a few thousand
 def _kind(char: str) -> int:
     if char.isspace() and char != "\u00a0":
         return _SPACE
@@ -348,6 +368,9 @@ class Typesetter:
         self._hyphenator = (
             pyphen.Pyphen(lang=dictionary, left=HYPHEN_MIN_BEFORE, right=HYPHEN_MIN_AFTER) if dictionary else None
         )
+        # what ``memoizing`` keeps: paragraphs' shapes, and texts' natural widths
+        self._shapes: dict[tuple[tuple[Run, ...], bool], _Shape] | None = None
+        self._widths: dict[tuple[str, float, bool], float] | None = None
 
     @classmethod
     @functools.cache
@@ -379,28 +402,43 @@ class Typesetter:
 
     def advance(self, text: str, size: float, bold: bool = False) -> float:
         """The natural width of ``text`` in pt at ``size`` pt, without letter-spacing."""
+        if self._widths is None:
+            return self._natural_width(text, size, bold)
+        key = (text, size, bold)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = self._natural_width(text, size, bold)
+        return width
+
+    def _natural_width(self, text: str, size: float, bold: bool) -> float:
         return sum(
-            advance * size / face.units_per_em
-            for face, part in self._segments(text, bold)
-            for _, advance in face.clusters(part)
+            [
+                advance * size / face.units_per_em
+                for face, part in self._segments(text, bold)
+                for advance in face.advances(part)
+            ]
         )
 
     def _segments(self, text: str, bold: bool) -> list[tuple[_Face, str]]:
         """``text`` cut where the face that sets it changes: each character in the first face that has
         it, white space in the face of the character before it (Pango never picks a font for a space)."""
         first = self._first.bold if bold else self._first.regular
-        if not self._fallbacks or all(map(first.has, text)):  # the common case: the first face has it all
+        if not self._fallbacks or first.has_all(text):  # the common case: the first face has it all
             return [(first, text)] if text else []
         segments: list[tuple[_Face, str]] = []
-        for char in text:
-            if segments and unicodedata.category(char) in ("Zs", "Cc", "Cf"):
-                face = segments[-1][0]
-            else:
-                face = self._face_for(char, bold)
-            if segments and segments[-1][0] is face:
-                segments[-1] = (face, segments[-1][1] + char)
-            else:
-                segments.append((face, char))
+        face, start = None, 0  # the face of the segment being read, and where it starts
+        for at, char in enumerate(text):
+            if face is first and first.has(char):
+                continue  # the first face's, space or not: most characters, without asking what they are
+            if face is not None and unicodedata.category(char) in ("Zs", "Cc", "Cf"):
+                continue
+            found = first if first.has(char) else self._face_for(char, bold)
+            if found is not face:
+                if face is not None:
+                    segments.append((face, text[start:at]))
+                face, start = found, at
+        if face is not None:
+            segments.append((face, text[start:]))
         return segments
 
     def _face_for(self, char: str, bold: bool) -> _Face:
@@ -412,6 +450,31 @@ class Typesetter:
             family = _family(name)
             face = family.bold if bold else family.regular
         return face
+
+    @contextlib.contextmanager
+    def memoizing(self) -> Iterator[None]:
+        """Within it, each paragraph is shaped once (its clusters, their advances and where its lines may
+        break, which do not depend on the size or the width) and each text's natural width is summed once
+        a size: planning sets and measures every paragraph of an issue on each grid it tries, and grids
+        share sizes. What is kept goes when the outermost ``with`` ends, so a long-lived process holds no
+        issue's text."""
+        outermost = self._shapes is None
+        if outermost:
+            self._shapes, self._widths = {}, {}
+        try:
+            yield
+        finally:
+            if outermost:
+                self._shapes = self._widths = None
+
+    def _shape(self, runs: Sequence[Run], *, words: bool) -> _Shape:
+        if self._shapes is None:
+            return _Shape(self, runs, words=words)
+        key = (tuple(runs), words)
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = _Shape(self, runs, words=words)
+        return shape
 
     def set_paragraph(
         self, runs: Sequence[Run], width: float, size: float, *, indent_em: float = 2.0, hyphenate: bool = False
@@ -426,7 +489,7 @@ class Typesetter:
         between letters and at its dictionary's points, and its word spaces may shrink to fit
         (see the module's docstring); headlines and other text the browser sets itself do without.
         """
-        clusters = _Clusters(self, runs, size, words=hyphenate and self.hyphenates)
+        clusters = _Clusters(self._shape(runs, words=hyphenate and self.hyphenates), size)
         # a first-line indent as wide as the column would leave no room for text: drop it
         first_indent = indent_em * size if indent_em * size < width else 0.0
         breaks = clusters.word_breaks(width, first_indent) if clusters.words else None
@@ -490,73 +553,85 @@ def line_starts(text: str, lines: Sequence[Line]) -> list[int]:
         while at < len(text) and _kind(text[at]) == _SPACE:
             at += 1
         starts.append(at)
-        for char in line.text:
-            collapsed = _COLLAPSIBLE.match(text, at) if char == " " else None
+        for index, word in enumerate(line.text.split(" ")):
+            collapsed = _COLLAPSIBLE.match(text, at) if index else None  # the space before the word
             if collapsed:
                 at = collapsed.end()
-            elif text.startswith(char, at):
-                at += 1
-            else:
+            if (index and not collapsed) or not text.startswith(word, at):
                 raise ValueError(f"the set line {line.text!r} does not map back onto {text!r} at {at}")
+            at += len(word)
     if any(_kind(char) != _SPACE for char in text[at:]):
         raise ValueError(f"the set lines of {text!r} end at {at}, before its end")
     return starts
 
 
-class _Clusters:
-    """A paragraph as shaped clusters with their widths (pt), kinds and break opportunities."""
+class _LineEnds(NamedTuple):
+    """Where the lines of a paragraph set in words may end, in text order, as parallel lists: what a
+    line ending at each needs, whatever its start and size. A line never starts on a space (it starts
+    at the paragraph's first character, after the spaces at a break, or inside a word at a hyphen), so
+    the end with its spaces trimmed is the same for every start before it."""
 
-    def __init__(self, typesetter: Typesetter, runs: Sequence[Run], size: float, *, words: bool) -> None:
-        self.size, self.words = size, words
+    at: list[int]  # the line's end, a cluster index
+    hyphen: list[bool]  # whether a hyphen is added there
+    trimmed: list[int]  # the end without the spaces before it
+    next: list[int]  # where the next line starts
+
+
+class _Shape:
+    """A paragraph as shaped clusters with their advances (font units), kinds and break opportunities:
+    all that does not depend on the size and width it is set at (``_Clusters`` adds those)."""
+
+    def __init__(self, typesetter: Typesetter, runs: Sequence[Run], *, words: bool) -> None:
+        self.words = words
         self._hyphenator = typesetter._hyphenator
         self.texts: list[str] = []
         self.bold: list[bool] = []
         self.faces: list[_Face] = []
         self.kinds: list[int] = []
-        widths: list[float] = []
+        self.advances: list[int] = []
+        self.face_runs: list[tuple[_Face, int, int]] = []  # (face, first cluster, past the last)
         for run in runs:
             # white-space: nowrap collapses spaces, tabs and newlines to one space, across elements too
             text = _COLLAPSIBLE.sub(" ", run.text)
             if text.startswith(" ") and self.texts and self.texts[-1] == " ":
                 text = text[1:]
             for face, part in typesetter._segments(text, run.bold):
-                scale = size / face.units_per_em
-                for chars, advance in face.clusters(part):
-                    kind = _kind(chars[0])
-                    self.texts.append(chars)
-                    self.bold.append(run.bold)
-                    self.faces.append(face)
-                    # a Latin face's characters are all narrow, proportional text: “quotes” and dashes too
-                    self.kinds.append(kind if face.ideographic or kind == _SPACE else _NARROW)
-                    widths.append(advance * scale)
+                first = len(self.texts)
+                clusters = face.clusters(part)
+                self.texts += [chars for chars, _ in clusters]
+                self.advances += [advance for _, advance in clusters]
+                self.bold += [run.bold] * len(clusters)
+                self.faces += [face] * len(clusters)
+                kinds = [_kind(chars[0]) for chars, _ in clusters]
+                # a Latin face's characters are all narrow, proportional text: “quotes” and dashes too
+                self.kinds += kinds if face.ideographic else [_SPACE if k == _SPACE else _NARROW for k in kinds]
+                self.face_runs.append((face, first, len(self.texts)))
         self.count = len(self.texts)
-        self.offsets = [0.0, *itertools.accumulate(widths)]  # offsets[i]: width of clusters [0, i)
-        # spaces[i]: the width of the spaces among clusters [0, i): what a line may shrink
-        self.spaces = [0.0, *itertools.accumulate(w if k == _SPACE else 0.0 for w, k in zip(widths, self.kinds))]
         self.space_count = [0, *itertools.accumulate(kind == _SPACE for kind in self.kinds)]
-        self.breakable = [self._may_break_before(i) for i in range(self.count)] + [True]
-        self._text_end = self._trim(0, self.count)
-        self._hyphens: dict[int, float] = {}
+        self.breakable = self._breaks_before()
+        self.text_end = self.trim(0, self.count)
 
-    def _hyphen_advance(self, face: _Face) -> float:
-        advance = self._hyphens.get(id(face))
-        if advance is None:
-            advance = self._hyphens[id(face)] = face.hyphen(self.size).advance
-        return advance
-
-    def _may_break_before(self, i: int) -> bool:
-        if i == 0 or self.kinds[i] == _SPACE or self.texts[i][0] in NO_LINE_START:
-            return False
-        before = self.kinds[i - 1]
-        if before == _SPACE:
-            # a quoted right-to-left phrase stays on one line: broken across lines, its words lose their order
-            # (each line is reordered on its own, so the phrase no longer reads back whole)
-            opening = next((j for j in range(i - 1, -1, -1) if self.kinds[j] != _SPACE), None)
-            return not (opening is not None and _right_to_left(self.texts[opening]) and _right_to_left(self.texts[i]))
-        if before == _NARROW and self.kinds[i] == _NARROW:
-            # in words, after a hyphen or a dash between letters (New-|York, word—|word)
-            return self.words and self.texts[i - 1] in BREAK_AFTER and self._letters_around(i - 1)
-        return self.texts[i - 1][-1] not in NO_LINE_END
+    def _breaks_before(self) -> list[bool]:
+        """Whether a line may break before each cluster, and after the last."""
+        kinds, texts = self.kinds, self.texts
+        breakable = [False] * self.count + [True]
+        opening = None  # the last cluster before ``i`` that is not a space
+        for i in range(1, self.count):
+            kind, before = kinds[i], kinds[i - 1]
+            if before != _SPACE:
+                opening = i - 1
+            if kind == _SPACE or texts[i][0] in NO_LINE_START:
+                continue
+            if before == _SPACE:
+                # a quoted right-to-left phrase stays on one line: broken across lines, its words lose their
+                # order (each line is reordered on its own, so the phrase no longer reads back whole)
+                breakable[i] = not (opening is not None and _right_to_left(texts[opening]) and _right_to_left(texts[i]))
+            elif before == _NARROW and kind == _NARROW:
+                # in words, after a hyphen or a dash between letters (New-|York, word—|word)
+                breakable[i] = self.words and texts[i - 1] in BREAK_AFTER and self._letters_around(i - 1)
+            else:
+                breakable[i] = texts[i - 1][-1] not in NO_LINE_END
+        return breakable
 
     def _letters_around(self, i: int) -> bool:
         return 0 < i < self.count - 1 and self.texts[i - 1][-1].isalpha() and self.texts[i + 1][0].isalpha()
@@ -566,10 +641,73 @@ class _Clusters:
             i += 1
         return i
 
-    def _trim(self, start: int, end: int) -> int:
+    def trim(self, start: int, end: int) -> int:
         while end > start and self.kinds[end - 1] == _SPACE:
             end -= 1
         return end
+
+    @functools.cached_property
+    def line_ends(self) -> _LineEnds:
+        breaks = sorted({(end, False) for end in range(1, self.count + 1) if self.breakable[end]} | self._points())
+        at = [end for end, _ in breaks]
+        return _LineEnds(
+            at,
+            [hyphen for _, hyphen in breaks],
+            [self.trim(0, end) for end in at],
+            [end if hyphen else self.skip_spaces(end) for end, hyphen in breaks],
+        )
+
+    def _points(self) -> set[tuple[int, bool]]:
+        """Every dictionary point of the paragraph's words, as a line end with a hyphen."""
+        points: set[tuple[int, bool]] = set()
+        word = 0
+        while word < self.count:
+            end = self.word_end(word)
+            points |= {(cut, True) for cut in self.dictionary_points(word, end)}
+            word = max(end, word + 1)
+        return points
+
+    def word_end(self, word: int) -> int:
+        end = word
+        while end < self.count and self.kinds[end] != _SPACE and (end == word or not self.breakable[end]):
+            end += 1
+        return end
+
+    def dictionary_points(self, word: int, end: int) -> list[int]:
+        """Where the word ``word`` -> ``end`` may be hyphenated, as cluster indices: none in a word of
+        digits, a word with an apostrophe or a word too short."""
+        text = "".join(self.texts[word:end])
+        if self._hyphenator is None or not text or len(text) != end - word:  # a cluster of two characters
+            return []
+        core = text if text.isalpha() else text.strip("".join({c for c in text if not c.isalpha()}))
+        if len(core) < HYPHEN_MIN_BEFORE + HYPHEN_MIN_AFTER or not core.isalpha():
+            return []  # too short to leave the letters a break needs on both sides of it
+        lead = word + text.index(core)
+        return [lead + point for point in self._hyphenator.positions(core)]
+
+
+class _Clusters:
+    """A paragraph's shape (``_Shape``) at a size: its clusters' widths (pt), and its lines."""
+
+    def __init__(self, shape: _Shape, size: float) -> None:
+        self.shape, self.size, self.words = shape, size, shape.words
+        self.texts, self.bold, self.faces, self.kinds = shape.texts, shape.bold, shape.faces, shape.kinds
+        self.count, self.breakable = shape.count, shape.breakable
+        self.skip_spaces, self._trim = shape.skip_spaces, shape.trim
+        widths: list[float] = []
+        for face, first, stop in shape.face_runs:
+            scale = size / face.units_per_em
+            widths += [advance * scale for advance in shape.advances[first:stop]]
+        self.offsets = [0.0, *itertools.accumulate(widths)]  # offsets[i]: width of clusters [0, i)
+        # spaces[i]: the width of the spaces among clusters [0, i): what a line may shrink
+        self.spaces = [0.0, *itertools.accumulate(w if k == _SPACE else 0.0 for w, k in zip(widths, self.kinds))]
+        self._hyphens: dict[int, float] = {}
+
+    def _hyphen_advance(self, face: _Face) -> float:
+        advance = self._hyphens.get(id(face))
+        if advance is None:
+            advance = self._hyphens[id(face)] = face.hyphen(self.size).advance
+        return advance
 
     def line_end(self, start: int, available: float) -> int:
         """Where the line from ``start`` ends: the last break that fits, else a forced break."""
@@ -592,112 +730,115 @@ class _Clusters:
         grows with the cube of how far its word spaces stretch or shrink towards their limits and
         steeply past them (a line left short), plus a price for a hyphen and more for a second in a
         row; at most ``MAX_HYPHENATED_LINES`` in a row. A paragraph whose first word is wider than
-        the line is broken inside it (``_forced_break``)."""
-        breaks = sorted({(end, False) for end in range(1, self.count + 1) if self.breakable[end]} | self._points())
-        ends = [end for end, _ in breaks]
-        first = self.skip_spaces(0)
-        # (start of a line, hyphenated lines in a row above it) -> (demerits so far, the node before,
-        # where the line above ended, whether it ended in a hyphen)
-        nodes: dict[tuple[int, int], tuple[float, tuple[int, int] | None, int, bool]] = {
-            (first, 0): (0.0, None, first, False)
-        }
-        starts, done = [first], set()  # every line ends after it starts: nodes are expanded in text order
+        the line is broken inside it (``_forced_break``).
+
+        The search tries a few thousand lines a paragraph, so its loop works on plain lists: the line
+        ends (``_LineEnds``, made once a paragraph), the nodes by row and position. Its sums are written
+        inline, each the same operations in the same order as ever, and the lines are tried in the same
+        order (starts in text order, rows up, ends in text order; of equal demerits the first way found
+        is kept), so that the same floats choose the same breaks: plans do not change with its speed."""
+        ends = self.shape.line_ends
+        first, count = self.skip_spaces(0), self.count
+        # the paths' nodes, by the hyphenated lines in a row above a line and where it starts: the least
+        # demerits of a way there (inf: none yet), and the line that ends it (its start, that start's row,
+        # its end, whether it ends in a hyphen); a row past the limit is reached only by a forced break,
+        # and goes no further
+        rows = range(MAX_HYPHENATED_LINES + 2)
+        least = [[math.inf] * (count + 1) for _ in rows]
+        line_to: list[list[tuple[int, int, int, bool] | None]] = [[None] * (count + 1) for _ in rows]
+        least[0][first] = 0.0
+        offsets, spaces, space_count, text_end = self.offsets, self.spaces, self.shape.space_count, self.shape.text_end
+        at, hyphens, trimmed, nexts = ends
+        # the added hyphen's advance at each end (0.0 where none is added)
+        marks = [self._hyphen_advance(self.faces[end - 1]) if h else 0.0 for end, h in zip(trimmed, hyphens)]
+        stretches = [max(1, n) * MAX_WORD_STRETCH * self.size for n in range(space_count[-1] + 1)]
+        shrink = 1 - MIN_WORD_SPACE
+        prices = [_HYPHEN + (_HYPHEN_AGAIN if row else 0.0) for row in range(MAX_HYPHENATED_LINES)]
+        limit = len(at)
+        # every line ends after it starts: nodes are expanded in text order, each start once
+        starts, done = [first], set()
         while starts:
             start = heapq.heappop(starts)
-            if start in done or start == self.count:
+            if start in done or start == count:
                 continue
             done.add(start)
             available = width - indent if start == first else width
-            for row in range(MAX_HYPHENATED_LINES + 1):
-                if (start, row) not in nodes:
+            # the lines from ``start`` that fit, each with its demerits but for a hyphen's price: the same
+            # for every count of hyphenated lines above it (a start is never a space: see ``_LineEnds``)
+            left, left_spaces, left_count = offsets[start], spaces[start], space_count[start]
+            lines: list[tuple[int, float]] = []
+            for k in range(bisect.bisect_right(at, start), limit):
+                end = trimmed[k]
+                natural = offsets[end] - left
+                if hyphens[k]:
+                    natural += marks[k]
+                shrinkable = shrink * (spaces[end] - left_spaces)
+                shortfall = available - natural
+                if shortfall + shrinkable < -_FIT_SLACK:  # too wide even with its spaces shrunk
+                    if not hyphens[k]:
+                        break  # every later line is wider still
                     continue
-                demerits, reached = nodes[(start, row)][0], False
-                for end, hyphen in breaks[bisect.bisect_right(ends, start) :]:
-                    cost = self._cost(start, end, available, hyphen, row)
-                    if cost is None:
-                        if not hyphen:
-                            break  # every later line is wider still
-                        continue
+                if shortfall < 0:
+                    ratio = -shortfall / shrinkable if shrinkable else 0.0
+                elif end == text_end:
+                    ratio = 0.0  # a paragraph's last line is set at its natural width
+                else:
+                    # a line of one word, which has no space to stretch, is judged as if it had one
+                    ratio = shortfall / stretches[space_count[end] - left_count]
+                badness = 100 * ratio**3 if ratio <= 1 else 100 + _SHORT * (ratio - 1)
+                lines.append((k, (_LINE + badness) ** 2))
+            for row in range(MAX_HYPHENATED_LINES + 1):
+                demerits = least[row][start]
+                if demerits == math.inf:
+                    continue
+                reached = False
+                for k, cost in lines:
+                    # keep the line if it reaches the next line's start with fewer demerits; a line without
+                    # a hyphen adds no price to its cost (``cost + 0.0`` is ``cost``: a cost is at least 100)
+                    if not hyphens[k]:
+                        total, after, below = demerits + cost, nexts[k], 0
+                    elif row < MAX_HYPHENATED_LINES:
+                        total, after, below = demerits + (cost + prices[row]), at[k], row + 1
+                    else:
+                        continue  # one hyphenated line too many in a row
                     reached = True
-                    heapq.heappush(starts, self._relax(nodes, (start, row), demerits + cost, end, hyphen))
+                    if total < least[below][after]:
+                        least[below][after] = total
+                        line_to[below][after] = (start, row, at[k], hyphens[k])
+                        heapq.heappush(starts, after)
                 if not reached:
                     end, hyphen = self._forced_break(start, available)
-                    heapq.heappush(starts, self._relax(nodes, (start, row), demerits + _FORCED, end, hyphen))
-        key = min((k for k in nodes if k[0] == self.count), key=lambda k: nodes[k][0])
+                    after, below = (end, row + 1) if hyphen else (self.skip_spaces(end), 0)
+                    if demerits + _FORCED < least[below][after]:
+                        least[below][after] = demerits + _FORCED
+                        line_to[below][after] = (start, row, end, hyphen)
+                        heapq.heappush(starts, after)
+        # the paragraph's text never ends in an added hyphen: the last line's row is 0
+        if least[0][count] == math.inf:
+            # every way ran into a row past the limit: forced hyphens in more lines than that in a row
+            raise ValueError(f"no breaks found for a paragraph set {width}pt wide: {''.join(self.texts)!r}")
         found: list[tuple[int, bool]] = []
-        while nodes[key][1] is not None:
-            _, before, end, hyphen = nodes[key]
+        line = line_to[0][count]
+        while line is not None:
+            start, row, end, hyphen = line
             found.append((end, hyphen))
-            key = before  # type: ignore[assignment]
+            line = line_to[row][start]
         return found[::-1]
 
-    def _relax(self, nodes: dict, before: tuple[int, int], demerits: float, end: int, hyphen: bool) -> int:
-        """Keep the line ``before`` -> ``end`` if it reaches its next node with fewer demerits; the
-        next line's start."""
-        key = (end, before[1] + 1) if hyphen else (self.skip_spaces(end), 0)
-        if key not in nodes or demerits < nodes[key][0]:
-            nodes[key] = (demerits, before, end, hyphen)
-        return key[0]
-
-    def _cost(self, start: int, end: int, available: float, hyphen: bool, row: int) -> float | None:
-        """The demerits of the line ``start`` -> ``end``; None when it does not fit even with its spaces
-        shrunk to ``MIN_WORD_SPACE``, or would be one hyphenated line too many in a row."""
-        if hyphen and row >= MAX_HYPHENATED_LINES:
-            return None
-        end_ = self._trim(start, end)
-        natural = self.offsets[end_] - self.offsets[start]
+    def _fits(self, start: int, end: int, available: float, hyphen: bool) -> bool:
+        """Whether the line ``start`` -> ``end`` fits ``available`` with its spaces shrunk to ``MIN_WORD_SPACE``."""
+        end = self._trim(start, end)
+        natural = self.offsets[end] - self.offsets[start]
         if hyphen:
-            natural += self._hyphen_advance(self.faces[end_ - 1])
-        spaces = self.spaces[end_] - self.spaces[start]
-        shrinkable = (1 - MIN_WORD_SPACE) * spaces
-        shortfall = available - natural
-        if shortfall + shrinkable < -_FIT_SLACK:
-            return None
-        if shortfall < 0:
-            ratio = -shortfall / shrinkable if shrinkable else 0.0
-        elif end_ == self._text_end:
-            ratio = 0.0  # a paragraph's last line is set at its natural width
-        else:
-            # a line of one word, which has no space to stretch, is judged as if it had one
-            stretch = max(1, self.space_count[end_] - self.space_count[start]) * MAX_WORD_STRETCH * self.size
-            ratio = shortfall / stretch
-        badness = 100 * ratio**3 if ratio <= 1 else 100 + _SHORT * (ratio - 1)
-        return (_LINE + badness) ** 2 + (_HYPHEN + (_HYPHEN_AGAIN if row else 0.0) if hyphen else 0.0)
-
-    def _points(self) -> set[tuple[int, bool]]:
-        """Every dictionary point of the paragraph's words, as a line end with a hyphen."""
-        points: set[tuple[int, bool]] = set()
-        word = 0
-        while word < self.count:
-            end = self._word_end(word)
-            points |= {(cut, True) for cut in self._dictionary_points(word, end)}
-            word = max(end, word + 1)
-        return points
-
-    def _word_end(self, word: int) -> int:
-        end = word
-        while end < self.count and self.kinds[end] != _SPACE and (end == word or not self.breakable[end]):
-            end += 1
-        return end
-
-    def _dictionary_points(self, word: int, end: int) -> list[int]:
-        """Where the word ``word`` -> ``end`` may be hyphenated, as cluster indices: none in a word of
-        digits, a word with an apostrophe or a word too short."""
-        chars = self.texts[word:end]
-        if self._hyphenator is None or not chars or any(len(cluster) != 1 for cluster in chars):
-            return []
-        text = "".join(chars)
-        core = text.strip("".join({c for c in text if not c.isalpha()}))
-        if not core.isalpha():
-            return []
-        lead = word + text.index(core)
-        return [lead + point for point in self._hyphenator.positions(core)]
+            natural += self._hyphen_advance(self.faces[end - 1])
+        spaces = self.spaces[end] - self.spaces[start]
+        return available - natural + (1 - MIN_WORD_SPACE) * spaces >= -_FIT_SLACK
 
     def _forced_break(self, start: int, available: float) -> tuple[int, bool]:
         """A line where no break fits (its first word is wider than the line): the word hyphenated at
         its last dictionary point that fits, else cut by clusters."""
-        for cut in reversed(self._dictionary_points(start, self._word_end(start))):
-            if self._cost(start, cut, available, True, 0) is not None:
+        for cut in reversed(self.shape.dictionary_points(start, self.shape.word_end(start))):
+            if self._fits(start, cut, available, True):
                 return cut, True
         return self.line_end(start, available), False
 
@@ -721,12 +862,15 @@ class _Clusters:
                 spacing = shortfall / (end - start - 1)
         # the last character of a justified line is a box of its own (see the module's docstring)
         boxes = [(start, end - 1), (end - 1, end)] if not last and end - start > 1 else [(start, end)]
-        runs = tuple(
-            Run("".join(self.texts[i] for i in group), bold)
-            for first, stop in boxes
-            for bold, group in itertools.groupby(range(first, stop), lambda i: self.bold[i])
-        )
+        runs = tuple(run for first, stop in boxes for run in self._runs(first, stop))
         return Line(runs=runs, spacing=spacing, indent=indent, last=last, word_spacing=word_spacing, hyphen=mark)
+
+    def _runs(self, first: int, stop: int) -> Iterator[Run]:
+        """The clusters ``first`` -> ``stop`` as runs, one a change of weight."""
+        for bold, group in itertools.groupby(self.bold[first:stop]):
+            clusters = len(list(group))
+            yield Run("".join(self.texts[first : first + clusters]), bold)
+            first += clusters
 
     def _justification(self, shortfall: float, spaces: int, gaps: int, last: bool) -> tuple[float, float]:
         """Word spacing and letter-spacing (pt) that close a line's ``shortfall`` within the limits; a

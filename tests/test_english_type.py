@@ -135,6 +135,21 @@ def test_headlines_and_chinese_are_never_hyphenated(setter: Typesetter) -> None:
     assert not Typesetter.for_faces(("Noto Serif CJK SC",), "zh-Hans").hyphenates
 
 
+def test_what_planning_keeps_of_a_paragraph_changes_none_of_its_lines(setter: Typesetter) -> None:
+    """issue 11: while an issue is planned the typesetter keeps each paragraph's shape and each text's
+    width (every grid tried sets the paragraphs again, at another size or width); a paragraph set from what
+    was kept is set as it is afresh, line for line and float for float."""
+    runs = [Run("The Harlow Valley Grange ", bold=True), Run(TEXT)]
+    settings = [(width, size) for width in (60, 120, 150) for size in (7.25, 9.0)]
+    afresh = [setter.set_paragraph(runs, width, size, hyphenate=True) for width, size in settings]
+    widths = [setter.advance(TEXT, size) for _, size in settings]
+    with setter.memoizing(), setter.memoizing():  # planning within planning shares what is kept
+        for _ in range(2):
+            assert [setter.set_paragraph(runs, width, size, hyphenate=True) for width, size in settings] == afresh
+            assert [setter.advance(TEXT, size) for _, size in settings] == widths
+    assert [setter.set_paragraph(runs, width, size, hyphenate=True) for width, size in settings] == afresh
+
+
 def test_the_pdf_reads_each_hyphenated_word_whole_and_draws_its_hyphen(english: Built) -> None:
     hyphenated = [line for line in planned_lines(english) if line.hyphen]
     hyphen = hyphenated[0].hyphen
