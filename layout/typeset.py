@@ -729,8 +729,8 @@ class _Clusters:
         (Knuth and Plass's total fit, without their fitness classes). Each line costs its badness, which
         grows with the cube of how far its word spaces stretch or shrink towards their limits and
         steeply past them (a line left short), plus a price for a hyphen and more for a second in a
-        row; at most ``MAX_HYPHENATED_LINES`` in a row. A paragraph whose first word is wider than
-        the line is broken inside it (``_forced_break``).
+        row; at most ``MAX_HYPHENATED_LINES`` in a row, but in a word longer than that many lines. A line
+        whose first word is wider than the line is broken inside it (``_forced_break``).
 
         The search tries a few thousand lines a paragraph, so its loop works on plain lists: the line
         ends (``_LineEnds``, made once a paragraph), the nodes by row and position. Its sums are written
@@ -741,8 +741,9 @@ class _Clusters:
         first, count = self.skip_spaces(0), self.count
         # the paths' nodes, by the hyphenated lines in a row above a line and where it starts: the least
         # demerits of a way there (inf: none yet), and the line that ends it (its start, that start's row,
-        # its end, whether it ends in a hyphen); a row past the limit is reached only by a forced break,
-        # and goes no further
+        # its end, whether it ends in a hyphen); the row past the limit is reached only by forced breaks (a
+        # word longer than the hyphen limit's lines, as OCR makes of words run together) and goes on
+        # without a hyphen but a forced one
         rows = range(MAX_HYPHENATED_LINES + 2)
         least = [[math.inf] * (count + 1) for _ in rows]
         line_to: list[list[tuple[int, int, int, bool] | None]] = [[None] * (count + 1) for _ in rows]
@@ -787,7 +788,7 @@ class _Clusters:
                     ratio = shortfall / stretches[space_count[end] - left_count]
                 badness = 100 * ratio**3 if ratio <= 1 else 100 + _SHORT * (ratio - 1)
                 lines.append((k, (_LINE + badness) ** 2))
-            for row in range(MAX_HYPHENATED_LINES + 1):
+            for row in rows:
                 demerits = least[row][start]
                 if demerits == math.inf:
                     continue
@@ -808,15 +809,12 @@ class _Clusters:
                         heapq.heappush(starts, after)
                 if not reached:
                     end, hyphen = self._forced_break(start, available)
-                    after, below = (end, row + 1) if hyphen else (self.skip_spaces(end), 0)
+                    after, below = (end, min(row + 1, rows[-1])) if hyphen else (self.skip_spaces(end), 0)
                     if demerits + _FORCED < least[below][after]:
                         least[below][after] = demerits + _FORCED
                         line_to[below][after] = (start, row, end, hyphen)
                         heapq.heappush(starts, after)
         # the paragraph's text never ends in an added hyphen: the last line's row is 0
-        if least[0][count] == math.inf:
-            # every way ran into a row past the limit: forced hyphens in more lines than that in a row
-            raise ValueError(f"no breaks found for a paragraph set {width}pt wide: {''.join(self.texts)!r}")
         found: list[tuple[int, bool]] = []
         line = line_to[0][count]
         while line is not None:

@@ -22,6 +22,7 @@ import pytest
 from layout.build import BuildOptions, Built, make
 from layout.style import load_style
 from layout.typeset import (
+    MAX_HYPHENATED_LINES,
     MAX_LETTER_SPACING,
     MAX_WORD_STRETCH,
     MIN_WORD_SPACE,
@@ -120,6 +121,17 @@ def test_a_hyphenated_paragraph_still_maps_back_onto_its_text(setter: Typesetter
     assert "".join(TEXT[a:b].replace(" ", "") for a, b in zip(starts, [*starts[1:], len(TEXT)])) == TEXT.replace(
         " ", ""
     )
+
+
+@pytest.mark.parametrize("width", [25, 60, 140])
+def test_words_run_together_longer_than_the_hyphen_limits_lines_are_set_whole(setter: Typesetter, width) -> None:
+    """OCR that misses the spaces of a faded line makes one word of a sentence: it takes more lines, each
+    hyphenated, than the limit of hyphens in a row allows, and is still set (planning failed on it)."""
+    run_together = "theboardofsupervisorsmetonthursdayandorderedthattheroadfromthecourthousetotheferry" * 3
+    text = f"Before it {run_together} and after it."
+    lines = setter.set_paragraph([Run(text)], width, 8.5, hyphenate=True)
+    assert sum(1 for line in lines if line.hyphen) > MAX_HYPHENATED_LINES
+    assert "".join(line.text for line in lines).replace(" ", "") == text.replace(" ", "")
 
 
 def test_a_hyphen_in_the_text_is_a_break_and_adds_no_second_hyphen(setter: Typesetter) -> None:
