@@ -24,7 +24,7 @@ from layout.options import ARCHIVAL, NO_ATTACHMENTS, BuildOptions
 from layout.output import check_writable, failed_path, staged_outputs
 from layout.pdf import front_page_png, render_html, render_pdf
 from layout.photos import photo_files
-from layout.plan import Plan, pages_filled, plan_issue
+from layout.plan import Plan, largely_blank, plan_filled, plan_issue
 from layout.readers import read_issue
 from layout.readers.newspaper import language_of
 from layout.style import Paper, Style, load_style, style_for_language
@@ -47,16 +47,32 @@ class Built:
 
 def _plan(issue: Issue, style: Style, papers: list[Paper]) -> tuple[Plan, int]:
     """The plan on the first of ``papers`` that holds the issue on its page count (the pages its text fills
-    when it names none), and that count; the last paper's ``FitError`` when none does."""
+    when it names none: ``plan_filled``), and that count; the last paper's ``FitError`` when none does.
+    Pages the plan leaves largely blank are reported."""
     *smaller, last = papers
     for paper in smaller:
-        page_count = issue.page_count or pages_filled(issue, style, paper)
         try:
-            return plan_issue(issue, style, paper, page_count), page_count
+            plan = _plan_on(issue, style, paper)
+            break
         except FitError:
-            log.info("%s: %d pages of %s do not hold it; trying a larger paper", issue.source, page_count, paper.name)
-    page_count = issue.page_count or pages_filled(issue, style, last)
-    return plan_issue(issue, style, last, page_count), page_count
+            log.info("%s: %s does not hold it on its pages; trying a larger paper", issue.source, paper.name)
+    else:
+        plan = _plan_on(issue, style, last)
+    if blank := largely_blank(plan):
+        log.warning(
+            "%s: set at %gpt, the fullest its pages allow, the content leaves page(s) %s largely blank; "
+            "give fewer pages (--pages) or a smaller paper (--paper)",
+            issue.source,
+            plan.geometry.body_size,
+            ", ".join(map(str, blank)),
+        )
+    return plan, len(plan.pages)
+
+
+def _plan_on(issue: Issue, style: Style, paper: Paper) -> Plan:
+    if issue.page_count:
+        return plan_issue(issue, style, paper, issue.page_count)
+    return plan_filled(issue, style, paper)
 
 
 def style_of(issue: Issue, options: BuildOptions) -> Style:

@@ -18,6 +18,7 @@ e-book where each page's part of a story begins (``Plan.page_parts``).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import logging
 import math
@@ -306,14 +307,57 @@ def plan_issue(issue: Issue, style: Style, paper: Paper, page_count: int) -> Pla
             return plan
 
 
+def plan_filled(issue: Issue, style: Style, paper: Paper) -> Plan:
+    """The plan of an issue that names no page count: on the pages its content fills at the style's preferred
+    body size. They are counted by flowing the text into the pages' columns (``pages_filled``), but pages made
+    up in modules can hold more than that flow (a 150,000-character English issue flowed onto 55 pages of A4
+    and was made up on 51, leaving four empty), so while a plan's last pages are left largely blank it is
+    made again on fewer (``_on_fewer_pages``)."""
+    plan = plan_issue(issue, style, paper, pages_filled(issue, style, paper))
+    smallest = min(style.body_size.preferred or style.body_size.max, plan.geometry.body_size)
+    with Typesetter.for_faces(style.body_faces, issue.settings.language).memoizing():
+        while _blank_at_end(plan) and (fewer := _on_fewer_pages(issue, style, paper, plan, smallest)):
+            plan = fewer
+    return plan
+
+
+def _on_fewer_pages(issue: Issue, style: Style, paper: Paper, plan: Plan, smallest: float) -> Plan | None:
+    """``plan``'s issue on fewer pages, in the style's own grids (its dense preset's type is smaller still):
+    on the pages its content reaches, in whatever type holds it there (a page it leaves empty fails
+    verification), else on one page fewer if the type is not smaller than ``smallest`` (a last page partly
+    blank reads better than smaller type); None when neither holds."""
+    reached = max((page.number for page in plan.pages if page.pieces), default=1)
+    empty = reached < len(plan.pages)
+    for page_count in range(reached, len(plan.pages)) if empty else range(max(1, reached - 1), reached):
+        with contextlib.suppress(FitError):
+            fewer = _fit(issue, style, paper, page_count)
+            if empty or fewer.geometry.body_size >= smallest:
+                return fewer
+    return None
+
+
 def pages_filled(issue: Issue, style: Style, paper: Paper) -> int:
-    """How many pages the issue's content fills at the style's preferred body size and its most open
-    leading: the page count of an issue that names none."""
+    """How many pages the issue's content fills when flowed into the pages' columns at the style's preferred
+    body size and its most open leading."""
     size = style.body_size.preferred or style.body_size.max
     typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
     measure = _Measure(issue, _geometry(style, paper, size, style.leading.max), style, typesetter, {})
     pages, _ = _flow(measure, None)
     return len(pages)
+
+
+def largely_blank(plan: Plan) -> list[int]:
+    """The numbers of the plan's pages that its content leaves largely blank (more than ``UNDERFULL``)."""
+    return [page.number for page in plan.pages if _largely_blank(page)]
+
+
+def _blank_at_end(plan: Plan) -> int:
+    """How many of the plan's last pages are left largely blank."""
+    return sum(1 for _ in itertools.takewhile(_largely_blank, reversed(plan.pages)))
+
+
+def _largely_blank(page: Page) -> bool:
+    return page.blank_rows > UNDERFULL * page.rows
 
 
 def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
@@ -373,7 +417,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
     reach = area(tightest) / max(_filled_share(balanced(tightest)), 1e-3)
     estimate = next(index for index in range(len(grids)) if area(index) <= reach)
     start = max(0, estimate - 2 * leadings)
-    if not make(start)[0] and any(page.blank_rows > UNDERFULL * page.rows for page in balanced(start)):
+    if not make(start)[0] and any(map(_largely_blank, balanced(start))):
         start = 0  # the estimate was cautious: pages left largely blank there say a more open grid holds
     low = _most_open_holding(
         start, len(grids), leadings, lambda index: not known_not_to_hold(index) and not make(index)[0]
@@ -401,17 +445,7 @@ def _fit(issue: Issue, style: Style, paper: Paper, page_count: int) -> Plan:
         if score <= BLANK_TOLERANCE / geometry.inside_rows:
             break  # the most open grid that leaves the pages full, no headlines side by side, reads best
     assert best is not None  # make(low) holds everything
-    plan = best[1]
-    empty = [page.number for page in plan.pages if page.blank_rows > UNDERFULL * page.rows]
-    if empty:
-        log.warning(
-            "%s: set at %gpt, the fullest its pages allow, the content leaves page(s) %s largely blank; "
-            "give fewer pages (--pages) or a smaller paper (--paper)",
-            issue.source,
-            plan.geometry.body_size,
-            ", ".join(map(str, empty)),
-        )
-    return plan
+    return best[1]
 
 
 def _rows_short(issue: Issue, geometry: Geometry, typesetter: Typesetter, page_count: int) -> int:

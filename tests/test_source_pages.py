@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 
 from layout.build import BuildOptions, make
 from layout.model import Block, Issue, Masthead, Section, SectionKind
-from layout.plan import pages_filled, plan_issue
+from layout.plan import pages_filled, plan_filled, plan_issue
 from layout.readers import read_issue
 from layout.style import load_style
 from layout.verify import normalize
@@ -45,6 +46,36 @@ def test_an_issue_that_names_no_page_count_takes_the_pages_its_text_fills() -> N
     assert pages_filled(short, style, paper) == 1
     assert pages_filled(long, style, paper) > 2
     assert short.page_count is None
+
+
+def ocr_day(path: Path, characters: int, seed: int) -> Path:
+    """A long day of OCR text as plain lines: headlines in capitals over paragraphs of 20 to 200 words,
+    no page count, no page breaks (the same text for the same seed)."""
+    draw = random.Random(seed)
+    words = WORDS.lower().rstrip(".").split() + "of it as by she they would their been has who will more".split()
+    lines, count = ["THE VALLEY COURIER.", "Vol I No 1. TUESDAY, MAY 5, 1903. PRICE ONE CENT.", ""], 0
+    while count < characters:
+        lines += [" ".join(draw.choice(words) for _ in range(draw.randint(3, 8))).upper() + ".", ""]
+        for _ in range(draw.randint(2, 10)):
+            paragraph = " ".join(draw.choice(words) for _ in range(draw.randint(20, 200))) + "."
+            lines += [paragraph, ""]
+            count += len(paragraph)
+    path.write_text("\n".join(lines))
+    return path
+
+
+def test_an_issue_that_names_no_page_count_leaves_none_of_its_pages_empty(tmp_path) -> None:
+    """Its pages are counted by flowing its text into their columns, but pages made up in modules can hold
+    more: a day of 30,000 characters flowed onto more pages than its made-up content reaches, and the pages
+    left empty failed verification. It is made up again on the pages its content reaches."""
+    issue = read_issue(ocr_day(tmp_path / "courier.txt", 30_000, seed=4))
+    style = load_style("gazette")
+    paper = style.paper("a4")
+    flowed = plan_issue(issue, style, paper, pages_filled(issue, style, paper))
+    assert not all(page.pieces for page in flowed.pages), "the case: the flow's count leaves pages empty"
+    plan = plan_filled(issue, style, paper)
+    assert all(page.pieces for page in plan.pages)
+    assert len(plan.pages) < len(flowed.pages)
 
 
 def test_pieces_stay_on_the_page_the_source_names_even_when_page_one_holds_more_than_its_top() -> None:
