@@ -859,3 +859,21 @@ def test_a_story_is_placed_by_its_decks_when_its_body_is_too_short_to_place() ->
     ]
     _, placed, _ = conservation(units, "InsidetodayAVIALADY||AVIALADYYOURCHOICE54J", "PDF")
     assert placed == {0: [len("InsidetodayAVIALADY||AVIALADY")]}
+
+
+def test_a_paragraph_cut_by_a_jump_is_found_though_its_words_are_printed_together_further_on() -> None:
+    """Text repeats (an advertisement printed twice, a notice in two columns): the longest match of the
+    paragraph's start may stand past where its rest goes on after the jump, and the rest would then be
+    missed; the paragraph is found where its pieces stand in order."""
+    from layout.verify.text import Unit, conservation
+
+    start, rest = "Thecouncilmetonmondayandvoted", "tomendtheroadsbeforewinter"
+    page_1 = start + "(continuedonpage2)"
+    page_2 = "(continuedfrompage1)" + rest
+    page_3 = "Anoticeprintedagain:" + start + rest[:8] + "andotherwords"
+    findings, _, _ = conservation([Unit("paragraph", start + rest, 7, 0)], page_1 + page_2 + page_3, "PDF")
+    assert findings == []
+    missing = conservation([Unit("paragraph", start + "tomendthebridges", 7, 0)], page_1 + page_2 + page_3, "PDF")
+    assert [finding.message for finding in missing[0]] == [
+        "line 7: paragraph partly missing from the PDF (6 of 45 characters not found), first at “…dthe[bridges]”"
+    ]

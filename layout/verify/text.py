@@ -68,27 +68,38 @@ def _text_fields(record: Masthead | Section) -> list[tuple[str, str]]:
     ]
 
 
-def _find_pieces(unit: str, target: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Match ``unit`` in ``target`` as pieces in order: (found (start in target, length), lost (start in unit, length)).
+Pieces = tuple[
+    list[tuple[int, int]], list[tuple[int, int]]
+]  # found (start in target, length), lost (start in unit, length)
 
-    Greedy: from each point of the unit, the longest prefix that occurs after the previous piece, at
-    its first such place. A piece shorter than MIN_PIECE counts only if it ends the unit, after a piece
-    found or as the whole unit: a lone 。 found does not make a paragraph partly found."""
+
+def _find_pieces(unit: str, target: str) -> Pieces:
+    """Match ``unit`` in ``target`` as pieces in order, each after the one before.
+
+    Each piece is the longest prefix of what is left of the unit that occurs after the previous piece, at
+    its first such place (``_longest``). Where text repeats (an advertisement printed twice, a paragraph
+    made of the same sentences as another), that longest match can stand at the wrong place, past where
+    the rest of a story cut by a jump goes on; so a unit not found whole is matched again taking each piece
+    where its first ``MIN_PIECE`` characters first occur (``_earliest``), and the match that finds more of
+    it is kept. A piece shorter than MIN_PIECE counts only if it ends the unit, after a piece found or as
+    the whole unit: a lone 。 found does not make a paragraph partly found."""
+    found, lost = _pieces(unit, target, _longest)
+    if lost:
+        other = _pieces(unit, target, _earliest)
+        if sum(n for _, n in other[1]) < sum(n for _, n in lost):
+            return other
+    return found, lost
+
+
+def _pieces(unit: str, target: str, piece_at: Callable[[str, str, int], tuple[int, int]]) -> Pieces:
     found: list[tuple[int, int]] = []
     lost: list[tuple[int, int]] = []
     i, pos = 0, 0
     while i < len(unit):
-        lo, hi = 0, len(unit) - i  # longest length whose prefix occurs at or after pos
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if target.find(unit[i : i + mid], pos) != -1:
-                lo = mid
-            else:
-                hi = mid - 1
-        if lo >= MIN_PIECE or (lo and i + lo == len(unit) and (found or i == 0)):
-            start = target.find(unit[i : i + lo], pos)
-            found.append((start, lo))
-            i, pos = i + lo, start + lo
+        start, length = piece_at(unit[i:], target, pos)
+        if length >= MIN_PIECE or (length and i + length == len(unit) and (found or i == 0)):
+            found.append((start, length))
+            i, pos = i + length, start + length
         elif lost and lost[-1][0] + lost[-1][1] == i:
             lost[-1] = (lost[-1][0], lost[-1][1] + 1)
             i += 1
@@ -96,6 +107,30 @@ def _find_pieces(unit: str, target: str) -> tuple[list[tuple[int, int]], list[tu
             lost.append((i, 1))
             i += 1
     return found, lost
+
+
+def _longest(rest: str, target: str, pos: int) -> tuple[int, int]:
+    """Where in ``target``, at ``pos`` or after, the longest prefix of ``rest`` first occurs, and its length."""
+    lo, hi = 0, len(rest)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if target.find(rest[:mid], pos) != -1:
+            lo = mid
+        else:
+            hi = mid - 1
+    return target.find(rest[:lo], pos), lo
+
+
+def _earliest(rest: str, target: str, pos: int) -> tuple[int, int]:
+    """Where in ``target``, at ``pos`` or after, the first ``MIN_PIECE`` characters of ``rest`` first occur
+    (all of it, if shorter), and how much of ``rest`` goes on there; else ``_longest``'s answer."""
+    start = target.find(rest[:MIN_PIECE], pos)
+    if start == -1:
+        return _longest(rest, target, pos)
+    length = MIN_PIECE if len(rest) >= MIN_PIECE else len(rest)
+    while length < len(rest) and start + length < len(target) and target[start + length] == rest[length]:
+        length += 1
+    return start, length
 
 
 def conservation(units: list[Unit], target: str, where: str) -> tuple[list[Finding], dict[int, list[int]], dict]:
