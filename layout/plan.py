@@ -322,15 +322,14 @@ def plan_filled(issue: Issue, style: Style, paper: Paper) -> Plan:
 
 
 def _on_fewer_pages(issue: Issue, style: Style, paper: Paper, plan: Plan, smallest: float) -> Plan | None:
-    """``plan``'s issue on fewer pages, in the style's own grids (its dense preset's type is smaller still):
-    on the pages its content reaches, in whatever type holds it there (a page it leaves empty fails
-    verification), else on one page fewer if the type is not smaller than ``smallest`` (a last page partly
-    blank reads better than smaller type); None when neither holds."""
+    """``plan``'s issue on fewer pages: on the pages its content reaches, in whatever type holds it there (a
+    page it leaves empty fails verification), else on one page fewer if the type is not smaller than
+    ``smallest`` (a last page partly blank reads better than smaller type); None when neither holds."""
     reached = max((page.number for page in plan.pages if page.pieces), default=1)
     empty = reached < len(plan.pages)
     for page_count in range(reached, len(plan.pages)) if empty else range(max(1, reached - 1), reached):
         with contextlib.suppress(FitError):
-            fewer = _fit(issue, style, paper, page_count)
+            fewer = plan_issue(issue, style, paper, page_count)
             if empty or fewer.geometry.body_size >= smallest:
                 return fewer
     return None
