@@ -57,6 +57,7 @@ import itertools
 import math
 import re
 import subprocess
+import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -368,9 +369,7 @@ class Typesetter:
         self._hyphenator = (
             pyphen.Pyphen(lang=dictionary, left=HYPHEN_MIN_BEFORE, right=HYPHEN_MIN_AFTER) if dictionary else None
         )
-        # what ``memoizing`` keeps: paragraphs' shapes, and texts' natural widths
-        self._shapes: dict[tuple[tuple[Run, ...], bool], _Shape] | None = None
-        self._widths: dict[tuple[str, float, bool], float] | None = None
+        self._memo = _Memo()
 
     @classmethod
     @functools.cache
@@ -402,12 +401,13 @@ class Typesetter:
 
     def advance(self, text: str, size: float, bold: bool = False) -> float:
         """The natural width of ``text`` in pt at ``size`` pt, without letter-spacing."""
-        if self._widths is None:
+        widths = self._memo.widths
+        if widths is None:
             return self._natural_width(text, size, bold)
         key = (text, size, bold)
-        width = self._widths.get(key)
+        width = widths.get(key)
         if width is None:
-            width = self._widths[key] = self._natural_width(text, size, bold)
+            width = widths[key] = self._natural_width(text, size, bold)
         return width
 
     def _natural_width(self, text: str, size: float, bold: bool) -> float:
@@ -458,22 +458,24 @@ class Typesetter:
         a size: planning sets and measures every paragraph of an issue on each grid it tries, and grids
         share sizes. What is kept goes when the outermost ``with`` ends, so a long-lived process holds no
         issue's text."""
-        outermost = self._shapes is None
+        memo = self._memo
+        outermost = memo.shapes is None
         if outermost:
-            self._shapes, self._widths = {}, {}
+            memo.shapes, memo.widths = {}, {}
         try:
             yield
         finally:
             if outermost:
-                self._shapes = self._widths = None
+                memo.shapes = memo.widths = None
 
     def _shape(self, runs: Sequence[Run], *, words: bool) -> _Shape:
-        if self._shapes is None:
+        shapes = self._memo.shapes
+        if shapes is None:
             return _Shape(self, runs, words=words)
         key = (tuple(runs), words)
-        shape = self._shapes.get(key)
+        shape = shapes.get(key)
         if shape is None:
-            shape = self._shapes[key] = _Shape(self, runs, words=words)
+            shape = shapes[key] = _Shape(self, runs, words=words)
         return shape
 
     def set_paragraph(
@@ -504,6 +506,14 @@ class Typesetter:
             lines.append(clusters.line(start, end, width - indent, indent, hyphen))
             start = clusters.skip_spaces(end)
         return lines
+
+
+class _Memo(threading.local):
+    """What ``Typesetter.memoizing`` keeps, each thread its own: a typesetter is shared by the process (one
+    a style's faces), and a Dask worker run with several threads plans several issues at once."""
+
+    shapes: dict[tuple[tuple[Run, ...], bool], _Shape] | None = None  # paragraphs' shapes
+    widths: dict[tuple[str, float, bool], float] | None = None  # texts' natural widths, by size and weight
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import threading
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -160,6 +161,27 @@ def test_what_planning_keeps_of_a_paragraph_changes_none_of_its_lines(setter: Ty
             assert [setter.set_paragraph(runs, width, size, hyphenate=True) for width, size in settings] == afresh
             assert [setter.advance(TEXT, size) for _, size in settings] == widths
     assert [setter.set_paragraph(runs, width, size, hyphenate=True) for width, size in settings] == afresh
+
+
+def test_what_planning_keeps_is_each_threads_own(setter: Typesetter) -> None:
+    """One typesetter serves the whole process, and a Dask worker run with several threads plans several
+    issues at once: one thread's planning ending lets go of its own paragraphs only."""
+    other_ended = threading.Event()
+
+    def plan_another_issue() -> None:
+        with setter.memoizing():
+            setter.set_paragraph([Run(TEXT)], 120, 9.0, hyphenate=True)
+        other_ended.set()
+
+    with setter.memoizing():
+        lines = setter.set_paragraph([Run(TEXT)], 150, 10, hyphenate=True)
+        thread = threading.Thread(target=plan_another_issue)
+        thread.start()
+        thread.join()
+        assert other_ended.is_set()
+        assert setter._memo.shapes, "this thread's shapes are still kept"
+        assert setter.set_paragraph([Run(TEXT)], 150, 10, hyphenate=True) == lines
+    assert setter._memo.shapes is None
 
 
 def test_the_pdf_reads_each_hyphenated_word_whole_and_draws_its_hyphen(english: Built) -> None:
