@@ -314,7 +314,7 @@ def plan_filled(issue: Issue, style: Style, paper: Paper) -> Plan:
     and was made up on 51, leaving four empty), so while a plan's last pages are left largely blank it is
     made again on fewer (``_on_fewer_pages``)."""
     plan = plan_issue(issue, style, paper, pages_filled(issue, style, paper))
-    smallest = min(style.body_size.preferred or style.body_size.max, plan.geometry.body_size)
+    smallest = min(style.body_size.reckoned, plan.geometry.body_size)
     with Typesetter.for_faces(style.body_faces, issue.settings.language).memoizing():
         while _blank_at_end(plan) and (fewer := _on_fewer_pages(issue, style, paper, plan, smallest)):
             plan = fewer
@@ -338,7 +338,7 @@ def _on_fewer_pages(issue: Issue, style: Style, paper: Paper, plan: Plan, smalle
 def pages_filled(issue: Issue, style: Style, paper: Paper) -> int:
     """How many pages the issue's content fills when flowed into the pages' columns at the style's preferred
     body size and its most open leading."""
-    size = style.body_size.preferred or style.body_size.max
+    size = style.body_size.reckoned
     typesetter = Typesetter.for_faces(style.body_faces, issue.settings.language)
     measure = _Measure(issue, _geometry(style, paper, size, style.leading.max), style, typesetter, {})
     pages, _ = _flow(measure, None)

@@ -123,6 +123,11 @@ class Bounds:
         if self.preferred is not None and not self.min <= self.preferred <= self.max:
             raise ValueError(f"preferred {self.preferred:g} is not between min {self.min:g} and max {self.max:g}")
 
+    @property
+    def reckoned(self) -> float:
+        """``preferred``, else ``max``: what an issue that names no page count is reckoned at."""
+        return self.preferred or self.max
+
 
 @with_config(SCHEMA)
 @dataclass(frozen=True)

@@ -133,10 +133,8 @@ def _white(module: _Module, inked: list[_Inked]) -> tuple[float, float]:
     top, foot = module.box[3], module.box[1]
     white = area = 0.0
     for x0, x1 in module.columns:
-        if x0 <= x1:  # the glyphs whose centre is in [x0, x1)
-            bottoms = [y for _, y in feet[bisect.bisect_left(centres, x0) : bisect.bisect_left(centres, x1)]]
-        else:
-            bottoms = []
+        # the glyphs whose centre is in [x0, x1): none when x1 <= x0, the slice then running backwards
+        bottoms = [y for _, y in feet[bisect.bisect_left(centres, x0) : bisect.bisect_left(centres, x1)]]
         bottoms += [box[1] for box in (*module.heads, *module.frames) if box[0] < x1 and box[2] > x0]
         lowest = max(foot, min(bottoms, default=top))
         white += (x1 - x0) * (lowest - foot)
