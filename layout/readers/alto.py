@@ -436,10 +436,11 @@ def _text_block(block: Any, styles: dict[str, _Style]) -> TextBlock:
         first, hyphen = broken
         words.append(OcrWord(f"{first.get('CONTENT') or ''}{hyphen}", _number(first.get("WC")), first.sourceline))
     top, height = _number(block.get("VPOS")), _number(block.get("HEIGHT"))
+    placed = [box for box in boxes if box is not None]
     return text_block(
         words,
         line_starts,
-        [box for box in boxes if box is not None] if None not in boxes else [],
+        placed if len(placed) == len(boxes) else [],  # where every line stands, or nothing to go by
         ids=tuple(e.get("ID") for e in (block, *block.iterancestors()) if e.get("ID") and local(e).endswith("Block")),
         line=block.sourceline,
         last_line=text_lines[-1].sourceline if text_lines else block.sourceline,

@@ -32,6 +32,7 @@ from layout.model import Issue, issue_folder
 from layout.readers.alto import (
     Article,
     ArticlePart,
+    children,
     descendants,
     issue_from_pages,
     local,
@@ -99,7 +100,7 @@ def _files(root: Any, path: Path) -> dict[str, tuple[Path, int]]:
     folder = issue_folder(path)
     files: dict[str, tuple[Path, int]] = {}
     for file in descendants(root, "file"):
-        for location in (child for child in file if local(child) == "FLocat"):
+        for location in children(file, "FLocat"):
             href = (location.get(XLINK_HREF) or "").removeprefix("file://")
             target = (path.parent / href).resolve()
             if not target.is_relative_to(folder):
