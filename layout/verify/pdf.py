@@ -14,7 +14,6 @@ tombstoned headlines.
 
 from __future__ import annotations
 
-import itertools
 import re
 import statistics
 import unicodedata
@@ -27,7 +26,15 @@ from layout.makeup_map import MAKEUP_NAME
 from layout.model import Issue, RepairKind
 from layout.verify.files import check_identity
 from layout.verify.makeup import MapError, measure_makeup, read_map
-from layout.verify.pdf_pages import EDGE_TOLERANCE, Glyph, Page, as_read_from_print, intersect, read_pdf
+from layout.verify.pdf_pages import (
+    EDGE_TOLERANCE,
+    Glyph,
+    Page,
+    as_read_from_print,
+    box_arrays,
+    intersect,
+    read_pdf,
+)
 from layout.verify.report import Finding, PageMakeup, Report
 from layout.verify.text import CONTEXT, MIN_PIECE, Unit, conservation, normalize, quote, text_units
 
@@ -320,7 +327,7 @@ def _overlaps(glyphs: list[Glyph], cell: float = 24.0) -> list[tuple[Glyph, Glyp
     where the two meet, and a cell's glyphs are taken by their left edges, so that each is weighed only
     against those that start before it ends. A page has tens of thousands of glyphs: the grid is worked
     as arrays (``_neighbours``), and the pairs' shares in float64, the same arithmetic as Python's floats."""
-    lefts, feet, rights, heads = _boxes(glyphs)
+    lefts, feet, rights, heads = box_arrays([g.box for g in glyphs])
     i, j = _neighbours(lefts, feet, rights, heads, cell)
     areas = np.maximum(0.0, rights - lefts) * np.maximum(0.0, heads - feet)
     smaller = np.minimum(areas[i], areas[j])
@@ -336,12 +343,6 @@ def _overlaps(glyphs: list[Glyph], cell: float = 24.0) -> list[tuple[Glyph, Glyp
         if share > (OVERLAP_LIMIT_PUNCT if _is_punct(glyphs[a].text) or _is_punct(glyphs[b].text) else OVERLAP_LIMIT)
     )
     return [(glyphs[a], glyphs[b]) for a, b in pairs]
-
-
-def _boxes(glyphs: list[Glyph]) -> np.ndarray:
-    """The glyphs' boxes as four arrays: left edges, feet, right edges, heads."""
-    flat = itertools.chain.from_iterable([g.box for g in glyphs])  # fromiter reads floats quicker than np.array
-    return np.fromiter(flat, np.float64, count=4 * len(glyphs)).reshape(-1, 4).T
 
 
 def _neighbours(

@@ -545,13 +545,19 @@ def _ink(trim: Box, boxes: list[Box], shapes: list[list[Box]]) -> float:
 def _cells(boxes: list[Box], trim: Box, width: int, height: int) -> tuple[np.ndarray, ...]:
     """The 1 pt cells of the trim box each box covers, as arrays of their left, bottom, right and top
     cells (right and top the first not covered); boxes that cover none left out."""
-    corners = np.fromiter(itertools.chain.from_iterable(boxes), np.float64, count=4 * len(boxes)).reshape(-1, 4).T
+    corners = box_arrays(boxes)
     left = np.maximum(0, np.floor(corners[0] - trim[0])).astype(np.int64)
     bottom = np.maximum(0, np.floor(corners[1] - trim[1])).astype(np.int64)
     right = np.minimum(width, np.ceil(corners[2] - trim[0])).astype(np.int64)
     top = np.minimum(height, np.ceil(corners[3] - trim[1])).astype(np.int64)
     some = (left < right) & (bottom < top)
     return left[some], bottom[some], right[some], top[some]
+
+
+def box_arrays(boxes: list[Box]) -> np.ndarray:
+    """Boxes as four arrays (rows of one): their left edges, feet, right edges and heads."""
+    flat = itertools.chain.from_iterable(boxes)  # np.fromiter reads a page's floats in half np.array's time
+    return np.fromiter(flat, np.float64, count=4 * len(boxes)).reshape(-1, 4).T
 
 
 def _embedded(descriptor: Mapping) -> bool:
