@@ -264,9 +264,10 @@ def _layout(pages: list[Page]) -> list[Finding]:
     findings = []
     for number, page in enumerate(pages, start=1):
         glyphs = [g for g in page.glyphs if g.text.strip()]
-        off = [g for g in glyphs if not _inside(g.box, page.trim, EDGE_TOLERANCE)]
+        boxes = box_arrays([g.box for g in glyphs])
+        off = [glyphs[k] for k in np.flatnonzero(~_inside(boxes, page.trim, EDGE_TOLERANCE))]
         clipped = [g for g in glyphs if g.clip is not None and _share_inside(g.box, g.clip) < CLIP_VISIBLE]
-        pairs = _overlaps(glyphs)
+        pairs = _overlaps(glyphs, boxes)
         if off:
             findings.append(
                 Finding(
@@ -303,12 +304,13 @@ def _at(glyph: Glyph) -> str:
     return f"({glyph.box[0]:.0f}, {glyph.box[1]:.0f}) pt"
 
 
-def _inside(box, frame, tolerance: float) -> bool:
+def _inside(boxes: np.ndarray, frame, tolerance: float) -> np.ndarray:
+    """Which of the boxes (as ``box_arrays`` gives them) lie inside the frame, give or take the tolerance."""
     return (
-        box[0] >= frame[0] - tolerance
-        and box[1] >= frame[1] - tolerance
-        and box[2] <= frame[2] + tolerance
-        and box[3] <= frame[3] + tolerance
+        (boxes[0] >= frame[0] - tolerance)
+        & (boxes[1] >= frame[1] - tolerance)
+        & (boxes[2] <= frame[2] + tolerance)
+        & (boxes[3] <= frame[3] + tolerance)
     )
 
 
@@ -321,13 +323,13 @@ def _share_inside(box, frame) -> float:
     return _area(intersect(box, frame)) / area if area else 1.0
 
 
-def _overlaps(glyphs: list[Glyph], cell: float = 24.0) -> list[tuple[Glyph, Glyph]]:
+def _overlaps(glyphs: list[Glyph], boxes: np.ndarray, cell: float = 24.0) -> list[tuple[Glyph, Glyph]]:
     """Pairs of glyphs whose boxes cover more than OVERLAP_LIMIT of the smaller one, in drawing order.
     A grid keeps it linear: a pair is weighed once, in the cell that holds the lower left corner of
     where the two meet, and a cell's glyphs are taken by their left edges, so that each is weighed only
     against those that start before it ends. A page has tens of thousands of glyphs: the grid is worked
     as arrays (``_neighbours``), and the pairs' shares in float64, the same arithmetic as Python's floats."""
-    lefts, feet, rights, heads = box_arrays([g.box for g in glyphs])
+    lefts, feet, rights, heads = boxes  # the glyphs', as ``box_arrays`` gives them
     i, j = _neighbours(lefts, feet, rights, heads, cell)
     areas = np.maximum(0.0, rights - lefts) * np.maximum(0.0, heads - feet)
     smaller = np.minimum(areas[i], areas[j])
