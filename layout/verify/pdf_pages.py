@@ -49,9 +49,11 @@ _pdfdevice_log = logging.getLogger("pdfminer.pdfdevice")
 
 NAME_TREE_DEPTH = 8  # levels of a name tree read: a real PDF's few files need one or two
 EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding of font boxes)
+INK_BAND = 1 << 22  # cells of a page's 1 pt grid laid at once (16 MB of counts): a broadsheet page has 2.6 million
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page space (y up)
 Point = tuple[float, float]
+_Cells = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # boxes' left, bottom, right and top cells
 
 
 @dataclass(frozen=True)
@@ -514,35 +516,50 @@ def _bounds(points: list[Point]) -> Box:
 
 def _ink(trim: Box, boxes: list[Box], shapes: list[list[Box]]) -> float:
     """The share of the trim box that boxes (the glyphs') and shapes cover, on a grid of 1 pt cells. A
-    shape's own boxes combine even-odd (a ring is two boxes); a shape of one box is one more box. The
-    boxes are laid on the grid as arrays: each box's corners in a difference array (+1 at its lower left
-    and upper right, -1 at the others) summed along the rows, then up the columns, counts how many cover
-    each cell."""
-    x0, y0 = trim[0], trim[1]
-    width, height = math.ceil(trim[2] - x0), math.ceil(trim[3] - y0)
+    shape's own boxes combine even-odd (a ring is two boxes); a shape of one box is one more box. The grid
+    is laid a band of rows at a time (``INK_BAND``; a newspaper page is one band), so that a page of any
+    size takes bounded memory."""
+    width, height = math.ceil(trim[2] - trim[0]), math.ceil(trim[3] - trim[1])
     if width <= 0 or height <= 0:
         return 0.0
-    left, bottom, right, top = _cells(boxes + [shape[0] for shape in shapes if len(shape) == 1], trim, width, height)
-    covers = np.zeros((height + 1, width + 1), np.int32)
+    single = _cells(boxes + [shape[0] for shape in shapes if len(shape) == 1], trim, width, height)
+    several = [_cells(shape, trim, width, height) for shape in shapes if len(shape) > 1]
+    rows = max(1, INK_BAND // width)
+    inked = sum(_band_ink(single, several, foot, min(height, foot + rows), width) for foot in range(0, height, rows))
+    return inked / (width * height)
+
+
+def _band_ink(single: _Cells, several: list[_Cells], foot: int, head: int, width: int) -> int:
+    """How many cells of the rows from foot to head the boxes ink. Each box's corners go in a difference
+    array (+1 at its lower left and upper right, -1 at the others), summed along the rows, then up the
+    columns: the count of boxes covering each cell."""
+    left, bottom, right, top = _in_band(single, foot, head)
+    covers = np.zeros((head - foot + 1, width + 1), np.int32)
     corners = np.concatenate((bottom, bottom, top, top)), np.concatenate((left, right, left, right))
     np.add.at(covers, corners, np.repeat(np.array([1, -1, -1, 1], np.int32), len(left)))
     covers.cumsum(axis=1, out=covers)
-    for row in range(1, height):  # numpy's cumsum up the columns of a row-major array is several times slower
+    for row in range(1, head - foot):  # numpy's cumsum up the columns of a row-major array is several times slower
         covers[row] += covers[row - 1]
-    inked = covers[:height, :width] > 0
-    for shape in shapes:
-        if len(shape) > 1:
-            left, bottom, right, top = _cells(shape, trim, width, height)
-            if len(left):
-                region = inked[bottom.min() : top.max(), left.min() : right.max()]
-                painted = np.zeros_like(region)
-                for box in zip(left - left.min(), bottom - bottom.min(), right - left.min(), top - bottom.min()):
-                    painted[box[1] : box[3], box[0] : box[2]] ^= True
-                region |= painted
-    return int(np.count_nonzero(inked)) / (width * height)
+    inked = covers[:-1, :-1] > 0
+    for shape in several:
+        left, bottom, right, top = _in_band(shape, foot, head)
+        if len(left):  # the cells an odd number of the shape's boxes cover
+            region = inked[bottom.min() : top.max(), left.min() : right.max()]
+            painted = np.zeros_like(region)
+            for box in zip(left - left.min(), bottom - bottom.min(), right - left.min(), top - bottom.min()):
+                painted[box[1] : box[3], box[0] : box[2]] ^= True
+            region |= painted
+    return int(np.count_nonzero(inked))
 
 
-def _cells(boxes: list[Box], trim: Box, width: int, height: int) -> tuple[np.ndarray, ...]:
+def _in_band(cells: _Cells, foot: int, head: int) -> _Cells:
+    """The cells of the rows from foot to head, rows counted from foot."""
+    left, bottom, right, top = cells
+    some = (bottom < head) & (top > foot)
+    return left[some], np.maximum(bottom[some], foot) - foot, right[some], np.minimum(top[some], head) - foot
+
+
+def _cells(boxes: list[Box], trim: Box, width: int, height: int) -> _Cells:
     """The 1 pt cells of the trim box each box covers, as arrays of their left, bottom, right and top
     cells (right and top the first not covered); boxes that cover none left out."""
     corners = box_arrays(boxes)
