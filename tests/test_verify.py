@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import html
+import itertools
 import json
 import resource
 import weakref
@@ -21,6 +22,8 @@ import pikepdf
 import pytest
 from ebooklib import epub
 from hostile import zips
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTContainer, LTItem
 from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter, PDFResourceManager
@@ -38,7 +41,8 @@ from layout.readers.parse import parse_issue
 from layout.verify import Finding, near_empty_pages, normalize, page_number, verify_epub, verify_pdf
 from layout.verify.content_stream import tokens
 from layout.verify.epubcheck import Checker
-from layout.verify.pdf_pages import read_pdf
+from layout.verify.pdf import OVERLAP_LIMIT, OVERLAP_LIMIT_PUNCT, _overlaps
+from layout.verify.pdf_pages import Glyph, box_arrays, intersect, read_pdf
 
 LEAD = (
     "今年以来,昭通市工信局紧扣省委“3815”战略发展目标,深入推进“产业兴市”战略,扎实做好“产”的文章,"
@@ -374,6 +378,30 @@ def test_glyphs_drawn_over_each_other_fail(tmp_path):
     assert [f.message for f in report.findings] == [
         "page 2: 2 pairs of glyphs drawn over each other, first “重” and “重” "
         f"at {report.findings[0].message.split(' at ')[1]}"
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(*[st.integers(-10, 60)] * 2, *[st.integers(-1, 30)] * 2, st.sampled_from(["重", "a", "，", " "])),
+        max_size=40,
+    )
+)
+def test_glyphs_drawn_over_each_other_are_the_pairs_every_pair_weighed_finds(specs):
+    # boxes on a 2 pt lattice, so that many edges fall on the 24 pt grid's cell borders; some empty
+    glyphs = [Glyph(text, 1, "F", (2.0 * x, 2.0 * y, 2.0 * (x + w), 2.0 * (y + h)), None) for x, y, w, h, text in specs]
+
+    def area(box):
+        return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+    def drawn_over(a: Glyph, b: Glyph) -> bool:
+        smaller = min(area(a.box), area(b.box))
+        limit = OVERLAP_LIMIT_PUNCT if {a.text, b.text} & {"，", " "} else OVERLAP_LIMIT  # punctuation may squeeze
+        return bool(smaller) and area(intersect(a.box, b.box)) / smaller > limit
+
+    assert _overlaps(glyphs, box_arrays([g.box for g in glyphs])) == [
+        (a, b) for a, b in itertools.combinations(glyphs, 2) if drawn_over(a, b)
     ]
 
 

@@ -15,21 +15,37 @@ The map says where each module stands; what stands there is read from the page. 
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import json
 from dataclasses import dataclass
 
+import numpy as np
+
 from layout.plan import SHORT_STORY
-from layout.verify.pdf_pages import Box, Page
+from layout.verify.pdf_pages import Box, Page, box_arrays
 from layout.verify.report import Finding, PageMakeup
 
 MOST_WHITE = 1 / 3  # share of a module's columns that may stand empty below its text
 WIDE = 2  # columns a short story may span
 
 
-# a glyph that inks the page (not a space): its centre, which places it, and its box
-_Inked = tuple[tuple[float, float], Box]
+@dataclass(frozen=True)
+class _Inked:
+    """The glyphs that ink a page (not spaces) as arrays, a page's tens of thousands weighed at once:
+    their centres, which place them, and their boxes (left edges, feet, right edges, heads)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    boxes: np.ndarray
+
+    @classmethod
+    def of(cls, page: Page) -> _Inked:
+        boxes = box_arrays([g.box for g in page.glyphs if g.text.strip()])
+        return cls((boxes[0] + boxes[2]) / 2, (boxes[1] + boxes[3]) / 2, boxes)
+
+    def held(self, box: Box) -> np.ndarray:
+        """Which glyphs the box holds: their centres inside it, edges included."""
+        return (box[0] <= self.x) & (self.x <= box[2]) & (box[1] <= self.y) & (self.y <= box[3])
 
 
 class MapError(ValueError):
@@ -81,7 +97,7 @@ def measure_makeup(pages: list[Page], makeup: dict) -> tuple[tuple[PageMakeup, .
             modules = [_placed(module, page.trim) for module in listed["modules"]]
         except (KeyError, TypeError, ValueError) as error:
             raise MapError(f"page {number}: {type(error).__name__} {error}") from None
-        inked = [(_centre(g.box), g.box) for g in page.glyphs if g.text.strip()]
+        inked = _Inked.of(page)
         white = area = emptiest = 0.0
         for module in modules:
             module_white, module_area = _white(module, inked)
@@ -121,21 +137,19 @@ def _placed(module: dict, trim: Box) -> _Module:
     )
 
 
-def _white(module: _Module, inked: list[_Inked]) -> tuple[float, float]:
+def _white(module: _Module, inked: _Inked) -> tuple[float, float]:
     """The area (pt²) of the module's columns below the lowest of their text, and the columns' area."""
-    text = [g for g in inked if _holds(module.box, g)]
+    text = inked.held(module.box)
     for head in module.heads:
-        text = [g for g in text if not _holds(head, g)]
-    # the text's feet by where they stand across, so that a column's are a slice (a module holds thousands of
-    # glyphs): the lowest of them is the same number taken in any order
-    feet = sorted((centre[0], box[1]) for centre, box in text)
-    centres = [x for x, _ in feet]
+        text &= ~inked.held(head)
+    centres, feet = inked.x[text], inked.boxes[1][text]
     top, foot = module.box[3], module.box[1]
     white = area = 0.0
     for x0, x1 in module.columns:
-        # the glyphs whose centre is in [x0, x1): none when x1 <= x0, the slice then running backwards
-        bottoms = [y for _, y in feet[bisect.bisect_left(centres, x0) : bisect.bisect_left(centres, x1)]]
-        bottoms += [box[1] for box in (*module.heads, *module.frames) if box[0] < x1 and box[2] > x0]
+        bottoms = [box[1] for box in (*module.heads, *module.frames) if box[0] < x1 and box[2] > x0]
+        in_column = feet[(x0 <= centres) & (centres < x1)]  # none when x1 <= x0
+        if len(in_column):
+            bottoms.append(float(in_column.min()))
         lowest = max(foot, min(bottoms, default=top))
         white += (x1 - x0) * (lowest - foot)
         area += (x1 - x0) * (top - foot)
@@ -160,15 +174,15 @@ def _spread(module: _Module) -> int:
     )
 
 
-def _tombstones(modules: list[_Module], inked: list[_Inked]) -> list[tuple[Box, Box]]:
+def _tombstones(modules: list[_Module], inked: _Inked) -> list[tuple[Box, Box]]:
     """Pairs of headline blocks (their glyphs' bounds) that read as one: side by side at the same height
     in neighbouring modules, or one under the other with nothing between them."""
     heads: list[tuple[int, Box, Box]] = []  # module, the head's rectangle, its glyphs' bounds
     for index, module in enumerate(modules):
         for rect in module.heads:
-            boxes = [glyph[1] for glyph in inked if _holds(rect, glyph)]
-            if boxes:
-                heads.append((index, rect, _union(boxes)))
+            held = inked.held(rect)
+            if held.any():
+                heads.append((index, rect, _union(inked.boxes[:, held])))
     narrowest = min((x1 - x0 for m in modules for x0, x1 in m.columns), default=0.0)
     frames = [frame for m in modules for frame in m.frames]
     pairs = []
@@ -180,19 +194,10 @@ def _tombstones(modules: list[_Module], inked: list[_Inked]) -> list[tuple[Box, 
         elif _overlap(rect_a[0], rect_a[2], rect_b[0], rect_b[2]) > 0:
             upper, lower = (ink_a, ink_b) if ink_a[1] > ink_b[1] else (ink_b, ink_a)
             band = (max(rect_a[0], rect_b[0]), lower[3], min(rect_a[2], rect_b[2]), upper[1])
-            between = [g for g in inked if _holds(band, g)] + [f for f in frames if _meets(band, f)]
+            between = inked.held(band).any() or any(_meets(band, f) for f in frames)
             if band[3] > band[1] and not between:
                 pairs.append((upper, lower))
     return pairs
-
-
-def _centre(box: Box) -> tuple[float, float]:
-    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-
-
-def _holds(box: Box, glyph: _Inked) -> bool:
-    (x, y), _ = glyph
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def _meets(a: Box, b: Box) -> bool:
@@ -203,5 +208,6 @@ def _overlap(low_a: float, high_a: float, low_b: float, high_b: float) -> float:
     return min(high_a, high_b) - max(low_a, low_b)
 
 
-def _union(boxes: list[Box]) -> Box:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+def _union(boxes: np.ndarray) -> Box:
+    """The bounds of boxes given as four arrays."""
+    return (float(boxes[0].min()), float(boxes[1].min()), float(boxes[2].max()), float(boxes[3].max()))

@@ -14,18 +14,27 @@ tombstoned headlines.
 
 from __future__ import annotations
 
-import itertools
 import re
 import statistics
 import unicodedata
 from pathlib import Path
+
+import numpy as np
 
 from layout.errors import OutputError
 from layout.makeup_map import MAKEUP_NAME
 from layout.model import Issue, RepairKind
 from layout.verify.files import check_identity
 from layout.verify.makeup import MapError, measure_makeup, read_map
-from layout.verify.pdf_pages import EDGE_TOLERANCE, Glyph, Page, as_read_from_print, intersect, read_pdf
+from layout.verify.pdf_pages import (
+    EDGE_TOLERANCE,
+    Glyph,
+    Page,
+    as_read_from_print,
+    box_arrays,
+    intersect,
+    read_pdf,
+)
 from layout.verify.report import Finding, PageMakeup, Report
 from layout.verify.text import CONTEXT, MIN_PIECE, Unit, conservation, normalize, quote, text_units
 
@@ -255,9 +264,10 @@ def _layout(pages: list[Page]) -> list[Finding]:
     findings = []
     for number, page in enumerate(pages, start=1):
         glyphs = [g for g in page.glyphs if g.text.strip()]
-        off = [g for g in glyphs if not _inside(g.box, page.trim, EDGE_TOLERANCE)]
+        boxes = box_arrays([g.box for g in glyphs])
+        off = [glyphs[k] for k in np.flatnonzero(~_inside(boxes, page.trim, EDGE_TOLERANCE))]
         clipped = [g for g in glyphs if g.clip is not None and _share_inside(g.box, g.clip) < CLIP_VISIBLE]
-        pairs = _overlaps(glyphs)
+        pairs = _overlaps(glyphs, boxes)
         if off:
             findings.append(
                 Finding(
@@ -294,12 +304,13 @@ def _at(glyph: Glyph) -> str:
     return f"({glyph.box[0]:.0f}, {glyph.box[1]:.0f}) pt"
 
 
-def _inside(box, frame, tolerance: float) -> bool:
+def _inside(boxes: np.ndarray, frame, tolerance: float) -> np.ndarray:
+    """Which of the boxes (as ``box_arrays`` gives them) lie inside the frame, give or take the tolerance."""
     return (
-        box[0] >= frame[0] - tolerance
-        and box[1] >= frame[1] - tolerance
-        and box[2] <= frame[2] + tolerance
-        and box[3] <= frame[3] + tolerance
+        (boxes[0] >= frame[0] - tolerance)
+        & (boxes[1] >= frame[1] - tolerance)
+        & (boxes[2] <= frame[2] + tolerance)
+        & (boxes[3] <= frame[3] + tolerance)
     )
 
 
@@ -312,40 +323,67 @@ def _share_inside(box, frame) -> float:
     return _area(intersect(box, frame)) / area if area else 1.0
 
 
-def _overlaps(glyphs: list[Glyph], cell: float = 24.0) -> list[tuple[Glyph, Glyph]]:
+def _overlaps(glyphs: list[Glyph], boxes: np.ndarray, cell: float = 24.0) -> list[tuple[Glyph, Glyph]]:
     """Pairs of glyphs whose boxes cover more than OVERLAP_LIMIT of the smaller one, in drawing order.
     A grid keeps it linear: a pair is weighed once, in the cell that holds the lower left corner of
     where the two meet, and a cell's glyphs are taken by their left edges, so that each is weighed only
-    against those that start before it ends."""
-    boxes = [g.box for g in glyphs]
-    lefts = [box[0] for box in boxes]
-    columns = [int(box[0] // cell) for box in boxes]  # the cells of each glyph's left edge and foot
-    rows = [int(box[1] // cell) for box in boxes]
-    grid: dict[tuple[int, int], list[int]] = {}
-    for index, box in enumerate(boxes):
-        for gx in range(columns[index], int(box[2] // cell) + 1):
-            for gy in range(rows[index], int(box[3] // cell) + 1):
-                grid.setdefault((gx, gy), []).append(index)
-    areas = [_area(box) for box in boxes]
-    punct = [_is_punct(g.text) for g in glyphs]
-    pairs = []
-    for (gx, gy), members in grid.items():
-        members.sort(key=lefts.__getitem__)
-        for n, i in enumerate(members):
-            a0, a1, a2, a3 = boxes[i]
-            for j in itertools.islice(members, n + 1, None):
-                b0, b1, b2, b3 = boxes[j]
-                if b0 >= a2:  # nor does any glyph after it meet this one
-                    break
-                if columns[j] != gx or (rows[i] if a1 >= b1 else rows[j]) != gy:
-                    continue  # weighed in the cell where they meet: the higher foot's row, the right glyph's column
-                smaller = min(areas[i], areas[j])
-                limit = OVERLAP_LIMIT_PUNCT if punct[i] or punct[j] else OVERLAP_LIMIT
-                # _area(intersect(a, b)), written out: some 30,000 pairs of neighbours a page
-                met = max(0.0, min(a2, b2) - max(a0, b0)) * max(0.0, min(a3, b3) - max(a1, b1))
-                if smaller and met / smaller > limit:
-                    pairs.append((min(i, j), max(i, j)))
-    return [(glyphs[i], glyphs[j]) for i, j in sorted(pairs)]
+    against those that start before it ends. A page has tens of thousands of glyphs: the grid is worked
+    as arrays (``_neighbours``), and the pairs' shares in float64, the same arithmetic as Python's floats."""
+    lefts, feet, rights, heads = boxes  # the glyphs', as ``box_arrays`` gives them
+    i, j = _neighbours(lefts, feet, rights, heads, cell)
+    areas = np.maximum(0.0, rights - lefts) * np.maximum(0.0, heads - feet)
+    smaller = np.minimum(areas[i], areas[j])
+    met = np.maximum(0.0, np.minimum(rights[i], rights[j]) - np.maximum(lefts[i], lefts[j])) * np.maximum(
+        0.0, np.minimum(heads[i], heads[j]) - np.maximum(feet[i], feet[j])
+    )
+    some = smaller > 0
+    i, j, shares = i[some], j[some], met[some] / smaller[some]
+    likely = shares > min(OVERLAP_LIMIT, OVERLAP_LIMIT_PUNCT)  # only these few glyphs' punctuation is looked up
+    pairs = sorted(
+        (min(a, b), max(a, b))
+        for a, b, share in zip(i[likely].tolist(), j[likely].tolist(), shares[likely].tolist())
+        if share > (OVERLAP_LIMIT_PUNCT if _is_punct(glyphs[a].text) or _is_punct(glyphs[b].text) else OVERLAP_LIMIT)
+    )
+    return [(glyphs[a], glyphs[b]) for a, b in pairs]
+
+
+def _neighbours(
+    lefts: np.ndarray, feet: np.ndarray, rights: np.ndarray, heads: np.ndarray, cell: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of glyphs (two arrays of their indices) that may meet, each once: an entry for each
+    grid cell a glyph covers, the entries sorted by cell, then left edge, then drawing order; each
+    weighed against the entries one, two, ... further along its cell while one of them starts before it
+    ends, and kept in the cell where the two meet: the higher foot's row, the right glyph's column."""
+    columns, rows = (lefts // cell).astype(np.int64), (feet // cell).astype(np.int64)
+    tall = np.maximum(0, (heads // cell).astype(np.int64) - rows + 1)
+    counts = np.maximum(0, (rights // cell).astype(np.int64) - columns + 1) * tall
+    owner = np.repeat(np.arange(len(lefts)), counts)
+    if not len(owner):
+        return owner, owner
+    nth = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)  # of the cells its glyph covers
+    cell_columns, cell_rows = columns[owner] + nth // tall[owner], rows[owner] + nth % tall[owner]
+    cells = (cell_columns - cell_columns.min()) * (cell_rows.max() - cell_rows.min() + 1) + cell_rows - cell_rows.min()
+    place = np.empty(len(lefts), np.int64)  # by left edge, then drawing order: one key sorts quicker than lexsort
+    place[np.argsort(lefts, kind="stable")] = np.arange(len(lefts))
+    order = np.argsort(cells * len(lefts) + place[owner])
+    owner, cells, cell_columns, cell_rows = owner[order], cells[order], cell_columns[order], cell_rows[order]
+    entry_lefts, entry_rights = lefts[owner], rights[owner]
+    firsts, seconds = [], []
+    ahead = np.arange(len(owner))  # entries that may still meet one further along their cell
+    step = 1
+    while len(ahead):
+        ahead = ahead[: np.searchsorted(ahead, len(owner) - step)]
+        later = ahead + step
+        ahead = ahead[(cells[later] == cells[ahead]) & (entry_lefts[later] < entry_rights[ahead])]
+        firsts.append(ahead)
+        seconds.append(ahead + step)
+        step += 1
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    i, j = owner[first], owner[second]
+    meet_here = (columns[j] == cell_columns[first]) & (
+        np.where(feet[i] >= feet[j], rows[i], rows[j]) == cell_rows[first]
+    )
+    return i[meet_here], j[meet_here]
 
 
 def _is_punct(text: str) -> bool:

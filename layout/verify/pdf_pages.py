@@ -15,6 +15,7 @@ order, are read back in logical order, line by line.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import math
 import re
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+import numpy as np
 from bidi import get_display
 from pdfminer.cmapdb import FileCMap, FileUnicodeMap
 from pdfminer.converter import PDFLayoutAnalyzer
@@ -47,9 +49,11 @@ _pdfdevice_log = logging.getLogger("pdfminer.pdfdevice")
 
 NAME_TREE_DEPTH = 8  # levels of a name tree read: a real PDF's few files need one or two
 EDGE_TOLERANCE = 1.0  # pt a glyph's box may stick out of the trim box (rounding of font boxes)
+INK_BAND = 1 << 22  # cells of a page's 1 pt grid laid at once (16 MB of counts): a broadsheet page has 2.6 million
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page space (y up)
 Point = tuple[float, float]
+_Cells = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # boxes' left, bottom, right and top cells
 
 
 @dataclass(frozen=True)
@@ -435,8 +439,8 @@ def _read_page(resources: PDFResourceManager, page: PDFPage) -> Page:
     trim = [float(resolve1(v)) for v in resolve1(page.attrs.get("TrimBox") or page.mediabox)]
     box = (trim[0] - x0, trim[1] - y0, trim[2] - x0, trim[3] - y0)
     text = normalize(_reading_order(device.glyphs))
-    inked = [[g.box] for g in device.glyphs if not g.text.isspace()] + device.shapes
-    return Page(box, device.glyphs, device.fonts, text, _ink(box, inked))
+    inked = [g.box for g in device.glyphs if not g.text.isspace()]
+    return Page(box, device.glyphs, device.fonts, text, _ink(box, inked, device.shapes))
 
 
 # Right-to-left text (Arabic, Hebrew) is drawn in visual order, so a PDF holds each line's right-to-left
@@ -510,39 +514,67 @@ def _bounds(points: list[Point]) -> Box:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def _ink(trim: Box, shapes: list[list[Box]]) -> float:
-    """The share of the trim box that shapes cover, on a grid of 1 pt cells: each row of cells is an
-    int whose bits say which cells are inked. A shape's own boxes combine even-odd (a ring is two boxes);
-    a shape of one box (each glyph's) is the cells it covers, and the shapes of one box that cover the
-    same rows (a line's glyphs) are joined before they are laid on them."""
-    x0, y0 = trim[0], trim[1]
-    width, height = math.ceil(trim[2] - x0), math.ceil(trim[3] - y0)
-    rows = [0] * height
-    spans: dict[tuple[int, int], int] = {}  # rows from, to -> the cells shapes of one box cover in each
+def _ink(trim: Box, boxes: list[Box], shapes: list[list[Box]]) -> float:
+    """The share of the trim box that boxes (the glyphs') and shapes cover, on a grid of 1 pt cells. A
+    shape's own boxes combine even-odd (a ring is two boxes); a shape of one box is one more box. The grid
+    is laid a band of rows at a time (``INK_BAND``; a newspaper page is one band), so that a page of any
+    size takes bounded memory."""
+    width, height = math.ceil(trim[2] - trim[0]), math.ceil(trim[3] - trim[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    single = _cells(boxes + [shape[0] for shape in shapes if len(shape) == 1], trim, width, height)
+    several = [_cells(shape, trim, width, height) for shape in shapes if len(shape) > 1]
+    rows = max(1, INK_BAND // width)
+    inked = sum(_band_ink(single, several, foot, min(height, foot + rows), width) for foot in range(0, height, rows))
+    return inked / (width * height)
 
-    def cells(box: Box) -> tuple[int, int, int]:
-        left, right = max(0, math.floor(box[0] - x0)), min(width, math.ceil(box[2] - x0))
-        bottom, top = max(0, math.floor(box[1] - y0)), min(height, math.ceil(box[3] - y0))
-        return (((1 << (right - left)) - 1) << left if left < right else 0), bottom, top
 
-    for shape in shapes:
-        if len(shape) == 1:
-            inked, bottom, top = cells(shape[0])
-            if inked:
-                spans[bottom, top] = spans.get((bottom, top), 0) | inked
-            continue
-        painted: dict[int, int] = {}
-        for box in shape:
-            inked, bottom, top = cells(box)
-            if inked:
-                for row in range(bottom, top):
-                    painted[row] = painted.get(row, 0) ^ inked
-        for row, inked in painted.items():
-            rows[row] |= inked
-    for (bottom, top), inked in spans.items():
-        for row in range(bottom, top):
-            rows[row] |= inked
-    return sum(row.bit_count() for row in rows) / (width * height) if width > 0 and height > 0 else 0.0
+def _band_ink(single: _Cells, several: list[_Cells], foot: int, head: int, width: int) -> int:
+    """How many cells of the rows from foot to head the boxes ink. Each box's corners go in a difference
+    array (+1 at its lower left and upper right, -1 at the others), summed along the rows, then up the
+    columns: the count of boxes covering each cell."""
+    left, bottom, right, top = _in_band(single, foot, head)
+    covers = np.zeros((head - foot + 1, width + 1), np.int32)
+    corners = np.concatenate((bottom, bottom, top, top)), np.concatenate((left, right, left, right))
+    np.add.at(covers, corners, np.repeat(np.array([1, -1, -1, 1], np.int32), len(left)))
+    covers.cumsum(axis=1, out=covers)
+    for row in range(1, head - foot):  # numpy's cumsum up the columns of a row-major array is several times slower
+        covers[row] += covers[row - 1]
+    inked = covers[:-1, :-1] > 0
+    for shape in several:
+        left, bottom, right, top = _in_band(shape, foot, head)
+        if len(left):  # the cells an odd number of the shape's boxes cover
+            region = inked[bottom.min() : top.max(), left.min() : right.max()]
+            painted = np.zeros_like(region)
+            for box in zip(left - left.min(), bottom - bottom.min(), right - left.min(), top - bottom.min()):
+                painted[box[1] : box[3], box[0] : box[2]] ^= True
+            region |= painted
+    return int(np.count_nonzero(inked))
+
+
+def _in_band(cells: _Cells, foot: int, head: int) -> _Cells:
+    """The cells of the rows from foot to head, rows counted from foot."""
+    left, bottom, right, top = cells
+    some = (bottom < head) & (top > foot)
+    return left[some], np.maximum(bottom[some], foot) - foot, right[some], np.minimum(top[some], head) - foot
+
+
+def _cells(boxes: list[Box], trim: Box, width: int, height: int) -> _Cells:
+    """The 1 pt cells of the trim box each box covers, as arrays of their left, bottom, right and top
+    cells (right and top the first not covered); boxes that cover none left out."""
+    corners = box_arrays(boxes)
+    left = np.maximum(0, np.floor(corners[0] - trim[0])).astype(np.int64)
+    bottom = np.maximum(0, np.floor(corners[1] - trim[1])).astype(np.int64)
+    right = np.minimum(width, np.ceil(corners[2] - trim[0])).astype(np.int64)
+    top = np.minimum(height, np.ceil(corners[3] - trim[1])).astype(np.int64)
+    some = (left < right) & (bottom < top)
+    return left[some], bottom[some], right[some], top[some]
+
+
+def box_arrays(boxes: list[Box]) -> np.ndarray:
+    """Boxes as four arrays (rows of one): their left edges, feet, right edges and heads."""
+    flat = itertools.chain.from_iterable(boxes)  # np.fromiter reads a page's floats in half np.array's time
+    return np.fromiter(flat, np.float64, count=4 * len(boxes)).reshape(-1, 4).T
 
 
 def _embedded(descriptor: Mapping) -> bool:
