@@ -8,9 +8,10 @@ A script, not a test: it prints figures and asserts nothing. On an archive of da
 - per-issue CPU with verification in a batch of one worker (the worker's CPU and its children's, the
   EPUBCheck JVM's included), against a plain render: ``weasyprint.HTML(string=html).write_pdf()`` of
   that issue's final HTML, in a process importing nothing of reissue's, warm, best of 2, measured before
-  the batches and again after them, the mean of the two taken (a shared machine's speed drifts over
-  minutes); the ratio is the batch's CPU over the sum of the renders of its issues, for all of them and
-  for issue 11's own batch (the sample and the NDNP issue);
+  the batches, between them and after them, the median of the three taken (a shared machine's speed
+  drifts over the minutes between); the ratio is the batch's CPU over the sum of the renders of its
+  issues, for all of them and for issue 11's own batch (the sample and the NDNP issue), of one worker
+  and of each of two;
 - wall time of the same batch on 1 and on 2 workers (``--force``);
 - the workers' resident memory after each issue (highest, and the last quarter's mean against the first's);
 - a second run of ``reissue build`` with nothing changed, on ``--noop`` issues (a separate archive of
@@ -101,25 +102,27 @@ def main() -> None:
         print(f"archive: {len(issues)} issues ({arguments.days} days of 3 papers)")
 
         first_issues = {paper_of(str(path.relative_to(archive))): path for path in reversed(issues)}
-        before = {paper: plain_render_cpu(path) for paper, path in first_issues.items()}
+        measured = [{paper: plain_render_cpu(path) for paper, path in first_issues.items()}]
         one, wall_one = batch(archive, root / "out", 1)
+        measured.append({paper: plain_render_cpu(path) for paper, path in first_issues.items()})
         two, wall_two = batch(archive, root / "out", 2)
-        after = {paper: plain_render_cpu(path) for paper, path in first_issues.items()}
-        renders = {paper: (before[paper] + after[paper]) / 2 for paper in first_issues}
+        measured.append({paper: plain_render_cpu(path) for paper, path in first_issues.items()})
+        renders = {paper: statistics.median(m[paper] for m in measured) for paper in first_issues}
         print("\nper-issue CPU with verification, 1 worker, against a plain render of the issue's HTML")
-        print("(the render: before the batches, after them, and their mean):")
-        print(f"{'paper':10} {'issues':>6} {'batch CPU':>10} {'render CPU':>20} {'ratio':>6}")
+        print("(the render: before the batches, between them, after them; their median):")
+        print(f"{'paper':13} {'issues':>6} {'batch CPU':>10} {'render CPU':>25} {'ratio':>6}")
         for paper, render in renders.items():
             cpus = [r.cpu for r in one.results if paper_of(r.key) == paper]
             mean = statistics.mean(cpus)
-            measured = f"{before[paper]:.2f}/{after[paper]:.2f} {render:.2f}s"
-            print(f"{paper:10} {len(cpus):6} {mean:9.2f}s {measured:>20} {mean / render:6.2f}")
+            turns = "/".join(f"{m[paper]:.2f}" for m in measured) + f" {render:.2f}s"
+            print(f"{paper:13} {len(cpus):6} {mean:9.2f}s {turns:>25} {mean / render:6.2f}")
         for label, papers in (("all", set(renders)), ("issue 11", ISSUE_11_PAPERS)):
-            results = [r for r in one.results if paper_of(r.key) in papers]
-            total_cpu = sum(r.cpu for r in results)
-            total_render = sum(renders[paper_of(r.key)] for r in results)
-            ratio = total_cpu / total_render
-            print(f"{label:10} {len(results):6} {total_cpu:9.1f}s {total_render:19.1f}s {ratio:6.2f}")
+            for workers, result in (("1 worker", one), ("2 workers", two)):
+                results = [r for r in result.results if paper_of(r.key) in papers]
+                total_cpu = sum(r.cpu for r in results)
+                total_render = sum(renders[paper_of(r.key)] for r in results)
+                ratio = total_cpu / total_render
+                print(f"{label:13} {workers:>9} {total_cpu:6.1f}s {total_render:24.1f}s {ratio:6.2f}")
         print(f"\nwall: 1 worker {wall_one:.1f} s, 2 workers {wall_two:.1f} s: speed-up {wall_one / wall_two:.2f}")
         for label, result in (("1 worker", one), ("2 workers", two)):
             memory = [r.memory / 1e6 for r in result.results]
