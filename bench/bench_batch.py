@@ -7,12 +7,14 @@ A script, not a test: it prints figures and asserts nothing. On an archive of da
 
 - per-issue CPU with verification in a batch of one worker (the worker's CPU and its children's, the
   EPUBCheck JVM's included), against a plain render: ``weasyprint.HTML(string=html).write_pdf()`` of
-  that issue's final HTML, in a process importing nothing of reissue's, warm, best of 2, measured before
-  the batches, between them and after them, the median of the three taken (a shared machine's speed
-  drifts over the minutes between); the ratio is the batch's CPU over the sum of the renders of its
-  issues, for all of them and for issue 11's own batch (the sample and the NDNP issue), of one worker
-  and of each of two;
-- wall time of the same batch on 1 and on 2 workers (``--force``);
+  that issue's final HTML, in a process importing nothing of reissue's, warm. A shared machine's speed
+  drifts by a third over minutes, so the renders are measured two ways: *beside* the batch (a process
+  rendering the papers' HTML in turns on the other core for as long as a one-worker batch runs, the
+  median of each paper's renders but the first), and *alone*, before, between and after the batches
+  (best of 2 each time, the median of the three). The ratio is the batch's CPU over the sum of the
+  renders of its issues, for all of them and for issue 11's own batch (the sample and the NDNP issue);
+- wall time of the batch on 1 and on 2 workers, nothing beside them (``--force``), and the per-issue
+  ratio of each against the renders alone;
 - the workers' resident memory after each issue (highest, and the last quarter's mean against the first's);
 - a second run of ``reissue build`` with nothing changed, on ``--noop`` issues (a separate archive of
   the English issue built without verification), wall time of the whole command.
@@ -26,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,9 +66,9 @@ def batch(archive: Path, out: Path, workers: int, *, verify: bool = True) -> tup
     return result, time.perf_counter() - started
 
 
-# one plain WeasyPrint render, in a process of its own that imports nothing of reissue's (whose workers
-# change how WeasyPrint reads font files and when Python collects garbage): CPU seconds, warm, best of 2
-PLAIN_RENDER = """
+# plain WeasyPrint renders, in a process of their own that imports nothing of reissue's (whose workers
+# change how WeasyPrint reads font files and when Python collects garbage): each page's CPU seconds
+ALONE = """
 import sys, time, weasyprint
 html = open(sys.argv[1], encoding="utf-8").read()
 times = []
@@ -74,16 +78,57 @@ for _ in range(3):  # the first warms the fonts
     times.append(time.process_time() - started)
 print(min(times[1:]))
 """
+BESIDE = """
+import sys, time, weasyprint
+pages = [(open(html, encoding="utf-8").read(), base) for html, base in zip(sys.argv[1::2], sys.argv[2::2])]
+while True:  # until killed
+    for number, (html, base) in enumerate(pages):
+        started = time.process_time()
+        weasyprint.HTML(string=html, base_url=base).write_pdf()
+        print(number, time.process_time() - started, flush=True)
+"""
 
 
-def plain_render_cpu(source: Path) -> float:
-    """CPU seconds of one plain WeasyPrint render of the issue's final HTML (warm, best of 2)."""
-    html = make(source, BuildOptions(html=True, epub=False)).files[f"{source.stem}.print.html"]
-    with tempfile.NamedTemporaryFile(suffix=".html") as file:
-        file.write(html)
-        file.flush()
-        command = [sys.executable, "-c", PLAIN_RENDER, file.name, str(source.parent)]
-        return float(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+def final_html(sources: dict[str, Path], folder: Path) -> dict[str, tuple[Path, Path]]:
+    """Each paper's final HTML, written in ``folder``, and the folder its links are relative to."""
+    pages = {}
+    for paper, source in sources.items():
+        html = make(source, BuildOptions(html=True, epub=False)).files[f"{source.stem}.print.html"]
+        pages[paper] = (folder / f"{paper}.html", source.parent)
+        pages[paper][0].write_bytes(html)
+    return pages
+
+
+def renders_alone(pages: dict[str, tuple[Path, Path]]) -> dict[str, float]:
+    """CPU seconds of a plain render of each paper's HTML, warm, best of 2, the machine otherwise idle."""
+    return {
+        paper: float(
+            subprocess.run(
+                [sys.executable, "-c", ALONE, str(html), str(base)], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for paper, (html, base) in pages.items()
+    }
+
+
+@contextmanager
+def renders_beside(pages: dict[str, tuple[Path, Path]]) -> Iterator[dict[str, list[float]]]:
+    """The CPU seconds of each plain render of the papers' HTML, made in turns while the block runs (the
+    first of each paper, which warms its fonts, left out when there are more)."""
+    arguments = [str(path) for html, base in pages.values() for path in (html, base)]
+    renderer = subprocess.Popen([sys.executable, "-c", BESIDE, *arguments], stdout=subprocess.PIPE, text=True)
+    times: dict[str, list[float]] = {paper: [] for paper in pages}
+    try:
+        yield times
+    finally:
+        renderer.kill()
+        said, _ = renderer.communicate()
+    papers = list(pages)
+    for line in said.splitlines():
+        number, seconds = line.split()
+        times[papers[int(number)]].append(float(seconds))
+    for paper in papers:
+        del times[paper][: len(times[paper]) > 1]
 
 
 def paper_of(key: str) -> str:
@@ -102,27 +147,40 @@ def main() -> None:
         print(f"archive: {len(issues)} issues ({arguments.days} days of 3 papers)")
 
         first_issues = {paper_of(str(path.relative_to(archive))): path for path in reversed(issues)}
-        measured = [{paper: plain_render_cpu(path) for paper, path in first_issues.items()}]
+        pages = final_html(first_issues, root)
+        alone = [renders_alone(pages)]
+        with renders_beside(pages) as beside:
+            measured, _ = batch(archive, root / "out", 1)
+        alone.append(renders_alone(pages))
         one, wall_one = batch(archive, root / "out", 1)
-        measured.append({paper: plain_render_cpu(path) for paper, path in first_issues.items()})
         two, wall_two = batch(archive, root / "out", 2)
-        measured.append({paper: plain_render_cpu(path) for paper, path in first_issues.items()})
-        renders = {paper: statistics.median(m[paper] for m in measured) for paper in first_issues}
+        alone.append(renders_alone(pages))
         print("\nper-issue CPU with verification, 1 worker, against a plain render of the issue's HTML")
-        print("(the render: before the batches, between them, after them; their median):")
-        print(f"{'paper':13} {'issues':>6} {'batch CPU':>10} {'render CPU':>25} {'ratio':>6}")
-        for paper, render in renders.items():
-            cpus = [r.cpu for r in one.results if paper_of(r.key) == paper]
-            mean = statistics.mean(cpus)
-            turns = "/".join(f"{m[paper]:.2f}" for m in measured) + f" {render:.2f}s"
-            print(f"{paper:13} {len(cpus):6} {mean:9.2f}s {turns:>25} {mean / render:6.2f}")
-        for label, papers in (("all", set(renders)), ("issue 11", ISSUE_11_PAPERS)):
-            for workers, result in (("1 worker", one), ("2 workers", two)):
+        print("beside it (median; how many) and alone (before, between and after the batches; median):")
+        print(
+            f"{'paper':10} {'batch CPU':>10} {'beside':>12} {'ratio':>6}   {'batch CPU':>10} {'alone':>25} {'ratio':>6}"
+        )
+        renders_beside_it = {paper: statistics.median(beside[paper]) for paper in pages}
+        renders_alone_it = {paper: statistics.median(turn[paper] for turn in alone) for paper in pages}
+        for paper in pages:
+            near = statistics.mean(r.cpu for r in measured.results if paper_of(r.key) == paper)
+            far = statistics.mean(r.cpu for r in one.results if paper_of(r.key) == paper)
+            render_near, render_far = renders_beside_it[paper], renders_alone_it[paper]
+            turns = "/".join(f"{turn[paper]:.2f}" for turn in alone) + f" {render_far:.2f}s"
+            print(
+                f"{paper:10} {near:9.2f}s {render_near:6.2f}s ({len(beside[paper]):2}) {near / render_near:6.2f}   "
+                f"{far:9.2f}s {turns:>25} {far / render_far:6.2f}"
+            )
+        print()
+        for label, papers in (("all", set(pages)), ("issue 11", ISSUE_11_PAPERS)):
+            for how, result, renders in (
+                ("1 worker, renders beside", measured, renders_beside_it),
+                ("1 worker, renders alone", one, renders_alone_it),
+                ("2 workers, renders alone", two, renders_alone_it),
+            ):
                 results = [r for r in result.results if paper_of(r.key) in papers]
-                total_cpu = sum(r.cpu for r in results)
-                total_render = sum(renders[paper_of(r.key)] for r in results)
-                ratio = total_cpu / total_render
-                print(f"{label:13} {workers:>9} {total_cpu:6.1f}s {total_render:24.1f}s {ratio:6.2f}")
+                cpu, render = sum(r.cpu for r in results), sum(renders[paper_of(r.key)] for r in results)
+                print(f"{label:8} {how:25} {cpu:6.1f}s / {render:5.1f}s = {cpu / render:.2f}")
         print(f"\nwall: 1 worker {wall_one:.1f} s, 2 workers {wall_two:.1f} s: speed-up {wall_one / wall_two:.2f}")
         for label, result in (("1 worker", one), ("2 workers", two)):
             memory = [r.memory / 1e6 for r in result.results]
