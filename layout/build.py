@@ -23,7 +23,7 @@ from layout.makeup_map import MAKEUP_NAME, makeup_json
 from layout.model import Issue, to_dict
 from layout.options import ARCHIVAL, NO_ATTACHMENTS, BuildOptions
 from layout.output import check_writable, failed_path, staged_outputs
-from layout.pdf import front_page_png, render_html, render_pdf
+from layout.pdf import RenderPdf, front_page_png, render_html, render_pdf
 from layout.photos import photo_files
 from layout.plan import Plan, largely_blank, plan_filled, plan_issue
 from layout.readers import read_issue
@@ -84,15 +84,18 @@ def style_of(issue: Issue, options: BuildOptions) -> Style:
     )
 
 
-def make(source: Path, options: BuildOptions, released: datetime | None = None) -> Built:
+def make(
+    source: Path, options: BuildOptions, released: datetime | None = None, *, render: RenderPdf = render_pdf
+) -> Built:
     """Run the stages; nothing is written. ``released`` is the release time when the caller knows it
-    (a cluster's worker builds from a copy of the source, whose history is not there to ask)."""
+    (a cluster's worker builds from a copy of the source, whose history is not there to ask); ``render``
+    makes the PDF of the final HTML (a batch worker's makes it in a forked child: ``layout.forked``)."""
     with recorded() as inputs:
-        built = _make(source, options, released)
+        built = _make(source, options, released, render)
     return replace(built, inputs=tuple(sorted(inputs)))
 
 
-def _make(source: Path, options: BuildOptions, released: datetime | None) -> Built:
+def _make(source: Path, options: BuildOptions, released: datetime | None, render: RenderPdf) -> Built:
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -119,7 +122,7 @@ def _make(source: Path, options: BuildOptions, released: datetime | None) -> Bui
             html = render_html(issue, plan, style, print_options, photos, released)
             if options.html:
                 files[f"{stem}.print.html"] = html.encode("utf-8")
-            pdf, rendered = render_pdf(html, issue, style, print_options, released)
+            pdf, rendered = render(html, issue, style, print_options, released)
             if rendered != page_count:
                 raise FitError(
                     f"the planned {page_count} pages rendered as {rendered}",

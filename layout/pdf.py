@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from io import BytesIO
@@ -143,6 +143,9 @@ def render_html(
         created=_created(issue.masthead),
         modified=_w3c(released),
     )
+
+
+RenderPdf = Callable[[str, Issue, Style, PrintOptions, datetime], tuple[bytes, int]]
 
 
 def render_pdf(html: str, issue: Issue, style: Style, options: PrintOptions, released: datetime) -> tuple[bytes, int]:

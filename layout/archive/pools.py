@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ class LocalPool:
             while True:
                 while free and (job := next(jobs, None)) is not None:
                     slot = free.pop()
-                    pending[pool.submit(_function(job), job)] = (slot, job, pool)
+                    pending[pool.submit(_function(job, render_apart=True), job)] = (slot, job, pool)
                     started(slot, job)
                 if not pending:
                     return
@@ -130,8 +131,12 @@ class DaskPool:
             self.client.close()
 
 
-def _function(job: Job | Check) -> Callable[[Any], Outcome]:
-    return run_check if isinstance(job, Check) else run_job
+def _function(job: Job | Check, *, render_apart: bool = False) -> Callable[[Any], Outcome]:
+    """What a worker runs on ``job``; ``render_apart``: a build renders its PDF in a forked child, as only a
+    worker whose other threads hold no locks may (``layout.forked``)."""
+    if isinstance(job, Check):
+        return run_check
+    return partial(run_job, render_apart=render_apart)
 
 
 def _bundled(job: Job | Check) -> Job | Check:

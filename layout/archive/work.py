@@ -37,8 +37,10 @@ import psutil
 
 from layout.build import Built, make, verified
 from layout.errors import ReissueError
+from layout.forked import call_forked
 from layout.identity import issue_urn
 from layout.options import BuildOptions
+from layout.pdf import RenderPdf, render_pdf
 from layout.verify import Report
 
 HEADLINES = 6  # of the front page, kept in the catalogue as the issue's summary
@@ -105,9 +107,10 @@ def serve_client(client: int) -> None:
     threading.Thread(target=watch, name="watch-client", daemon=True).start()
 
 
-def run_job(job: Job) -> Outcome:
-    """Build, and verify, one issue; never raises for the issue's own faults."""
-    return _run(job, _build)
+def run_job(job: Job, *, render_apart: bool = False) -> Outcome:
+    """Build, and verify, one issue; never raises for the issue's own faults. ``render_apart``: its PDF
+    is rendered in a forked child (``layout.forked``), as a local pool's worker renders it."""
+    return _run(job, partial(_build, render=partial(call_forked, render_pdf) if render_apart else render_pdf))
 
 
 def run_check(check: Check) -> Outcome:
@@ -151,7 +154,9 @@ def _run(job: Job | Check, work: Callable[[Any, _Copy], Outcome]) -> Outcome:
     seconds = {**outcome.seconds, "total": time.perf_counter() - started}
     _give_back_memory()
     memory = psutil.Process().memory_info().rss
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+    # the most this process has held, or a child it waited for (a forked render holds the worker's pages
+    # and its own), in kB on Linux
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) * 1024
     return replace(outcome, seconds=seconds, cpu=_cpu() - cpu, memory=memory, peak_memory=peak, warnings=told)
 
 
@@ -176,8 +181,8 @@ def _give_back_memory() -> None:
 _LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform.startswith("linux") else None
 
 
-def _build(job: Job, copy: _Copy) -> Outcome:
-    built = make(copy.here(job.source), job.options, released=job.released)
+def _build(job: Job, copy: _Copy, *, render: RenderPdf) -> Outcome:
+    built = make(copy.here(job.source), job.options, released=job.released, render=render)
     reports: list[Report] = []
     if job.verify:
         with tempfile.TemporaryDirectory(prefix="reissue-verify-") as folder:
