@@ -51,10 +51,12 @@ def test_an_exception_of_reissue_is_raised_here_with_its_message_path_and_hint()
 
 
 def test_an_exception_that_cannot_travel_is_raised_as_a_runtime_error_naming_it():
-    with pytest.raises(RuntimeError, match="^Unpicklable: held a lock$"):
+    with pytest.raises(RuntimeError) as raised:
         call_forked(raise_unpicklable)
+    assert type(raised.value) is RuntimeError and str(raised.value) == "Unpicklable: held a lock"
 
 
 def test_a_child_killed_before_it_answers_is_an_error_saying_so():
-    with pytest.raises(ChildEnded, match="the forked die ended without a result .killed by SIGKILL."):
+    with pytest.raises(ChildEnded) as raised:
         call_forked(die)
+    assert str(raised.value) == "the forked die ended without a result (killed by SIGKILL)"
