@@ -34,7 +34,7 @@ from layout.style import PT_PER_UNIT, Paper, Style
 from layout.tagging import finish_tags
 
 COVER_RESOLUTION = 100  # dpi
-COVER_PIXELS = 1600  # at most, on the cover's longer side
+COVER_PIXELS = 2560  # at most, on the cover's longer side
 
 
 class SafeFetcher(URLFetcher):
@@ -254,12 +254,14 @@ def _font_config():
     return _FONT_CONFIG
 
 
-def cover_resolution(paper: Paper) -> float:
-    """Dots per inch of the cover: ``COVER_RESOLUTION``, but no more than puts ``COVER_PIXELS`` on the
-    page's longer side. An e-reader shows a cover no larger than its screen, and a broadsheet's front page
-    at 100 dpi was 1924 by 2648 pixels, a PNG of 1.5 MB rasterised and encoded in 0.37 s of CPU (at 1600
-    pixels: 0.74 MB, 0.21 s); a page of A4 at 100 dpi is 1170 pixels high."""
-    return min(COVER_RESOLUTION, COVER_PIXELS * PT_PER_UNIT["in"] / max(paper.width, paper.height))
+def _cover_size(paper: Paper) -> list[str]:
+    """pdftoppm's options for the cover's size: ``COVER_RESOLUTION``, unless that puts more than
+    ``COVER_PIXELS`` on the page's longer side, what e-book stores ask of a cover (Kindle's guide: 2,560
+    pixels on the long side); then that many. A page of A4 at 100 dpi is 1,170 pixels high, a broadsheet
+    2,648 (2,560, then); a page twice as large would be a PNG of several MB, made in a second."""
+    if max(paper.width, paper.height) / PT_PER_UNIT["in"] * COVER_RESOLUTION > COVER_PIXELS:
+        return ["-scale-to", str(COVER_PIXELS)]
+    return ["-r", str(COVER_RESOLUTION)]
 
 
 def _created(masthead: Masthead) -> str:
@@ -281,12 +283,11 @@ def front_page_png(pdf: bytes, paper: Paper) -> bytes:
     on a broadsheet page, where Pillow's takes 0.14 s). The raster goes through a file, which Pillow reads
     as it decodes: a broadsheet page's is 15 MB, and read from a pipe it was held twice more, at the
     moment a worker's memory peaks."""
-    resolution = cover_resolution(paper)
     with tempfile.TemporaryDirectory(prefix="reissue-cover-") as folder:
         raster = Path(folder, "front")
         try:
             subprocess.run(
-                ["pdftoppm", "-r", f"{resolution:.2f}", "-f", "1", "-l", "1", "-singlefile", "-", str(raster)],
+                ["pdftoppm", *_cover_size(paper), "-f", "1", "-l", "1", "-singlefile", "-", str(raster)],
                 input=pdf,
                 capture_output=True,
                 check=True,

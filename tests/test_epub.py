@@ -342,10 +342,10 @@ def test_the_print_front_page_is_the_cover(tmp_path):
 
 @pytest.mark.parametrize(
     ("width", "height", "pixels"),
-    [(595.28, 841.89, (827, 1170)), (1385, 1906, (1163, 1600))],  # in pt
-    ids=["A4 at 100 dpi", "a broadsheet at most 1600 pixels high"],
+    [(595.28, 841.89, (827, 1170)), (1385, 1906, (1861, 2560))],  # in pt
+    ids=["A4 at 100 dpi", "a broadsheet at most 2560 pixels high"],
 )
-def test_the_cover_is_the_front_page_at_100_dpi_and_at_most_1600_pixels_on_its_longer_side(width, height, pixels):
+def test_the_cover_is_the_front_page_at_100_dpi_and_at_most_2560_pixels_on_its_longer_side(width, height, pixels):
     paper = Paper("sheet", width, height, 28, 4)
     html = f"<style>@page {{ size: {width}pt {height}pt }}</style><p>front</p><p style='break-before: page'>inside</p>"
     cover = front_page_png(weasyprint.HTML(string=html).write_pdf(), paper)
