@@ -2,9 +2,9 @@
 workers of a Dask cluster. Either gives each job's outcome as it comes, with at most one job per worker
 (``slots``) at a time.
 
-The local pool's workers are forked from a server process that has imported the engine once, and each
-is replaced after ``RECYCLE`` issues: WeasyPrint does not return memory to the system, so a long-lived
-worker would grow. When a worker dies (killed for its memory, say), the issues in hand fail (the pool
+The local pool's workers are forked from a server process that has imported the engine once; each
+renders its issues' PDFs in forked children of its own (``layout.forked``), and is replaced after
+``RECYCLE`` issues: WeasyPrint does not return memory to the system, so a long-lived worker would grow. When a worker dies (killed for its memory, say), the issues in hand fail (the pool
 cannot tell whose was fatal) and a new pool takes the rest.
 """
 
