@@ -4,8 +4,9 @@ workers of a Dask cluster. Either gives each job's outcome as it comes, with at 
 
 The local pool's workers are forked from a server process that has imported the engine once; each
 renders its issues' PDFs in forked children of its own (``layout.forked``), and is replaced after
-``RECYCLE`` issues: WeasyPrint does not return memory to the system, so a long-lived worker would grow. When a worker dies (killed for its memory, say), the issues in hand fail (the pool
-cannot tell whose was fatal) and a new pool takes the rest.
+``RECYCLE`` issues: WeasyPrint does not return memory to the system, so a long-lived worker would grow.
+When a worker dies (killed for its memory, say), the issues in hand fail (the pool cannot tell whose was
+fatal) and a new pool takes the rest.
 """
 
 from __future__ import annotations
