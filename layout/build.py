@@ -198,8 +198,7 @@ def verified(built: Built, staged: dict[str, Path], folder: Path) -> list[Report
     the reports name them as the user will find them, in ``folder``. The time it took goes in its seconds."""
     started = time.perf_counter()
     # at once, each on a thread of its own: the EPUB's check waits on EPUBCheck's JVM for most of its time,
-    # and a JVM checking while this process waits for it idle took two to three times the CPU it takes
-    # while the PDF is checked beside it (a warm JVM on the sample's EPUB: 0.2-0.3 s against 0.08 s)
+    # which then checks while the PDF is read, and verification takes the longer of the two, not their sum
     with ThreadPoolExecutor(max_workers=len(staged), thread_name_prefix="verify") as threads:
         checking = [(name, threads.submit(check, built.issue, staged[name])) for name, check in _checks(staged)]
         reports = [replace(report.result(), path=str(folder / name)) for name, report in checking]
