@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from layout.plan import SHORT_STORY
-from layout.verify.pdf_pages import Box, Page, box_arrays
+from layout.verify.pdf_pages import Box, Page
 from layout.verify.report import Finding, PageMakeup
 
 MOST_WHITE = 1 / 3  # share of a module's columns that may stand empty below its text
@@ -40,7 +40,7 @@ class _Inked:
 
     @classmethod
     def of(cls, page: Page) -> _Inked:
-        boxes = box_arrays([g.box for g in page.glyphs if g.text.strip()])
+        boxes = page.mark_boxes
         return cls((boxes[0] + boxes[2]) / 2, (boxes[1] + boxes[3]) / 2, boxes)
 
     def held(self, box: Box) -> np.ndarray:

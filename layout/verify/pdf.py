@@ -26,15 +26,7 @@ from layout.makeup_map import MAKEUP_NAME
 from layout.model import Issue, RepairKind
 from layout.verify.files import check_identity
 from layout.verify.makeup import MapError, measure_makeup, read_map
-from layout.verify.pdf_pages import (
-    EDGE_TOLERANCE,
-    Glyph,
-    Page,
-    as_read_from_print,
-    box_arrays,
-    intersect,
-    read_pdf,
-)
+from layout.verify.pdf_pages import EDGE_TOLERANCE, Glyph, Page, as_read_from_print, intersect, read_pdf
 from layout.verify.report import Finding, PageMakeup, Report
 from layout.verify.text import CONTEXT, MIN_PIECE, Unit, conservation, normalize, quote, text_units
 
@@ -263,8 +255,7 @@ def _fonts(pages: list[Page], issue: Issue) -> list[Finding]:
 def _layout(pages: list[Page]) -> list[Finding]:
     findings = []
     for number, page in enumerate(pages, start=1):
-        glyphs = [g for g in page.glyphs if g.text.strip()]
-        boxes = box_arrays([g.box for g in glyphs])
+        glyphs, boxes = page.marks, page.mark_boxes
         off = [glyphs[k] for k in np.flatnonzero(~_inside(boxes, page.trim, EDGE_TOLERANCE))]
         clipped = [g for g in glyphs if g.clip is not None and _share_inside(g.box, g.clip) < CLIP_VISIBLE]
         pairs = _overlaps(glyphs, boxes)

@@ -73,6 +73,16 @@ class Page:
     text: str  # normalized, in reading order
     ink: float  # share of the trim box inked (see ``_ink``)
 
+    @functools.cached_property
+    def marks(self) -> list[Glyph]:
+        """The glyphs that print something (not spaces), in drawing order."""
+        return [g for g in self.glyphs if g.text.strip()]
+
+    @functools.cached_property
+    def mark_boxes(self) -> np.ndarray:
+        """The marks' boxes as ``box_arrays`` gives them, which verify's measures of a page share."""
+        return box_arrays([g.box for g in self.marks])
+
 
 def read_pdf(path: Path) -> tuple[list[Page], dict[str, str], dict[str, bytes]]:
     """The pages' glyphs (in drawing order, with their clipping), fonts and boxes, the document info, and
