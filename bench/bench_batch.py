@@ -67,26 +67,34 @@ def batch(archive: Path, out: Path, workers: int, *, verify: bool = True) -> tup
 
 
 # plain WeasyPrint renders, in a process of their own that imports nothing of reissue's (whose workers
-# change how WeasyPrint reads font files and when Python collects garbage): each page's CPU seconds
-ALONE = """
-import sys, time, weasyprint
-html = open(sys.argv[1], encoding="utf-8").read()
-times = []
-for _ in range(3):  # the first warms the fonts
-    started = time.process_time()
-    weasyprint.HTML(string=html, base_url=sys.argv[2]).write_pdf()
-    times.append(time.process_time() - started)
-print(min(times[1:]))
-"""
-BESIDE = """
-import sys, time, weasyprint
-pages = [(open(html, encoding="utf-8").read(), base) for html, base in zip(sys.argv[1::2], sys.argv[2::2])]
-while True:  # until killed
+# change how WeasyPrint reads font files and when Python collects garbage): the pages' HTML rendered in turns,
+# ROUNDS times (0: until killed), each render's page number and CPU seconds printed as it ends
+RENDERS = """
+import itertools, sys, time, weasyprint
+rounds = int(sys.argv[1])
+pages = [(open(html, encoding="utf-8").read(), base) for html, base in zip(sys.argv[2::2], sys.argv[3::2])]
+for _ in range(rounds) if rounds else itertools.count():
     for number, (html, base) in enumerate(pages):
         started = time.process_time()
         weasyprint.HTML(string=html, base_url=base).write_pdf()
         print(number, time.process_time() - started, flush=True)
 """
+
+
+def _renders(pages: dict[str, tuple[Path, Path]], rounds: int) -> subprocess.Popen[str]:
+    arguments = [str(path) for html, base in pages.values() for path in (html, base)]
+    return subprocess.Popen([sys.executable, "-c", RENDERS, str(rounds), *arguments], stdout=subprocess.PIPE, text=True)
+
+
+def _times(pages: dict[str, tuple[Path, Path]], said: str) -> dict[str, list[float]]:
+    """Each paper's render times as the renderer printed them, the first (which warms its fonts) left out
+    when there are more."""
+    papers = list(pages)
+    times: dict[str, list[float]] = {paper: [] for paper in papers}
+    for line in said.splitlines():
+        number, seconds = line.split()
+        times[papers[int(number)]].append(float(seconds))
+    return {paper: found[len(found) > 1 :] for paper, found in times.items()}
 
 
 def final_html(sources: dict[str, Path], folder: Path) -> dict[str, tuple[Path, Path]]:
@@ -101,34 +109,22 @@ def final_html(sources: dict[str, Path], folder: Path) -> dict[str, tuple[Path, 
 
 def renders_alone(pages: dict[str, tuple[Path, Path]]) -> dict[str, float]:
     """CPU seconds of a plain render of each paper's HTML, warm, best of 2, the machine otherwise idle."""
-    return {
-        paper: float(
-            subprocess.run(
-                [sys.executable, "-c", ALONE, str(html), str(base)], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for paper, (html, base) in pages.items()
-    }
+    said, _ = _renders(pages, 3).communicate()
+    return {paper: min(found) for paper, found in _times(pages, said).items()}
 
 
 @contextmanager
 def renders_beside(pages: dict[str, tuple[Path, Path]]) -> Iterator[dict[str, list[float]]]:
     """The CPU seconds of each plain render of the papers' HTML, made in turns while the block runs (the
     first of each paper, which warms its fonts, left out when there are more)."""
-    arguments = [str(path) for html, base in pages.values() for path in (html, base)]
-    renderer = subprocess.Popen([sys.executable, "-c", BESIDE, *arguments], stdout=subprocess.PIPE, text=True)
-    times: dict[str, list[float]] = {paper: [] for paper in pages}
+    renderer = _renders(pages, 0)
+    times: dict[str, list[float]] = {}
     try:
         yield times
     finally:
         renderer.kill()
         said, _ = renderer.communicate()
-    papers = list(pages)
-    for line in said.splitlines():
-        number, seconds = line.split()
-        times[papers[int(number)]].append(float(seconds))
-    for paper in papers:
-        del times[paper][: len(times[paper]) > 1]
+    times.update(_times(pages, said))
 
 
 def paper_of(key: str) -> str:
